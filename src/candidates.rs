@@ -1,0 +1,271 @@
+//! Candidate generation: which pairs are worth scoring, without looking at all n² of them.
+//!
+//! Three sources, each near-linear in the corpus:
+//!
+//! 1. **Exact groups.** Documents with the same folded word sequence are grouped by hash; only the
+//!    first of each group (its representative) goes on, and pairs found for it hold for every copy.
+//!    A wire story re-sent fifty times costs one document in the tables below.
+//! 2. **MinHash LSH bands** for near-duplicates. SimHash tables (Manku et al. 2007) find pairs within
+//!    a few bits, but two stories at Jaccard 0.5 over 3-shingles differ by about 17 of 64 SimHash bits,
+//!    far beyond what permuted tables can search; MinHash bands (42 x 3) find a J = 0.5 pair with
+//!    probability 0.996 (BENCHMARKS.md compares the two on Reuters).
+//! 3. **An anchor index** for containment. A three-paragraph excerpt of a long article has a low
+//!    resemblance to it, so whole-document sketches miss it. Anchors are a content-defined sample of
+//!    shingles (one in `anchor_modulus`, chosen by value, so a passage has the same anchors wherever it
+//!    is quoted); a document probes the index with its rarest anchors only (prefix filtering), enough
+//!    that any document sharing 40% of its anchors is found. Anchors in more than
+//!    `max_anchor_postings` documents are boilerplate and are not indexed.
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::fingerprint::Fingerprint;
+use crate::DocId;
+
+/// Documents grouped by exact folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactGroups {
+    /// For each document, the first document with the same folded text (itself if none before).
+    pub representative: Vec<DocId>,
+    /// Groups of two or more documents, each in input order, groups ordered by first member.
+    pub groups: Vec<Vec<DocId>>,
+}
+
+impl ExactGroups {
+    /// Groups the non-empty documents by their exact-text hash.
+    pub fn of(fingerprints: &[Fingerprint]) -> ExactGroups {
+        let mut order: Vec<u32> = (0..fingerprints.len() as u32)
+            .filter(|&i| !fingerprints[i as usize].is_empty())
+            .collect();
+        order.par_sort_unstable_by_key(|&i| (fingerprints[i as usize].exact, i));
+        let mut representative: Vec<DocId> = (0..fingerprints.len() as u32).map(DocId).collect();
+        let mut groups = Vec::new();
+        for run in order
+            .chunk_by(|&x, &y| fingerprints[x as usize].exact == fingerprints[y as usize].exact)
+        {
+            if run.len() > 1 {
+                for &m in run {
+                    representative[m as usize] = DocId(run[0]);
+                }
+                groups.push(run.iter().map(|&m| DocId(m)).collect::<Vec<_>>());
+            }
+        }
+        groups.sort_unstable_by_key(|g: &Vec<DocId>| g[0]);
+        ExactGroups {
+            representative,
+            groups,
+        }
+    }
+
+    /// The representatives of non-empty documents, in input order: the documents left to compare.
+    pub fn representatives(&self, fingerprints: &[Fingerprint]) -> Vec<DocId> {
+        self.representative
+            .iter()
+            .enumerate()
+            .filter(|&(i, r)| r.index() == i && !fingerprints[i].is_empty())
+            .map(|(_, r)| *r)
+            .collect()
+    }
+}
+
+/// Candidate pairs among `docs`, as (smaller id, larger id), sorted and unique.
+pub fn candidate_pairs(
+    fingerprints: &[Fingerprint],
+    docs: &[DocId],
+    config: &Config,
+) -> Vec<(DocId, DocId)> {
+    let mut pairs = lsh_pairs(fingerprints, docs, config);
+    pairs.extend(anchor_pairs(fingerprints, docs, config));
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Pairs that share at least one MinHash band.
+pub fn lsh_pairs(
+    fingerprints: &[Fingerprint],
+    docs: &[DocId],
+    config: &Config,
+) -> Vec<(DocId, DocId)> {
+    let mut pairs: Vec<(DocId, DocId)> = (0..config.minhash.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| {
+            let mut table: Vec<(u32, DocId)> = docs
+                .iter()
+                .filter_map(|&d| fingerprints[d.index()].bands.get(band).map(|&k| (k, d)))
+                .collect();
+            table.sort_unstable();
+            let mut out = Vec::new();
+            for bucket in table.chunk_by(|x, y| x.0 == y.0) {
+                push_all_pairs(bucket.iter().map(|e| e.1), bucket.len(), &mut out);
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn push_all_pairs(
+    members: impl Iterator<Item = DocId> + Clone,
+    n: usize,
+    out: &mut Vec<(DocId, DocId)>,
+) {
+    if n < 2 {
+        return;
+    }
+    let members: Vec<DocId> = members.collect();
+    for (x, &a) in members.iter().enumerate() {
+        for &b in &members[x + 1..] {
+            out.push((a.min(b), a.max(b)));
+        }
+    }
+}
+
+/// The anchor index: for each anchor, the documents that have it.
+struct AnchorIndex {
+    /// Distinct anchors, sorted.
+    keys: Vec<u32>,
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of `keys[k]`, in input order.
+    offsets: Vec<usize>,
+    postings: Vec<DocId>,
+}
+
+impl AnchorIndex {
+    fn build(fingerprints: &[Fingerprint], docs: &[DocId], modulus: u32) -> AnchorIndex {
+        let mut entries: Vec<(u32, DocId)> = docs
+            .par_iter()
+            .flat_map_iter(|&d| {
+                fingerprints[d.index()]
+                    .shingles
+                    .anchors(modulus)
+                    .map(move |a| (a, d))
+            })
+            .collect();
+        entries.par_sort_unstable();
+        let mut keys = Vec::new();
+        let mut offsets = vec![0];
+        for run in entries.chunk_by(|x, y| x.0 == y.0) {
+            keys.push(run[0].0);
+            offsets.push(offsets.last().unwrap() + run.len());
+        }
+        let postings = entries.into_iter().map(|e| e.1).collect();
+        AnchorIndex {
+            keys,
+            offsets,
+            postings,
+        }
+    }
+
+    fn postings(&self, anchor: u32) -> &[DocId] {
+        match self.keys.binary_search(&anchor) {
+            Ok(k) => &self.postings[self.offsets[k]..self.offsets[k + 1]],
+            Err(_) => &[],
+        }
+    }
+}
+
+/// Pairs where one document may contain most of the other.
+pub fn anchor_pairs(
+    fingerprints: &[Fingerprint],
+    docs: &[DocId],
+    config: &Config,
+) -> Vec<(DocId, DocId)> {
+    let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
+    // A contained document shares about `containment` of its anchors; probing with all but the
+    // `needed - 1` most common finds every document sharing `needed` of them (prefix filtering).
+    let share = config.containment * 0.5;
+    let mut pairs: Vec<(DocId, DocId)> = docs
+        .par_iter()
+        .filter(|d| fingerprints[d.index()].words >= config.min_contained_words)
+        .flat_map_iter(|&d| {
+            // Rarest first; ties broken by the anchor's value so the probe set is fixed.
+            let mut anchors: Vec<(usize, u32, &[DocId])> = fingerprints[d.index()]
+                .shingles
+                .anchors(config.anchor_modulus)
+                .map(|a| {
+                    let p = index.postings(a);
+                    (p.len(), a, p)
+                })
+                .collect();
+            anchors.sort_unstable_by_key(|&(len, a, _)| (len, a));
+            let needed = ((anchors.len() as f64 * share).ceil() as usize).max(1);
+            let probe = anchors.len().saturating_sub(needed - 1);
+            let mut out = Vec::new();
+            for (len, _, postings) in anchors.into_iter().take(probe) {
+                if len > config.max_anchor_postings {
+                    break;
+                }
+                out.extend(
+                    postings
+                        .iter()
+                        .filter(|&&o| o != d)
+                        .map(|&o| (d.min(o), d.max(o))),
+                );
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fps(texts: &[String]) -> Vec<Fingerprint> {
+        let c = Config::default();
+        texts.iter().map(|t| Fingerprint::of_text(t, &c)).collect()
+    }
+
+    fn words(range: std::ops::Range<usize>) -> String {
+        range.map(|i| format!("w{i} ")).collect()
+    }
+
+    #[test]
+    fn exact_groups_keep_the_first_as_representative() {
+        let f = fps(&[
+            "a b c".into(),
+            "x y".into(),
+            "A, b: c!".into(),
+            "".into(),
+            "".into(),
+        ]);
+        let g = ExactGroups::of(&f);
+        assert_eq!(g.groups, vec![vec![DocId(0), DocId(2)]]);
+        assert_eq!(g.representative[2], DocId(0));
+        // Empty documents are not grouped and are not compared.
+        assert_eq!(g.representatives(&f), vec![DocId(0), DocId(1)]);
+    }
+
+    #[test]
+    fn near_duplicates_and_excerpts_become_candidates() {
+        let texts = vec![
+            words(0..300),
+            words(0..280) + &words(1000..1020), // near-duplicate of 0
+            words(5000..5300),                  // unrelated
+            words(100..160),                    // an excerpt of 0
+        ];
+        let f = fps(&texts);
+        let docs: Vec<DocId> = (0..4).map(DocId).collect();
+        let pairs = candidate_pairs(&f, &docs, &Config::default());
+        assert!(pairs.contains(&(DocId(0), DocId(1))), "{pairs:?}");
+        assert!(pairs.contains(&(DocId(0), DocId(3))), "{pairs:?}");
+        assert!(!pairs.contains(&(DocId(0), DocId(2))));
+        assert!(!pairs.contains(&(DocId(2), DocId(3))));
+        assert!(!pairs.contains(&(DocId(1), DocId(2))));
+    }
+
+    #[test]
+    fn an_excerpt_finds_its_source_through_the_anchor_index() {
+        let texts = vec![words(0..1000), words(400..450)];
+        let f = fps(&texts);
+        let pairs = anchor_pairs(&f, &[DocId(0), DocId(1)], &Config::default());
+        assert_eq!(pairs, vec![(DocId(0), DocId(1))]);
+        // Whole-document sketches alone do not see it.
+        assert!(lsh_pairs(&f, &[DocId(0), DocId(1)], &Config::default()).is_empty());
+    }
+}

@@ -1,0 +1,207 @@
+//! `twinwire dedupe`: the corpus without its duplicates.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use twinwire::cluster::{clusters, Keep};
+use twinwire::corpus::Record;
+use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
+use twinwire::pipeline::DocInfo;
+
+use super::{analyze_inputs, check_output_path, print_summary, InputArgs, MatchArgs};
+
+/// Write the corpus without its duplicates: one representative per cluster plus every unrelated
+/// document, as the original records (JSONL lines unchanged; text files as {"id", "text"}).
+///
+/// A document is dropped only when it is related to the representative it is dropped for (no
+/// chaining), and an article is never dropped for an excerpt it quotes. Every input record ends up
+/// exactly once in KEPT or REMOVED; the summary says so.
+#[derive(Debug, Args)]
+pub struct DedupeArgs {
+    /// Files or directories to read (`-` for JSONL on standard input).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// Where to write the kept records (JSONL).
+    #[arg(short, long, value_name = "KEPT", required = true)]
+    output: PathBuf,
+    /// Also write every dropped record: {"id", "duplicate_of", "relation", "score", "record"}.
+    #[arg(long, value_name = "FILE")]
+    removed: Option<PathBuf>,
+    /// Also write one line per cluster: {"cluster", "representative", "members", "min_similarity"}.
+    #[arg(long, value_name = "FILE")]
+    clusters: Option<PathBuf>,
+    /// Which document of a cluster to keep.
+    #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
+    keep: KeepArg,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    matching: MatchArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KeepArg {
+    /// The document with most words.
+    Longest,
+    /// The first in input order.
+    First,
+}
+
+/// A dropped record and why; the record itself follows as `"record"`, byte for byte.
+#[derive(Serialize)]
+struct RemovedRecord<'a> {
+    id: &'a str,
+    duplicate_of: &'a str,
+    relation: &'static str,
+    score: f64,
+}
+
+/// A text-file document written as a record.
+#[derive(Serialize)]
+struct TextRecord<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+pub fn run(args: DedupeArgs) -> Result<()> {
+    let started = Instant::now();
+    let outputs: Vec<&Path> = [
+        Some(args.output.as_path()),
+        args.removed.as_deref(),
+        args.clusters.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for (i, out) in outputs.iter().enumerate() {
+        check_output_path(out, &args.inputs)?;
+        if outputs[..i].contains(out) {
+            bail!("{}: named as two different outputs", out.display());
+        }
+    }
+    let (analysis, _config) =
+        analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
+    let keep = match args.keep {
+        KeepArg::Longest => Keep::Longest,
+        KeepArg::First => Keep::First,
+    };
+    let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
+    let clusters = clusters(analysis.docs.len(), &analysis.relations, &words, keep);
+
+    // Which cluster, if any, drops each document.
+    let mut dropped_for: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for (c, cluster) in clusters.iter().enumerate() {
+        for (m, member) in cluster.members.iter().enumerate() {
+            dropped_for.insert(member.doc.index(), (c, m));
+        }
+    }
+    let docs = &analysis.docs;
+    let mut written = vec![0u8; docs.len()];
+
+    let mut kept = AtomicFile::create(&args.output)
+        .with_context(|| format!("{}: cannot create", args.output.display()))?;
+    let mut removed = match &args.removed {
+        Some(p) => {
+            Some(AtomicFile::create(p).with_context(|| format!("{}: cannot create", p.display()))?)
+        }
+        None => None,
+    };
+    let mut record_buf = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        record_bytes(doc, &mut record_buf)?;
+        match dropped_for.get(&i) {
+            None => {
+                let w = kept.writer();
+                w.write_all(&record_buf)?;
+                w.write_all(b"\n")?;
+            }
+            Some(&(c, m)) => {
+                if let Some(out) = removed.as_mut() {
+                    let cluster = &clusters[c];
+                    let member = &cluster.members[m];
+                    let head = serde_json::to_vec(&RemovedRecord {
+                        id: &doc.id,
+                        duplicate_of: &docs[cluster.representative.index()].id,
+                        relation: member.relation.name(),
+                        score: round4(member.score),
+                    })?;
+                    let w = out.writer();
+                    w.write_all(&head[..head.len() - 1])?;
+                    w.write_all(b",\"record\":")?;
+                    w.write_all(&record_buf)?;
+                    w.write_all(b"}\n")?;
+                }
+            }
+        }
+        written[i] += 1;
+    }
+    // Conservation: every record read is in exactly one of KEPT and REMOVED.
+    if let Some(i) = written.iter().position(|&n| n != 1) {
+        bail!(
+            "internal error: record {} was written {} times; no output was written",
+            docs[i].origin,
+            written[i]
+        );
+    }
+    let n_removed = dropped_for.len();
+    let n_kept = docs.len() - n_removed;
+    kept.commit()
+        .with_context(|| format!("{}: cannot write", args.output.display()))?;
+    if let (Some(out), Some(p)) = (removed, &args.removed) {
+        out.commit()
+            .with_context(|| format!("{}: cannot write", p.display()))?;
+    }
+    if let Some(p) = &args.clusters {
+        write_clusters(p, &clusters, docs)?;
+    }
+    let extra = [
+        format!(
+            "{} clusters; kept {n_kept}, removed {n_removed}",
+            clusters.len()
+        ),
+        format!(
+            "conservation checked: {} records in = {n_kept} kept + {n_removed} removed{}",
+            docs.len(),
+            if args.removed.is_none() {
+                " (removed records not written: no --removed)"
+            } else {
+                ""
+            }
+        ),
+    ];
+    print_summary(&analysis, started, &extra, args.input.quiet);
+    Ok(())
+}
+
+/// The record of `doc` as it goes to KEPT or inside REMOVED.
+fn record_bytes(doc: &DocInfo, buf: &mut Vec<u8>) -> Result<()> {
+    buf.clear();
+    match &doc.record {
+        Some(Record::JsonLine(raw)) => buf.extend_from_slice(raw),
+        Some(Record::TextFile(text)) => {
+            serde_json::to_writer(&mut *buf, &TextRecord { id: &doc.id, text })?
+        }
+        None => bail!("internal error: {} was read without its record", doc.origin),
+    }
+    Ok(())
+}
+
+fn write_clusters(
+    path: &Path,
+    clusters: &[twinwire::cluster::Cluster],
+    docs: &[DocInfo],
+) -> Result<()> {
+    let mut file =
+        AtomicFile::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+    for (n, c) in clusters.iter().enumerate() {
+        write_json_line(file.writer(), &ClusterRecord::new(n, c, docs))?;
+    }
+    file.commit()
+        .with_context(|| format!("{}: cannot write", path.display()))
+}

@@ -1,0 +1,309 @@
+//! Command-line front end: argument groups shared by the subcommands, progress, warnings and the
+//! summary on stderr. Each subcommand lives in its own file, whose doc comment is its `--help`.
+
+mod dedupe;
+mod explain;
+mod pairs;
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use twinwire::corpus::{is_among_inputs, Input, InputWarning, ReadOptions, WarningKind};
+use twinwire::pipeline::{analyze, Analysis, Hooks};
+use twinwire::relate::RelationKind;
+use twinwire::Config;
+
+/// Find the twins in a pile of news articles: exact and near-duplicate copies and excerpts.
+#[derive(Debug, Parser)]
+#[command(name = "twinwire", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Pairs(pairs::PairsArgs),
+    Dedupe(dedupe::DedupeArgs),
+    Explain(explain::ExplainArgs),
+}
+
+/// Runs the subcommand.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Pairs(args) => pairs::run(args),
+        Command::Dedupe(args) => dedupe::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// How to read the inputs (shared by every subcommand).
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// JSONL field holding the document id (a record without it gets FILE:LINE).
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    id_field: String,
+    /// JSONL field holding the article text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// JSONL field holding the title, prepended to the text when present.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    title_field: String,
+    /// JSONL field holding the language code (optional).
+    #[arg(long, default_value = "lang", value_name = "NAME")]
+    lang_field: String,
+    /// Stop with exit code 2 at the first bad input instead of skipping it with a warning.
+    #[arg(long)]
+    strict: bool,
+    /// Longest document read, in bytes: longer text files are cut, longer JSONL lines skipped (with a warning).
+    #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
+    max_doc_bytes: usize,
+    /// No progress bar, no summary, no warnings on stderr (errors are still shown).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl InputArgs {
+    fn read_options(&self, keep_records: bool) -> ReadOptions {
+        ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            title_field: self.title_field.clone(),
+            lang_field: self.lang_field.clone(),
+            strict: self.strict,
+            keep_records,
+            max_doc_bytes: self.max_doc_bytes.max(1),
+        }
+    }
+}
+
+/// What counts as a twin (shared by every subcommand).
+#[derive(Debug, Clone, Args)]
+pub struct MatchArgs {
+    /// Near-duplicate threshold: Jaccard resemblance of word-shingle sets.
+    #[arg(long, default_value_t = 0.5, value_name = "J")]
+    threshold: f64,
+    /// Words per shingle.
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    shingle_size: usize,
+    /// Containment threshold: share of the shorter document's shingles found in the longer.
+    #[arg(long, default_value_t = 0.8, value_name = "C")]
+    containment: f64,
+    /// Relations to report, comma-separated: exact, near_duplicate, containment.
+    #[arg(
+        long,
+        default_value = "exact,near_duplicate,containment",
+        value_name = "LIST"
+    )]
+    relations: String,
+    /// Worker threads (default: all cores). Output is the same whatever the number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Score every pair instead of using the candidate tables (quadratic: small corpora, measuring recall).
+    #[arg(long)]
+    exhaustive: bool,
+}
+
+impl MatchArgs {
+    fn config(&self) -> Result<Config> {
+        let mut relations = Vec::new();
+        for name in self.relations.split(',').filter(|s| !s.trim().is_empty()) {
+            match RelationKind::parse(name) {
+                Some(k) if !relations.contains(&k) => relations.push(k),
+                Some(_) => {}
+                None => bail!(
+                    "--relations: unknown relation \"{}\"; use exact, near_duplicate, containment",
+                    name.trim()
+                ),
+            }
+        }
+        let config = Config {
+            threshold: self.threshold,
+            shingle_size: self.shingle_size,
+            containment: self.containment,
+            relations,
+            exhaustive: self.exhaustive,
+            ..Config::default()
+        };
+        config.validate().map_err(anyhow::Error::msg)?;
+        Ok(config)
+    }
+
+    fn init_threads(&self) -> Result<()> {
+        if let Some(n) = self.threads {
+            if n == 0 {
+                bail!("--threads must be at least 1");
+            }
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global()
+                .context("cannot start the worker threads")?;
+        }
+        Ok(())
+    }
+}
+
+/// Warnings shown per kind before the rest are only counted.
+const WARNINGS_SHOWN_PER_KIND: usize = 20;
+
+/// Runs the pipeline with progress and warnings on stderr.
+pub fn analyze_inputs(
+    inputs: &[String],
+    input_args: &InputArgs,
+    match_args: &MatchArgs,
+    keep_records: bool,
+    keep_text: bool,
+) -> Result<(Analysis, Config)> {
+    match_args.init_threads()?;
+    let config = match_args.config()?;
+    let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
+    let stdin_count = inputs.iter().filter(|i| **i == Input::Stdin).count();
+    if stdin_count > 1 {
+        bail!("standard input (-) can be named only once");
+    }
+    let quiet = input_args.quiet;
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} read {pos} documents ({per_sec})")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let mut shown: BTreeMap<WarningKind, usize> = BTreeMap::new();
+    let mut on_warning = |w: &InputWarning| {
+        if quiet {
+            return;
+        }
+        let n = shown.entry(w.kind).or_default();
+        *n += 1;
+        let line = if *n <= WARNINGS_SHOWN_PER_KIND {
+            format!("twinwire: warning: {w}")
+        } else if *n == WARNINGS_SHOWN_PER_KIND + 1 {
+            format!(
+                "twinwire: warning: more inputs with this problem ({}); they are counted in the summary",
+                w.kind.label()
+            )
+        } else {
+            return;
+        };
+        match &bar {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    };
+    let mut on_progress = |n: usize| {
+        if let Some(b) = &bar {
+            b.set_position(n as u64);
+        }
+    };
+    let analysis = analyze(
+        &inputs,
+        &input_args.read_options(keep_records),
+        &config,
+        Hooks {
+            keep_text,
+            on_warning: &mut on_warning,
+            on_progress: &mut on_progress,
+        },
+    )?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok((analysis, config))
+}
+
+/// Refuses to write an output over one of the inputs.
+pub fn check_output_path(output: &Path, inputs: &[String]) -> Result<()> {
+    let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
+    if is_among_inputs(output, &inputs) {
+        bail!(
+            "{}: this output is also an input (or inside an input directory); write it somewhere else",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+/// The closing summary on stderr.
+pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], quiet: bool) {
+    if quiet {
+        return;
+    }
+    let r = &analysis.report;
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for rel in &analysis.relations {
+        *by_kind.entry(rel.kind.name()).or_default() += 1;
+    }
+    let pairs: Vec<String> = RelationKind::DUPLICATES
+        .iter()
+        .map(|k| {
+            format!(
+                "{} {}",
+                k.name(),
+                by_kind.get(k.name()).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    eprintln!(
+        "twinwire: read {} documents ({} empty, {} MB) from {} files; skipped {} inputs{}",
+        r.documents,
+        r.empty_documents,
+        (r.bytes as f64 / 1e6 * 10.0).round() / 10.0,
+        r.files,
+        r.skipped_total(),
+        skipped_detail(analysis),
+    );
+    eprintln!(
+        "twinwire: {} pairs ({}) from {} scored candidates",
+        analysis.relations.len(),
+        pairs.join(", "),
+        analysis.candidates
+    );
+    for line in extra {
+        eprintln!("twinwire: {line}");
+    }
+    let t = &analysis.times;
+    eprintln!(
+        "twinwire: {:.2}s (read {:.2}, fingerprint {:.2}, candidates {:.2}, score {:.2})",
+        started.elapsed().as_secs_f64(),
+        t.read.as_secs_f64(),
+        t.fingerprint.as_secs_f64(),
+        t.candidates.as_secs_f64(),
+        t.score.as_secs_f64()
+    );
+}
+
+fn skipped_detail(analysis: &Analysis) -> String {
+    let r = &analysis.report;
+    let mut parts: Vec<String> = r
+        .skipped()
+        .map(|(k, n)| format!("{} {n}", k.label()))
+        .collect();
+    let repaired: Vec<String> = r
+        .warnings
+        .iter()
+        .filter(|(k, _)| !k.skips())
+        .map(|(k, n)| format!("{} {n}", k.label()))
+        .collect();
+    if !repaired.is_empty() {
+        parts.push(format!("notes: {}", repaired.join(", ")));
+    }
+    if r.ignored_files > 0 {
+        parts.push(format!(
+            "{} hidden or ignored files not read",
+            r.ignored_files
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
+    }
+}

@@ -1,0 +1,214 @@
+//! Clusters of duplicates, each with the representative that `dedupe` keeps.
+//!
+//! Connected components (union-find) alone would chain: A ~ B and B ~ C put A and C together even
+//! when C is far from A, and deduplication would then drop C for a document it does not resemble.
+//! So within each component, representatives are chosen greedily in order of preference and a
+//! document joins a representative only when it is itself related to it (a star, not a chain).
+//! A containment only lets the container absorb the contained document, never the other way: an
+//! article that quotes an excerpt is not a duplicate of the excerpt.
+//!
+//! Invariants: every member is related to its representative; every document is in at most one
+//! cluster; the result depends on the relations and the preference only, not on thread count.
+
+use crate::relate::{Relation, RelationKind};
+use crate::DocId;
+
+/// Which document of a cluster is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// The one with most words (ties: the first in input order).
+    #[default]
+    Longest,
+    /// The first in input order.
+    First,
+}
+
+/// A document absorbed by a representative.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member {
+    pub doc: DocId,
+    /// How it relates to the representative.
+    pub relation: RelationKind,
+    pub score: f64,
+}
+
+/// A representative and the documents it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub representative: DocId,
+    /// In input order; never empty.
+    pub members: Vec<Member>,
+}
+
+impl Cluster {
+    /// The weakest member-to-representative score.
+    pub fn weakest(&self) -> f64 {
+        self.members.iter().map(|m| m.score).fold(1.0, f64::min)
+    }
+}
+
+struct UnionFind(Vec<u32>);
+
+impl UnionFind {
+    fn find(&mut self, x: u32) -> u32 {
+        let mut root = x;
+        while self.0[root as usize] != root {
+            root = self.0[root as usize];
+        }
+        let mut x = x;
+        while self.0[x as usize] != root {
+            let next = self.0[x as usize];
+            self.0[x as usize] = root;
+            x = next;
+        }
+        root
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        // The smaller index becomes the root: the outcome does not depend on edge order.
+        if ra != rb {
+            self.0[ra.max(rb) as usize] = ra.min(rb);
+        }
+    }
+}
+
+/// Builds the clusters of `n` documents from the duplicate relations among them.
+///
+/// `words[d]` is document d's length, used by [`Keep::Longest`].
+pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> Vec<Cluster> {
+    let mut uf = UnionFind((0..n as u32).collect());
+    // Adjacency: (other, kind, score, may `other` join a cluster of which this doc is representative).
+    let mut adjacent: Vec<Vec<(DocId, RelationKind, f64, bool)>> = vec![Vec::new(); n];
+    let mut contained = vec![false; n];
+    for r in relations {
+        uf.union(r.a.0, r.b.0);
+        let symmetric = r.kind.is_symmetric();
+        adjacent[r.a.index()].push((r.b, r.kind, r.score, true));
+        adjacent[r.b.index()].push((r.a, r.kind, r.score, symmetric));
+        if !symmetric {
+            contained[r.b.index()] = true;
+        }
+    }
+    let mut components: Vec<Vec<DocId>> = Vec::new();
+    let mut slot = vec![usize::MAX; n];
+    for d in 0..n as u32 {
+        if adjacent[d as usize].is_empty() {
+            continue;
+        }
+        let root = uf.find(d) as usize;
+        if slot[root] == usize::MAX {
+            slot[root] = components.len();
+            components.push(Vec::new());
+        }
+        components[slot[root]].push(DocId(d));
+    }
+    let mut assigned = vec![false; n];
+    let mut out = Vec::new();
+    for mut component in components {
+        // Documents contained in another come last so their containers claim them first.
+        component.sort_by_key(|d| {
+            let i = d.index();
+            let length = match keep {
+                Keep::Longest => u32::MAX - words[i],
+                Keep::First => 0,
+            };
+            (contained[i], length, d.0)
+        });
+        for &rep in &component {
+            if assigned[rep.index()] {
+                continue;
+            }
+            assigned[rep.index()] = true;
+            let mut members: Vec<Member> = adjacent[rep.index()]
+                .iter()
+                .filter(|&&(other, _, _, may_join)| may_join && !assigned[other.index()])
+                .map(|&(doc, relation, score, _)| Member {
+                    doc,
+                    relation,
+                    score,
+                })
+                .collect();
+            members.sort_by_key(|m| m.doc);
+            members.dedup_by_key(|m| m.doc);
+            for m in &members {
+                assigned[m.doc.index()] = true;
+            }
+            if !members.is_empty() {
+                out.push(Cluster {
+                    representative: rep,
+                    members,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|c| c.representative.min(c.members[0].doc));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::relate::PairEvidence;
+
+    fn rel(a: u32, b: u32, kind: RelationKind, score: f64) -> Relation {
+        let e = PairEvidence {
+            jaccard: score,
+            containment: score,
+            hamming: 0,
+            shared_shingles: 0,
+            shingles_a: 0,
+            shingles_b: 0,
+            words_a: 0,
+            words_b: 0,
+        };
+        Relation {
+            a: DocId(a),
+            b: DocId(b),
+            kind,
+            score,
+            evidence: e,
+        }
+    }
+
+    #[test]
+    fn chains_are_cut_at_the_representative() {
+        // 0 ~ 1 ~ 2 but 0 is far from 2; 1 is longest and takes both.
+        let r = [
+            rel(0, 1, RelationKind::NearDuplicate, 0.6),
+            rel(1, 2, RelationKind::NearDuplicate, 0.7),
+        ];
+        let c = clusters(3, &r, &[100, 120, 100], Keep::Longest);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].representative, DocId(1));
+        // With the first kept, 2 is not related to 0 and stays on its own.
+        let c = clusters(3, &r, &[100, 120, 100], Keep::First);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].representative, DocId(0));
+        assert_eq!(
+            c[0].members.iter().map(|m| m.doc).collect::<Vec<_>>(),
+            [DocId(1)]
+        );
+        assert_eq!(c[0].weakest(), 0.6);
+    }
+
+    #[test]
+    fn a_container_is_never_absorbed_by_what_it_contains() {
+        // 0 contains 1 (an excerpt); 2 also contains 1 (quotes it); 0 and 2 are unrelated.
+        let r = [
+            rel(0, 1, RelationKind::Containment, 0.95),
+            rel(2, 1, RelationKind::Containment, 0.9),
+        ];
+        for keep in [Keep::First, Keep::Longest] {
+            let c = clusters(3, &r, &[500, 100, 400], keep);
+            assert_eq!(c.len(), 1, "{keep:?}");
+            assert_eq!(c[0].representative, DocId(0));
+            assert_eq!(c[0].members[0].doc, DocId(1));
+        }
+    }
+
+    #[test]
+    fn unrelated_documents_are_in_no_cluster() {
+        assert!(clusters(3, &[], &[1, 2, 3], Keep::Longest).is_empty());
+    }
+}

@@ -1,0 +1,135 @@
+//! MinHash sketch by one-permutation hashing with optimal densification (Shrivastava 2017), cut into
+//! LSH bands.
+//!
+//! Classic MinHash hashes every shingle once per row (126 hashes for 42 bands of 3); one-permutation
+//! hashing hashes it once and keeps the minimum per bin, and densification fills the bins a short
+//! document leaves empty by borrowing from other bins in a way that is the same for every document.
+//! Two documents then agree on a bin with probability close to their Jaccard resemblance J, and share
+//! at least one band with probability 1 - (1 - J^rows)^bands.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// The shape of the LSH table: `bands` bands of `rows` MinHash values each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinHashParams {
+    /// Number of bands (tables).
+    pub bands: usize,
+    /// MinHash values per band.
+    pub rows: usize,
+}
+
+impl MinHashParams {
+    /// Probability that two documents with Jaccard resemblance `j` share at least one band.
+    pub fn collision_probability(&self, j: f64) -> f64 {
+        1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+}
+
+fn mix(mut z: u64) -> u64 {
+    // splitmix64 finaliser: decorrelates bin choice from the stored shingle bits.
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The band keys of a document given its 64-bit shingle hashes; empty for an empty document.
+pub fn band_keys(shingles: &[u64], params: &MinHashParams) -> Vec<u32> {
+    let k = params.bands * params.rows;
+    if shingles.is_empty() || k == 0 {
+        return Vec::new();
+    }
+    const EMPTY: u32 = u32::MAX;
+    let mut mins = vec![EMPTY; k];
+    let mut filled = vec![false; k];
+    for &s in shingles {
+        let h = mix(s);
+        let bin = ((u128::from(h >> 32) * k as u128) >> 32) as usize;
+        let value = h as u32;
+        if value <= mins[bin] {
+            mins[bin] = value;
+            filled[bin] = true;
+        }
+    }
+    let sketch: Vec<u32> = (0..k)
+        .map(|i| {
+            if filled[i] {
+                return mins[i];
+            }
+            // Optimal densification: probe bins in an order fixed by (bin, attempt) until a filled one.
+            let mut attempt = 0u64;
+            loop {
+                let j = (mix((i as u64) << 32 | attempt) % k as u64) as usize;
+                if filled[j] {
+                    return mins[j];
+                }
+                attempt += 1;
+            }
+        })
+        .collect();
+    sketch
+        .chunks(params.rows)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut bytes = [0u8; 4 * 32];
+            let n = rows.len().min(32);
+            for (i, v) in rows.iter().take(n).enumerate() {
+                bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            xxh3_64_with_seed(&bytes[..n * 4], band as u64) as u32
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARAMS: MinHashParams = MinHashParams { bands: 42, rows: 3 };
+
+    fn set(range: std::ops::Range<u64>) -> Vec<u64> {
+        range.map(|i| mix(i ^ 0xabcdef)).collect()
+    }
+
+    #[test]
+    fn identical_sets_share_every_band() {
+        let a = set(0..300);
+        assert_eq!(band_keys(&a, &PARAMS), band_keys(&a, &PARAMS));
+        assert_eq!(band_keys(&a, &PARAMS).len(), 42);
+    }
+
+    #[test]
+    fn agreement_tracks_resemblance() {
+        // J = 200 / 400 = 0.5: with 42 bands of 3, about 42 * 0.125 = 5 bands agree.
+        let a = set(0..300);
+        let b = set(100..400);
+        let agree = band_keys(&a, &PARAMS)
+            .iter()
+            .zip(band_keys(&b, &PARAMS))
+            .filter(|(x, y)| **x == *y)
+            .count();
+        assert!((1..=15).contains(&agree), "{agree} bands agree");
+        // Disjoint sets agree on (almost) nothing.
+        let c = set(1000..1300);
+        let agree = band_keys(&a, &PARAMS)
+            .iter()
+            .zip(band_keys(&c, &PARAMS))
+            .filter(|(x, y)| **x == *y)
+            .count();
+        assert!(agree <= 1, "{agree} bands agree");
+    }
+
+    #[test]
+    fn short_documents_are_densified() {
+        assert_eq!(band_keys(&set(0..2), &PARAMS).len(), 42);
+        assert_eq!(
+            band_keys(&set(0..2), &PARAMS),
+            band_keys(&set(0..2), &PARAMS)
+        );
+    }
+
+    #[test]
+    fn collision_probability_at_the_default_threshold() {
+        assert!(PARAMS.collision_probability(0.5) > 0.99);
+        assert!(PARAMS.collision_probability(0.1) < 0.05);
+    }
+}

@@ -1,0 +1,121 @@
+//! Fingerprint stage: the per-document features every later stage works on, computed once.
+//!
+//! A document's folded words become word k-shingles hashed to 64 bits. From those come:
+//! - an exact-text hash (identical after normalization <=> same hash, up to 128-bit collisions),
+//! - the shingle set (sorted, unique, 32-bit) that exact scoring intersects,
+//! - a SimHash (reported as evidence: Hamming distance between two documents),
+//! - MinHash band keys for the near-duplicate LSH tables,
+//! - anchors (a content-defined sample of the shingle set) for the containment index.
+//!
+//! The text itself is not kept here: a million-article corpus keeps only these features in memory.
+
+mod minhash;
+mod shingle;
+mod simhash;
+
+pub use minhash::{band_keys, MinHashParams};
+pub use shingle::{shingle_hashes, ShingleSet};
+pub use simhash::SimHash64;
+
+use crate::config::Config;
+use crate::text::for_each_token;
+
+/// Everything the matcher knows about one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Number of words after folding.
+    pub words: u32,
+    /// Hash of the whole folded word sequence; 0 for an empty document.
+    pub exact: u128,
+    /// Word k-shingles, sorted and unique.
+    pub shingles: ShingleSet,
+    /// SimHash over the shingles.
+    pub simhash: SimHash64,
+    /// One key per LSH band of the MinHash sketch (empty for an empty document).
+    pub bands: Vec<u32>,
+}
+
+impl Fingerprint {
+    /// Computes the fingerprint of one document's text.
+    pub fn of_text(text: &str, config: &Config) -> Fingerprint {
+        let mut word_hashes: Vec<u64> = Vec::with_capacity(text.len() / 6 + 1);
+        for_each_token(text, |t| word_hashes.push(hash_word(t.folded)));
+        Fingerprint::of_word_hashes(&word_hashes, config)
+    }
+
+    /// Computes the fingerprint from the 64-bit hashes of a document's folded words.
+    pub fn of_word_hashes(word_hashes: &[u64], config: &Config) -> Fingerprint {
+        if word_hashes.is_empty() {
+            return Fingerprint {
+                words: 0,
+                exact: 0,
+                shingles: ShingleSet::default(),
+                simhash: SimHash64(0),
+                bands: Vec::new(),
+            };
+        }
+        let shingles64 = shingle_hashes(word_hashes, config.shingle_size);
+        let exact = exact_hash(word_hashes);
+        Fingerprint {
+            words: u32::try_from(word_hashes.len()).unwrap_or(u32::MAX),
+            exact,
+            simhash: SimHash64::from_feature_hashes(shingles64.iter().copied()),
+            bands: band_keys(&shingles64, &config.minhash),
+            shingles: ShingleSet::from_hashes(&shingles64),
+        }
+    }
+
+    /// True when the document has no words: it is kept and counted, never matched.
+    pub fn is_empty(&self) -> bool {
+        self.words == 0
+    }
+}
+
+/// The 64-bit hash of one folded word.
+pub fn hash_word(folded: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(folded.as_bytes())
+}
+
+fn exact_hash(word_hashes: &[u64]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for w in word_hashes {
+        h.update(&w.to_le_bytes());
+    }
+    // Never 0, which marks the empty document.
+    h.digest128() | 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spelling_variants_have_the_same_fingerprint() {
+        let config = Config::default();
+        let a = Fingerprint::of_text(
+            "The “army” said: ﬁve soldiers were killed in Bamako.",
+            &config,
+        );
+        let b = Fingerprint::of_text(
+            "THE \"ARMY\" SAID -- FIVE\u{00A0}soldiers were killed in   Bamako",
+            &config,
+        );
+        assert_eq!(a, b);
+        assert!(!a.is_empty());
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_texts_are_empty() {
+        let config = Config::default();
+        assert!(Fingerprint::of_text("", &config).is_empty());
+        assert!(Fingerprint::of_text(" \n\t -- « » ", &config).is_empty());
+    }
+
+    #[test]
+    fn one_changed_word_changes_the_exact_hash() {
+        let config = Config::default();
+        let a = Fingerprint::of_text("five soldiers were killed", &config);
+        let b = Fingerprint::of_text("six soldiers were killed", &config);
+        assert_ne!(a.exact, b.exact);
+    }
+}

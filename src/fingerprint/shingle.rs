@@ -1,0 +1,117 @@
+//! Word k-shingles: every run of k consecutive words, hashed to 64 bits.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Hashes of the word k-shingles of a document, in text order (with repeats).
+///
+/// A document shorter than k words has one shingle: all its words. So a three-word headline still
+/// matches its exact copies.
+pub fn shingle_hashes(word_hashes: &[u64], k: usize) -> Vec<u64> {
+    let k = k.max(1);
+    if word_hashes.is_empty() {
+        return Vec::new();
+    }
+    let k = k.min(word_hashes.len());
+    let mut buf = [0u8; 8 * 16];
+    word_hashes
+        .windows(k)
+        .map(|w| {
+            if k <= 16 {
+                for (i, h) in w.iter().enumerate() {
+                    buf[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
+                }
+                xxh3_64_with_seed(&buf[..k * 8], k as u64)
+            } else {
+                let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
+                xxh3_64_with_seed(&bytes, k as u64)
+            }
+        })
+        .collect()
+}
+
+/// A document's set of shingles: sorted, unique, each kept as the high 32 bits of its hash.
+///
+/// 32 bits keep the set small (4 bytes a shingle); two documents of a thousand shingles each share a
+/// spurious 32-bit value with probability about 2e-4, far below any threshold's resolution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShingleSet(Vec<u32>);
+
+impl ShingleSet {
+    /// Builds the set from 64-bit shingle hashes.
+    pub fn from_hashes(hashes: &[u64]) -> ShingleSet {
+        let mut v: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
+        v.sort_unstable();
+        v.dedup();
+        ShingleSet(v)
+    }
+
+    /// Number of distinct shingles.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True for a document without words.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The shingles, sorted.
+    pub fn as_slice(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// Whether `shingle` is in the set.
+    pub fn contains(&self, shingle: u32) -> bool {
+        self.0.binary_search(&shingle).is_ok()
+    }
+
+    /// Number of shingles in both sets (a linear merge).
+    pub fn intersection_len(&self, other: &ShingleSet) -> usize {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            n += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+        }
+        n
+    }
+
+    /// The anchors: the shingles whose value is 0 modulo `modulus` (a power of two).
+    ///
+    /// The choice depends on the shingle alone, never on the document, so a passage quoted in two
+    /// documents has the same anchors in both (Broder's "0 mod p" sampling).
+    pub fn anchors(&self, modulus: u32) -> impl Iterator<Item = u32> + '_ {
+        let mask = modulus.max(1).next_power_of_two() - 1;
+        // The low bits of the stored (high) half are independent of the MinHash bin choice.
+        self.0.iter().copied().filter(move |s| s & mask == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_documents_have_one_shingle() {
+        assert_eq!(shingle_hashes(&[1, 2], 3).len(), 1);
+        assert_eq!(shingle_hashes(&[1, 2, 3, 4], 3).len(), 2);
+        assert!(shingle_hashes(&[], 3).is_empty());
+    }
+
+    #[test]
+    fn intersection_counts_common_values() {
+        let a = ShingleSet(vec![1, 3, 5, 7, 9]);
+        let b = ShingleSet(vec![3, 4, 5, 9, 10, 11]);
+        assert_eq!(a.intersection_len(&b), 3);
+        assert_eq!(b.intersection_len(&a), 3);
+        assert_eq!(a.intersection_len(&a), 5);
+        assert_eq!(a.intersection_len(&ShingleSet::default()), 0);
+    }
+
+    #[test]
+    fn shingles_depend_on_word_order() {
+        assert_ne!(shingle_hashes(&[1, 2, 3], 3), shingle_hashes(&[3, 2, 1], 3));
+    }
+}

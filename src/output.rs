@@ -1,0 +1,177 @@
+//! Writers: pair JSONL, kept/removed records, clusters, and atomic files.
+//!
+//! The JSON field names here are a contract other tools read (see README "Output"). Scores are
+//! rounded to 4 decimals: enough to compare with any threshold, and stable to read.
+//!
+//! Files are written to a temporary name beside the target and renamed into place when complete,
+//! so an interrupted run never leaves a half-written output under the real name.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::cluster::Cluster;
+use crate::pipeline::DocInfo;
+use crate::relate::Relation;
+
+/// Rounds to 4 decimals for output.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// One line of `twinwire pairs`.
+#[derive(Debug, Serialize)]
+pub struct PairRecord<'a> {
+    pub a: &'a str,
+    pub b: &'a str,
+    pub relation: &'static str,
+    pub score: f64,
+    pub jaccard: f64,
+    /// Share of b's shingles found in a.
+    pub containment: f64,
+    /// Differing SimHash bits (of 64).
+    pub hamming: u32,
+    pub shared_shingles: usize,
+    pub shingles_a: usize,
+    pub shingles_b: usize,
+    pub words_a: u32,
+    pub words_b: u32,
+}
+
+impl<'a> PairRecord<'a> {
+    pub fn new(r: &Relation, docs: &'a [DocInfo]) -> PairRecord<'a> {
+        let e = &r.evidence;
+        PairRecord {
+            a: &docs[r.a.index()].id,
+            b: &docs[r.b.index()].id,
+            relation: r.kind.name(),
+            score: round4(r.score),
+            jaccard: round4(e.jaccard),
+            containment: round4(e.containment),
+            hamming: e.hamming,
+            shared_shingles: e.shared_shingles,
+            shingles_a: e.shingles_a,
+            shingles_b: e.shingles_b,
+            words_a: e.words_a,
+            words_b: e.words_b,
+        }
+    }
+}
+
+/// Writes one JSON value and a newline.
+pub fn write_json_line<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// One line of `dedupe --clusters`.
+#[derive(Debug, Serialize)]
+pub struct ClusterRecord<'a> {
+    pub cluster: usize,
+    pub representative: &'a str,
+    /// Every document of the cluster, the representative first, then in input order.
+    pub members: Vec<&'a str>,
+    /// The weakest member-to-representative score.
+    pub min_similarity: f64,
+}
+
+impl<'a> ClusterRecord<'a> {
+    pub fn new(number: usize, c: &Cluster, docs: &'a [DocInfo]) -> ClusterRecord<'a> {
+        let mut members = vec![docs[c.representative.index()].id.as_str()];
+        members.extend(c.members.iter().map(|m| docs[m.doc.index()].id.as_str()));
+        ClusterRecord {
+            cluster: number,
+            representative: &docs[c.representative.index()].id,
+            members,
+            min_similarity: round4(c.weakest()),
+        }
+    }
+}
+
+/// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
+/// Dropped without commit, the temporary file is removed and the target is untouched.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file beside `target`.
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+        let temp = target.with_file_name(format!(
+            ".{}.twinwire-{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = File::create(&temp)?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// The writer.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.writer.as_mut().expect("not committed yet")
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let writer = self.writer.take().expect("committed once");
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&self.temp, &self.target)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.jsonl");
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.writer().write_all(b"{}\n").unwrap();
+        assert!(!target.exists());
+        f.commit().unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"{}\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn abandoned_atomic_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.jsonl");
+        fs::write(&target, "old").unwrap();
+        {
+            let mut f = AtomicFile::create(&target).unwrap();
+            f.writer().write_all(b"half").unwrap();
+        }
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(round4(0.123456), 0.1235);
+        assert_eq!(round4(1.0), 1.0);
+    }
+}

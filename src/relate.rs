@@ -1,0 +1,285 @@
+//! Pair -> relation: what one document is to another, with the evidence a user needs to check it.
+//!
+//! The strongest relation the user asked for wins: an exact copy is reported as `exact`, or as a
+//! `near_duplicate` (resemblance 1) when only near-duplicates were asked for. Symmetric relations name
+//! the documents in input order; a containment names the container first (`a` contains `b`).
+
+use crate::config::Config;
+use crate::fingerprint::Fingerprint;
+use crate::score::PairScore;
+use crate::DocId;
+
+/// The kinds of relation twinwire reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelationKind {
+    /// Identical after normalization.
+    Exact,
+    /// Shingle-set resemblance at or above the threshold.
+    NearDuplicate,
+    /// Most of `b`'s shingles are in `a`, and `b` is much shorter.
+    Containment,
+}
+
+impl RelationKind {
+    /// The duplicate relations, strongest first.
+    pub const DUPLICATES: [RelationKind; 3] = [
+        RelationKind::Exact,
+        RelationKind::NearDuplicate,
+        RelationKind::Containment,
+    ];
+
+    /// The name used on the command line and in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            RelationKind::Exact => "exact",
+            RelationKind::NearDuplicate => "near_duplicate",
+            RelationKind::Containment => "containment",
+        }
+    }
+
+    /// Parses a name from the command line.
+    pub fn parse(name: &str) -> Option<RelationKind> {
+        RelationKind::DUPLICATES
+            .into_iter()
+            .find(|k| k.name() == name.trim())
+    }
+
+    /// Whether the relation reads the same both ways.
+    pub fn is_symmetric(self) -> bool {
+        self != RelationKind::Containment
+    }
+}
+
+/// The numbers behind a relation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairEvidence {
+    pub jaccard: f64,
+    /// Share of b's shingles found in a.
+    pub containment: f64,
+    pub hamming: u32,
+    pub shared_shingles: usize,
+    pub shingles_a: usize,
+    pub shingles_b: usize,
+    pub words_a: u32,
+    pub words_b: u32,
+}
+
+/// One related pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Relation {
+    pub a: DocId,
+    pub b: DocId,
+    pub kind: RelationKind,
+    /// The number the relation was decided on (1 for exact, Jaccard, or containment of b in a).
+    pub score: f64,
+    pub evidence: PairEvidence,
+}
+
+impl Relation {
+    /// The same relation between other documents with the same fingerprints (exact copies).
+    pub fn moved_to(&self, a: DocId, b: DocId) -> Relation {
+        let mut r = Relation { a, b, ..*self };
+        if self.kind.is_symmetric() && a > b {
+            r.a = b;
+            r.b = a;
+            let e = &mut r.evidence;
+            std::mem::swap(&mut e.shingles_a, &mut e.shingles_b);
+            std::mem::swap(&mut e.words_a, &mut e.words_b);
+        }
+        r
+    }
+}
+
+/// Decides what `j` is to `i` (with `i < j`), if anything the configuration asks for.
+pub fn relate(
+    i: DocId,
+    j: DocId,
+    fi: &Fingerprint,
+    fj: &Fingerprint,
+    s: &PairScore,
+    config: &Config,
+) -> Option<Relation> {
+    if fi.is_empty() || fj.is_empty() {
+        return None;
+    }
+    let evidence = |a: &Fingerprint, b: &Fingerprint, b_in_a: f64| PairEvidence {
+        jaccard: s.jaccard,
+        containment: b_in_a,
+        hamming: s.hamming,
+        shared_shingles: s.shared,
+        shingles_a: a.shingles.len(),
+        shingles_b: b.shingles.len(),
+        words_a: a.words,
+        words_b: b.words,
+    };
+    let symmetric = |kind, score| Relation {
+        a: i,
+        b: j,
+        kind,
+        score,
+        evidence: evidence(fi, fj, s.b_in_a),
+    };
+    if fi.exact == fj.exact && config.wants(RelationKind::Exact) {
+        return Some(symmetric(RelationKind::Exact, 1.0));
+    }
+    if s.jaccard >= config.threshold && config.wants(RelationKind::NearDuplicate) {
+        return Some(symmetric(RelationKind::NearDuplicate, s.jaccard));
+    }
+    if config.wants(RelationKind::Containment) {
+        // The container is the document with more shingles; equal sizes cannot be a containment.
+        let (a, b, fa, fb, b_in_a) = match fi.shingles.len().cmp(&fj.shingles.len()) {
+            std::cmp::Ordering::Greater => (i, j, fi, fj, s.b_in_a),
+            std::cmp::Ordering::Less => (j, i, fj, fi, s.a_in_b),
+            std::cmp::Ordering::Equal => return None,
+        };
+        if b_in_a >= config.containment && fb.words >= config.min_contained_words {
+            return Some(Relation {
+                a,
+                b,
+                kind: RelationKind::Containment,
+                score: b_in_a,
+                evidence: evidence(fa, fb, b_in_a),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::score;
+
+    fn text(range: std::ops::Range<usize>) -> String {
+        range.map(|i| format!("w{i} ")).collect()
+    }
+
+    fn rel(a: &str, b: &str, config: &Config) -> Option<Relation> {
+        let (fa, fb) = (
+            Fingerprint::of_text(a, config),
+            Fingerprint::of_text(b, config),
+        );
+        relate(DocId(0), DocId(1), &fa, &fb, &score(&fa, &fb), config)
+    }
+
+    #[test]
+    fn exact_beats_near_duplicate() {
+        let c = Config::default();
+        let r = rel(
+            "Hello, world: five soldiers.",
+            "hello world five SOLDIERS",
+            &c,
+        )
+        .unwrap();
+        assert_eq!(r.kind, RelationKind::Exact);
+        let only_near = Config {
+            relations: vec![RelationKind::NearDuplicate],
+            ..Config::default()
+        };
+        let r = rel(
+            "Hello, world: five soldiers.",
+            "hello world five SOLDIERS",
+            &only_near,
+        )
+        .unwrap();
+        assert_eq!((r.kind, r.score), (RelationKind::NearDuplicate, 1.0));
+    }
+
+    #[test]
+    fn containment_names_the_container_first() {
+        let c = Config::default();
+        let r = rel(&text(40..70), &text(0..200), &c).unwrap();
+        assert_eq!(r.kind, RelationKind::Containment);
+        assert_eq!((r.a, r.b), (DocId(1), DocId(0)));
+        assert_eq!(r.score, 1.0);
+    }
+
+    #[test]
+    fn short_texts_are_not_reported_as_contained() {
+        let c = Config::default();
+        assert!(rel(&text(40..50), &text(0..200), &c).is_none());
+    }
+
+    #[test]
+    fn unrelated_texts_are_not_related() {
+        let c = Config::default();
+        assert!(rel(&text(0..100), &text(100..200), &c).is_none());
+    }
+
+    #[test]
+    fn moving_a_symmetric_relation_keeps_input_order() {
+        let c = Config::default();
+        let r = rel(&text(0..100), &text(0..101), &c).unwrap();
+        let moved = r.moved_to(DocId(9), DocId(4));
+        assert_eq!((moved.a, moved.b), (DocId(4), DocId(9)));
+        assert_eq!(moved.evidence.words_a, r.evidence.words_b);
+    }
+}
+
+/// A run of text that two documents share, located in the second one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPassage {
+    /// Words in the run.
+    pub words: usize,
+    /// Byte range in the second document's original text.
+    pub span: (usize, usize),
+}
+
+/// The runs of `b` made of shingles that also occur in `a`, longest first (ties in text order).
+pub fn shared_passages(a: &str, b: &str, config: &Config) -> Vec<SharedPassage> {
+    use crate::fingerprint::{hash_word, shingle_hashes, ShingleSet};
+    use crate::text::for_each_token;
+    let mut a_words = Vec::new();
+    for_each_token(a, |t| a_words.push(hash_word(t.folded)));
+    let a_set = ShingleSet::from_hashes(&shingle_hashes(&a_words, config.shingle_size));
+    let (mut b_words, mut b_spans) = (Vec::new(), Vec::new());
+    for_each_token(b, |t| {
+        b_words.push(hash_word(t.folded));
+        b_spans.push(t.span);
+    });
+    let k = config.shingle_size.max(1).min(b_words.len().max(1));
+    let mut covered = vec![false; b_words.len()];
+    for (i, s) in shingle_hashes(&b_words, config.shingle_size)
+        .into_iter()
+        .enumerate()
+    {
+        if a_set.contains((s >> 32) as u32) {
+            covered[i..i + k].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < covered.len() {
+        if !covered[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < covered.len() && covered[i] {
+            i += 1;
+        }
+        runs.push(SharedPassage {
+            words: i - start,
+            span: (b_spans[start].0, b_spans[i - 1].1),
+        });
+    }
+    runs.sort_by_key(|r| (std::cmp::Reverse(r.words), r.span.0));
+    runs
+}
+
+#[cfg(test)]
+mod passage_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_quoted_run() {
+        let a = "The army said the attack had been foiled and the situation was under control.";
+        let b = "In other news, officials insisted the attack had been foiled and the situation was under control, said X.";
+        let p = shared_passages(a, b, &Config::default());
+        assert_eq!(
+            &b[p[0].span.0..p[0].span.1],
+            "the attack had been foiled and the situation was under control"
+        );
+        assert_eq!(p[0].words, 11);
+    }
+}

@@ -1,0 +1,9 @@
+//! Text stage: turns an article's original text into the folded words every later stage works on.
+//!
+//! Matching must not care about Unicode spelling (NFC vs NFD, ligatures, non-breaking spaces), case,
+//! accents or punctuation style, so all of that is folded away here, once. The original text is never
+//! modified: tokens carry their byte span in the original so that a person can be shown the evidence.
+
+mod tokenize;
+
+pub use tokenize::{fold_word, for_each_token, words, Token};

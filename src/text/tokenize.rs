@@ -1,0 +1,206 @@
+//! Folding and tokenization in one pass.
+//!
+//! A word is a maximal run of letters and digits after compatibility decomposition (NFKD), with
+//! combining marks dropped and letters lowercased: `Qaïda`, `QAÏDA` and `Qa\u{0308}ida` are all
+//! `qaida`, `ﬁn` is `fin`. Everything else (spaces of any kind, quotes, dashes, apostrophes) separates
+//! words, so `l'armée` is `l` `armee` and `d’Al-Qaïda` is `d` `al` `qaida`. Han, kana and Thai
+//! characters have no spaces between words; each one is a word of its own so such text still shingles.
+//!
+//! Invariant: the words of a text depend only on its NFKD form; any two canonically or compatibly
+//! equivalent spellings give the same words.
+
+use std::ops::Range;
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// One word of a text: its folded form and where it stands in the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The folded word (lowercase, no accents, compatibility-decomposed).
+    pub folded: &'a str,
+    /// Byte range of the word in the original text.
+    pub span: (usize, usize),
+}
+
+/// Calls `f` for each word of `text`, in order.
+///
+/// The folded form handed to `f` lives in a buffer reused between calls: copy it if you keep it.
+pub fn for_each_token<'t, F>(text: &'t str, mut f: F)
+where
+    F: FnMut(Token<'_>),
+{
+    let mut buf = String::with_capacity(32);
+    let mut start: Option<usize> = None;
+    let emit = |buf: &mut String, range: Range<usize>, f: &mut F| {
+        if !buf.is_empty() {
+            f(Token {
+                folded: buf.as_str(),
+                span: (range.start, range.end),
+            });
+            buf.clear();
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII fast path: most of a news dump, even in French, is ASCII.
+            if b.is_ascii_alphanumeric() {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                buf.push(b.to_ascii_lowercase() as char);
+            } else if let Some(s) = start.take() {
+                emit(&mut buf, s..i, &mut f);
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        let len = c.len_utf8();
+        fold_char(c, &mut |d| match d {
+            Folded::Letter(l) => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                buf.push(l);
+            }
+            Folded::Mark => {}
+            Folded::Separator => {
+                if let Some(s) = start.take() {
+                    emit(&mut buf, s..i, &mut f);
+                }
+            }
+            Folded::Single(l) => {
+                if let Some(s) = start.take() {
+                    emit(&mut buf, s..i, &mut f);
+                }
+                buf.push(l);
+                emit(&mut buf, i..i + len, &mut f);
+            }
+        });
+        i += len;
+    }
+    if let Some(s) = start {
+        emit(&mut buf, s..bytes.len(), &mut f);
+    }
+}
+
+/// The folded words of `text`, collected (for tests, `explain` and small inputs).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_token(text, |t| out.push(t.folded.to_string()));
+    out
+}
+
+/// Folds a single word (or any short text) the way [`for_each_token`] does, joining its words with a
+/// space: lexicon entries and user-supplied names go through this so they match the text.
+pub fn fold_word(word: &str) -> String {
+    words(word).join(" ")
+}
+
+enum Folded {
+    /// Part of a word.
+    Letter(char),
+    /// A word of its own (an ideograph, kana, Thai letter).
+    Single(char),
+    /// Dropped without breaking the word (a combining mark).
+    Mark,
+    /// Between words.
+    Separator,
+}
+
+fn fold_char(c: char, out: &mut dyn FnMut(Folded)) {
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) {
+            out(Folded::Mark);
+        } else if d.is_alphanumeric() {
+            if is_unspaced_script(d) {
+                out(Folded::Single(d));
+            } else if d == 'ß' {
+                // Full case folding: German sharp s matches "ss".
+                out(Folded::Letter('s'));
+                out(Folded::Letter('s'));
+            } else {
+                for l in d.to_lowercase() {
+                    if !is_combining_mark(l) {
+                        out(Folded::Letter(l));
+                    }
+                }
+            }
+        } else {
+            out(Folded::Separator);
+        }
+    });
+}
+
+/// Scripts written without spaces between words, where each character is taken as a word.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0E7F      // Thai
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x2FA1F) // CJK extensions B-F and supplement
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(
+            words("Les jihadistes d’Al-Qaïda, à Bamako!"),
+            ["les", "jihadistes", "d", "al", "qaida", "a", "bamako"]
+        );
+    }
+
+    #[test]
+    fn french_elisions_split() {
+        assert_eq!(words("l'armée"), ["l", "armee"]);
+        assert_eq!(words("L’ARMÉE"), ["l", "armee"]);
+    }
+
+    #[test]
+    fn nfd_nfc_and_ligatures_agree() {
+        let nfc = "Goïta a signé un décret. Fin.";
+        let nfd = "Goi\u{0308}ta a signe\u{0301} un de\u{0301}cret. ﬁn.";
+        assert_eq!(words(nfc), words(nfd));
+    }
+
+    #[test]
+    fn non_breaking_and_odd_spaces_separate() {
+        assert_eq!(words("2\u{00A0}000 morts\u{202F}!"), ["2", "000", "morts"]);
+    }
+
+    #[test]
+    fn spans_point_into_the_original() {
+        let text = "« Sous contrôle », dit-il.";
+        let mut seen = Vec::new();
+        for_each_token(text, |t| {
+            seen.push((&text[t.span.0..t.span.1], t.folded.to_string()))
+        });
+        assert_eq!(
+            seen,
+            [
+                ("Sous", "sous".to_string()),
+                ("contrôle", "controle".to_string()),
+                ("dit", "dit".to_string()),
+                ("il", "il".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn ideographs_are_words_of_their_own() {
+        assert_eq!(words("马里首都"), ["马", "里", "首", "都"]);
+    }
+
+    #[test]
+    fn sharp_s_folds_to_ss() {
+        assert_eq!(words("Straße"), words("STRASSE"));
+    }
+}

@@ -16,10 +16,14 @@
 //!    that any document sharing 40% of its anchors is found. Anchors in more than
 //!    `max_anchor_postings` documents are boilerplate and are not indexed.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::fingerprint::Fingerprint;
+use crate::relate::RelationKind;
 use crate::DocId;
 
 /// Documents grouped by exact folded text.
@@ -75,7 +79,9 @@ pub fn candidate_pairs(
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
     let mut pairs = lsh_pairs(fingerprints, docs, config);
-    pairs.extend(anchor_pairs(fingerprints, docs, config));
+    if config.wants(RelationKind::Containment) {
+        pairs.extend(anchor_pairs(fingerprints, docs, config));
+    }
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
@@ -125,11 +131,12 @@ fn push_all_pairs(
 
 /// The anchor index: for each anchor, the documents that have it.
 struct AnchorIndex {
-    /// Distinct anchors, sorted.
-    keys: Vec<u32>,
-    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of `keys[k]`, in input order.
+    /// Anchor -> its slot in `offsets`.
+    slots: HashMap<u32, u32, BuildHasherDefault<AnchorHasher>>,
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, in input order,
+    /// each with its shingle count (kept inline: looking it up per posting is a cache miss).
     offsets: Vec<usize>,
-    postings: Vec<DocId>,
+    postings: Vec<(DocId, u32)>,
 }
 
 impl AnchorIndex {
@@ -144,65 +151,100 @@ impl AnchorIndex {
             })
             .collect();
         entries.par_sort_unstable();
-        let mut keys = Vec::new();
+        let mut slots = HashMap::with_capacity_and_hasher(entries.len() / 2, Default::default());
         let mut offsets = vec![0];
         for run in entries.chunk_by(|x, y| x.0 == y.0) {
-            keys.push(run[0].0);
+            slots.insert(run[0].0, (offsets.len() - 1) as u32);
             offsets.push(offsets.last().unwrap() + run.len());
         }
-        let postings = entries.into_iter().map(|e| e.1).collect();
+        let postings = entries
+            .into_iter()
+            .map(|(_, d)| (d, fingerprints[d.index()].shingles.len() as u32))
+            .collect();
         AnchorIndex {
-            keys,
+            slots,
             offsets,
             postings,
         }
     }
 
-    fn postings(&self, anchor: u32) -> &[DocId] {
-        match self.keys.binary_search(&anchor) {
-            Ok(k) => &self.postings[self.offsets[k]..self.offsets[k + 1]],
-            Err(_) => &[],
+    fn postings(&self, anchor: u32) -> &[(DocId, u32)] {
+        match self.slots.get(&anchor) {
+            Some(&k) => &self.postings[self.offsets[k as usize]..self.offsets[k as usize + 1]],
+            None => &[],
         }
     }
 }
 
+/// Anchors are already uniformly distributed hash bits: one multiply spreads them over the table.
+#[derive(Default)]
+struct AnchorHasher(u64);
+
+impl Hasher for AnchorHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
 /// Pairs where one document may contain most of the other.
+///
+/// Each document d looks for its containers: the documents at least as long that share at least
+/// `needed` of d's anchors, where `needed` is half of what a containment at the threshold implies
+/// (the slack covers sampling noise). d's most common anchors are not looked up (those over
+/// `max_anchor_postings`, and up to `needed / 2` more): each is counted as a possible hit instead,
+/// so skipping them can only add candidates, never lose one.
 pub fn anchor_pairs(
     fingerprints: &[Fingerprint],
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
     let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
-    // A contained document shares about `containment` of its anchors; probing with all but the
-    // `needed - 1` most common finds every document sharing `needed` of them (prefix filtering).
     let share = config.containment * 0.5;
     let mut pairs: Vec<(DocId, DocId)> = docs
         .par_iter()
         .filter(|d| fingerprints[d.index()].words >= config.min_contained_words)
         .flat_map_iter(|&d| {
-            // Rarest first; ties broken by the anchor's value so the probe set is fixed.
-            let mut anchors: Vec<(usize, u32, &[DocId])> = fingerprints[d.index()]
+            let size = fingerprints[d.index()].shingles.len() as u32;
+            let mut postings: Vec<&[(DocId, u32)]> = fingerprints[d.index()]
                 .shingles
                 .anchors(config.anchor_modulus)
-                .map(|a| {
-                    let p = index.postings(a);
-                    (p.len(), a, p)
-                })
+                .map(|a| index.postings(a))
                 .collect();
-            anchors.sort_unstable_by_key(|&(len, a, _)| (len, a));
-            let needed = ((anchors.len() as f64 * share).ceil() as usize).max(1);
-            let probe = anchors.len().saturating_sub(needed - 1);
-            let mut out = Vec::new();
-            for (len, _, postings) in anchors.into_iter().take(probe) {
-                if len > config.max_anchor_postings {
-                    break;
-                }
-                out.extend(
-                    postings
-                        .iter()
-                        .filter(|&&o| o != d)
-                        .map(|&o| (d.min(o), d.max(o))),
+            let needed = ((postings.len() as f64 * share).ceil() as usize).max(1);
+            // The most common anchors cost the most to count: skip those over the cap and, at
+            // most, half of `needed` more; each skipped anchor is a possible hit not counted.
+            postings.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
+            let over_cap = postings
+                .iter()
+                .take_while(|p| p.len() > config.max_anchor_postings)
+                .count();
+            let skipped = over_cap.max(needed / 2).min(postings.len());
+            let needed = needed.saturating_sub(skipped).max(1);
+            let mut hits: Vec<DocId> = Vec::new();
+            for p in &postings[skipped..] {
+                hits.extend(
+                    p.iter()
+                        .filter(|&&(o, o_size)| o != d && o_size >= size)
+                        .map(|&(o, _)| o),
                 );
+            }
+            hits.sort_unstable();
+            let mut out = Vec::new();
+            for run in hits.chunk_by(|x, y| x == y) {
+                if run.len() >= needed {
+                    let o = run[0];
+                    out.push((d.min(o), d.max(o)));
+                }
             }
             out
         })

@@ -3,6 +3,7 @@
 
 mod dedupe;
 mod explain;
+mod export;
 mod pairs;
 
 use std::collections::BTreeMap;
@@ -32,6 +33,7 @@ enum Command {
     Pairs(pairs::PairsArgs),
     Dedupe(dedupe::DedupeArgs),
     Explain(explain::ExplainArgs),
+    Export(export::ExportArgs),
 }
 
 /// Runs the subcommand.
@@ -40,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pairs(args) => pairs::run(args),
         Command::Dedupe(args) => dedupe::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Export(args) => export::run(args),
     }
 }
 

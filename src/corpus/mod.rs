@@ -10,6 +10,7 @@
 //! Repairs (an encoding guessed, an id renamed, an over-long text cut) are warned about the same way.
 
 mod decode;
+mod sgml;
 mod walk;
 mod warning;
 
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use decode::{decode, Encoding};
+pub use sgml::{parse_sgml, SgmlRecord};
 pub use walk::{glob_match, list_files, InputFile};
 pub use warning::{InputWarning, ReadReport, WarningKind};
 
@@ -176,9 +178,10 @@ pub fn read_inputs(
         reader.warn(InputWarning {
             location: "input".into(),
             kind: WarningKind::EmptyInput,
-            message: "no documents were read; check the paths and the file types (.txt, .jsonl, \
+            message:
+                "no documents were read; check the paths and the file types (.txt, .jsonl, .sgm, \
                       .ndjson, optionally .gz or .zst)"
-                .into(),
+                    .into(),
         })?;
     }
     Ok(reader.report)
@@ -189,6 +192,8 @@ pub fn read_inputs(
 enum FileKind {
     Text,
     Jsonl,
+    /// Reuters-21578 or WMT SGML: many documents in one file.
+    Sgml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +216,7 @@ fn classify(name: &str) -> Option<(&str, FileKind, Compression)> {
         (".txt", FileKind::Text),
         (".jsonl", FileKind::Jsonl),
         (".ndjson", FileKind::Jsonl),
+        (".sgm", FileKind::Sgml),
     ] {
         if let Some(stem) = rest.strip_suffix(ext) {
             return Some((stem, kind, compression));
@@ -262,7 +268,7 @@ impl Reader<'_> {
             return self.warn_at(
                 &shown,
                 WarningKind::UnsupportedFile,
-                "not a .txt, .jsonl or .ndjson file (optionally .gz or .zst); skipped. Rename it, \
+                "not a .txt, .jsonl, .ndjson or .sgm file (optionally .gz or .zst); skipped. Rename it, \
                  or list it in a .twinwireignore to silence this"
                     .into(),
             );
@@ -291,7 +297,40 @@ impl Reader<'_> {
             FileKind::Jsonl => {
                 self.read_jsonl(&mut stream, &shown, compression != Compression::None)
             }
+            FileKind::Sgml => {
+                self.read_sgml(&mut stream, &shown, stem, compression != Compression::None)
+            }
         }
+    }
+
+    fn read_sgml(
+        &mut self,
+        stream: &mut dyn BufRead,
+        shown: &Arc<str>,
+        stem: &str,
+        compressed: bool,
+    ) -> Result<(), InputError> {
+        let mut bytes = Vec::new();
+        if let Err(e) = stream.read_to_end(&mut bytes) {
+            let (kind, what) = read_error_kind(&e, compressed);
+            return self.warn_at(shown, kind, format!("{what} ({e}); skipped"));
+        }
+        let (text, encoding) = decode::decode(&bytes);
+        self.note_encoding(shown, encoding)?;
+        let lang = sgml::language_from_file_name(stem);
+        for record in parse_sgml(&text) {
+            let origin = Origin {
+                file: shown.clone(),
+                line: None,
+            };
+            let id = format!("{stem}#{}", record.id);
+            let kept = self
+                .options
+                .keep_records
+                .then(|| Record::TextFile(record.text.clone()));
+            self.emit(id, record.text, lang.clone(), origin, kept)?;
+        }
+        Ok(())
     }
 
     fn read_text_file(
@@ -713,5 +752,9 @@ mod tests {
             Some(("x", FileKind::Jsonl, Compression::Zstd))
         );
         assert_eq!(classify("x.json"), None);
+        assert_eq!(
+            classify("reut2-000.sgm"),
+            Some(("reut2-000", FileKind::Sgml, Compression::None))
+        );
     }
 }

@@ -1,0 +1,141 @@
+//! Shared by the integration tests: the binary, the shared data folder, a seeded RNG, real articles.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use twinwire::corpus::{read_all, Input, ReadOptions};
+
+/// The `twinwire` binary built for these tests.
+pub fn twinwire() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_twinwire"))
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data` (or `$TWINWIRE_SHARED_DATA`), or `None` with a message saying the test is skipped.
+pub fn shared_data(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("TWINWIRE_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    if dir.join("README.md").exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED {test}: needs the shared data folder at {} (or set TWINWIRE_SHARED_DATA)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// A small deterministic generator (SplitMix64): the same seed gives the same corpus everywhere.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// True with probability p.
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+/// An article: id and paragraphs.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    pub paragraphs: Vec<String>,
+}
+
+impl Article {
+    pub fn text(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    pub fn words(&self) -> usize {
+        self.paragraphs
+            .iter()
+            .map(|p| p.split_whitespace().count())
+            .sum()
+    }
+}
+
+/// The articles of one WMT language (`fr`, `en`, ...) from every test set, in file order.
+pub fn wmt_articles(data: &Path, lang: &str) -> Vec<Article> {
+    let dir = data.join("wmt-dev");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("wmt-dev is readable")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(&format!(".{lang}.sgm")))
+        .collect();
+    files.sort();
+    let inputs: Vec<Input> = files.into_iter().map(Input::Path).collect();
+    let (docs, _, _) = read_all(&inputs, &ReadOptions::default()).expect("wmt-dev reads");
+    docs.into_iter()
+        .map(|d| Article {
+            id: d.id,
+            paragraphs: d.text.split("\n\n").map(|p| p.replace('\n', " ")).collect(),
+        })
+        .collect()
+}
+
+/// Writes `docs` (id, text) as a JSONL file.
+pub fn write_jsonl(path: &Path, docs: &[(String, String)]) {
+    let mut out = String::new();
+    for (id, text) in docs {
+        out.push_str(&serde_json::json!({"id": id, "text": text}).to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// One output pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub a: String,
+    pub b: String,
+    pub relation: String,
+    pub score: f64,
+}
+
+/// Parses `twinwire pairs` output.
+pub fn parse_pairs(stdout: &[u8]) -> Vec<Pair> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("each line is JSON");
+            Pair {
+                a: v["a"].as_str().unwrap().to_string(),
+                b: v["b"].as_str().unwrap().to_string(),
+                relation: v["relation"].as_str().unwrap().to_string(),
+                score: v["score"].as_f64().unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// Runs `twinwire pairs` with `args` and returns the pairs (asserting success).
+pub fn pairs(args: &[&str]) -> Vec<Pair> {
+    let out = twinwire().arg("pairs").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "twinwire pairs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_pairs(&out.stdout)
+}

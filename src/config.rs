@@ -20,8 +20,9 @@ pub struct Config {
     /// Fewest words a document needs to be reported as contained in another: a dateline or a
     /// one-line brief is "contained" in every article that repeats it, which tells nobody anything.
     pub min_contained_words: u32,
-    /// LSH table shape for near-duplicate candidates. 42 bands of 3 find a pair at J = 0.5 with
-    /// probability 0.996 and at J = 0.1 with probability 0.04.
+    /// LSH table shape for near-duplicate candidates, derived from the threshold by
+    /// [`MinHashParams::for_threshold`]: 42 bands of 3 at 0.5 find a pair at J = 0.5 with probability
+    /// 0.996 and at J = 0.1 with probability 0.04.
     pub minhash: MinHashParams,
     /// Anchor sampling rate for the containment index: one shingle in `anchor_modulus` (power of two).
     pub anchor_modulus: u32,
@@ -41,7 +42,7 @@ impl Default for Config {
             threshold: 0.5,
             containment: 0.8,
             min_contained_words: 20,
-            minhash: MinHashParams { bands: 42, rows: 3 },
+            minhash: MinHashParams::for_threshold(0.5),
             anchor_modulus: 4,
             max_anchor_postings: 1000,
             relations: RelationKind::DUPLICATES.to_vec(),
@@ -74,6 +75,18 @@ impl Config {
             return Err(format!(
                 "--shingle-size must be 1 to 16, got {}",
                 self.shingle_size
+            ));
+        }
+        if self.minhash.bands == 0
+            || self.minhash.rows == 0
+            || self.minhash.bands * self.minhash.rows > 1024
+        {
+            return Err("--minhash-bands and --minhash-rows must be at least 1, with at most 1024 values in all".to_string());
+        }
+        if !self.anchor_modulus.is_power_of_two() {
+            return Err(format!(
+                "--anchor-modulus must be a power of two, got {}",
+                self.anchor_modulus
             ));
         }
         if self.relations.is_empty() {

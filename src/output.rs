@@ -62,7 +62,8 @@ impl<'a> PairRecord<'a> {
 
 /// Writes one JSON value and a newline.
 pub fn write_json_line<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    // `From` keeps the kind of an I/O error (a closed pipe must stay `BrokenPipe`).
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

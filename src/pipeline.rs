@@ -173,15 +173,12 @@ fn expand_copies(
     rep_relations: Vec<Relation>,
     config: &Config,
 ) -> Vec<Relation> {
-    let mut members: Vec<Vec<DocId>> = vec![Vec::new(); 0];
-    let mut group_of = std::collections::HashMap::new();
-    for g in &groups.groups {
-        group_of.insert(g[0], members.len());
-        members.push(g.clone());
-    }
+    // Representative -> its group of copies (a document without copies is its own group of one).
+    let group_of: std::collections::HashMap<DocId, &[DocId]> =
+        groups.groups.iter().map(|g| (g[0], g.as_slice())).collect();
     let copies = |d: DocId| -> &[DocId] {
         match group_of.get(&d) {
-            Some(&k) => &members[k],
+            Some(g) => g,
             None => std::slice::from_ref(&groups.representative[d.index()]),
         }
     };

@@ -2,6 +2,7 @@
 //! summary on stderr. Each subcommand lives in its own file, whose doc comment is its `--help`.
 
 mod dedupe;
+mod eval;
 mod explain;
 mod export;
 mod pairs;
@@ -16,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use twinwire::corpus::{is_among_inputs, Input, InputWarning, ReadOptions, WarningKind};
+use twinwire::fingerprint::MinHashParams;
 use twinwire::pipeline::{analyze, Analysis, Hooks};
 use twinwire::relate::RelationKind;
 use twinwire::Config;
@@ -34,6 +36,7 @@ enum Command {
     Dedupe(dedupe::DedupeArgs),
     Explain(explain::ExplainArgs),
     Export(export::ExportArgs),
+    Eval(eval::EvalArgs),
 }
 
 /// Runs the subcommand.
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dedupe(args) => dedupe::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Export(args) => export::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 
@@ -111,6 +115,21 @@ pub struct MatchArgs {
     /// Score every pair instead of using the candidate tables (quadratic: small corpora, measuring recall).
     #[arg(long)]
     exhaustive: bool,
+    /// Expert: LSH bands of the near-duplicate candidate table [default: chosen from --threshold,
+    /// 42 at 0.5; see BENCHMARKS.md].
+    #[arg(long, value_name = "N", help_heading = "Candidate tables (expert)")]
+    minhash_bands: Option<usize>,
+    /// Expert: MinHash values per LSH band [default: chosen from --threshold, 3 at 0.5].
+    #[arg(long, value_name = "N", help_heading = "Candidate tables (expert)")]
+    minhash_rows: Option<usize>,
+    /// Expert: one shingle in N is an anchor of the containment index (a power of two).
+    #[arg(
+        long,
+        default_value_t = 4,
+        value_name = "N",
+        help_heading = "Candidate tables (expert)"
+    )]
+    anchor_modulus: u32,
 }
 
 impl MatchArgs {
@@ -132,6 +151,14 @@ impl MatchArgs {
             containment: self.containment,
             relations,
             exhaustive: self.exhaustive,
+            minhash: {
+                let derived = MinHashParams::for_threshold(self.threshold);
+                MinHashParams {
+                    bands: self.minhash_bands.unwrap_or(derived.bands),
+                    rows: self.minhash_rows.unwrap_or(derived.rows),
+                }
+            },
+            anchor_modulus: self.anchor_modulus,
             ..Config::default()
         };
         config.validate().map_err(anyhow::Error::msg)?;
@@ -255,10 +282,10 @@ pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], qu
         })
         .collect();
     eprintln!(
-        "twinwire: read {} documents ({} empty, {} MB) from {} files; skipped {} inputs{}",
+        "twinwire: read {} documents ({} empty, {}) from {} files; skipped {} inputs{}",
         r.documents,
         r.empty_documents,
-        (r.bytes as f64 / 1e6 * 10.0).round() / 10.0,
+        human_bytes(r.bytes),
         r.files,
         r.skipped_total(),
         skipped_detail(analysis),
@@ -283,12 +310,25 @@ pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], qu
     );
 }
 
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / 1e9),
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / 1e6),
+        n if n >= 1 << 10 => format!("{:.1} kB", n as f64 / 1e3),
+        n => format!("{n} bytes"),
+    }
+}
+
 fn skipped_detail(analysis: &Analysis) -> String {
     let r = &analysis.report;
-    let mut parts: Vec<String> = r
+    let mut parts: Vec<String> = Vec::new();
+    let skipped: Vec<String> = r
         .skipped()
         .map(|(k, n)| format!("{} {n}", k.label()))
         .collect();
+    if !skipped.is_empty() {
+        parts.push(skipped.join(", "));
+    }
     let repaired: Vec<String> = r
         .warnings
         .iter()

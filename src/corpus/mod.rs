@@ -694,8 +694,21 @@ pub fn read_all(
 
 /// True when `path` names the same file as one of the inputs (or lies inside an input directory).
 pub fn is_among_inputs(path: &Path, inputs: &[Input]) -> bool {
-    let Ok(target) = path.canonicalize() else {
-        return false;
+    // The output usually does not exist yet: resolve its folder instead.
+    let target = match (path.canonicalize(), path.parent(), path.file_name()) {
+        (Ok(t), _, _) => t,
+        (Err(_), Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            match parent.canonicalize() {
+                Ok(p) => p.join(name),
+                Err(_) => return false,
+            }
+        }
+        _ => return false,
     };
     inputs.iter().any(|input| match input {
         Input::Path(p) => p

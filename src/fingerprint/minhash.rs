@@ -19,6 +19,36 @@ pub struct MinHashParams {
 }
 
 impl MinHashParams {
+    /// Probability of finding a pair exactly at the threshold that [`MinHashParams::for_threshold`]
+    /// guarantees: 0.996, what 42 bands of 3 give at J = 0.5.
+    pub const TARGET_RECALL: f64 = 0.996;
+
+    /// The table for a near-duplicate threshold: the most selective shape (most rows per band, so the
+    /// fewest false candidates) that finds a pair at J = `threshold` with probability at least
+    /// [`Self::TARGET_RECALL`] using at most 64 bands. 42 x 3 at J = 0.5; 59 x 2 at 0.3; 18 x 6 at 0.8.
+    pub fn for_threshold(threshold: f64) -> MinHashParams {
+        let t = threshold.clamp(0.01, 1.0);
+        let bands_for = |rows: usize| -> usize {
+            let miss = 1.0 - t.powi(rows as i32);
+            if miss <= 0.0 {
+                return 1;
+            }
+            ((1.0 - Self::TARGET_RECALL).ln() / miss.ln())
+                .ceil()
+                .max(1.0) as usize
+        };
+        for rows in (1..=8).rev() {
+            let bands = bands_for(rows);
+            if bands <= 64 {
+                return MinHashParams { bands, rows };
+            }
+        }
+        MinHashParams {
+            bands: bands_for(1).min(256),
+            rows: 1,
+        }
+    }
+
     /// Probability that two documents with Jaccard resemblance `j` share at least one band.
     pub fn collision_probability(&self, j: f64) -> f64 {
         1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)
@@ -124,6 +154,23 @@ mod tests {
         assert_eq!(
             band_keys(&set(0..2), &PARAMS),
             band_keys(&set(0..2), &PARAMS)
+        );
+    }
+
+    #[test]
+    fn tables_follow_the_threshold() {
+        assert_eq!(MinHashParams::for_threshold(0.5), PARAMS);
+        for t in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] {
+            let p = MinHashParams::for_threshold(t);
+            assert!(
+                p.collision_probability(t) >= MinHashParams::TARGET_RECALL,
+                "{t}: {p:?}"
+            );
+            assert!(p.bands <= 64, "{t}: {p:?}");
+        }
+        assert_eq!(
+            MinHashParams::for_threshold(0.3),
+            MinHashParams { bands: 59, rows: 2 }
         );
     }
 

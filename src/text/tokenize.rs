@@ -25,7 +25,7 @@ pub struct Token<'a> {
 /// Calls `f` for each word of `text`, in order.
 ///
 /// The folded form handed to `f` lives in a buffer reused between calls: copy it if you keep it.
-pub fn for_each_token<'t, F>(text: &'t str, mut f: F)
+pub fn for_each_token<F>(text: &str, mut f: F)
 where
     F: FnMut(Token<'_>),
 {

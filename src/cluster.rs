@@ -9,6 +9,9 @@
 //!
 //! Invariants: every member is related to its representative; every document is in at most one
 //! cluster; the result depends on the relations and the preference only, not on thread count.
+//!
+//! Translations join clusters into [`Group`]s (the versions of one report in several languages) but
+//! never remove anything: each language version keeps its own representative.
 
 use crate::relate::{Relation, RelationKind};
 use crate::DocId;
@@ -81,7 +84,7 @@ pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> 
     // Adjacency: (other, kind, score, may `other` join a cluster of which this doc is representative).
     let mut adjacent: Vec<Vec<(DocId, RelationKind, f64, bool)>> = vec![Vec::new(); n];
     let mut contained = vec![false; n];
-    for r in relations {
+    for r in relations.iter().filter(|r| r.kind.is_duplicate()) {
         uf.union(r.a.0, r.b.0);
         let symmetric = r.kind.is_symmetric();
         adjacent[r.a.index()].push((r.b, r.kind, r.score, true));
@@ -146,10 +149,92 @@ pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> 
     out
 }
 
+/// Duplicate clusters (and lone documents) joined by translations: what `dedupe --clusters` lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The representative of the group's first duplicate cluster, or its first document.
+    pub representative: DocId,
+    /// Every document, the representative first, then in input order.
+    pub members: Vec<DocId>,
+    /// The documents `dedupe` keeps (one per language version), in input order.
+    pub kept: Vec<DocId>,
+    /// The weakest member-to-representative score over the group's duplicate clusters, if any.
+    pub min_similarity: Option<f64>,
+    /// Translation pairs inside the group, in input order.
+    pub translations: Vec<(DocId, DocId)>,
+}
+
+/// Groups `clusters` and the translation relations among `n` documents.
+pub fn groups(n: usize, clusters: &[Cluster], relations: &[Relation]) -> Vec<Group> {
+    let mut uf = UnionFind((0..n as u32).collect());
+    let mut in_group = vec![false; n];
+    for c in clusters {
+        in_group[c.representative.index()] = true;
+        for m in &c.members {
+            uf.union(c.representative.0, m.doc.0);
+            in_group[m.doc.index()] = true;
+        }
+    }
+    let translations: Vec<&Relation> = relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::Translation)
+        .collect();
+    for r in &translations {
+        uf.union(r.a.0, r.b.0);
+        in_group[r.a.index()] = true;
+        in_group[r.b.index()] = true;
+    }
+    let mut removed = vec![false; n];
+    for c in clusters {
+        for m in &c.members {
+            removed[m.doc.index()] = true;
+        }
+    }
+    let mut slot = vec![usize::MAX; n];
+    let mut out: Vec<Group> = Vec::new();
+    for d in (0..n).filter(|&d| in_group[d]) {
+        let root = uf.find(d as u32) as usize;
+        if slot[root] == usize::MAX {
+            slot[root] = out.len();
+            out.push(Group {
+                representative: DocId(d as u32),
+                members: Vec::new(),
+                kept: Vec::new(),
+                min_similarity: None,
+                translations: Vec::new(),
+            });
+        }
+        let g = &mut out[slot[root]];
+        g.members.push(DocId(d as u32));
+        if !removed[d] {
+            g.kept.push(DocId(d as u32));
+        }
+    }
+    // Clusters are ordered by their first document, so the first one met is the group's first.
+    for c in clusters {
+        let g = &mut out[slot[uf.find(c.representative.0) as usize]];
+        if g.min_similarity.is_none() {
+            g.representative = c.representative;
+        }
+        g.min_similarity = Some(g.min_similarity.unwrap_or(1.0).min(c.weakest()));
+    }
+    for r in translations {
+        out[slot[uf.find(r.a.0) as usize]]
+            .translations
+            .push((r.a, r.b));
+    }
+    for g in &mut out {
+        let rep = g.representative;
+        g.members.retain(|&m| m != rep);
+        g.members.insert(0, rep);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::relate::PairEvidence;
+    use crate::relate::{Evidence, PairEvidence};
 
     fn rel(a: u32, b: u32, kind: RelationKind, score: f64) -> Relation {
         let e = PairEvidence {
@@ -167,7 +252,7 @@ mod tests {
             b: DocId(b),
             kind,
             score,
-            evidence: e,
+            evidence: Evidence::Shingles(e),
         }
     }
 
@@ -205,6 +290,24 @@ mod tests {
             assert_eq!(c[0].representative, DocId(0));
             assert_eq!(c[0].members[0].doc, DocId(1));
         }
+    }
+
+    #[test]
+    fn translations_join_clusters_and_remove_nothing() {
+        // 0 ~ 1 (near-duplicates, French); 2 is the English translation of 0; 3 is alone.
+        let r = [
+            rel(0, 1, RelationKind::NearDuplicate, 0.8),
+            rel(0, 2, RelationKind::Translation, 0.9),
+        ];
+        let c = clusters(4, &r, &[100, 90, 95, 10], Keep::Longest);
+        assert_eq!(c.len(), 1, "translations form no duplicate cluster");
+        let g = groups(4, &c, &r);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].representative, DocId(0));
+        assert_eq!(g[0].members, vec![DocId(0), DocId(1), DocId(2)]);
+        assert_eq!(g[0].kept, vec![DocId(0), DocId(2)]);
+        assert_eq!(g[0].translations, vec![(DocId(0), DocId(2))]);
+        assert_eq!(g[0].min_similarity, Some(0.8));
     }
 
     #[test]

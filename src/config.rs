@@ -2,6 +2,7 @@
 //!
 //! Defaults are justified by measurements recorded in BENCHMARKS.md ("Choosing the defaults").
 
+use crate::crosslingual::translate::TranslationParams;
 use crate::fingerprint::MinHashParams;
 use crate::relate::RelationKind;
 
@@ -28,6 +29,8 @@ pub struct Config {
     pub anchor_modulus: u32,
     /// Anchors shared by more documents than this are boilerplate and are not indexed.
     pub max_anchor_postings: usize,
+    /// Translation detection (candidates and alignment).
+    pub translation: TranslationParams,
     /// Which relations to report.
     pub relations: Vec<RelationKind>,
     /// Score every pair of documents instead of the candidate tables (quadratic: for tests, small
@@ -45,7 +48,8 @@ impl Default for Config {
             minhash: MinHashParams::for_threshold(0.5),
             anchor_modulus: 4,
             max_anchor_postings: 1000,
-            relations: RelationKind::DUPLICATES.to_vec(),
+            translation: TranslationParams::default(),
+            relations: RelationKind::ALL.to_vec(),
             exhaustive: false,
         }
     }

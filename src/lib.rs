@@ -11,6 +11,7 @@ pub mod candidates;
 pub mod cluster;
 pub mod config;
 pub mod corpus;
+pub mod crosslingual;
 pub mod fingerprint;
 pub mod output;
 pub mod pipeline;

@@ -12,22 +12,33 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cluster::Cluster;
+use crate::cluster::Group;
 use crate::pipeline::DocInfo;
-use crate::relate::Relation;
+use crate::relate::{Evidence, Relation};
+use crate::DocId;
 
 /// Rounds to 4 decimals for output.
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// One line of `twinwire pairs`.
+/// One line of `twinwire pairs`: the pair, the relation, and its evidence (shingle measures for
+/// copies, alignment measures for translations; absent fields are left out).
 #[derive(Debug, Serialize)]
 pub struct PairRecord<'a> {
     pub a: &'a str,
     pub b: &'a str,
     pub relation: &'static str,
     pub score: f64,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub shingles: Option<ShingleFields>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<AlignmentFields<'a>>,
+}
+
+/// Evidence of a copy relation.
+#[derive(Debug, Serialize)]
+pub struct ShingleFields {
     pub jaccard: f64,
     /// Share of b's shingles found in a.
     pub containment: f64,
@@ -40,22 +51,60 @@ pub struct PairRecord<'a> {
     pub words_b: u32,
 }
 
+/// Evidence of a translation.
+#[derive(Debug, Serialize)]
+pub struct AlignmentFields<'a> {
+    pub lang_a: &'a str,
+    pub lang_b: &'a str,
+    /// Share of a's sentences aligned to b.
+    pub coverage_a: f64,
+    /// Share of b's sentences aligned to a.
+    pub coverage_b: f64,
+    /// Aligned groups of sentences.
+    pub aligned: usize,
+    pub sentences_a: usize,
+    pub sentences_b: usize,
+    /// Mean similarity of the aligned sentences in pivot space.
+    pub similarity: f64,
+}
+
 impl<'a> PairRecord<'a> {
-    pub fn new(r: &Relation, docs: &'a [DocInfo]) -> PairRecord<'a> {
-        let e = &r.evidence;
+    pub fn new(r: &'a Relation, docs: &'a [DocInfo]) -> PairRecord<'a> {
+        let (shingles, alignment) = match &r.evidence {
+            Evidence::Shingles(e) => (
+                Some(ShingleFields {
+                    jaccard: round4(e.jaccard),
+                    containment: round4(e.containment),
+                    hamming: e.hamming,
+                    shared_shingles: e.shared_shingles,
+                    shingles_a: e.shingles_a,
+                    shingles_b: e.shingles_b,
+                    words_a: e.words_a,
+                    words_b: e.words_b,
+                }),
+                None,
+            ),
+            Evidence::Alignment(e) => (
+                None,
+                Some(AlignmentFields {
+                    lang_a: &e.lang_a,
+                    lang_b: &e.lang_b,
+                    coverage_a: round4(e.coverage_a),
+                    coverage_b: round4(e.coverage_b),
+                    aligned: e.aligned,
+                    sentences_a: e.sentences_a,
+                    sentences_b: e.sentences_b,
+                    similarity: round4(e.similarity),
+                }),
+            ),
+        };
         PairRecord {
             a: &docs[r.a.index()].id,
             b: &docs[r.b.index()].id,
             relation: r.kind.name(),
             score: round4(r.score),
-            jaccard: round4(e.jaccard),
-            containment: round4(e.containment),
-            hamming: e.hamming,
-            shared_shingles: e.shared_shingles,
-            shingles_a: e.shingles_a,
-            shingles_b: e.shingles_b,
-            words_a: e.words_a,
-            words_b: e.words_b,
+            shingles,
+            alignment,
         }
     }
 }
@@ -67,26 +116,35 @@ pub fn write_json_line<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) 
     out.write_all(b"\n")
 }
 
-/// One line of `dedupe --clusters`.
+/// One line of `dedupe --clusters`: a duplicate cluster, or several joined by translations.
 #[derive(Debug, Serialize)]
 pub struct ClusterRecord<'a> {
     pub cluster: usize,
     pub representative: &'a str,
     /// Every document of the cluster, the representative first, then in input order.
     pub members: Vec<&'a str>,
-    /// The weakest member-to-representative score.
-    pub min_similarity: f64,
+    /// The weakest member-to-representative score of its duplicates (null when it has none).
+    pub min_similarity: Option<f64>,
+    /// The documents kept in the deduplicated corpus (one per language version).
+    pub kept: Vec<&'a str>,
+    /// Translation pairs inside the cluster.
+    pub translations: Vec<[&'a str; 2]>,
 }
 
 impl<'a> ClusterRecord<'a> {
-    pub fn new(number: usize, c: &Cluster, docs: &'a [DocInfo]) -> ClusterRecord<'a> {
-        let mut members = vec![docs[c.representative.index()].id.as_str()];
-        members.extend(c.members.iter().map(|m| docs[m.doc.index()].id.as_str()));
+    pub fn new(number: usize, g: &Group, docs: &'a [DocInfo]) -> ClusterRecord<'a> {
+        let id = |d: DocId| docs[d.index()].id.as_str();
         ClusterRecord {
             cluster: number,
-            representative: &docs[c.representative.index()].id,
-            members,
-            min_similarity: round4(c.weakest()),
+            representative: id(g.representative),
+            members: g.members.iter().map(|&d| id(d)).collect(),
+            min_similarity: g.min_similarity.map(round4),
+            kept: g.kept.iter().map(|&d| id(d)).collect(),
+            translations: g
+                .translations
+                .iter()
+                .map(|&(a, b)| [id(a), id(b)])
+                .collect(),
         }
     }
 }

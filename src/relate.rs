@@ -3,8 +3,10 @@
 //! The strongest relation the user asked for wins: an exact copy is reported as `exact`, or as a
 //! `near_duplicate` (resemblance 1) when only near-duplicates were asked for. Symmetric relations name
 //! the documents in input order; a containment names the container first (`a` contains `b`).
+//! Translations are decided in [`crate::crosslingual`] and carry alignment evidence instead.
 
 use crate::config::Config;
+use crate::crosslingual::translate::TranslationEvidence;
 use crate::fingerprint::Fingerprint;
 use crate::score::PairScore;
 use crate::DocId;
@@ -18,6 +20,8 @@ pub enum RelationKind {
     NearDuplicate,
     /// Most of `b`'s shingles are in `a`, and `b` is much shorter.
     Containment,
+    /// The same report in two languages.
+    Translation,
 }
 
 impl RelationKind {
@@ -28,18 +32,27 @@ impl RelationKind {
         RelationKind::Containment,
     ];
 
+    /// Every relation, in the order of the output's summaries.
+    pub const ALL: [RelationKind; 4] = [
+        RelationKind::Exact,
+        RelationKind::NearDuplicate,
+        RelationKind::Containment,
+        RelationKind::Translation,
+    ];
+
     /// The name used on the command line and in the output.
     pub fn name(self) -> &'static str {
         match self {
             RelationKind::Exact => "exact",
             RelationKind::NearDuplicate => "near_duplicate",
             RelationKind::Containment => "containment",
+            RelationKind::Translation => "translation",
         }
     }
 
     /// Parses a name from the command line.
     pub fn parse(name: &str) -> Option<RelationKind> {
-        RelationKind::DUPLICATES
+        RelationKind::ALL
             .into_iter()
             .find(|k| k.name() == name.trim())
     }
@@ -48,9 +61,15 @@ impl RelationKind {
     pub fn is_symmetric(self) -> bool {
         self != RelationKind::Containment
     }
+
+    /// Whether one of the two documents is a copy of the other (`dedupe` drops one; translations
+    /// are related but both are kept).
+    pub fn is_duplicate(self) -> bool {
+        self != RelationKind::Translation
+    }
 }
 
-/// The numbers behind a relation.
+/// The numbers behind a copy relation (exact, near-duplicate, containment).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairEvidence {
     pub jaccard: f64,
@@ -64,29 +83,58 @@ pub struct PairEvidence {
     pub words_b: u32,
 }
 
+/// The evidence behind a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evidence {
+    /// Shingle-set measures (exact, near-duplicate, containment).
+    Shingles(PairEvidence),
+    /// Sentence alignment (translation).
+    Alignment(TranslationEvidence),
+}
+
 /// One related pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
     pub a: DocId,
     pub b: DocId,
     pub kind: RelationKind,
-    /// The number the relation was decided on (1 for exact, Jaccard, or containment of b in a).
+    /// The number the relation was decided on: 1 for exact, the Jaccard resemblance, the containment
+    /// of b in a, or for a translation the coverage of the document with fewer sentences.
     pub score: f64,
-    pub evidence: PairEvidence,
+    pub evidence: Evidence,
 }
 
 impl Relation {
-    /// The same relation between other documents with the same fingerprints (exact copies).
+    /// The same relation between other documents with the same text (exact copies).
     pub fn moved_to(&self, a: DocId, b: DocId) -> Relation {
-        let mut r = Relation { a, b, ..*self };
+        let mut r = Relation {
+            a,
+            b,
+            ..self.clone()
+        };
         if self.kind.is_symmetric() && a > b {
             r.a = b;
             r.b = a;
-            let e = &mut r.evidence;
-            std::mem::swap(&mut e.shingles_a, &mut e.shingles_b);
-            std::mem::swap(&mut e.words_a, &mut e.words_b);
+            r.evidence = match &self.evidence {
+                Evidence::Shingles(e) => Evidence::Shingles(PairEvidence {
+                    shingles_a: e.shingles_b,
+                    shingles_b: e.shingles_a,
+                    words_a: e.words_b,
+                    words_b: e.words_a,
+                    ..*e
+                }),
+                Evidence::Alignment(e) => Evidence::Alignment(e.swapped()),
+            };
         }
         r
+    }
+
+    /// The shingle evidence, for copy relations.
+    pub fn shingles(&self) -> Option<&PairEvidence> {
+        match &self.evidence {
+            Evidence::Shingles(e) => Some(e),
+            Evidence::Alignment(_) => None,
+        }
     }
 }
 
@@ -102,15 +150,17 @@ pub fn relate(
     if fi.is_empty() || fj.is_empty() {
         return None;
     }
-    let evidence = |a: &Fingerprint, b: &Fingerprint, b_in_a: f64| PairEvidence {
-        jaccard: s.jaccard,
-        containment: b_in_a,
-        hamming: s.hamming,
-        shared_shingles: s.shared,
-        shingles_a: a.shingles.len(),
-        shingles_b: b.shingles.len(),
-        words_a: a.words,
-        words_b: b.words,
+    let evidence = |a: &Fingerprint, b: &Fingerprint, b_in_a: f64| {
+        Evidence::Shingles(PairEvidence {
+            jaccard: s.jaccard,
+            containment: b_in_a,
+            hamming: s.hamming,
+            shared_shingles: s.shared,
+            shingles_a: a.shingles.len(),
+            shingles_b: b.shingles.len(),
+            words_a: a.words,
+            words_b: b.words,
+        })
     };
     let symmetric = |kind, score| Relation {
         a: i,
@@ -212,7 +262,10 @@ mod tests {
         let r = rel(&text(0..100), &text(0..101), &c).unwrap();
         let moved = r.moved_to(DocId(9), DocId(4));
         assert_eq!((moved.a, moved.b), (DocId(4), DocId(9)));
-        assert_eq!(moved.evidence.words_a, r.evidence.words_b);
+        assert_eq!(
+            moved.shingles().unwrap().words_a,
+            r.shingles().unwrap().words_b
+        );
     }
 }
 

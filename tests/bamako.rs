@@ -4,11 +4,10 @@ mod common;
 
 use common::{pairs, root, twinwire};
 
-fn gold_duplicate_pairs() -> Vec<(String, String, String)> {
+fn gold() -> Vec<(String, String, String)> {
     let gold = std::fs::read_to_string(root().join("corpus/bamako/gold.jsonl")).unwrap();
     gold.lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|v| v["relation"] != "translation")
         .map(|v| {
             let s = |k: &str| v[k].as_str().unwrap().to_string();
             (s("a"), s("b"), s("relation"))
@@ -17,14 +16,57 @@ fn gold_duplicate_pairs() -> Vec<(String, String, String)> {
 }
 
 #[test]
-fn no_copies_among_the_bamako_articles() {
+fn the_sample_gives_exactly_its_gold_pairs() {
     let corpus = root().join("corpus/bamako");
     let found: Vec<_> = pairs(&[corpus.to_str().unwrap()])
         .into_iter()
         .map(|p| (p.a, p.b, p.relation))
         .collect();
-    assert_eq!(found, gold_duplicate_pairs());
-    assert!(found.is_empty());
+    assert_eq!(found, gold());
+    assert_eq!(
+        found.len(),
+        1,
+        "000 and 002 as a translation, and nothing else"
+    );
+}
+
+#[test]
+fn without_the_translation_there_is_no_pair() {
+    // The same-event articles 001 and 004 share names, numbers and quotes with 002.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("corpus/bamako")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.ends_with(".txt") && !name.starts_with("000_") {
+            std::fs::copy(&path, dir.path().join(name)).unwrap();
+        }
+    }
+    assert!(pairs(&[dir.path().to_str().unwrap()]).is_empty());
+}
+
+#[test]
+fn translations_come_with_languages_and_coverage() {
+    let out = twinwire()
+        .args([
+            "pairs",
+            "--relations",
+            "translation",
+            root().join("corpus/bamako").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["lang_a"].as_str(), v["lang_b"].as_str()),
+        (Some("en"), Some("fr"))
+    );
+    let (ca, cb) = (
+        v["coverage_a"].as_f64().unwrap(),
+        v["coverage_b"].as_f64().unwrap(),
+    );
+    // 000 is translated nearly whole; 002 carries reader comments that have no counterpart.
+    assert!(ca > 0.7 && cb < 0.5, "{v}");
+    assert_eq!(v["score"].as_f64(), Some(ca));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use twinwire::cluster::{clusters, Keep};
+use twinwire::cluster::{clusters, groups, Group, Keep};
 use twinwire::corpus::Record;
 use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
@@ -158,7 +158,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             .with_context(|| format!("{}: cannot write", p.display()))?;
     }
     if let Some(p) = &args.clusters {
-        write_clusters(p, &clusters, docs)?;
+        write_clusters(p, &groups(docs.len(), &clusters, &analysis.relations), docs)?;
     }
     let extra = [
         format!(
@@ -192,15 +192,11 @@ fn record_bytes(doc: &DocInfo, buf: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-fn write_clusters(
-    path: &Path,
-    clusters: &[twinwire::cluster::Cluster],
-    docs: &[DocInfo],
-) -> Result<()> {
+fn write_clusters(path: &Path, groups: &[Group], docs: &[DocInfo]) -> Result<()> {
     let mut file =
         AtomicFile::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
-    for (n, c) in clusters.iter().enumerate() {
-        write_json_line(file.writer(), &ClusterRecord::new(n, c, docs))?;
+    for (n, g) in groups.iter().enumerate() {
+        write_json_line(file.writer(), &ClusterRecord::new(n, g, docs))?;
     }
     file.commit()
         .with_context(|| format!("{}: cannot write", path.display()))

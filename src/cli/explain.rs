@@ -3,6 +3,9 @@
 use anyhow::{bail, Result};
 use clap::Args;
 
+use twinwire::crosslingual::align::Alignment;
+use twinwire::crosslingual::pivot::PivotDoc;
+use twinwire::crosslingual::translate::verify;
 use twinwire::fingerprint::Fingerprint;
 use twinwire::relate::{relate, shared_passages, RelationKind};
 use twinwire::score::score;
@@ -21,7 +24,7 @@ pub struct ExplainArgs {
     /// Files or directories to read (`-` for JSONL on standard input).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
-    /// How many shared passages to show.
+    /// How many shared passages (or aligned sentence groups) to show.
     #[arg(long, default_value_t = 5, value_name = "N")]
     passages: usize,
     #[command(flatten)]
@@ -76,6 +79,20 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         );
     }
     println!();
+    let translation = match (&analysis.pivots[i.index()], &analysis.pivots[j.index()]) {
+        (Some(pa), Some(pb)) if pa.lang != pb.lang => {
+            Some((pa, pb, verify(pa, pb, &config.translation)))
+        }
+        _ => None,
+    };
+    if let Some((_, _, (_, Some(e)))) = &translation {
+        println!(
+            "relation: translation ({} / {}; score {:.4} = coverage of the shorter)",
+            e.lang_a,
+            e.lang_b,
+            e.shorter_coverage()
+        );
+    }
     match &verdict {
         Some(r) if r.kind == RelationKind::Containment => println!(
             "relation: containment: {} contains {} ({:.1}% of its shingles)",
@@ -84,6 +101,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
             r.score * 100.0
         ),
         Some(r) => println!("relation: {} (score {:.4})", r.kind.name(), r.score),
+        None if matches!(translation, Some((_, _, (_, Some(_))))) => {}
         None => println!("relation: none"),
     }
     println!();
@@ -91,6 +109,19 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     println!();
     let text = |d: &twinwire::pipeline::DocInfo| d.text.clone().unwrap_or_default();
     let (ta, tb) = (text(di), text(dj));
+    if let Some((pa, pb, (alignment, evidence))) = &translation {
+        print_alignment(
+            &config,
+            pa,
+            pb,
+            alignment,
+            evidence.is_some(),
+            &ta,
+            &tb,
+            args.passages,
+        );
+        return Ok(());
+    }
     let passages = shared_passages(&ta, &tb, &config);
     if passages.is_empty() {
         println!(
@@ -169,6 +200,101 @@ fn print_scores(
         "  candidate tables .................. {} of {} MinHash bands shared; {} shared anchors",
         bands, config.minhash.bands, shared_anchors
     );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_alignment(
+    config: &Config,
+    pa: &PivotDoc,
+    pb: &PivotDoc,
+    alignment: &Alignment,
+    is_translation: bool,
+    ta: &str,
+    tb: &str,
+    rows: usize,
+) {
+    let p = &config.translation;
+    let (sa, sb) = (pa.content_sentences(), pb.content_sentences());
+    println!("translation ({} / {}):", pa.lang, pb.lang);
+    println!(
+        "  aligned sentence groups ........... {} (needs >= {})",
+        alignment.beads.len(),
+        p.min_aligned
+    );
+    println!(
+        "  coverage .......................... {:.4} of {} sentences / {:.4} of {} sentences; the shorter needs >= {}",
+        alignment.coverage_a, sa, alignment.coverage_b, sb, p.min_coverage
+    );
+    println!(
+        "  mean similarity of aligned pairs .. {:.4} (needs >= {})",
+        alignment.similarity, p.min_similarity
+    );
+    println!(
+        "  verdict ........................... {}",
+        if is_translation {
+            "translation"
+        } else {
+            "not a translation"
+        }
+    );
+    println!();
+    if alignment.beads.is_empty() {
+        return;
+    }
+    println!(
+        "aligned sentences, in order (similarity; {} of {} shown):",
+        rows.min(alignment.beads.len()),
+        alignment.beads.len()
+    );
+    const WIDTH: usize = 58;
+    let group = |doc: &PivotDoc, text: &str, (lo, hi): (usize, usize)| -> String {
+        doc.sentences[lo..hi]
+            .iter()
+            .map(|s| {
+                text[s.span.0 as usize..s.span.1 as usize]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for bead in alignment.beads.iter().take(rows) {
+        let left = wrap(&group(pa, ta, bead.a), WIDTH);
+        let right = wrap(&group(pb, tb, bead.b), WIDTH);
+        println!("  [{:.2}]", bead.similarity);
+        for k in 0..left.len().max(right.len()) {
+            let l = left.get(k).map(String::as_str).unwrap_or("");
+            let r = right.get(k).map(String::as_str).unwrap_or("");
+            println!("  {l:<WIDTH$} | {r}");
+        }
+    }
+}
+
+/// Splits text into lines of at most `width` characters, at spaces where it can.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let fits = line.chars().count() + 1 + word.chars().count() <= width;
+        if !line.is_empty() && !fits {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            let rest: String = line.chars().skip(width).collect();
+            lines.push(head);
+            line = rest;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn quote(s: &str, max_chars: usize) -> String {

@@ -5,6 +5,7 @@ mod dedupe;
 mod eval;
 mod explain;
 mod export;
+mod lexicon;
 mod pairs;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,9 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use twinwire::corpus::{is_among_inputs, Input, InputWarning, ReadOptions, WarningKind};
+use twinwire::crosslingual::pivot::Pivoter;
+use twinwire::crosslingual::translate::TranslationParams;
+use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::MinHashParams;
 use twinwire::pipeline::{analyze, Analysis, Hooks};
 use twinwire::relate::RelationKind;
@@ -37,6 +41,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     Export(export::ExportArgs),
     Eval(eval::EvalArgs),
+    Lexicon(lexicon::LexiconArgs),
 }
 
 /// Runs the subcommand.
@@ -47,6 +52,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Explain(args) => explain::run(args),
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Lexicon(args) => lexicon::run(args),
     }
 }
 
@@ -102,13 +108,23 @@ pub struct MatchArgs {
     /// Containment threshold: share of the shorter document's shingles found in the longer.
     #[arg(long, default_value_t = 0.8, value_name = "C")]
     containment: f64,
-    /// Relations to report, comma-separated: exact, near_duplicate, containment.
+    /// Relations to report, comma-separated: exact, near_duplicate, containment, translation.
     #[arg(
         long,
-        default_value = "exact,near_duplicate,containment",
+        default_value = "exact,near_duplicate,containment,translation",
         value_name = "LIST"
     )]
     relations: String,
+    /// A bilingual lexicon to English for translations: `LANG=FILE` or `FILE` (French), as TSV
+    /// `word<TAB>english` or MUSE `english @ word` lines. Replaces the bundled one for that language.
+    #[arg(long, value_name = "[LANG=]FILE")]
+    lexicon: Vec<String>,
+    /// Translation: share of the shorter document's sentences the alignment must cover.
+    #[arg(long, default_value_t = TranslationParams::default().min_coverage, value_name = "F")]
+    translation_coverage: f64,
+    /// Translation: mean similarity of the aligned sentences needed.
+    #[arg(long, default_value_t = TranslationParams::default().min_similarity, value_name = "S")]
+    translation_similarity: f64,
     /// Worker threads (default: all cores). Output is the same whatever the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -140,7 +156,7 @@ impl MatchArgs {
                 Some(k) if !relations.contains(&k) => relations.push(k),
                 Some(_) => {}
                 None => bail!(
-                    "--relations: unknown relation \"{}\"; use exact, near_duplicate, containment",
+                    "--relations: unknown relation \"{}\"; use exact, near_duplicate, containment, translation",
                     name.trim()
                 ),
             }
@@ -151,6 +167,11 @@ impl MatchArgs {
             containment: self.containment,
             relations,
             exhaustive: self.exhaustive,
+            translation: TranslationParams {
+                min_coverage: self.translation_coverage,
+                min_similarity: self.translation_similarity,
+                ..TranslationParams::default()
+            },
             minhash: {
                 let derived = MinHashParams::for_threshold(self.threshold);
                 MinHashParams {
@@ -163,6 +184,25 @@ impl MatchArgs {
         };
         config.validate().map_err(anyhow::Error::msg)?;
         Ok(config)
+    }
+
+    /// The pivoter for translations: the bundled French lexicon unless `--lexicon` replaces it.
+    fn pivoter(&self) -> Result<Pivoter> {
+        let mut lexicons: Vec<Lexicon> = Vec::new();
+        for spec in &self.lexicon {
+            let (lang, path) = match spec.split_once('=') {
+                Some((l, p)) if l.len() == 2 => (l.to_string(), p),
+                _ => ("fr".to_string(), spec.as_str()),
+            };
+            let lexicon = Lexicon::load(&lang, Path::new(path))
+                .map_err(|e| anyhow::anyhow!("--lexicon: {e}"))?;
+            lexicons.retain(|l| l.source != lang);
+            lexicons.push(lexicon);
+        }
+        if !lexicons.iter().any(|l| l.source == "fr") {
+            lexicons.push(Lexicon::bundled_fr_en());
+        }
+        Ok(Pivoter::new(lexicons))
     }
 
     fn init_threads(&self) -> Result<()> {
@@ -233,10 +273,16 @@ pub fn analyze_inputs(
             b.set_position(n as u64);
         }
     };
+    let pivoter = if config.wants(RelationKind::Translation) {
+        match_args.pivoter()?
+    } else {
+        Pivoter::new(Vec::new())
+    };
     let analysis = analyze(
         &inputs,
         &input_args.read_options(keep_records),
         &config,
+        &pivoter,
         Hooks {
             keep_text,
             on_warning: &mut on_warning,
@@ -271,7 +317,7 @@ pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], qu
     for rel in &analysis.relations {
         *by_kind.entry(rel.kind.name()).or_default() += 1;
     }
-    let pairs: Vec<String> = RelationKind::DUPLICATES
+    let pairs: Vec<String> = RelationKind::ALL
         .iter()
         .map(|k| {
             format!(
@@ -291,22 +337,24 @@ pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], qu
         skipped_detail(analysis),
     );
     eprintln!(
-        "twinwire: {} pairs ({}) from {} scored candidates",
+        "twinwire: {} pairs ({}) from {} scored candidates and {} aligned translation candidates",
         analysis.relations.len(),
         pairs.join(", "),
-        analysis.candidates
+        analysis.candidates,
+        analysis.translation_candidates
     );
     for line in extra {
         eprintln!("twinwire: {line}");
     }
     let t = &analysis.times;
     eprintln!(
-        "twinwire: {:.2}s (read {:.2}, fingerprint {:.2}, candidates {:.2}, score {:.2})",
+        "twinwire: {:.2}s (read {:.2}, fingerprint {:.2}, candidates {:.2}, score {:.2}, translate {:.2})",
         started.elapsed().as_secs_f64(),
         t.read.as_secs_f64(),
         t.fingerprint.as_secs_f64(),
         t.candidates.as_secs_f64(),
-        t.score.as_secs_f64()
+        t.score.as_secs_f64(),
+        t.translate.as_secs_f64()
     );
 }
 

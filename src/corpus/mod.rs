@@ -679,6 +679,26 @@ fn read_line_bounded(stream: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) ->
     Ok(Line::Read)
 }
 
+/// Reads JSONL from any stream (`name` is used in ids and messages), like a `.jsonl` input.
+pub fn read_jsonl_stream(
+    stream: &mut dyn BufRead,
+    name: &str,
+    options: &ReadOptions,
+    on_document: &mut dyn FnMut(Document),
+    on_warning: &mut dyn FnMut(&InputWarning),
+) -> Result<ReadReport, InputError> {
+    let mut reader = Reader {
+        options,
+        report: ReadReport::default(),
+        ids: HashSet::new(),
+        on_document,
+        on_warning,
+    };
+    reader.report.files += 1;
+    reader.read_jsonl(stream, &Arc::from(name), false)?;
+    Ok(reader.report)
+}
+
 /// Reads every document of `inputs` into memory (for small corpora and tests).
 pub fn read_all(
     inputs: &[Input],

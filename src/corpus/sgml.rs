@@ -72,6 +72,16 @@ fn parse_wmt(text: &str) -> Vec<SgmlRecord> {
                     None => "",
                 };
             }
+            // news-test2008 has its segments directly under <doc>, one paragraph.
+            if paragraphs.is_empty() {
+                let segs: Vec<String> = elements(body, "seg")
+                    .map(|(_, s)| unescape(s).trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if !segs.is_empty() {
+                    paragraphs.push(segs.join("\n"));
+                }
+            }
             SgmlRecord {
                 id: attribute(tag, "docid").unwrap_or_default().to_string(),
                 text: paragraphs.join("\n\n"),
@@ -184,9 +194,14 @@ mod tests {
 </p>
 </doc>
 <doc docid="x/2"><p><seg id="1">Seul.</seg></p></doc>
+<doc docid="x/3">
+<seg id="1">Sans paragraphe.</seg>
+<seg id="2">Deux.</seg>
+</doc>
 </srcset>"#;
         let r = parse_sgml(sgm);
-        assert_eq!(r.len(), 2);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[2].text, "Sans paragraphe.\nDeux.");
         assert_eq!(r[0].id, "idnes.cz/1");
         assert_eq!(
             r[0].text,

@@ -4,6 +4,10 @@
 //! accents or punctuation style, so all of that is folded away here, once. The original text is never
 //! modified: tokens carry their byte span in the original so that a person can be shown the evidence.
 
+mod language;
+mod sentences;
 mod tokenize;
 
+pub use language::{detect_language, is_function_word, LanguageCounter};
+pub use sentences::sentence_spans;
 pub use tokenize::{fold_word, for_each_token, words, Token};

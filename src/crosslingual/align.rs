@@ -1,0 +1,261 @@
+//! Monotonic sentence alignment of two pivot documents, in the spirit of Gale & Church (1993).
+//!
+//! Dynamic programming over the two sentence sequences finds the in-order pairing of sentences (one
+//! to one, two to one, one to two, or skipped) with the highest total gain, where a pair's gain is
+//! its similarity minus [`AlignParams::min_similarity`]: only pairs clearly more alike than chance
+//! add to an alignment, and skipping costs nothing, so headers, comments and "related news" fall out
+//! by themselves. Similarity is the share of content words the two sentences have in common in pivot
+//! space (Dice), scaled by how alike their lengths are.
+//!
+//! A translation aligns most of its sentences in order; two articles on the same event share names
+//! and numbers in a few sentences, in another order, and align little.
+
+use super::pivot::{PivotDoc, PivotSentence};
+
+/// Parameters of the alignment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlignParams {
+    /// Similarity a sentence pair must exceed to be aligned.
+    pub min_similarity: f64,
+    /// Cost of merging two sentences into one bead (2-1 or 1-2), so that 1-1 is preferred.
+    pub merge_penalty: f64,
+}
+
+impl Default for AlignParams {
+    fn default() -> AlignParams {
+        AlignParams {
+            min_similarity: 0.25,
+            merge_penalty: 0.05,
+        }
+    }
+}
+
+/// A group of aligned sentences: `a.0..a.1` of the first document with `b.0..b.1` of the second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bead {
+    pub a: (usize, usize),
+    pub b: (usize, usize),
+    pub similarity: f64,
+}
+
+/// The result of aligning two documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    /// Aligned beads, in order.
+    pub beads: Vec<Bead>,
+    /// Share of the first document's content sentences that are aligned.
+    pub coverage_a: f64,
+    /// Share of the second document's content sentences that are aligned.
+    pub coverage_b: f64,
+    /// Mean similarity of the aligned beads (0 when there is none).
+    pub similarity: f64,
+}
+
+/// Similarity of a group of sentences of a (`tokens_a` content words, `chars_a` characters) with a
+/// group of b, given the keys they share: the Dice share of content words in common, scaled by how
+/// alike their lengths are.
+fn similarity(shared: usize, tokens_a: usize, tokens_b: usize, chars_a: f64, chars_b: f64) -> f64 {
+    if tokens_a == 0 || tokens_b == 0 {
+        return 0.0;
+    }
+    let dice = (2.0 * shared as f64 / (tokens_a + tokens_b) as f64).min(1.0);
+    let length = chars_a.min(chars_b) / chars_a.max(chars_b).max(1.0);
+    dice * (0.6 + 0.4 * length)
+}
+
+/// Aligns two documents.
+pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
+    let (n, m) = (a.sentences.len(), b.sentences.len());
+    let (sa, sb) = (&a.sentences, &b.sentences);
+    let width = m + 1;
+    // Keys shared by each sentence pair, counted once. A merged group (2-1, 1-2) shares the sum of
+    // its members' counts, capped by the other side's content words (keys found in both members are
+    // counted twice: rare, and only ever in favour of a merge that already aligns).
+    let mut shared = vec![0usize; n * m];
+    // Through an index of b's keys: cheaper than n x m merges when sentences share few keys.
+    let mut b_index: Vec<(u32, u32)> = sb
+        .iter()
+        .enumerate()
+        .flat_map(|(j, x)| x.keys.iter().map(move |&k| (k, j as u32)))
+        .collect();
+    b_index.sort_unstable();
+    for (i, x) in sa.iter().enumerate() {
+        for k in &x.keys {
+            let start = b_index.partition_point(|e| e.0 < *k);
+            for e in b_index[start..].iter().take_while(|e| e.0 == *k) {
+                shared[i * m + e.1 as usize] += 1;
+            }
+        }
+    }
+    let s = |i: usize, j: usize| shared[i * m + j];
+    let (t, c) = (
+        |x: &PivotSentence| x.tokens as usize,
+        |x: &PivotSentence| x.chars as f64,
+    );
+    // best[i][j]: best gain aligning the first i sentences of a with the first j of b.
+    let mut best = vec![0.0f64; (n + 1) * width];
+    // back: 0 skip a, 1 skip b, 2 = 1-1, 3 = 2-1, 4 = 1-2
+    let mut back = vec![0u8; (n + 1) * width];
+    let mut sims = vec![0.0f64; (n + 1) * width];
+    for i in 0..=n {
+        for j in 0..=m {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut choice = (f64::NEG_INFINITY, 0u8, 0.0);
+            if i > 0 {
+                choice = (best[(i - 1) * width + j], 0, 0.0);
+            }
+            if j > 0 && best[i * width + j - 1] > choice.0 {
+                choice = (best[i * width + j - 1], 1, 0.0);
+            }
+            let consider =
+                |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
+                    let gain = sim - params.min_similarity - penalty;
+                    if gain > 0.0 && best[prev] + gain > choice.0 {
+                        *choice = (best[prev] + gain, kind, sim);
+                    }
+                };
+            if i > 0 && j > 0 {
+                let (x, y) = (&sa[i - 1], &sb[j - 1]);
+                let sim = similarity(s(i - 1, j - 1), t(x), t(y), c(x), c(y));
+                consider((i - 1) * width + j - 1, sim, 2, 0.0, &mut choice);
+                if i > 1 {
+                    let w = &sa[i - 2];
+                    let common = (s(i - 2, j - 1) + s(i - 1, j - 1)).min(t(y));
+                    let sim = similarity(common, t(w) + t(x), t(y), c(w) + c(x), c(y));
+                    consider(
+                        (i - 2) * width + j - 1,
+                        sim,
+                        3,
+                        params.merge_penalty,
+                        &mut choice,
+                    );
+                }
+                if j > 1 {
+                    let z = &sb[j - 2];
+                    let common = (s(i - 1, j - 2) + s(i - 1, j - 1)).min(t(x));
+                    let sim = similarity(common, t(x), t(z) + t(y), c(x), c(z) + c(y));
+                    consider(
+                        (i - 1) * width + j - 2,
+                        sim,
+                        4,
+                        params.merge_penalty,
+                        &mut choice,
+                    );
+                }
+            }
+            best[i * width + j] = choice.0;
+            back[i * width + j] = choice.1;
+            sims[i * width + j] = choice.2;
+        }
+    }
+    let mut beads = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let k = i * width + j;
+        let (da, db) = match back[k] {
+            0 => (1, 0),
+            1 => (0, 1),
+            2 => (1, 1),
+            3 => (2, 1),
+            _ => (1, 2),
+        };
+        if back[k] >= 2 {
+            beads.push(Bead {
+                a: (i - da, i),
+                b: (j - db, j),
+                similarity: sims[k],
+            });
+        }
+        i -= da;
+        j -= db;
+    }
+    beads.reverse();
+    let covered = |doc: &PivotDoc, side: fn(&Bead) -> (usize, usize)| -> f64 {
+        let total = doc.content_sentences();
+        if total == 0 {
+            return 0.0;
+        }
+        let aligned: usize = beads
+            .iter()
+            .map(|bd| {
+                let (lo, hi) = side(bd);
+                doc.sentences[lo..hi]
+                    .iter()
+                    .filter(|s| s.tokens > 0)
+                    .count()
+            })
+            .sum();
+        aligned as f64 / total as f64
+    };
+    let similarity = if beads.is_empty() {
+        0.0
+    } else {
+        beads.iter().map(|b| b.similarity).sum::<f64>() / beads.len() as f64
+    };
+    Alignment {
+        coverage_a: covered(a, |b| b.a),
+        coverage_b: covered(b, |b| b.b),
+        similarity,
+        beads,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(sentences: &[&[u32]]) -> PivotDoc {
+        PivotDoc {
+            lang: "xx".into(),
+            sentences: sentences
+                .iter()
+                .map(|k| PivotSentence {
+                    span: (0, 0),
+                    keys: k.to_vec(),
+                    tokens: k.len() as u16,
+                    chars: 10 * k.len() as u32,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn aligns_in_order_and_skips_extra_sentences() {
+        let a = doc(&[&[1, 2, 3], &[4, 5, 6], &[7, 8, 9], &[90, 91, 92]]);
+        let b = doc(&[&[50, 51], &[1, 2, 3], &[4, 5, 6], &[7, 8, 9]]);
+        let al = align(&a, &b, &AlignParams::default());
+        assert_eq!(al.beads.len(), 3);
+        assert_eq!((al.beads[0].a, al.beads[0].b), ((0, 1), (1, 2)));
+        assert_eq!(al.coverage_a, 0.75);
+        assert_eq!(al.coverage_b, 0.75);
+    }
+
+    #[test]
+    fn crossing_matches_are_not_aligned_both() {
+        // Same content, reversed order: a monotonic alignment keeps at most one.
+        let a = doc(&[&[1, 2, 3], &[4, 5, 6]]);
+        let b = doc(&[&[4, 5, 6], &[1, 2, 3]]);
+        assert_eq!(align(&a, &b, &AlignParams::default()).beads.len(), 1);
+    }
+
+    #[test]
+    fn split_sentences_align_two_to_one() {
+        let a = doc(&[&[1, 2, 3, 4, 5, 6]]);
+        let b = doc(&[&[1, 2, 3], &[4, 5, 6]]);
+        let al = align(&a, &b, &AlignParams::default());
+        assert_eq!(al.beads.len(), 1);
+        assert_eq!(al.beads[0].b, (0, 2));
+        assert_eq!((al.coverage_a, al.coverage_b), (1.0, 1.0));
+    }
+
+    #[test]
+    fn nothing_in_common_aligns_nothing() {
+        let a = doc(&[&[1, 2], &[3, 4]]);
+        let b = doc(&[&[5, 6], &[7, 8]]);
+        let al = align(&a, &b, &AlignParams::default());
+        assert!(al.beads.is_empty());
+        assert_eq!((al.coverage_a, al.similarity), (0.0, 0.0));
+    }
+}

@@ -1,0 +1,388 @@
+//! Bilingual lexicons: words of a source language -> English words, both sides stemmed.
+//!
+//! The bundled French->English lexicon (`lexicons/fr-en.tsv`) is derived from English Wiktionary by
+//! [`derive_from_wiktionary`] (`twinwire lexicon` runs it); other lexicons load from a file in either
+//! of two formats: TSV `source<TAB>english` or MUSE/hunalign `english @ source`. Lines starting with
+//! `#` are comments.
+//!
+//! Entries are lemmas; text is inflected. Both sides go through the folding of [`crate::text`] and
+//! then a Snowball stemmer (source-language stemmer on the source side, English on the other), so
+//! `revendiqué`, `revendiquait` and `revendiquer` all find `claim`, and `claimed` in the English text
+//! matches it.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::text::words;
+
+/// A Snowball stemmer for a language code, if there is one.
+pub fn stemmer(lang: &str) -> Option<Stemmer> {
+    let algorithm = match lang {
+        "en" => Algorithm::English,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "es" => Algorithm::Spanish,
+        "it" => Algorithm::Italian,
+        "pt" => Algorithm::Portuguese,
+        "nl" => Algorithm::Dutch,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// The 32-bit key of an English stem in the pivot space.
+pub fn pivot_key(english_stem: &str) -> u32 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(english_stem.as_bytes(), 0x7069_766f) as u32
+}
+
+/// A source language -> English lexicon, keyed by folded source words and by their stems.
+pub struct Lexicon {
+    /// Source language code (`fr`).
+    pub source: String,
+    /// Where it came from, for messages (`bundled Wiktionary fr-en`, a file path).
+    pub origin: String,
+    /// Folded headword -> English stem keys.
+    forms: HashMap<String, Vec<u32>>,
+    /// Stem of the folded headword -> English stem keys.
+    stems: HashMap<String, Vec<u32>>,
+    stemmer: Stemmer,
+}
+
+/// French conjugation and agreement endings (folded), longest first: stripping one and adding
+/// `er`, `re` or `ir` often gives the infinitive the lexicon lists (`dejouee` -> `dejouer`). Snowball
+/// stems of accent-folded French are too erratic to find these alone (`revendique` -> `revend`).
+const FRENCH_VERB_ENDINGS: &[&str] = &[
+    "eraient", "erions", "eriez", "erait", "erais", "erons", "eront", "aient", "assent", "erez",
+    "era", "ions", "iez", "ait", "ais", "ant", "ent", "ons", "ees", "ez", "ee", "es", "ai", "as",
+    "a", "e", "is", "it", "ie", "ies", "us", "ue", "ues",
+];
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Lexicon({} -> en, {} entries, {})",
+            self.source,
+            self.forms.len(),
+            self.origin
+        )
+    }
+}
+
+/// The most English translations kept for one source stem: a word with twenty senses would match
+/// everything.
+const MAX_TRANSLATIONS: usize = 6;
+
+impl Lexicon {
+    /// Builds a lexicon from (source word, English word) pairs.
+    pub fn from_pairs<'a>(
+        source: &str,
+        origin: &str,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Option<Lexicon> {
+        let source_stemmer = stemmer(source)?;
+        let english = stemmer("en").expect("English has a stemmer");
+        let mut forms: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
+        let add = |entry: &mut Vec<u32>, k: u32| {
+            if !entry.contains(&k) && entry.len() < MAX_TRANSLATIONS {
+                entry.push(k);
+            }
+        };
+        for (s, e) in pairs {
+            let (s, e) = (words(s), words(e));
+            // Single source words only; an English phrase contributes each of its words.
+            let [s] = s.as_slice() else { continue };
+            let keys: Vec<u32> = e
+                .iter()
+                .filter(|w| !crate::crosslingual::stopwords::is_stopword("en", w))
+                .map(|w| pivot_key(&english.stem(w)))
+                .collect();
+            for &k in &keys {
+                add(forms.entry(s.clone()).or_default(), k);
+                add(
+                    stems
+                        .entry(source_stemmer.stem(s).into_owned())
+                        .or_default(),
+                    k,
+                );
+            }
+        }
+        Some(Lexicon {
+            source: source.to_string(),
+            origin: origin.to_string(),
+            forms,
+            stems,
+            stemmer: source_stemmer,
+        })
+    }
+
+    /// Parses a lexicon file: TSV `source<TAB>english`, or MUSE `english @ source` lines.
+    pub fn parse(source: &str, origin: &str, text: &str) -> Result<Lexicon, String> {
+        let lines = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'));
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        for (n, line) in lines.enumerate() {
+            if let Some((s, e)) = line.split_once('\t') {
+                pairs.push((s.trim(), e.trim()));
+            } else if let Some((e, s)) = line.split_once(" @ ") {
+                pairs.push((s.trim(), e.trim()));
+            } else if n < 3 {
+                return Err(format!(
+                    "{origin}: line \"{line}\" is neither `source<TAB>english` nor `english @ source`"
+                ));
+            }
+        }
+        if pairs.is_empty() {
+            return Err(format!("{origin}: no entries"));
+        }
+        Lexicon::from_pairs(source, origin, pairs)
+            .ok_or_else(|| format!("no stemmer for language \"{source}\""))
+    }
+
+    /// Loads a lexicon file.
+    pub fn load(source: &str, path: &Path) -> Result<Lexicon, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read ({e})", path.display()))?;
+        Lexicon::parse(source, &path.display().to_string(), &text)
+    }
+
+    /// The bundled French -> English lexicon (Wiktionary, CC BY-SA 3.0; see lexicons/README.md).
+    pub fn bundled_fr_en() -> Lexicon {
+        const TSV: &str = include_str!("../../lexicons/fr-en.tsv");
+        Lexicon::parse("fr", "bundled Wiktionary fr-en", TSV).expect("the bundled lexicon parses")
+    }
+
+    /// Number of source headwords.
+    pub fn len(&self) -> usize {
+        self.forms.len()
+    }
+
+    /// True when it has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// Appends the pivot keys of the English translations of a folded source word to `out`: those of
+    /// the word itself and of its stem; failing both, of a guessed infinitive (French).
+    pub fn translate_into(&self, folded: &str, out: &mut Vec<u32>) {
+        let before = out.len();
+        if let Some(k) = self.forms.get(folded) {
+            out.extend_from_slice(k);
+        }
+        if let Some(k) = self.stems.get(self.stemmer.stem(folded).as_ref()) {
+            out.extend_from_slice(k);
+        }
+        if out.len() > before || self.source != "fr" {
+            return;
+        }
+        for ending in FRENCH_VERB_ENDINGS {
+            let Some(base) = folded.strip_suffix(ending) else {
+                continue;
+            };
+            if base.len() < 3 {
+                continue;
+            }
+            for infinitive in ["er", "re", "ir"] {
+                if let Some(k) = self.forms.get(&format!("{base}{infinitive}")) {
+                    out.extend_from_slice(k);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The pivot keys of the English translations of a folded source word.
+    pub fn translate(&self, folded: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        self.translate_into(folded, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Gloss prefixes that describe a word instead of translating it.
+const DESCRIPTIONS: &[&str] = &[
+    "used ",
+    "a prefix",
+    "a suffix",
+    "suffix ",
+    "prefix ",
+    "the letter",
+    "the first letter",
+    "name of",
+    "abbreviation",
+    "initialism",
+    "acronym",
+    "synonym of",
+    "see ",
+    "obsolete",
+    "archaic",
+    "misspelling",
+    "eye dialect",
+    "nonstandard",
+    "indicates",
+    "denotes",
+    "expresses",
+    "forms ",
+    "third-person",
+    "first-person",
+    "second-person",
+    "past participle",
+    "present participle",
+    "inflection of",
+];
+
+/// Prefixes of glosses that point at another headword: `plural of X` is read as X's translations.
+const REFERENCES: &[&str] = &[
+    "alternative form of ",
+    "alternative spelling of ",
+    "feminine form of ",
+    "feminine of ",
+    "masculine form of ",
+    "plural of ",
+    "feminine plural of ",
+    "masculine plural of ",
+    "feminine singular of ",
+    "form of ",
+];
+
+/// Derives (French, English) pairs from the `headword {pos} [labels] :: gloss; gloss` lines of
+/// Matthias Buchmeier's Wiktionary dictionaries; sorted, unique. Multi-word headwords, descriptive
+/// glosses and glosses of more than three words are left out; references (`plural of X`) are
+/// resolved to X's translations.
+pub fn derive_from_wiktionary(text: &str) -> Vec<(String, String)> {
+    let mut direct: HashMap<String, Vec<String>> = HashMap::new();
+    let mut refers: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((head, glosses)) = line.split_once(" :: ") else {
+            continue;
+        };
+        let head = head.split(" {").next().unwrap_or("").trim();
+        let letters = head.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 2
+            || head.starts_with('-')
+            || head.ends_with('-')
+            || !head
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        {
+            continue;
+        }
+        let glosses = strip_brackets(glosses);
+        for gloss in glosses.split([';', ',']) {
+            let gloss = gloss.trim().trim_end_matches('.');
+            let lower = gloss.to_lowercase();
+            if let Some(target) = REFERENCES.iter().find_map(|p| lower.strip_prefix(p)) {
+                if !target.contains(' ') {
+                    refers.push((head.to_string(), target.to_string()));
+                }
+                continue;
+            }
+            if lower.is_empty() || DESCRIPTIONS.iter().any(|p| lower.starts_with(p)) {
+                continue;
+            }
+            let gloss = ["to ", "a ", "an ", "the "]
+                .iter()
+                .find_map(|p| gloss.strip_prefix(p))
+                .unwrap_or(gloss)
+                .trim();
+            let n = gloss.split_whitespace().count();
+            if (1..=3).contains(&n)
+                && gloss
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+            {
+                direct
+                    .entry(head.to_string())
+                    .or_default()
+                    .push(gloss.to_string());
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (head, target) in refers {
+        if let Some(glosses) = direct.get(&target) {
+            out.extend(glosses.iter().map(|g| (head.clone(), g.clone())));
+        }
+    }
+    for (head, glosses) in direct {
+        out.extend(glosses.into_iter().map(|g| (head.clone(), g)));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn strip_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = (depth - 1).max(0),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# comment
+attaque {f} :: attack
+attaque {f} [linguistics] :: onset
+revendiquer {v} [legal] :: to demand
+revendiquer {v} :: to claim, to lay claim to (ownership)
+attaques {f} :: plural of attaque
+à {prep} :: Used to describe a part of something
+armée de l'air {f} [military] :: air force
+bilan {m} [specifically, of disaster] :: reports; (death) toll
+";
+
+    #[test]
+    fn derives_translations_and_resolves_references() {
+        let pairs = derive_from_wiktionary(SAMPLE);
+        let has = |f: &str, e: &str| pairs.contains(&(f.to_string(), e.to_string()));
+        assert!(has("attaque", "attack"));
+        assert!(has("attaques", "attack"));
+        assert!(has("revendiquer", "claim"));
+        assert!(has("revendiquer", "lay claim to"));
+        assert!(has("bilan", "toll"));
+        assert!(!pairs.iter().any(|(f, _)| f == "à" || f.contains(' ')));
+    }
+
+    #[test]
+    fn inflected_forms_meet_through_stems() {
+        let lex = Lexicon::parse("fr", "test", "revendiquer\tto claim\nattaque\tattack\n").unwrap();
+        let english = stemmer("en").unwrap();
+        let claim = pivot_key(&english.stem("claimed"));
+        for form in ["revendique", "revendiquait", "revendiquer", "revendiquent"] {
+            assert!(lex.translate(form).contains(&claim), "{form}");
+        }
+        assert!(lex
+            .translate("attaques")
+            .contains(&pivot_key(&english.stem("attacks"))));
+        assert!(lex.translate("revendiquee").contains(&claim));
+        assert!(lex.translate("inconnu").is_empty());
+    }
+
+    #[test]
+    fn muse_format_and_errors() {
+        let lex = Lexicon::parse("fr", "muse", "attack @ attaque\nairport @ aéroport\n").unwrap();
+        assert_eq!(lex.len(), 2);
+        assert!(Lexicon::parse("fr", "x", "no separator here\n").is_err());
+        assert!(Lexicon::parse("xx", "x", "a\tb\n").is_err());
+    }
+}

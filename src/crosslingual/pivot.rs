@@ -1,0 +1,384 @@
+//! Pivot representation: a document as a list of sentences, each a set of English stem keys.
+//!
+//! English words are stemmed; words of another language are looked up in its lexicon and stand for
+//! all their English translations, and also for themselves stemmed as English (names and cognates
+//! spelled alike: `Bamako`, `gendarmerie`, `jihadistes` ~ `jihadists`). Function words are left out.
+//! Numbers are written one way in every language: `2 000` (French), `2,000` (English) and `2000` are
+//! `#2000`; `3,5` and `3.5` are `#3.5`; `5H00`, `5:00 a.m.` and `5 a.m.` are `#5:00`, `17h30` and
+//! `5:30 p.m.` are `#17:30`; `1er` and `1st` are `#1`.
+
+use rust_stemmers::Stemmer;
+
+use super::lexicon::{pivot_key, stemmer, Lexicon};
+use super::stopwords::is_stopword;
+use crate::text::{for_each_token, sentence_spans};
+
+/// One sentence in pivot space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PivotSentence {
+    /// Byte range in the original text.
+    pub span: (u32, u32),
+    /// English stem keys (and number keys), sorted and unique.
+    pub keys: Vec<u32>,
+    /// Content words (and numbers) in the sentence.
+    pub tokens: u16,
+    /// Length in characters, for the length prior of the alignment.
+    pub chars: u32,
+}
+
+/// A document in pivot space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PivotDoc {
+    pub lang: String,
+    pub sentences: Vec<PivotSentence>,
+}
+
+impl PivotDoc {
+    /// Every key of the document, sorted and unique.
+    pub fn keys(&self) -> Vec<u32> {
+        let mut k: Vec<u32> = self
+            .sentences
+            .iter()
+            .flat_map(|s| s.keys.iter().copied())
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    }
+
+    /// Sentences with at least one content word: the ones coverage counts.
+    pub fn content_sentences(&self) -> usize {
+        self.sentences.iter().filter(|s| s.tokens > 0).count()
+    }
+}
+
+/// Turns texts into pivot documents, for English and every language with a lexicon.
+pub struct Pivoter {
+    /// Distinguishes pivoters in the per-thread word cache.
+    id: u64,
+    english: Stemmer,
+    lexicons: Vec<Lexicon>,
+}
+
+impl Pivoter {
+    /// A pivoter for English plus the languages of `lexicons`.
+    pub fn new(lexicons: Vec<Lexicon>) -> Pivoter {
+        Pivoter {
+            id: NEXT_PIVOTER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            english: stemmer("en").expect("English has a stemmer"),
+            lexicons,
+        }
+    }
+
+    /// Whether `lang` can be put in pivot space.
+    pub fn supports(&self, lang: &str) -> bool {
+        lang == "en" || self.lexicons.iter().any(|l| l.source == lang)
+    }
+
+    /// The languages supported, English first.
+    pub fn languages(&self) -> Vec<&str> {
+        std::iter::once("en")
+            .chain(self.lexicons.iter().map(|l| l.source.as_str()))
+            .collect()
+    }
+
+    /// The pivot document of `text` in `lang`, or `None` if the language is not supported.
+    pub fn pivot(&self, text: &str, lang: &str) -> Option<PivotDoc> {
+        let lexicon = match lang {
+            "en" => None,
+            _ => Some(self.lexicons.iter().find(|l| l.source == lang)?),
+        };
+        let mut sentences = Vec::new();
+        let mut toks: Vec<(String, (usize, usize))> = Vec::new();
+        for (start, end) in sentence_spans(text) {
+            let s = &text[start..end];
+            toks.clear();
+            for_each_token(s, |t| toks.push((t.folded.to_string(), t.span)));
+            let mut keys = Vec::with_capacity(toks.len() * 2);
+            let mut tokens = 0usize;
+            let mut i = 0;
+            while i < toks.len() {
+                if let Some((value, used)) = read_number(s, &toks[i..], lang) {
+                    keys.push(pivot_key(&format!("#{value}")));
+                    tokens += 1;
+                    i += used;
+                    continue;
+                }
+                let word = toks[i].0.as_str();
+                i += 1;
+                if self.word_keys(lang, word, lexicon, &mut keys) {
+                    tokens += 1;
+                }
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            sentences.push(PivotSentence {
+                span: (start as u32, end as u32),
+                keys,
+                tokens: tokens.min(u16::MAX as usize) as u16,
+                chars: s.chars().count() as u32,
+            });
+        }
+        Some(PivotDoc {
+            lang: lang.to_string(),
+            sentences,
+        })
+    }
+}
+
+/// Words whose pivot keys each thread remembers before it starts afresh: news vocabulary is
+/// small and repeats, so a word's stopword test, stem and lexicon lookups are mostly done once.
+const WORD_CACHE_LIMIT: usize = 1 << 17;
+
+/// Word hashes are uniform already: one multiply spreads them over the table.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// (pivoter, language, word hash) -> the word's keys, `None` for a function word.
+type WordCache =
+    std::collections::HashMap<u64, Option<Vec<u32>>, std::hash::BuildHasherDefault<WordHasher>>;
+
+thread_local! {
+    static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
+}
+
+static NEXT_PIVOTER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl Pivoter {
+    /// Appends the pivot keys of one word (its English stem and its translations) and returns true,
+    /// or returns false for a function word. Pure: the cache only remembers answers, keyed by the
+    /// pivoter, the language and the word's 64-bit hash.
+    fn word_keys(
+        &self,
+        lang: &str,
+        word: &str,
+        lexicon: Option<&Lexicon>,
+        out: &mut Vec<u32>,
+    ) -> bool {
+        let key = xxhash_rust::xxh3::xxh3_64_with_seed(word.as_bytes(), self.id ^ lang_seed(lang));
+        WORD_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(found) = cache.get(&key) {
+                return match found {
+                    Some(keys) => {
+                        out.extend_from_slice(keys);
+                        true
+                    }
+                    None => false,
+                };
+            }
+            let entry = if is_stopword(lang, word) {
+                None
+            } else {
+                let mut keys = vec![pivot_key(&self.english.stem(word))];
+                if let Some(lex) = lexicon {
+                    lex.translate_into(word, &mut keys);
+                }
+                Some(keys)
+            };
+            if cache.len() >= WORD_CACHE_LIMIT {
+                cache.clear();
+            }
+            let content = entry.is_some();
+            if let Some(keys) = &entry {
+                out.extend_from_slice(keys);
+            }
+            cache.insert(key, entry);
+            content
+        })
+    }
+}
+
+fn lang_seed(lang: &str) -> u64 {
+    lang.bytes().fold(0u64, |h, b| (h << 8) | u64::from(b)) << 32
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn trim_zeros(s: &str) -> &str {
+    let t = s.trim_start_matches('0');
+    if t.is_empty() {
+        "0"
+    } else {
+        t
+    }
+}
+
+/// Reads a number starting at `toks[0]` (folded words with spans in `text`): its one notation and
+/// how many words it used, or `None` if `toks[0]` does not start one.
+fn read_number(
+    text: &str,
+    toks: &[(String, (usize, usize))],
+    lang: &str,
+) -> Option<(String, usize)> {
+    let first = toks[0].0.as_str();
+    let gap = |k: usize| &text[toks[k - 1].1 .1..toks[k].1 .0];
+    let is_pm = |k: usize| -> Option<(bool, usize)> {
+        match (
+            toks.get(k).map(|t| t.0.as_str()),
+            toks.get(k + 1).map(|t| t.0.as_str()),
+        ) {
+            (Some("a"), Some("m")) => Some((false, 2)),
+            (Some("p"), Some("m")) => Some((true, 2)),
+            (Some("am"), _) => Some((false, 1)),
+            (Some("pm"), _) => Some((true, 1)),
+            _ => None,
+        }
+    };
+    let time = |h: u32, m: &str, pm: bool| format!("{}:{m}", if pm && h < 12 { h + 12 } else { h });
+    // 5h00, 17h30, 5h
+    if let Some((h, m)) = first.split_once('h') {
+        if all_digits(h) && h.len() <= 2 && (m.is_empty() || (all_digits(m) && m.len() == 2)) {
+            let h: u32 = h.parse().ok()?;
+            if h < 24 {
+                return Some((time(h, if m.is_empty() { "00" } else { m }, false), 1));
+            }
+        }
+    }
+    // 1er, 1re, 2e, 3eme, 1st, 2nd, 3rd, 4th
+    for suffix in ["er", "re", "eme", "e", "st", "nd", "rd", "th"] {
+        if let Some(n) = first.strip_suffix(suffix) {
+            if all_digits(n) && n.len() <= 4 {
+                return Some((trim_zeros(n).to_string(), 1));
+            }
+        }
+    }
+    if !all_digits(first) {
+        return None;
+    }
+    // 5:00 (a.m. / p.m.), 5 a.m.
+    if toks.len() > 1
+        && gap(1) == ":"
+        && all_digits(&toks[1].0)
+        && toks[1].0.len() == 2
+        && first.len() <= 2
+    {
+        let h: u32 = first.parse().ok()?;
+        let (pm, extra) = is_pm(2).unwrap_or((false, 0));
+        return Some((time(h, &toks[1].0, pm), 2 + extra));
+    }
+    if first.len() <= 2 {
+        if let Some((pm, extra)) = is_pm(1) {
+            let h: u32 = first.parse().ok()?;
+            if (1..=12).contains(&h) {
+                return Some((time(h, "00", pm), 1 + extra));
+            }
+        }
+    }
+    let (thousands, decimal): (&[&str], &str) = if lang == "en" {
+        (&[",", "\u{00A0}", "\u{202F}"], ".")
+    } else {
+        (&[" ", "\u{00A0}", "\u{202F}", "."], ",")
+    };
+    let mut value = trim_zeros(first).to_string();
+    let mut used = 1;
+    // Thousands groups: 2 000, 2,000, 1.234.567
+    while used < toks.len()
+        && first.len() <= 3
+        && thousands.contains(&gap(used))
+        && all_digits(&toks[used].0)
+        && toks[used].0.len() == 3
+    {
+        value.push_str(&toks[used].0);
+        used += 1;
+    }
+    // Decimals: 3,5 / 3.5
+    if used < toks.len() && gap(used) == decimal && all_digits(&toks[used].0) {
+        value.push('.');
+        value.push_str(&toks[used].0);
+        used += 1;
+    }
+    Some((value, used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(text: &str, lang: &str) -> Vec<String> {
+        let mut toks: Vec<(String, (usize, usize))> = Vec::new();
+        for_each_token(text, |t| toks.push((t.folded.to_string(), t.span)));
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            match read_number(text, &toks[i..], lang) {
+                Some((v, used)) => {
+                    out.push(v);
+                    i += used;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn numbers_in_both_notations_meet() {
+        assert_eq!(
+            numbers("vers 5H00, 2 000 morts, 3,5 %, le 1er mai, à 17h30", "fr"),
+            ["5:00", "2000", "3.5", "1", "17:30"]
+        );
+        assert_eq!(
+            numbers(
+                "around 5:00 a.m., 2,000 dead, 3.5 pct, on May 1st, at 5:30 p.m.",
+                "en"
+            ),
+            ["5:00", "2000", "3.5", "1", "17:30"]
+        );
+        assert_eq!(numbers("at 5 a.m. and 11 pm", "en"), ["5:00", "23:00"]);
+        assert_eq!(numbers("1.234.567 habitants", "fr"), ["1234567"]);
+    }
+
+    #[test]
+    fn a_sentence_and_its_translation_share_most_keys() {
+        let p = Pivoter::new(vec![Lexicon::bundled_fr_en()]);
+        let fr = p.pivot("L'armée a assuré que l'attaque avait été déjouée et que la situation était sous contrôle.", "fr").unwrap();
+        let en = p.pivot("The army assured that the attack had been foiled and that the situation was under control.", "en").unwrap();
+        let (f, e) = (&fr.sentences[0], &en.sentences[0]);
+        let shared = f
+            .keys
+            .iter()
+            .filter(|k| e.keys.binary_search(k).is_ok())
+            .count();
+        assert!(
+            shared * 10 >= e.tokens as usize * 6,
+            "{shared} of {} English words matched",
+            e.tokens
+        );
+        let other = p
+            .pivot(
+                "Prices of cocoa rose sharply in Bahia this week, traders said.",
+                "en",
+            )
+            .unwrap();
+        let shared = f
+            .keys
+            .iter()
+            .filter(|k| other.sentences[0].keys.binary_search(k).is_ok())
+            .count();
+        assert!(shared <= 1, "{shared}");
+    }
+
+    #[test]
+    fn unsupported_languages_have_no_pivot() {
+        let p = Pivoter::new(vec![]);
+        assert!(p.pivot("Der Präsident", "de").is_none());
+        assert!(p.supports("en") && !p.supports("fr"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Translation pairs: candidates from rare pivot keys, verified by sentence alignment.
+//!
+//! Candidates: every key of a pivot document has a document frequency; a document's signature is its
+//! `signature` rarest keys found in at least two documents. An index over signatures gives, for each
+//! document, the documents in another language that share at least `min_shared` of its signature
+//! keys; the `max_candidates` sharing most are kept. Names, numbers and rare content words make
+//! those keys, so a translation shares many of them; so do articles on the same event, which the
+//! verification tells apart.
+//!
+//! Verification: the pair is aligned ([`super::align`]); it is a translation when the alignment covers
+//! at least `min_coverage` of the shorter document's sentences (a partial translation followed by
+//! comments or "related news" is found, with a low coverage on the longer side) with at least
+//! `min_aligned` aligned groups of sentences.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::align::{align, AlignParams, Alignment};
+use super::pivot::PivotDoc;
+use crate::DocId;
+
+/// Parameters of translation detection; defaults are justified in BENCHMARKS.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationParams {
+    pub align: AlignParams,
+    /// Coverage of the shorter document (in sentences) needed for a translation.
+    pub min_coverage: f64,
+    /// Mean similarity of the aligned sentences needed for a translation.
+    pub min_similarity: f64,
+    /// Aligned sentence groups needed for a translation.
+    pub min_aligned: usize,
+    /// Rarest keys of a document indexed for candidates.
+    pub signature: usize,
+    /// Signature keys two documents must share to be a candidate.
+    pub min_shared: usize,
+    /// Candidates kept per document (those sharing most).
+    pub max_candidates: usize,
+    /// Keys in more than this share of the documents are too common to index.
+    pub max_key_share: f64,
+}
+
+impl Default for TranslationParams {
+    fn default() -> TranslationParams {
+        TranslationParams {
+            align: AlignParams::default(),
+            min_coverage: 0.45,
+            min_similarity: 0.33,
+            min_aligned: 3,
+            signature: 40,
+            min_shared: 2,
+            max_candidates: 4,
+            max_key_share: 0.05,
+        }
+    }
+}
+
+/// Why two documents are translations of each other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationEvidence {
+    pub lang_a: String,
+    pub lang_b: String,
+    /// Share of a's content sentences aligned to b.
+    pub coverage_a: f64,
+    /// Share of b's content sentences aligned to a.
+    pub coverage_b: f64,
+    /// Aligned groups of sentences.
+    pub aligned: usize,
+    pub sentences_a: usize,
+    pub sentences_b: usize,
+    /// Mean similarity of the aligned groups.
+    pub similarity: f64,
+}
+
+impl TranslationEvidence {
+    /// The same evidence read from the other side.
+    pub fn swapped(&self) -> TranslationEvidence {
+        TranslationEvidence {
+            lang_a: self.lang_b.clone(),
+            lang_b: self.lang_a.clone(),
+            coverage_a: self.coverage_b,
+            coverage_b: self.coverage_a,
+            sentences_a: self.sentences_b,
+            sentences_b: self.sentences_a,
+            ..self.clone()
+        }
+    }
+
+    /// Coverage of the document with fewer sentences: the number the decision is made on.
+    pub fn shorter_coverage(&self) -> f64 {
+        if self.sentences_a <= self.sentences_b {
+            self.coverage_a
+        } else {
+            self.coverage_b
+        }
+    }
+}
+
+/// Candidate translation pairs (smaller id first), sorted and unique.
+pub fn translation_candidates(
+    pivots: &[Option<PivotDoc>],
+    docs: &[DocId],
+    params: &TranslationParams,
+) -> Vec<(DocId, DocId)> {
+    let with_pivot: Vec<DocId> = docs
+        .iter()
+        .copied()
+        .filter(|d| pivots[d.index()].is_some())
+        .collect();
+    if with_pivot.len() < 2 {
+        return Vec::new();
+    }
+    let keys: Vec<Vec<u32>> = with_pivot
+        .par_iter()
+        .map(|d| {
+            pivots[d.index()]
+                .as_ref()
+                .map(PivotDoc::keys)
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut entries: Vec<(u32, u32)> = keys
+        .iter()
+        .enumerate()
+        .flat_map(|(x, ks)| ks.iter().map(move |&k| (k, x as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    let max_df = ((with_pivot.len() as f64 * params.max_key_share).ceil() as usize).max(2);
+    let mut postings: HashMap<u32, &[(u32, u32)]> = HashMap::new();
+    for run in entries.chunk_by(|a, b| a.0 == b.0) {
+        if (2..=max_df).contains(&run.len()) {
+            postings.insert(run[0].0, run);
+        }
+    }
+    let lang = |x: u32| {
+        pivots[with_pivot[x as usize].index()]
+            .as_ref()
+            .map(|p| p.lang.as_str())
+    };
+    let mut pairs: Vec<(DocId, DocId)> = (0..with_pivot.len() as u32)
+        .into_par_iter()
+        .flat_map_iter(|x| {
+            let mut signature: Vec<(usize, u32)> = keys[x as usize]
+                .iter()
+                .filter_map(|k| postings.get(k).map(|p| (p.len(), *k)))
+                .collect();
+            signature.sort_unstable();
+            signature.truncate(params.signature);
+            let mut hits: Vec<u32> = Vec::new();
+            for (_, k) in &signature {
+                hits.extend(
+                    postings[k]
+                        .iter()
+                        .map(|e| e.1)
+                        .filter(|&o| o != x && lang(o) != lang(x)),
+                );
+            }
+            hits.sort_unstable();
+            let mut counted: Vec<(usize, u32)> = hits
+                .chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= params.min_shared)
+                .map(|run| (run.len(), run[0]))
+                .collect();
+            // Most shared first; ties by input order.
+            counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
+            counted.truncate(params.max_candidates);
+            let (a, with_pivot) = (with_pivot[x as usize], &with_pivot);
+            counted.into_iter().map(move |(_, o)| {
+                let b = with_pivot[o as usize];
+                (a.min(b), a.max(b))
+            })
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Aligns a candidate pair and decides: the evidence when it is a translation.
+pub fn verify(
+    a: &PivotDoc,
+    b: &PivotDoc,
+    params: &TranslationParams,
+) -> (Alignment, Option<TranslationEvidence>) {
+    let alignment = align(a, b, &params.align);
+    let evidence = TranslationEvidence {
+        lang_a: a.lang.clone(),
+        lang_b: b.lang.clone(),
+        coverage_a: alignment.coverage_a,
+        coverage_b: alignment.coverage_b,
+        aligned: alignment.beads.len(),
+        sentences_a: a.content_sentences(),
+        sentences_b: b.content_sentences(),
+        similarity: alignment.similarity,
+    };
+    let is_translation = a.lang != b.lang
+        && evidence.aligned >= params.min_aligned
+        && evidence.shorter_coverage() >= params.min_coverage
+        && evidence.similarity >= params.min_similarity;
+    (alignment, is_translation.then_some(evidence))
+}

@@ -10,7 +10,9 @@
 //! Verification: the pair is aligned ([`super::align`]); it is a translation when the alignment covers
 //! at least `min_coverage` of the shorter document's sentences (a partial translation followed by
 //! comments or "related news" is found, with a low coverage on the longer side) with at least
-//! `min_aligned` aligned groups of sentences.
+//! `min_aligned` aligned groups of sentences whose mean similarity is at least `min_similarity`, and
+//! at least `few_min_similarity` when they are fewer than `few_aligned` (little evidence must be
+//! strong evidence).
 
 use std::collections::HashMap;
 
@@ -30,6 +32,10 @@ pub struct TranslationParams {
     pub min_similarity: f64,
     /// Aligned sentence groups needed for a translation.
     pub min_aligned: usize,
+    /// An alignment of fewer groups than this is little evidence: it needs `few_min_similarity`.
+    pub few_aligned: usize,
+    /// Mean similarity needed by an alignment of fewer than `few_aligned` groups.
+    pub few_min_similarity: f64,
     /// Rarest keys of a document indexed for candidates.
     pub signature: usize,
     /// Signature keys two documents must share to be a candidate.
@@ -47,6 +53,8 @@ impl Default for TranslationParams {
             min_coverage: 0.45,
             min_similarity: 0.33,
             min_aligned: 3,
+            few_aligned: 5,
+            few_min_similarity: 0.45,
             signature: 40,
             min_shared: 2,
             max_candidates: 4,
@@ -196,6 +204,8 @@ pub fn verify(
     let is_translation = a.lang != b.lang
         && evidence.aligned >= params.min_aligned
         && evidence.shorter_coverage() >= params.min_coverage
-        && evidence.similarity >= params.min_similarity;
+        && evidence.similarity >= params.min_similarity
+        && (evidence.aligned >= params.few_aligned
+            || evidence.similarity >= params.few_min_similarity);
     (alignment, is_translation.then_some(evidence))
 }

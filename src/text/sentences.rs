@@ -53,6 +53,14 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)
                     break;
                 }
             }
+            // Scraped text often loses the space after a full stop: "la tete.Elle est". A stop glued
+            // between a lowercase word of two letters or more and a capitalised word still ends one.
+            if c == '.' && e == k + 1 && glued_sentence_end(&chars, k) {
+                push(text, start + sentence_start, start + chars[e].0, out);
+                sentence_start = chars[e].0;
+                k = e;
+                continue;
+            }
             let followed = e < chars.len() && chars[e].1.is_whitespace();
             let mut n = e;
             while n < chars.len() && chars[n].1.is_whitespace() {
@@ -85,6 +93,21 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)
         k += 1;
     }
     push(text, start + sentence_start, end, out);
+}
+
+/// Whether the full stop at `chars[k]` ends a sentence although no space follows it.
+fn glued_sentence_end(chars: &[(usize, char)], k: usize) -> bool {
+    let before_lower = k >= 2 && chars[k - 1].1.is_lowercase() && chars[k - 2].1.is_lowercase();
+    let after_capital =
+        k + 2 < chars.len() && chars[k + 1].1.is_uppercase() && chars[k + 2].1.is_lowercase();
+    // Not inside a web address or a file name: no letter, digit or dot right before the word.
+    let word_start = chars[..k]
+        .iter()
+        .rposition(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |p| p + 1);
+    let plain_word =
+        word_start == 0 || !matches!(chars[word_start - 1].1, '.' | '/' | '@' | '_' | '-');
+    before_lower && after_capital && plain_word
 }
 
 fn is_closing(c: char) -> bool {
@@ -164,6 +187,14 @@ mod tests {
                 "Cependant, des affrontements",
                 "Related News"
             ]
+        );
+    }
+
+    #[test]
+    fn full_stops_without_a_space_still_split() {
+        assert_eq!(
+            sentences("Elle est divisée en trois.Les chenilles sont vertes. Voir www.example.Com et U.S.Army."),
+            ["Elle est divisée en trois.", "Les chenilles sont vertes.", "Voir www.example.Com et U.S.Army."]
         );
     }
 

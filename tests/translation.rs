@@ -92,14 +92,15 @@ const COMMENTS: &[&str] = &[
     "Participer à la discussion",
 ];
 
-/// Builds the hard variants and their gold pairs; returns (id, text) documents, gold pairs, counts.
-fn hard_variants(
-    data: &std::path::Path,
-) -> (
-    Vec<(String, String)>,
-    BTreeSet<(String, String)>,
-    BTreeMap<&'static str, usize>,
-) {
+/// Builds the hard variants and their gold pairs.
+/// A generated corpus: (id, text) documents, the gold translation pairs, and how many of each kind.
+struct Variants {
+    docs: Vec<(String, String)>,
+    gold: BTreeSet<(String, String)>,
+    counts: BTreeMap<&'static str, usize>,
+}
+
+fn hard_variants(data: &std::path::Path) -> Variants {
     let mut rng = Rng(0x5eed_7a41);
     let mut by_key: BTreeMap<(String, String), BTreeMap<String, Article>> = BTreeMap::new();
     for lang in ["fr", "en", "de", "es"] {
@@ -126,7 +127,7 @@ fn hard_variants(
     let mut docs = Vec::new();
     let mut gold = BTreeSet::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut new_id = |rng: &mut Rng| format!("{:016x}", rng.next());
+    let new_id = |rng: &mut Rng| format!("{:016x}", rng.next());
     for versions in by_key.values() {
         let (Some(fr), Some(en)) = (versions.get("fr"), versions.get("en")) else {
             continue;
@@ -187,7 +188,7 @@ fn hard_variants(
     }
     // A stable but meaningless order.
     docs.sort();
-    (docs, gold, counts)
+    Variants { docs, gold, counts }
 }
 
 #[test]
@@ -195,7 +196,7 @@ fn wmt_hard_variants() {
     let Some(data) = shared_data("translation::wmt_hard_variants") else {
         return;
     };
-    let (docs, gold, counts) = hard_variants(&data);
+    let Variants { docs, gold, counts } = hard_variants(&data);
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("hard.jsonl");
     common::write_jsonl(&corpus, &docs);

@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(jsonl_reader tokenizer sgml)
+[ ${#targets[@]} -gt 0 ] || targets=(jsonl_reader tokenizer sgml sentences)
 export RUSTC_BOOTSTRAP=1
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"

@@ -1,9 +1,10 @@
 //! Translation pairs: candidates from rare pivot keys, verified by sentence alignment.
 //!
 //! Candidates: every key of a pivot document has a document frequency; a document's signature is its
-//! `signature` rarest keys found in at least two documents. An index over signatures gives, for each
-//! document, the documents in another language that share at least `min_shared` of its signature
-//! keys; the `max_candidates` sharing most are kept. Names, numbers and rare content words make
+//! `signature` rarest keys found in at least two documents of two languages. An index over signatures
+//! gives, for each document, the documents in another language that share at least `min_shared` of
+//! its signature keys; its best partners are the `max_candidates` sharing most, and a pair is a
+//! candidate when each document is among the other's best. Names, numbers and rare content words make
 //! those keys, so a translation shares many of them; so do articles on the same event, which the
 //! verification tells apart.
 //!
@@ -118,6 +119,24 @@ pub fn translation_candidates(
     if with_pivot.len() < 2 {
         return Vec::new();
     }
+    // Languages as small numbers: compared once per posting below.
+    let mut codes: Vec<&str> = Vec::new();
+    let lang_of: Vec<u8> = with_pivot
+        .iter()
+        .map(|d| {
+            let l = pivots[d.index()]
+                .as_ref()
+                .map(|p| p.lang.as_str())
+                .unwrap_or("");
+            match codes.iter().position(|c| *c == l) {
+                Some(i) => i as u8,
+                None => {
+                    codes.push(l);
+                    (codes.len() - 1) as u8
+                }
+            }
+        })
+        .collect();
     let keys: Vec<Vec<u32>> = with_pivot
         .par_iter()
         .map(|d| {
@@ -133,21 +152,19 @@ pub fn translation_candidates(
         .flat_map(|(x, ks)| ks.iter().map(move |&k| (k, x as u32)))
         .collect();
     entries.par_sort_unstable();
+    // Only keys found in two languages or more can pair documents across languages.
     let max_df = ((with_pivot.len() as f64 * params.max_key_share).ceil() as usize).max(2);
     let mut postings: HashMap<u32, &[(u32, u32)]> = HashMap::new();
     for run in entries.chunk_by(|a, b| a.0 == b.0) {
-        if (2..=max_df).contains(&run.len()) {
+        let first = lang_of[run[0].1 as usize];
+        if (2..=max_df).contains(&run.len()) && run.iter().any(|e| lang_of[e.1 as usize] != first) {
             postings.insert(run[0].0, run);
         }
     }
-    let lang = |x: u32| {
-        pivots[with_pivot[x as usize].index()]
-            .as_ref()
-            .map(|p| p.lang.as_str())
-    };
-    let mut pairs: Vec<(DocId, DocId)> = (0..with_pivot.len() as u32)
+    // Each document's best partners in another language, most shared signature keys first.
+    let best: Vec<Vec<u32>> = (0..with_pivot.len() as u32)
         .into_par_iter()
-        .flat_map_iter(|x| {
+        .map(|x| {
             let mut signature: Vec<(usize, u32)> = keys[x as usize]
                 .iter()
                 .filter_map(|k| postings.get(k).map(|p| (p.len(), *k)))
@@ -155,12 +172,13 @@ pub fn translation_candidates(
             signature.sort_unstable();
             signature.truncate(params.signature);
             let mut hits: Vec<u32> = Vec::new();
+            let own = lang_of[x as usize];
             for (_, k) in &signature {
                 hits.extend(
                     postings[k]
                         .iter()
                         .map(|e| e.1)
-                        .filter(|&o| o != x && lang(o) != lang(x)),
+                        .filter(|&o| lang_of[o as usize] != own),
                 );
             }
             hits.sort_unstable();
@@ -172,15 +190,27 @@ pub fn translation_candidates(
             // Most shared first; ties by input order.
             counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
             counted.truncate(params.max_candidates);
-            let (a, with_pivot) = (with_pivot[x as usize], &with_pivot);
-            counted.into_iter().map(move |(_, o)| {
-                let b = with_pivot[o as usize];
-                (a.min(b), a.max(b))
-            })
+            let mut partners: Vec<u32> = counted.into_iter().map(|(_, o)| o).collect();
+            partners.sort_unstable();
+            partners
+        })
+        .collect();
+    // A pair is a candidate when each is among the other's best: a translation stands out from
+    // both sides, while an English article that merely shares names with a French one is rarely
+    // among that French article's best.
+    let mut pairs: Vec<(DocId, DocId)> = (0..with_pivot.len())
+        .into_par_iter()
+        .flat_map_iter(|x| {
+            let (best, with_pivot) = (&best, &with_pivot);
+            best[x]
+                .iter()
+                .filter(move |&&o| {
+                    (o as usize) > x && best[o as usize].binary_search(&(x as u32)).is_ok()
+                })
+                .map(move |&o| (with_pivot[x], with_pivot[o as usize]))
         })
         .collect();
     pairs.par_sort_unstable();
-    pairs.dedup();
     pairs
 }
 

@@ -89,22 +89,33 @@ impl Pivoter {
             _ => Some(self.lexicons.iter().find(|l| l.source == lang)?),
         };
         let mut sentences = Vec::new();
-        let mut toks: Vec<(String, (usize, usize))> = Vec::new();
+        // The folded words of a sentence, one buffer: `words[w]` is `buf[ranges[w].0..ranges[w].1]`.
+        let mut buf = String::new();
+        let mut toks: Vec<WordAt> = Vec::new();
         for (start, end) in sentence_spans(text) {
             let s = &text[start..end];
+            buf.clear();
             toks.clear();
-            for_each_token(s, |t| toks.push((t.folded.to_string(), t.span)));
+            for_each_token(s, |t| {
+                let at = buf.len();
+                buf.push_str(t.folded);
+                toks.push(((at, buf.len()), t.span));
+            });
+            let words = Words {
+                buf: &buf,
+                toks: &toks,
+            };
             let mut keys = Vec::with_capacity(toks.len() * 2);
             let mut tokens = 0usize;
             let mut i = 0;
             while i < toks.len() {
-                if let Some((value, used)) = read_number(s, &toks[i..], lang) {
+                if let Some((value, used)) = read_number(s, &words, i, lang) {
                     keys.push(pivot_key(&format!("#{value}")));
                     tokens += 1;
                     i += used;
                     continue;
                 }
-                let word = toks[i].0.as_str();
+                let word = words.word(i);
                 i += 1;
                 if self.word_keys(lang, word, lexicon, &mut keys) {
                     tokens += 1;
@@ -220,20 +231,42 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
-/// Reads a number starting at `toks[0]` (folded words with spans in `text`): its one notation and
-/// how many words it used, or `None` if `toks[0]` does not start one.
-fn read_number(
-    text: &str,
-    toks: &[(String, (usize, usize))],
-    lang: &str,
-) -> Option<(String, usize)> {
-    let first = toks[0].0.as_str();
-    let gap = |k: usize| &text[toks[k - 1].1 .1..toks[k].1 .0];
+/// A word of a sentence: its range in the folded buffer, and its span in the sentence.
+type WordAt = ((usize, usize), (usize, usize));
+
+/// The folded words of a sentence and their spans in it.
+struct Words<'a> {
+    buf: &'a str,
+    toks: &'a [WordAt],
+}
+
+impl Words<'_> {
+    fn word(&self, w: usize) -> &str {
+        let (a, b) = self.toks[w].0;
+        &self.buf[a..b]
+    }
+
+    fn get(&self, w: usize) -> Option<&str> {
+        (w < self.toks.len()).then(|| self.word(w))
+    }
+}
+
+/// Reads a number starting at word `at` of `words` (spans in `text`): its one notation and how many
+/// words it used, or `None` if that word does not start one.
+fn read_number(text: &str, words: &Words<'_>, at: usize, lang: &str) -> Option<(String, usize)> {
+    let first = words.word(at);
+    if !first.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let n = words.toks.len() - at;
+    let word = |k: usize| words.word(at + k);
+    // What stands between two words; nothing when both come from one character (`½`).
+    let gap = |k: usize| {
+        let (end, start) = (words.toks[at + k - 1].1 .1, words.toks[at + k].1 .0);
+        text.get(end..start).unwrap_or("")
+    };
     let is_pm = |k: usize| -> Option<(bool, usize)> {
-        match (
-            toks.get(k).map(|t| t.0.as_str()),
-            toks.get(k + 1).map(|t| t.0.as_str()),
-        ) {
+        match (words.get(at + k), words.get(at + k + 1)) {
             (Some("a"), Some("m")) => Some((false, 2)),
             (Some("p"), Some("m")) => Some((true, 2)),
             (Some("am"), _) => Some((false, 1)),
@@ -253,9 +286,9 @@ fn read_number(
     }
     // 1er, 1re, 2e, 3eme, 1st, 2nd, 3rd, 4th
     for suffix in ["er", "re", "eme", "e", "st", "nd", "rd", "th"] {
-        if let Some(n) = first.strip_suffix(suffix) {
-            if all_digits(n) && n.len() <= 4 {
-                return Some((trim_zeros(n).to_string(), 1));
+        if let Some(num) = first.strip_suffix(suffix) {
+            if all_digits(num) && num.len() <= 4 {
+                return Some((trim_zeros(num).to_string(), 1));
             }
         }
     }
@@ -263,15 +296,10 @@ fn read_number(
         return None;
     }
     // 5:00 (a.m. / p.m.), 5 a.m.
-    if toks.len() > 1
-        && gap(1) == ":"
-        && all_digits(&toks[1].0)
-        && toks[1].0.len() == 2
-        && first.len() <= 2
-    {
+    if n > 1 && gap(1) == ":" && all_digits(word(1)) && word(1).len() == 2 && first.len() <= 2 {
         let h: u32 = first.parse().ok()?;
         let (pm, extra) = is_pm(2).unwrap_or((false, 0));
-        return Some((time(h, &toks[1].0, pm), 2 + extra));
+        return Some((time(h, word(1), pm), 2 + extra));
     }
     if first.len() <= 2 {
         if let Some((pm, extra)) = is_pm(1) {
@@ -289,19 +317,19 @@ fn read_number(
     let mut value = trim_zeros(first).to_string();
     let mut used = 1;
     // Thousands groups: 2 000, 2,000, 1.234.567
-    while used < toks.len()
+    while used < n
         && first.len() <= 3
         && thousands.contains(&gap(used))
-        && all_digits(&toks[used].0)
-        && toks[used].0.len() == 3
+        && all_digits(word(used))
+        && word(used).len() == 3
     {
-        value.push_str(&toks[used].0);
+        value.push_str(word(used));
         used += 1;
     }
     // Decimals: 3,5 / 3.5
-    if used < toks.len() && gap(used) == decimal && all_digits(&toks[used].0) {
+    if used < n && gap(used) == decimal && all_digits(word(used)) {
         value.push('.');
-        value.push_str(&toks[used].0);
+        value.push_str(word(used));
         used += 1;
     }
     Some((value, used))
@@ -312,12 +340,21 @@ mod tests {
     use super::*;
 
     fn numbers(text: &str, lang: &str) -> Vec<String> {
-        let mut toks: Vec<(String, (usize, usize))> = Vec::new();
-        for_each_token(text, |t| toks.push((t.folded.to_string(), t.span)));
+        let mut buf = String::new();
+        let mut toks = Vec::new();
+        for_each_token(text, |t| {
+            let at = buf.len();
+            buf.push_str(t.folded);
+            toks.push(((at, buf.len()), t.span));
+        });
+        let words = Words {
+            buf: &buf,
+            toks: &toks,
+        };
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            match read_number(text, &toks[i..], lang) {
+            match read_number(text, &words, i, lang) {
                 Some((v, used)) => {
                     out.push(v);
                     i += used;
@@ -343,6 +380,8 @@ mod tests {
         );
         assert_eq!(numbers("at 5 a.m. and 11 pm", "en"), ["5:00", "23:00"]);
         assert_eq!(numbers("1.234.567 habitants", "fr"), ["1234567"]);
+        // Two words from one character: their spans overlap.
+        assert_eq!(numbers("½ heure, ⅝ mile", "fr"), ["1", "2", "5", "8"]);
     }
 
     #[test]

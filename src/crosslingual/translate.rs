@@ -15,8 +15,6 @@
 //! at least `few_min_similarity` when they are fewer than `few_aligned` (little evidence must be
 //! strong evidence).
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::align::{align, AlignParams, Alignment};
@@ -146,68 +144,110 @@ pub fn translation_candidates(
                 .unwrap_or_default()
         })
         .collect();
-    let mut entries: Vec<(u32, u32)> = keys
+    // (key, language, document): within a key, documents are grouped by language, so a document
+    // can skip its own language's share of a posting list (most of it, for the majority language).
+    let mut entries: Vec<(u32, u8, u32)> = keys
         .iter()
         .enumerate()
-        .flat_map(|(x, ks)| ks.iter().map(move |&k| (k, x as u32)))
-        .collect();
-    entries.par_sort_unstable();
-    // Only keys found in two languages or more can pair documents across languages.
-    let max_df = ((with_pivot.len() as f64 * params.max_key_share).ceil() as usize).max(2);
-    let mut postings: HashMap<u32, &[(u32, u32)]> = HashMap::new();
-    for run in entries.chunk_by(|a, b| a.0 == b.0) {
-        let first = lang_of[run[0].1 as usize];
-        if (2..=max_df).contains(&run.len()) && run.iter().any(|e| lang_of[e.1 as usize] != first) {
-            postings.insert(run[0].0, run);
-        }
-    }
-    // Each document's best partners in another language, most shared signature keys first.
-    let best: Vec<Vec<u32>> = (0..with_pivot.len() as u32)
-        .into_par_iter()
-        .map(|x| {
-            let mut signature: Vec<(usize, u32)> = keys[x as usize]
-                .iter()
-                .filter_map(|k| postings.get(k).map(|p| (p.len(), *k)))
-                .collect();
-            signature.sort_unstable();
-            signature.truncate(params.signature);
-            let mut hits: Vec<u32> = Vec::new();
-            let own = lang_of[x as usize];
-            for (_, k) in &signature {
-                hits.extend(
-                    postings[k]
-                        .iter()
-                        .map(|e| e.1)
-                        .filter(|&o| lang_of[o as usize] != own),
-                );
-            }
-            hits.sort_unstable();
-            let mut counted: Vec<(usize, u32)> = hits
-                .chunk_by(|a, b| a == b)
-                .filter(|run| run.len() >= params.min_shared)
-                .map(|run| (run.len(), run[0]))
-                .collect();
-            // Most shared first; ties by input order.
-            counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
-            counted.truncate(params.max_candidates);
-            let mut partners: Vec<u32> = counted.into_iter().map(|(_, o)| o).collect();
-            partners.sort_unstable();
-            partners
+        .flat_map(|(x, ks)| {
+            let l = lang_of[x];
+            ks.iter().map(move |&k| (k, l, x as u32))
         })
         .collect();
+    entries.par_sort_unstable();
+    // Only keys found in two languages or more can pair documents across languages. Each such key
+    // is a run of `entries`; every document gets the list of its runs (a transposition by sort).
+    let max_df = ((with_pivot.len() as f64 * params.max_key_share).ceil() as usize).max(2);
+    let runs: Vec<&[(u32, u8, u32)]> = entries
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| (2..=max_df).contains(&run.len()) && run[0].1 != run[run.len() - 1].1)
+        .collect();
+    let mut doc_runs: Vec<(u32, u32, u32)> = runs
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(r, run)| run.iter().map(move |e| (e.2, run.len() as u32, r as u32)))
+        .collect();
+    // Per document, rarest first (ties by key order, which is run order).
+    doc_runs.par_sort_unstable();
+    let mut offsets = vec![0usize; with_pivot.len() + 1];
+    for &(d, _, _) in &doc_runs {
+        offsets[d as usize + 1] += 1;
+    }
+    for x in 0..with_pivot.len() {
+        offsets[x + 1] += offsets[x];
+    }
+    // A document's best partners in another language, most shared signature keys first.
+    let best_of = |x: usize| -> Vec<u32> {
+        let own = lang_of[x];
+        let signature = &doc_runs[offsets[x]..offsets[x + 1]];
+        let mut hits: Vec<u32> = Vec::new();
+        for &(_, _, r) in signature.iter().take(params.signature) {
+            let run = runs[r as usize];
+            let (lo, hi) = (
+                run.partition_point(|e| e.1 < own),
+                run.partition_point(|e| e.1 <= own),
+            );
+            hits.extend(run[..lo].iter().chain(&run[hi..]).map(|e| e.2));
+        }
+        hits.sort_unstable();
+        let mut counted: Vec<(usize, u32)> = hits
+            .chunk_by(|a, b| a == b)
+            .filter(|run| run.len() >= params.min_shared)
+            .map(|run| (run.len(), run[0]))
+            .collect();
+        // Most shared first; ties by input order.
+        counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
+        counted.truncate(params.max_candidates);
+        let mut partners: Vec<u32> = counted.into_iter().map(|(_, o)| o).collect();
+        partners.sort_unstable();
+        partners
+    };
     // A pair is a candidate when each is among the other's best: a translation stands out from
     // both sides, while an English article that merely shares names with a French one is rarely
-    // among that French article's best.
-    let mut pairs: Vec<(DocId, DocId)> = (0..with_pivot.len())
-        .into_par_iter()
-        .flat_map_iter(|x| {
-            let (best, with_pivot) = (&best, &with_pivot);
-            best[x]
+    // among that French article's best. So only documents outside the most common language search;
+    // a document of that language needs its own list only when a searcher named it (the result is
+    // the same as every document searching, at a fraction of the cost in a mostly-English dump).
+    let mut per_lang = vec![0usize; codes.len()];
+    for &l in &lang_of {
+        per_lang[l as usize] += 1;
+    }
+    let majority = (0..codes.len())
+        .max_by_key(|&l| (per_lang[l], std::cmp::Reverse(l)))
+        .unwrap_or(0) as u8;
+    let n = with_pivot.len();
+    let mut best: Vec<Option<Vec<u32>>> = vec![None; n];
+    let searchers: Vec<usize> = (0..n).filter(|&x| lang_of[x] != majority).collect();
+    let found: Vec<(usize, Vec<u32>)> = searchers.par_iter().map(|&x| (x, best_of(x))).collect();
+    let mut named: Vec<usize> = Vec::new();
+    for (x, list) in found {
+        named.extend(
+            list.iter()
+                .map(|&o| o as usize)
+                .filter(|&o| lang_of[o] == majority),
+        );
+        best[x] = Some(list);
+    }
+    named.sort_unstable();
+    named.dedup();
+    let answers: Vec<(usize, Vec<u32>)> = named.par_iter().map(|&o| (o, best_of(o))).collect();
+    for (o, list) in answers {
+        best[o] = Some(list);
+    }
+    let lists = |x: usize| best[x].as_deref().unwrap_or(&[]);
+    let (lang_of, with_pivot) = (&lang_of, &with_pivot);
+    let mut pairs: Vec<(DocId, DocId)> = searchers
+        .iter()
+        .flat_map(|&x| {
+            lists(x)
                 .iter()
-                .filter(move |&&o| {
-                    (o as usize) > x && best[o as usize].binary_search(&(x as u32)).is_ok()
+                .map(|&o| o as usize)
+                .filter(move |&o| {
+                    (lang_of[o] == majority || o > x) && lists(o).binary_search(&(x as u32)).is_ok()
                 })
-                .map(move |&o| (with_pivot[x], with_pivot[o as usize]))
+                .map(move |o| {
+                    let (a, b) = (with_pivot[x], with_pivot[o]);
+                    (a.min(b), a.max(b))
+                })
         })
         .collect();
     pairs.par_sort_unstable();

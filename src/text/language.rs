@@ -124,10 +124,17 @@ pub fn is_function_word(lang: &str, folded: &str) -> bool {
         .is_some_and(|(_, words)| words.contains(&folded))
 }
 
-/// The language of `text` (ISO 639-1 code), or `None` when unsure.
+/// Bytes of a text read to tell its language: a few hundred words decide it.
+pub const DETECTION_BYTES: usize = 4096;
+
+/// The language of `text` (ISO 639-1 code), from its first [`DETECTION_BYTES`], or `None` when unsure.
 pub fn detect_language(text: &str) -> Option<&'static str> {
+    let mut end = text.len().min(DETECTION_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let mut counter = LanguageCounter::default();
-    for_each_token(text, |t| counter.add(t.folded));
+    for_each_token(&text[..end], |t| counter.add(t.folded));
     counter.language()
 }
 

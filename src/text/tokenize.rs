@@ -6,8 +6,10 @@
 //! words, so `l'armée` is `l` `armee` and `d’Al-Qaïda` is `d` `al` `qaida`. Han, kana and Thai
 //! characters have no spaces between words; each one is a word of its own so such text still shingles.
 //!
-//! Invariant: the words of a text depend only on its NFKD form; any two canonically or compatibly
-//! equivalent spellings give the same words.
+//! Invariants: the words of a text depend only on its NFKD form; any two canonically or compatibly
+//! equivalent spellings give the same words. Spans are never empty, lie on character boundaries and
+//! start in order; a character that decomposes into several words (`⅝` is `5` and `8`, `㍿` four
+//! ideographs) gives each of them its own span, so those spans overlap.
 
 use std::ops::Range;
 
@@ -30,7 +32,10 @@ where
     F: FnMut(Token<'_>),
 {
     let mut buf = String::with_capacity(32);
+    // A word's span runs from the start of its first character to the end of the last character
+    // that gave it a letter (`end`).
     let mut start: Option<usize> = None;
+    let mut end = 0usize;
     let emit = |buf: &mut String, range: Range<usize>, f: &mut F| {
         if !buf.is_empty() {
             f(Token {
@@ -50,9 +55,10 @@ where
                 if start.is_none() {
                     start = Some(i);
                 }
+                end = i + 1;
                 buf.push(b.to_ascii_lowercase() as char);
             } else if let Some(s) = start.take() {
-                emit(&mut buf, s..i, &mut f);
+                emit(&mut buf, s..end, &mut f);
             }
             i += 1;
             continue;
@@ -64,17 +70,18 @@ where
                 if start.is_none() {
                     start = Some(i);
                 }
+                end = i + len;
                 buf.push(l);
             }
             Folded::Mark => {}
             Folded::Separator => {
                 if let Some(s) = start.take() {
-                    emit(&mut buf, s..i, &mut f);
+                    emit(&mut buf, s..end, &mut f);
                 }
             }
             Folded::Single(l) => {
                 if let Some(s) = start.take() {
-                    emit(&mut buf, s..i, &mut f);
+                    emit(&mut buf, s..end, &mut f);
                 }
                 buf.push(l);
                 emit(&mut buf, i..i + len, &mut f);
@@ -83,7 +90,7 @@ where
         i += len;
     }
     if let Some(s) = start {
-        emit(&mut buf, s..bytes.len(), &mut f);
+        emit(&mut buf, s..end, &mut f);
     }
 }
 
@@ -190,6 +197,22 @@ mod tests {
                 ("contrôle", "controle".to_string()),
                 ("dit", "dit".to_string()),
                 ("il", "il".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_character_that_is_several_words_spans_each() {
+        // Found by the fuzzer: U+215D decomposes to "5", a fraction slash, "8".
+        let text = "levels.⅝";
+        let mut seen = Vec::new();
+        for_each_token(text, |t| seen.push((t.folded.to_string(), t.span)));
+        assert_eq!(
+            seen,
+            [
+                ("levels".to_string(), (0, 6)),
+                ("5".to_string(), (7, 10)),
+                ("8".to_string(), (7, 10))
             ]
         );
     }

@@ -1,0 +1,94 @@
+//! The invariants the fuzz targets check, shared with `tests/fuzz_regressions.rs`, which replays
+//! every input a fuzzer once failed on. One function a target; each panics when its invariant breaks.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use twinwire::corpus::{parse_sgml, read_jsonl_stream, ReadOptions};
+use twinwire::crosslingual::align::{align, AlignParams};
+use twinwire::crosslingual::pivot::Pivoter;
+use twinwire::crosslingual::Lexicon;
+use twinwire::fingerprint::Fingerprint;
+use twinwire::text::{for_each_token, sentence_spans, words};
+use twinwire::Config;
+use unicode_normalization::UnicodeNormalization;
+
+/// The JSONL reader: never an error (not strict); every non-blank line is a document or a skip.
+pub fn jsonl_reader(data: &[u8]) {
+    let options = ReadOptions {
+        keep_records: true,
+        max_doc_bytes: 4096,
+        ..ReadOptions::default()
+    };
+    let (mut docs, mut warnings) = (0usize, 0usize);
+    let mut cursor = std::io::Cursor::new(data);
+    let report = read_jsonl_stream(
+        &mut cursor,
+        "fuzz",
+        &options,
+        &mut |_| docs += 1,
+        &mut |_| warnings += 1,
+    )
+    .expect("not strict: never an error");
+    assert_eq!(report.documents, docs);
+    assert_eq!(report.warnings.values().sum::<usize>(), warnings);
+    // Conservation: each non-blank line is read or skipped (a UTF-16 file is decoded first).
+    if !data.starts_with(b"\xFF\xFE") && !data.starts_with(b"\xFE\xFF") {
+        let lines = data
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .count();
+        assert_eq!(docs + report.skipped_total(), lines);
+    }
+}
+
+/// Folding and tokenizing: spans non-empty, on char boundaries, starting in order; the words do
+/// not change under Unicode normalization.
+pub fn tokenizer(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut last_start = 0;
+    for_each_token(text, |t| {
+        assert!(t.span.0 >= last_start && t.span.0 < t.span.1 && t.span.1 <= text.len());
+        assert!(text.is_char_boundary(t.span.0) && text.is_char_boundary(t.span.1));
+        assert!(!t.folded.is_empty());
+        last_start = t.span.0;
+    });
+    let nfd: String = text.nfd().collect();
+    assert_eq!(words(text), words(&nfd));
+    let f = Fingerprint::of_text(text, &Config::default());
+    assert_eq!(f.is_empty(), words(text).is_empty());
+}
+
+/// The SGML collection parser: never panics, drops control characters.
+pub fn sgml(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for record in parse_sgml(&text) {
+        assert!(!record.text.contains('\u{0}'));
+    }
+}
+
+fn pivoter() -> &'static Pivoter {
+    static P: OnceLock<Pivoter> = OnceLock::new();
+    P.get_or_init(|| Pivoter::new(vec![Lexicon::bundled_fr_en()]))
+}
+
+/// Sentence splitting, pivot and alignment: spans in order, apart, on char boundaries, each with a
+/// letter or digit; coverages within [0, 1].
+pub fn sentences(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut last = 0;
+    for (a, b) in sentence_spans(text) {
+        assert!(a >= last && a < b && b <= text.len());
+        assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+        assert!(text[a..b].chars().any(char::is_alphanumeric));
+        last = b;
+    }
+    let fr = pivoter().pivot(text, "fr").expect("French is supported");
+    let en = pivoter().pivot(text, "en").expect("English is supported");
+    let al = align(&fr, &en, &AlignParams::default());
+    assert!((0.0..=1.0).contains(&al.coverage_a) && (0.0..=1.0).contains(&al.coverage_b));
+}

@@ -20,7 +20,7 @@ use crate::crosslingual::translate::{translation_candidates, verify};
 use crate::fingerprint::Fingerprint;
 use crate::relate::{relate, Evidence, Relation, RelationKind};
 use crate::score::{score, score_all_pairs, score_pairs};
-use crate::text::detect_language;
+use crate::text::{detect_language_of, TokenList};
 use crate::DocId;
 
 /// What the pipeline keeps of each document.
@@ -127,13 +127,17 @@ pub fn analyze(
         let new: Vec<(Fingerprint, Option<String>, Option<PivotDoc>)> = batch
             .par_iter()
             .map(|d| {
-                let f = Fingerprint::of_text(&d.text, config);
+                // One tokenization serves the fingerprint, the language and the pivot.
+                let tokens = TokenList::of(&d.text);
+                let f = Fingerprint::of_tokens(&tokens, config);
                 let given = d.lang.as_deref().and_then(normalize_lang);
                 if !translations {
                     return (f, given, None);
                 }
-                let lang = given.or_else(|| detect_language(&d.text).map(String::from));
-                let pivot = lang.as_deref().and_then(|l| pivoter.pivot(&d.text, l));
+                let lang = given.or_else(|| detect_language_of(&tokens).map(String::from));
+                let pivot = lang
+                    .as_deref()
+                    .and_then(|l| pivoter.pivot_tokens(&d.text, &tokens, l));
                 (f, lang, pivot)
             })
             .collect();

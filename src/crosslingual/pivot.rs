@@ -11,7 +11,7 @@ use rust_stemmers::Stemmer;
 
 use super::lexicon::{pivot_key, stemmer, Lexicon};
 use super::stopwords::is_stopword;
-use crate::text::{for_each_token, sentence_spans};
+use crate::text::{sentence_spans, TokenList};
 
 /// One sentence in pivot space.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,50 +84,56 @@ impl Pivoter {
 
     /// The pivot document of `text` in `lang`, or `None` if the language is not supported.
     pub fn pivot(&self, text: &str, lang: &str) -> Option<PivotDoc> {
+        self.pivot_tokens(text, &TokenList::of(text), lang)
+    }
+
+    /// The pivot document of `text`, already tokenized as `tokens`.
+    pub fn pivot_tokens(&self, text: &str, tokens: &TokenList, lang: &str) -> Option<PivotDoc> {
         let lexicon = match lang {
             "en" => None,
             _ => Some(self.lexicons.iter().find(|l| l.source == lang)?),
         };
+        let seed = self.id.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ lang_seed(lang);
         let mut sentences = Vec::new();
-        // The folded words of a sentence, one buffer: `words[w]` is `buf[ranges[w].0..ranges[w].1]`.
-        let mut buf = String::new();
-        let mut toks: Vec<WordAt> = Vec::new();
+        let mut t = 0;
         for (start, end) in sentence_spans(text) {
-            let s = &text[start..end];
-            buf.clear();
-            toks.clear();
-            for_each_token(s, |t| {
-                let at = buf.len();
-                buf.push_str(t.folded);
-                toks.push(((at, buf.len()), t.span));
-            });
-            let words = Words {
-                buf: &buf,
-                toks: &toks,
-            };
-            let mut keys = Vec::with_capacity(toks.len() * 2);
-            let mut tokens = 0usize;
-            let mut i = 0;
-            while i < toks.len() {
-                if let Some((value, used)) = read_number(s, &words, i, lang) {
+            // The words of this sentence: those whose span starts inside it.
+            while t < tokens.len() && tokens.span(t).0 < start {
+                t += 1;
+            }
+            let first = t;
+            while t < tokens.len() && tokens.span(t).0 < end {
+                t += 1;
+            }
+            let mut keys = Vec::with_capacity((t - first) * 2);
+            let mut content = 0usize;
+            let mut i = first;
+            while i < t {
+                if let Some((value, used)) = read_number(text, tokens, i, t, lang) {
                     keys.push(pivot_key(&format!("#{value}")));
-                    tokens += 1;
+                    content += 1;
                     i += used;
                     continue;
                 }
-                let word = words.word(i);
-                i += 1;
-                if self.word_keys(lang, word, lexicon, &mut keys) {
-                    tokens += 1;
+                if self.word_keys(
+                    seed,
+                    lang,
+                    tokens.word(i),
+                    tokens.hash(i),
+                    lexicon,
+                    &mut keys,
+                ) {
+                    content += 1;
                 }
+                i += 1;
             }
             keys.sort_unstable();
             keys.dedup();
             sentences.push(PivotSentence {
                 span: (start as u32, end as u32),
                 keys,
-                tokens: tokens.min(u16::MAX as usize) as u16,
-                chars: s.chars().count() as u32,
+                tokens: content.min(u16::MAX as usize) as u16,
+                chars: text[start..end].chars().count() as u32,
             });
         }
         Some(PivotDoc {
@@ -172,15 +178,17 @@ static NEXT_PIVOTER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 impl Pivoter {
     /// Appends the pivot keys of one word (its English stem and its translations) and returns true,
     /// or returns false for a function word. Pure: the cache only remembers answers, keyed by the
-    /// pivoter, the language and the word's 64-bit hash.
+    /// word's hash mixed with `seed` (the pivoter and the language).
     fn word_keys(
         &self,
+        seed: u64,
         lang: &str,
         word: &str,
+        hash: u64,
         lexicon: Option<&Lexicon>,
         out: &mut Vec<u32>,
     ) -> bool {
-        let key = xxhash_rust::xxh3::xxh3_64_with_seed(word.as_bytes(), self.id ^ lang_seed(lang));
+        let key = hash ^ seed;
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             if let Some(found) = cache.get(&key) {
@@ -231,42 +239,29 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
-/// A word of a sentence: its range in the folded buffer, and its span in the sentence.
-type WordAt = ((usize, usize), (usize, usize));
-
-/// The folded words of a sentence and their spans in it.
-struct Words<'a> {
-    buf: &'a str,
-    toks: &'a [WordAt],
-}
-
-impl Words<'_> {
-    fn word(&self, w: usize) -> &str {
-        let (a, b) = self.toks[w].0;
-        &self.buf[a..b]
-    }
-
-    fn get(&self, w: usize) -> Option<&str> {
-        (w < self.toks.len()).then(|| self.word(w))
-    }
-}
-
-/// Reads a number starting at word `at` of `words` (spans in `text`): its one notation and how many
-/// words it used, or `None` if that word does not start one.
-fn read_number(text: &str, words: &Words<'_>, at: usize, lang: &str) -> Option<(String, usize)> {
+/// Reads a number starting at word `at` (of the words before `end`, spans in `text`): its one
+/// notation and how many words it used, or `None` if that word does not start one.
+fn read_number(
+    text: &str,
+    words: &TokenList,
+    at: usize,
+    end: usize,
+    lang: &str,
+) -> Option<(String, usize)> {
     let first = words.word(at);
     if !first.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    let n = words.toks.len() - at;
+    let n = end - at;
     let word = |k: usize| words.word(at + k);
+    let get = |k: usize| (at + k < end).then(|| words.word(at + k));
     // What stands between two words; nothing when both come from one character (`½`).
     let gap = |k: usize| {
-        let (end, start) = (words.toks[at + k - 1].1 .1, words.toks[at + k].1 .0);
-        text.get(end..start).unwrap_or("")
+        let (stop, next) = (words.span(at + k - 1).1, words.span(at + k).0);
+        text.get(stop..next).unwrap_or("")
     };
     let is_pm = |k: usize| -> Option<(bool, usize)> {
-        match (words.get(at + k), words.get(at + k + 1)) {
+        match (get(k), get(k + 1)) {
             (Some("a"), Some("m")) => Some((false, 2)),
             (Some("p"), Some("m")) => Some((true, 2)),
             (Some("am"), _) => Some((false, 1)),
@@ -340,21 +335,11 @@ mod tests {
     use super::*;
 
     fn numbers(text: &str, lang: &str) -> Vec<String> {
-        let mut buf = String::new();
-        let mut toks = Vec::new();
-        for_each_token(text, |t| {
-            let at = buf.len();
-            buf.push_str(t.folded);
-            toks.push(((at, buf.len()), t.span));
-        });
-        let words = Words {
-            buf: &buf,
-            toks: &toks,
-        };
+        let words = TokenList::of(text);
         let mut out = Vec::new();
         let mut i = 0;
-        while i < toks.len() {
-            match read_number(text, &words, i, lang) {
+        while i < words.len() {
+            match read_number(text, &words, i, words.len(), lang) {
                 Some((v, used)) => {
                     out.push(v);
                     i += used;

@@ -18,7 +18,7 @@ pub use shingle::{shingle_hashes, ShingleSet};
 pub use simhash::SimHash64;
 
 use crate::config::Config;
-use crate::text::for_each_token;
+use crate::text::{for_each_token, TokenList};
 
 /// Everything the matcher knows about one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,12 @@ impl Fingerprint {
     pub fn of_text(text: &str, config: &Config) -> Fingerprint {
         let mut word_hashes: Vec<u64> = Vec::with_capacity(text.len() / 6 + 1);
         for_each_token(text, |t| word_hashes.push(hash_word(t.folded)));
+        Fingerprint::of_word_hashes(&word_hashes, config)
+    }
+
+    /// Computes the fingerprint of an already tokenized document.
+    pub fn of_tokens(tokens: &TokenList, config: &Config) -> Fingerprint {
+        let word_hashes: Vec<u64> = tokens.hashes().collect();
         Fingerprint::of_word_hashes(&word_hashes, config)
     }
 

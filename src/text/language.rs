@@ -6,6 +6,7 @@
 //! `None` (unknown) rather than a guess. Accuracy is measured in BENCHMARKS.md.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::tokenize::for_each_token;
@@ -78,17 +79,37 @@ pub const PROFILES: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn table() -> &'static HashMap<&'static str, Vec<usize>> {
-    static TABLE: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+/// Function word (by the 64-bit hash of its folded form) -> bit set of the profiles it is in.
+fn table() -> &'static HashMap<u64, u8, BuildHasherDefault<HashIsKey>> {
+    static TABLE: OnceLock<HashMap<u64, u8, BuildHasherDefault<HashIsKey>>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut t: HashMap<u64, u8, BuildHasherDefault<HashIsKey>> = HashMap::default();
         for (i, (_, words)) in PROFILES.iter().enumerate() {
             for w in *words {
-                t.entry(w).or_default().push(i);
+                *t.entry(xxhash_rust::xxh3::xxh3_64(w.as_bytes()))
+                    .or_default() |= 1 << i;
             }
         }
         t
     })
+}
+
+/// The keys are hashes already: one multiply spreads them over the table.
+#[derive(Default)]
+struct HashIsKey(u64);
+
+impl Hasher for HashIsKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 /// Counts function words of each language in a stream of folded words.
@@ -100,9 +121,14 @@ pub struct LanguageCounter {
 impl LanguageCounter {
     /// Counts one folded word.
     pub fn add(&mut self, folded: &str) {
-        if let Some(langs) = table().get(folded) {
-            for &l in langs {
-                self.counts[l] += 1;
+        self.add_hash(xxhash_rust::xxh3::xxh3_64(folded.as_bytes()));
+    }
+
+    /// Counts one folded word given by its 64-bit hash (see `TokenList::hash`).
+    pub fn add_hash(&mut self, hash: u64) {
+        if let Some(&mask) = table().get(&hash) {
+            for (l, count) in self.counts.iter_mut().enumerate() {
+                *count += usize::from(mask >> l & 1);
             }
         }
     }
@@ -122,6 +148,18 @@ pub fn is_function_word(lang: &str, folded: &str) -> bool {
         .iter()
         .find(|(l, _)| *l == lang)
         .is_some_and(|(_, words)| words.contains(&folded))
+}
+
+/// The language of a tokenized text, from its first words (as many as [`DETECTION_BYTES`] hold).
+pub fn detect_language_of(tokens: &super::TokenList) -> Option<&'static str> {
+    let mut counter = LanguageCounter::default();
+    for i in 0..tokens.len() {
+        if tokens.span(i).1 > DETECTION_BYTES {
+            break;
+        }
+        counter.add_hash(tokens.hash(i));
+    }
+    counter.language()
 }
 
 /// Bytes of a text read to tell its language: a few hundred words decide it.

@@ -8,6 +8,6 @@ mod language;
 mod sentences;
 mod tokenize;
 
-pub use language::{detect_language, is_function_word, LanguageCounter};
+pub use language::{detect_language, detect_language_of, is_function_word, LanguageCounter};
 pub use sentences::sentence_spans;
-pub use tokenize::{fold_word, for_each_token, words, Token};
+pub use tokenize::{fold_word, for_each_token, words, Token, TokenList};

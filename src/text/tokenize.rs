@@ -94,6 +94,68 @@ where
     }
 }
 
+/// The words of a text, tokenized once for every stage that needs them: folded forms in one buffer,
+/// their spans in the original, and their 64-bit hashes.
+#[derive(Debug, Clone, Default)]
+pub struct TokenList {
+    buf: String,
+    /// (range in `buf`, span in the text, hash of the folded word)
+    tokens: Vec<((u32, u32), (u32, u32), u64)>,
+}
+
+impl TokenList {
+    /// Tokenizes `text`.
+    pub fn of(text: &str) -> TokenList {
+        let mut list = TokenList {
+            buf: String::with_capacity(text.len()),
+            tokens: Vec::with_capacity(text.len() / 6 + 1),
+        };
+        for_each_token(text, |t| {
+            let at = list.buf.len() as u32;
+            list.buf.push_str(t.folded);
+            let hash = xxhash_rust::xxh3::xxh3_64(t.folded.as_bytes());
+            list.tokens.push((
+                (at, list.buf.len() as u32),
+                (t.span.0 as u32, t.span.1 as u32),
+                hash,
+            ));
+        });
+        list
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True for a text without words.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The folded form of word `i`.
+    pub fn word(&self, i: usize) -> &str {
+        let (a, b) = self.tokens[i].0;
+        &self.buf[a as usize..b as usize]
+    }
+
+    /// The byte span of word `i` in the original text.
+    pub fn span(&self, i: usize) -> (usize, usize) {
+        let (a, b) = self.tokens[i].1;
+        (a as usize, b as usize)
+    }
+
+    /// The 64-bit hash of word `i` (xxh3 of its folded form; see `fingerprint::hash_word`).
+    pub fn hash(&self, i: usize) -> u64 {
+        self.tokens[i].2
+    }
+
+    /// Every word's hash, in order.
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.tokens.iter().map(|t| t.2)
+    }
+}
+
 /// The folded words of `text`, collected (for tests, `explain` and small inputs).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -99,8 +99,18 @@ where
 #[derive(Debug, Clone, Default)]
 pub struct TokenList {
     buf: String,
-    /// (range in `buf`, span in the text, hash of the folded word)
-    tokens: Vec<((u32, u32), (u32, u32), u64)>,
+    tokens: Vec<WordEntry>,
+}
+
+/// One word of a [`TokenList`].
+#[derive(Debug, Clone, Copy, Default)]
+struct WordEntry {
+    /// Range of the folded form in the buffer.
+    folded: (u32, u32),
+    /// Byte span in the original text.
+    span: (u32, u32),
+    /// xxh3 of the folded form.
+    hash: u64,
 }
 
 impl TokenList {
@@ -114,11 +124,11 @@ impl TokenList {
             let at = list.buf.len() as u32;
             list.buf.push_str(t.folded);
             let hash = xxhash_rust::xxh3::xxh3_64(t.folded.as_bytes());
-            list.tokens.push((
-                (at, list.buf.len() as u32),
-                (t.span.0 as u32, t.span.1 as u32),
+            list.tokens.push(WordEntry {
+                folded: (at, list.buf.len() as u32),
+                span: (t.span.0 as u32, t.span.1 as u32),
                 hash,
-            ));
+            });
         });
         list
     }
@@ -135,24 +145,24 @@ impl TokenList {
 
     /// The folded form of word `i`.
     pub fn word(&self, i: usize) -> &str {
-        let (a, b) = self.tokens[i].0;
+        let (a, b) = self.tokens[i].folded;
         &self.buf[a as usize..b as usize]
     }
 
     /// The byte span of word `i` in the original text.
     pub fn span(&self, i: usize) -> (usize, usize) {
-        let (a, b) = self.tokens[i].1;
+        let (a, b) = self.tokens[i].span;
         (a as usize, b as usize)
     }
 
     /// The 64-bit hash of word `i` (xxh3 of its folded form; see `fingerprint::hash_word`).
     pub fn hash(&self, i: usize) -> u64 {
-        self.tokens[i].2
+        self.tokens[i].hash
     }
 
     /// Every word's hash, in order.
     pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
-        self.tokens.iter().map(|t| t.2)
+        self.tokens.iter().map(|t| t.hash)
     }
 }
 

@@ -113,7 +113,7 @@ fn unsupported_files_in_a_directory_are_named() {
 #[test]
 fn a_huge_document_is_cut_with_a_warning_and_a_huge_line_skipped() {
     let dir = tempfile::tempdir().unwrap();
-    // 200 MB of text in one file: read up to --max-doc-bytes (64 MiB by default), the rest dropped.
+    // 200 MB of text in one file: read up to --max-doc-bytes (16 MiB by default), the rest dropped.
     let big = dir.path().join("big.txt");
     let mut f = fs::File::create(&big).unwrap();
     let chunk = "Bamako attack report continues with more words here. ".repeat(1000);
@@ -125,12 +125,12 @@ fn a_huge_document_is_cut_with_a_warning_and_a_huge_line_skipped() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("big.txt: longer than --max-doc-bytes (67108864)"),
+            .contains("big.txt: longer than --max-doc-bytes (16777216)"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("read 1 documents (0 empty, 67.1 MB)"),
+        r.stderr.contains("read 1 documents (0 empty, 16.8 MB)"),
         "{}",
         r.stderr
     );

@@ -75,7 +75,7 @@ pub struct InputArgs {
     #[arg(long)]
     strict: bool,
     /// Longest document read, in bytes: longer text files are cut, longer JSONL lines skipped (with a warning).
-    #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
+    #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
     max_doc_bytes: usize,
     /// No progress bar, no summary, no warnings on stderr (errors are still shown).
     #[arg(long, short)]

@@ -76,7 +76,7 @@ impl Default for ReadOptions {
             lang_field: "lang".into(),
             strict: false,
             keep_records: false,
-            max_doc_bytes: 64 << 20,
+            max_doc_bytes: 16 << 20,
         }
     }
 }

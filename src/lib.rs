@@ -13,6 +13,7 @@ pub mod config;
 pub mod corpus;
 pub mod crosslingual;
 pub mod fingerprint;
+pub mod gen;
 pub mod output;
 pub mod pipeline;
 pub mod relate;

@@ -1,10 +1,12 @@
 //! Command-line front end: argument groups shared by the subcommands, progress, warnings and the
 //! summary on stderr. Each subcommand lives in its own file, whose doc comment is its `--help`.
 
+mod bench;
 mod dedupe;
 mod eval;
 mod explain;
 mod export;
+mod gen;
 mod lexicon;
 mod pairs;
 
@@ -42,6 +44,8 @@ enum Command {
     Export(export::ExportArgs),
     Eval(eval::EvalArgs),
     Lexicon(lexicon::LexiconArgs),
+    Gen(gen::GenArgs),
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the subcommand.
@@ -53,6 +57,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Lexicon(args) => lexicon::run(args),
+        Command::Gen(args) => gen::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -1,0 +1,591 @@
+//! Test corpora of any size grown from real articles, with planted twins and their ground truth.
+//!
+//! Base articles are real: the English articles of the sources first, then, once those are used, new
+//! articles of 8 to 14 real sentences drawn from the sources' English sentences (each of 8 to 60
+//! words, each distinct), grouped in paragraphs under a real headline-length first sentence. Around
+//! the bases, twins are planted in families:
+//!
+//! | family | share of bases | planted pairs (relation) |
+//! |---|---:|---|
+//! | `single` | 55% | none |
+//! | `exact` | 8% | 1-3 copies, byte-identical or re-spaced (`exact`) |
+//! | `edited` | 20% | 1-3 copies, each with one edit: a paragraph dropped, a paragraph added, a site's header and footer, 1-2% typos, or a new headline (`near_duplicate`); or a Unicode variant (NFD, curly quotes, no-break spaces: `exact`) |
+//! | `excerpt` | 10% | an excerpt of 30-45% of the base (`containment`, base first) quoted inside another article at least twice its length (`containment`, quoting article first) |
+//! | `copy_and_edit` | 7% | one copy and one edited copy (`exact` and `near_duplicate`) |
+//!
+//! and every French/English pair of the sources (same WMT docid) once, as a `translation` family:
+//! plain, the English cut to the first half of its sentences (at least four), the French followed by
+//! reader comments, or the English
+//! followed by "related news". The German and Spanish versions come along as distractors.
+//!
+//! Output: JSONL records `{"id", "text", "lang"?}` with ids that reveal nothing (random hex), in a
+//! shuffled order, and a truth file: one line per planted pair, `{"a", "b", "relation", "kind",
+//! "family"}` (`kind` is the edit, `family` a number). Any pair inside one family is a real relation
+//! (copies of a base are also twins of its edited copies); a pair across families is a false positive.
+//! Same sources and seed, same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::corpus::Document;
+use crate::text::sentence_spans;
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+/// One generated document.
+#[derive(Debug, Clone, Serialize)]
+pub struct GenDoc {
+    pub id: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// One planted pair.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TruthPair {
+    pub a: String,
+    pub b: String,
+    /// The relation twinwire should report (`a` contains `b` for containment).
+    pub relation: &'static str,
+    /// What was planted: `copy`, `dropped_paragraph`, `boilerplate`, `excerpt_of_source`, ...
+    pub kind: &'static str,
+    pub family: u64,
+}
+
+/// A generated corpus.
+#[derive(Debug, Default)]
+pub struct Generated {
+    pub docs: Vec<GenDoc>,
+    pub truth: Vec<TruthPair>,
+    /// Planted pairs by kind.
+    pub kinds: BTreeMap<&'static str, usize>,
+}
+
+const HEADERS: [&str; 4] = [
+    "DayFR Euro | Home World Politics Business Sport Culture | Subscribe to our newsletter",
+    "The Daily Wire Report - Latest news - Breaking - Opinion - Video - Log in - Register",
+    "NEWS24 ONLINE > International > Africa > Full story. Share on Facebook Share on X Email",
+    "World News Today | Home | Europe | Americas | Asia | Markets | Weather",
+];
+const FOOTERS: [&str; 4] = [
+    "Related News\n\nMore from this section\n\nComments (12) Add your comment. Reply Report",
+    "© All rights reserved. Reproduction prohibited without permission. Terms of use Privacy policy Cookies",
+    "Read more: latest headlines, most popular, editor's picks. Follow us on social media for updates.",
+    "Share this article. Print. Email. Sign up for our daily briefing and get the news that matters.",
+];
+const COMMENTS: &str = "Commentaires (12)\nJean-Pierre il y a 3 heures\nEncore une fois, on nous prend pour des \
+imbéciles. Qui croit encore à ces chiffres ?\nMarie L. il y a 5 heures\nTrès bon article, merci pour ces \
+précisions.\nRépondre Signaler\nParticiper à la discussion";
+
+/// An article as paragraphs of sentences.
+#[derive(Debug, Clone)]
+struct Article {
+    paragraphs: Vec<String>,
+}
+
+impl Article {
+    fn text(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    fn words(&self) -> usize {
+        self.paragraphs
+            .iter()
+            .map(|p| p.split_whitespace().count())
+            .sum()
+    }
+}
+
+/// One article in French and English, and its other versions as (language, text).
+type Versions = (String, String, Vec<(String, String)>);
+
+/// Where new articles come from.
+struct Sources {
+    /// Real English articles, used as bases first.
+    articles: Vec<Article>,
+    /// Distinct English sentences of 8 to 60 words, to grow new articles.
+    sentences: Vec<String>,
+    /// Each translated article in French, English, and its other versions.
+    translations: Vec<Versions>,
+}
+
+fn sources(docs: &[Document]) -> Sources {
+    // French/English pairs first (WMT ids: `newstest2010-src.fr#docid`): their articles are planted
+    // as translations and must not also be grown into other families.
+    let mut by_docid: BTreeMap<String, BTreeMap<String, (usize, String)>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let (Some(lang), Some((file, docid))) = (d.lang.as_deref(), d.id.split_once('#')) else {
+            continue;
+        };
+        if let Some((set, _)) = file.rsplit_once('.') {
+            by_docid
+                .entry(format!("{set}#{docid}"))
+                .or_default()
+                .insert(lang.to_string(), (i, d.text.clone()));
+        }
+    }
+    let mut in_pair = vec![false; docs.len()];
+    let mut translations = Vec::new();
+    for mut versions in by_docid.into_values() {
+        let (Some(fr), Some(en)) = (versions.remove("fr"), versions.remove("en")) else {
+            continue;
+        };
+        in_pair[fr.0] = true;
+        in_pair[en.0] = true;
+        for (i, _) in versions.values() {
+            in_pair[*i] = true;
+        }
+        if fr.1.split_whitespace().count() >= 40 {
+            let others = versions.into_iter().map(|(l, (_, t))| (l, t)).collect();
+            translations.push((fr.1, en.1, others));
+        }
+    }
+    let mut articles = Vec::new();
+    let mut sentences = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, d) in docs.iter().enumerate() {
+        if in_pair[i] || d.lang.as_deref().is_some_and(|l| l != "en") {
+            continue;
+        }
+        let mut paragraphs: Vec<String> = d
+            .text
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect();
+        if paragraphs.len() < 3 {
+            // Reuters bodies have no blank lines: regroup their sentences, the first alone (a lead),
+            // then two by two, so that edits can drop or add a paragraph.
+            let sentences: Vec<String> = sentence_spans(&d.text)
+                .into_iter()
+                .map(|(a, b)| {
+                    d.text[a..b]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            if sentences.len() >= 3 {
+                paragraphs = std::iter::once(sentences[0].clone())
+                    .chain(sentences[1..].chunks(2).map(|c| c.join(" ")))
+                    .collect();
+            }
+        }
+        let words: usize = paragraphs
+            .iter()
+            .map(|p| p.split_whitespace().count())
+            .sum();
+        if words >= 60 {
+            articles.push(Article { paragraphs });
+        }
+        for (a, b) in sentence_spans(&d.text) {
+            let s = d.text[a..b]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let n = s.split_whitespace().count();
+            if (8..=60).contains(&n) && seen.insert(s.clone()) {
+                sentences.push(s);
+            }
+        }
+    }
+    // Real articles are bases of different families, so none may be a twin of another: Reuters
+    // itself holds re-sent stories. Keep the first of every related group (twinwire's own verdict).
+    let texts: Vec<String> = articles.iter().map(Article::text).collect();
+    let config = crate::Config {
+        relations: crate::relate::RelationKind::DUPLICATES.to_vec(),
+        ..crate::Config::default()
+    };
+    let mut twin = vec![false; articles.len()];
+    for r in crate::pipeline::relate_texts(&texts, &config) {
+        twin[r.a.index().max(r.b.index())] = true;
+    }
+    let articles = articles
+        .into_iter()
+        .zip(twin)
+        .filter(|(_, t)| !t)
+        .map(|(a, _)| a)
+        .collect();
+    Sources {
+        articles,
+        sentences,
+        translations,
+    }
+}
+
+/// `text` with a share `rate` of its words mistyped, and at least one.
+fn typos(text: &str, rate: f64, rng: &mut Rng) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let long: Vec<usize> = (0..words.len())
+        .filter(|&i| words[i].chars().count() >= 3)
+        .collect();
+    let forced = long.get(rng.below(long.len().max(1))).copied();
+    words
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let mut c: Vec<char> = w.chars().collect();
+            if c.len() >= 3 && (Some(k) == forced || rng.chance(rate)) {
+                let i = 1 + rng.below(c.len() - 2);
+                match rng.below(3) {
+                    0 => c.swap(i, i - 1),
+                    1 => {
+                        c.remove(i);
+                    }
+                    _ => c[i] = if c[i] == 'e' { 'a' } else { 'e' },
+                }
+            }
+            c.into_iter().collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn unicode_variant(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .collect::<String>()
+        .replace('\'', "’")
+        .replace(" \"", " “")
+        .replace("\" ", "” ")
+        .replace(". ", ".\u{00A0}")
+}
+
+/// The relation an edit makes: a Unicode variant is identical once folded.
+fn relation_of(edit: &str) -> &'static str {
+    if edit == "unicode_variant" {
+        "exact"
+    } else {
+        "near_duplicate"
+    }
+}
+
+/// Generates `n` documents (at least) from `source` documents with seed `seed`.
+pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, String> {
+    let src = sources(source);
+    if src.articles.is_empty() || src.sentences.len() < 100 {
+        return Err(
+            "the sources hold too few English articles to grow a corpus from (need at least one \
+                    article of 60 words and 100 distinct sentences)"
+                .into(),
+        );
+    }
+    let mut rng = Rng(seed);
+    let mut out = Generated::default();
+    let mut next_base = 0usize;
+    let mut new_article = |rng: &mut Rng| -> Article {
+        if next_base < src.articles.len() {
+            next_base += 1;
+            return src.articles[next_base - 1].clone();
+        }
+        let count = 8 + rng.below(7);
+        let mut paragraphs = Vec::new();
+        let mut k = 0;
+        while k < count {
+            let size = if k == 0 { 1 } else { 1 + rng.below(3) };
+            let p: Vec<&str> = (0..size)
+                .map(|_| src.sentences[rng.below(src.sentences.len())].as_str())
+                .collect();
+            paragraphs.push(p.join(" "));
+            k += size;
+        }
+        Article { paragraphs }
+    };
+    let id = |rng: &mut Rng| format!("{:016x}", rng.next_u64());
+    let mut family = 0u64;
+    let push = |out: &mut Generated, id: String, text: String, lang: Option<&str>| {
+        out.docs.push(GenDoc {
+            id,
+            text,
+            lang: lang.map(String::from),
+        });
+    };
+    let plant = |out: &mut Generated,
+                 a: &str,
+                 b: &str,
+                 relation: &'static str,
+                 kind: &'static str,
+                 family: u64| {
+        *out.kinds.entry(kind).or_default() += 1;
+        out.truth.push(TruthPair {
+            a: a.to_string(),
+            b: b.to_string(),
+            relation,
+            kind,
+            family,
+        });
+    };
+
+    // Translations first: each French/English pair once, with its other-language versions.
+    for (k, (fr, en, others)) in src.translations.iter().enumerate() {
+        if out.docs.len() >= n {
+            break;
+        }
+        family += 1;
+        let (fr_id, en_id) = (id(&mut rng), id(&mut rng));
+        let (fr_text, en_text, kind) = match k % 4 {
+            0 => (fr.clone(), en.clone(), "translation"),
+            1 => {
+                // The first half of its sentences, and at least four.
+                let spans = sentence_spans(en);
+                let keep = (spans.len() / 2).max(4).min(spans.len());
+                let end = spans.get(keep.saturating_sub(1)).map_or(en.len(), |s| s.1);
+                (fr.clone(), en[..end].to_string(), "translation_cut_to_half")
+            }
+            2 => (
+                format!("{fr}\n\n{COMMENTS}"),
+                en.clone(),
+                "translation_with_comments",
+            ),
+            _ => {
+                let related: Vec<String> = (0..4)
+                    .map(|_| {
+                        let s = &src.sentences[rng.below(src.sentences.len())];
+                        s.split_whitespace().take(10).collect::<Vec<_>>().join(" ")
+                    })
+                    .collect();
+                (
+                    fr.clone(),
+                    format!("{en}\n\nRelated News\n{}", related.join("\n")),
+                    "translation_with_related_news",
+                )
+            }
+        };
+        push(&mut out, fr_id.clone(), fr_text, Some("fr"));
+        push(&mut out, en_id.clone(), en_text, Some("en"));
+        plant(&mut out, &fr_id, &en_id, "translation", kind, family);
+        for (lang, text) in others {
+            push(&mut out, id(&mut rng), text.clone(), Some(lang));
+        }
+    }
+
+    while out.docs.len() < n {
+        family += 1;
+        let base = new_article(&mut rng);
+        let base_id = id(&mut rng);
+        push(&mut out, base_id.clone(), base.text(), None);
+        let roll = rng.below(100);
+        // An edited copy, the edit, and the relation it makes (a Unicode variant is exact once folded).
+        let edited = |rng: &mut Rng, base: &Article| -> (String, &'static str) {
+            let mut a = base.clone();
+            match rng.below(6) {
+                0 if a.paragraphs.len() > 2 => {
+                    let i = 1 + rng.below(a.paragraphs.len() - 1);
+                    a.paragraphs.remove(i);
+                    (a.text(), "dropped_paragraph")
+                }
+                1 => {
+                    let s = src.sentences[rng.below(src.sentences.len())].clone();
+                    let i = 1 + rng.below(a.paragraphs.len());
+                    a.paragraphs.insert(i.min(a.paragraphs.len()), s);
+                    (a.text(), "added_paragraph")
+                }
+                2 => {
+                    let site = rng.below(4);
+                    (
+                        format!("{}\n\n{}\n\n{}", HEADERS[site], a.text(), FOOTERS[site]),
+                        "boilerplate",
+                    )
+                }
+                3 => {
+                    let rate = 0.01 + 0.01 * rng.below(2) as f64;
+                    (typos(&a.text(), rate, rng), "typos")
+                }
+                4 => (unicode_variant(&a.text()), "unicode_variant"),
+                _ => {
+                    let headline = src.sentences[rng.below(src.sentences.len())].clone();
+                    a.paragraphs[0] = headline;
+                    (a.text(), "new_headline")
+                }
+            }
+        };
+        match roll {
+            0..=54 => {}
+            55..=62 => {
+                for _ in 0..1 + rng.below(3) {
+                    let copy_id = id(&mut rng);
+                    let text = if rng.chance(0.5) {
+                        base.text()
+                    } else {
+                        base.text().replace(' ', "  ")
+                    };
+                    push(&mut out, copy_id.clone(), text, None);
+                    plant(&mut out, &base_id, &copy_id, "exact", "copy", family);
+                }
+            }
+            63..=82 => {
+                for _ in 0..1 + rng.below(3) {
+                    let (text, kind) = edited(&mut rng, &base);
+                    let edit_id = id(&mut rng);
+                    push(&mut out, edit_id.clone(), text, None);
+                    plant(
+                        &mut out,
+                        &base_id,
+                        &edit_id,
+                        relation_of(kind),
+                        kind,
+                        family,
+                    );
+                }
+            }
+            83..=92 => {
+                // An excerpt of 30-50% of the base, contiguous paragraphs.
+                let total = base.words();
+                // 30-45%: at half the base, resemblance reaches 0.5 and it is a near-duplicate.
+                let target = total * (30 + rng.below(16)) / 100;
+                let start = rng.below(base.paragraphs.len().div_ceil(2));
+                let mut ex = Vec::new();
+                let mut words = 0;
+                for p in &base.paragraphs[start..] {
+                    let w = p.split_whitespace().count();
+                    if (words + w) * 100 > total * 45 {
+                        break;
+                    }
+                    ex.push(p.clone());
+                    words += w;
+                    if words >= target {
+                        break;
+                    }
+                }
+                if words < 20 || words * 100 < total * 30 {
+                    continue;
+                }
+                let ex_id = id(&mut rng);
+                push(&mut out, ex_id.clone(), ex.join("\n\n"), None);
+                plant(
+                    &mut out,
+                    &base_id,
+                    &ex_id,
+                    "containment",
+                    "excerpt_of_source",
+                    family,
+                );
+                // Quoted inside another article at least twice as long.
+                let mut host = new_article(&mut rng);
+                while host.words() < 2 * words {
+                    let more = new_article(&mut rng);
+                    host.paragraphs.extend(more.paragraphs);
+                }
+                let at = host.paragraphs.len() / 2;
+                host.paragraphs
+                    .insert(at, format!("As the report put it: \"{}\"", ex.join(" ")));
+                let host_id = id(&mut rng);
+                push(&mut out, host_id.clone(), host.text(), None);
+                plant(
+                    &mut out,
+                    &host_id,
+                    &ex_id,
+                    "containment",
+                    "excerpt_quoted",
+                    family,
+                );
+            }
+            _ => {
+                let copy_id = id(&mut rng);
+                push(&mut out, copy_id.clone(), base.text(), None);
+                plant(&mut out, &base_id, &copy_id, "exact", "copy", family);
+                let (text, kind) = edited(&mut rng, &base);
+                let edit_id = id(&mut rng);
+                push(&mut out, edit_id.clone(), text, None);
+                plant(
+                    &mut out,
+                    &base_id,
+                    &edit_id,
+                    relation_of(kind),
+                    kind,
+                    family,
+                );
+            }
+        }
+    }
+    // A stable order that tells nothing: by id (random hex).
+    out.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Origin;
+    use std::sync::Arc;
+
+    fn doc(id: &str, text: String) -> Document {
+        Document {
+            id: id.into(),
+            text,
+            lang: None,
+            origin: Origin {
+                file: Arc::from("test"),
+                line: None,
+            },
+            record: None,
+        }
+    }
+
+    fn sample() -> Vec<Document> {
+        (0..40)
+            .map(|a| {
+                let sentences: Vec<String> = (0..12)
+                    .map(|s| format!("Sentence {s} of article {a} says that word{a}x{s} and others happened today in town."))
+                    .collect();
+                doc(&format!("a{a}"), sentences.chunks(3).map(|c| c.join(" ")).collect::<Vec<_>>().join("\n\n"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_seed_same_corpus() {
+        let a = generate(&sample(), 300, 7).unwrap();
+        let b = generate(&sample(), 300, 7).unwrap();
+        assert_eq!(a.docs.len(), b.docs.len());
+        assert!(a
+            .docs
+            .iter()
+            .zip(&b.docs)
+            .all(|(x, y)| x.id == y.id && x.text == y.text));
+        assert_eq!(a.truth, b.truth);
+        assert!(a.docs.len() >= 300);
+        let c = generate(&sample(), 300, 8).unwrap();
+        assert_ne!(a.docs[0].id, c.docs[0].id);
+    }
+
+    #[test]
+    fn every_planted_document_exists_and_ids_are_unique() {
+        let g = generate(&sample(), 500, 1).unwrap();
+        let ids: std::collections::HashSet<&str> = g.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids.len(), g.docs.len());
+        for t in &g.truth {
+            assert!(ids.contains(t.a.as_str()) && ids.contains(t.b.as_str()));
+        }
+        assert!(g.kinds.contains_key("copy") && g.kinds.contains_key("excerpt_quoted"));
+    }
+
+    #[test]
+    fn too_small_sources_are_refused() {
+        assert!(generate(&sample()[..1], 10, 1).is_err());
+    }
+}

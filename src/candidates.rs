@@ -16,13 +16,10 @@
 //!    that any document sharing 40% of its anchors is found. Anchors in more than
 //!    `max_anchor_postings` documents are boilerplate and are not indexed.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{Fingerprint, KeyMap};
 use crate::relate::RelationKind;
 use crate::DocId;
 
@@ -132,7 +129,7 @@ fn push_all_pairs(
 /// The anchor index: for each anchor, the documents that have it.
 struct AnchorIndex {
     /// Anchor -> its slot in `offsets`.
-    slots: HashMap<u32, u32, BuildHasherDefault<AnchorHasher>>,
+    slots: KeyMap<u32, u32>,
     /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, in input order,
     /// each with its shingle count (kept inline: looking it up per posting is a cache miss).
     offsets: Vec<usize>,
@@ -151,7 +148,7 @@ impl AnchorIndex {
             })
             .collect();
         entries.par_sort_unstable();
-        let mut slots = HashMap::with_capacity_and_hasher(entries.len() / 2, Default::default());
+        let mut slots = KeyMap::with_capacity_and_hasher(entries.len() / 2, Default::default());
         let mut offsets = vec![0];
         for run in entries.chunk_by(|x, y| x.0 == y.0) {
             slots.insert(run[0].0, (offsets.len() - 1) as u32);
@@ -173,26 +170,6 @@ impl AnchorIndex {
             Some(&k) => &self.postings[self.offsets[k as usize]..self.offsets[k as usize + 1]],
             None => &[],
         }
-    }
-}
-
-/// Anchors are already uniformly distributed hash bits: one multiply spreads them over the table.
-#[derive(Default)]
-struct AnchorHasher(u64);
-
-impl Hasher for AnchorHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 

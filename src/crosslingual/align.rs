@@ -76,11 +76,11 @@ pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
     let mut b_index: Vec<(u32, u32)> = sb
         .iter()
         .enumerate()
-        .flat_map(|(j, x)| x.keys.iter().map(move |&k| (k, j as u32)))
+        .flat_map(|(j, _)| b.sentence_keys(j).iter().map(move |&k| (k, j as u32)))
         .collect();
     b_index.sort_unstable();
-    for (i, x) in sa.iter().enumerate() {
-        for k in &x.keys {
+    for i in 0..n {
+        for k in a.sentence_keys(i) {
             let start = b_index.partition_point(|e| e.0 < *k);
             for e in b_index[start..].iter().take_while(|e| e.0 == *k) {
                 shared[i * m + e.1 as usize] += 1;
@@ -207,18 +207,12 @@ mod tests {
     use super::*;
 
     fn doc(sentences: &[&[u32]]) -> PivotDoc {
-        PivotDoc {
-            lang: "xx".into(),
-            sentences: sentences
+        PivotDoc::from_sentences(
+            "xx",
+            sentences
                 .iter()
-                .map(|k| PivotSentence {
-                    span: (0, 0),
-                    keys: k.to_vec(),
-                    tokens: k.len() as u16,
-                    chars: 10 * k.len() as u32,
-                })
-                .collect(),
-        }
+                .map(|k| ((0, 0), k.to_vec(), k.len() as u16, 10 * k.len() as u32)),
+        )
     }
 
     #[test]

@@ -11,36 +11,67 @@ use rust_stemmers::Stemmer;
 
 use super::lexicon::{pivot_key, stemmer, Lexicon};
 use super::stopwords::is_stopword;
+use crate::fingerprint::KeyMap;
 use crate::text::{sentence_spans, TokenList};
 
-/// One sentence in pivot space.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One sentence in pivot space; its keys are a range of its document's key array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PivotSentence {
     /// Byte range in the original text.
     pub span: (u32, u32),
-    /// English stem keys (and number keys), sorted and unique.
-    pub keys: Vec<u32>,
+    /// Its keys: `PivotDoc::keys[keys.0..keys.1]`, sorted and unique.
+    keys: (u32, u32),
     /// Content words (and numbers) in the sentence.
     pub tokens: u16,
     /// Length in characters, for the length prior of the alignment.
     pub chars: u32,
 }
 
-/// A document in pivot space.
+/// A document in pivot space: its sentences and, in one array, their English stem keys (and number
+/// keys). One array per document, not one per sentence: a million documents hold ten million
+/// sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PivotDoc {
     pub lang: String,
     pub sentences: Vec<PivotSentence>,
+    keys: Vec<u32>,
 }
 
 impl PivotDoc {
+    /// Builds a document from sentences given as (span, keys, content words, characters).
+    pub fn from_sentences(
+        lang: &str,
+        sentences: impl IntoIterator<Item = ((u32, u32), Vec<u32>, u16, u32)>,
+    ) -> PivotDoc {
+        let mut doc = PivotDoc {
+            lang: lang.to_string(),
+            sentences: Vec::new(),
+            keys: Vec::new(),
+        };
+        for (span, mut keys, tokens, chars) in sentences {
+            keys.sort_unstable();
+            keys.dedup();
+            let start = doc.keys.len() as u32;
+            doc.keys.extend_from_slice(&keys);
+            doc.sentences.push(PivotSentence {
+                span,
+                keys: (start, doc.keys.len() as u32),
+                tokens,
+                chars,
+            });
+        }
+        doc
+    }
+
+    /// The keys of sentence `i`, sorted and unique.
+    pub fn sentence_keys(&self, i: usize) -> &[u32] {
+        let (a, b) = self.sentences[i].keys;
+        &self.keys[a as usize..b as usize]
+    }
+
     /// Every key of the document, sorted and unique.
     pub fn keys(&self) -> Vec<u32> {
-        let mut k: Vec<u32> = self
-            .sentences
-            .iter()
-            .flat_map(|s| s.keys.iter().copied())
-            .collect();
+        let mut k = self.keys.clone();
         k.sort_unstable();
         k.dedup();
         k
@@ -127,19 +158,15 @@ impl Pivoter {
                 }
                 i += 1;
             }
-            keys.sort_unstable();
-            keys.dedup();
-            sentences.push(PivotSentence {
-                span: (start as u32, end as u32),
+            let chars = text[start..end].chars().count() as u32;
+            sentences.push((
+                (start as u32, end as u32),
                 keys,
-                tokens: content.min(u16::MAX as usize) as u16,
-                chars: text[start..end].chars().count() as u32,
-            });
+                content.min(u16::MAX as usize) as u16,
+                chars,
+            ));
         }
-        Some(PivotDoc {
-            lang: lang.to_string(),
-            sentences,
-        })
+        Some(PivotDoc::from_sentences(lang, sentences))
     }
 }
 
@@ -147,27 +174,8 @@ impl Pivoter {
 /// small and repeats, so a word's stopword test, stem and lexicon lookups are mostly done once.
 const WORD_CACHE_LIMIT: usize = 1 << 17;
 
-/// Word hashes are uniform already: one multiply spreads them over the table.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
 /// (pivoter, language, word hash) -> the word's keys, `None` for a function word.
-type WordCache =
-    std::collections::HashMap<u64, Option<Vec<u32>>, std::hash::BuildHasherDefault<WordHasher>>;
+type WordCache = KeyMap<u64, Option<Vec<u32>>>;
 
 thread_local! {
     static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
@@ -374,16 +382,12 @@ mod tests {
         let p = Pivoter::new(vec![Lexicon::bundled_fr_en()]);
         let fr = p.pivot("L'armée a assuré que l'attaque avait été déjouée et que la situation était sous contrôle.", "fr").unwrap();
         let en = p.pivot("The army assured that the attack had been foiled and that the situation was under control.", "en").unwrap();
-        let (f, e) = (&fr.sentences[0], &en.sentences[0]);
-        let shared = f
-            .keys
-            .iter()
-            .filter(|k| e.keys.binary_search(k).is_ok())
-            .count();
+        let (f, e) = (fr.sentence_keys(0), en.sentence_keys(0));
+        let e_tokens = en.sentences[0].tokens;
+        let shared = f.iter().filter(|k| e.binary_search(k).is_ok()).count();
         assert!(
-            shared * 10 >= e.tokens as usize * 6,
-            "{shared} of {} English words matched",
-            e.tokens
+            shared * 10 >= e_tokens as usize * 6,
+            "{shared} of {e_tokens} English words matched"
         );
         let other = p
             .pivot(
@@ -392,9 +396,8 @@ mod tests {
             )
             .unwrap();
         let shared = f
-            .keys
             .iter()
-            .filter(|k| other.sentences[0].keys.binary_search(k).is_ok())
+            .filter(|k| other.sentence_keys(0).binary_search(k).is_ok())
             .count();
         assert!(shared <= 1, "{shared}");
     }

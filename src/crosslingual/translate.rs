@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use super::align::{align, AlignParams, Alignment};
 use super::pivot::PivotDoc;
+use crate::fingerprint::KeyMap;
 use crate::DocId;
 
 /// Parameters of translation detection; defaults are justified in BENCHMARKS.md.
@@ -114,10 +115,11 @@ pub fn translation_candidates(
         .copied()
         .filter(|d| pivots[d.index()].is_some())
         .collect();
-    if with_pivot.len() < 2 {
+    let n = with_pivot.len();
+    if !(2..1 << 28).contains(&n) {
         return Vec::new();
     }
-    // Languages as small numbers: compared once per posting below.
+    // Languages as small numbers (at most 15 kinds: a posting packs 4 bits of language).
     let mut codes: Vec<&str> = Vec::new();
     let lang_of: Vec<u8> = with_pivot
         .iter()
@@ -128,66 +130,98 @@ pub fn translation_candidates(
                 .unwrap_or("");
             match codes.iter().position(|c| *c == l) {
                 Some(i) => i as u8,
-                None => {
+                None if codes.len() < 15 => {
                     codes.push(l);
                     (codes.len() - 1) as u8
                 }
+                None => 15,
             }
         })
         .collect();
-    let keys: Vec<Vec<u32>> = with_pivot
-        .par_iter()
-        .map(|d| {
-            pivots[d.index()]
-                .as_ref()
-                .map(PivotDoc::keys)
-                .unwrap_or_default()
+    let doc_keys = |x: usize| {
+        pivots[with_pivot[x].index()]
+            .as_ref()
+            .map(PivotDoc::keys)
+            .unwrap_or_default()
+    };
+    // Document frequency of every key, and the languages it occurs in, counted per thread and merged.
+    type Counts = KeyMap<u32, (u32, u16)>;
+    let counts: Counts = (0..n)
+        .into_par_iter()
+        .fold(Counts::default, |mut m, x| {
+            for k in doc_keys(x) {
+                let e = m.entry(k).or_insert((0, 0));
+                e.0 += 1;
+                e.1 |= 1 << lang_of[x];
+            }
+            m
+        })
+        .reduce(Counts::default, |a, b| {
+            if a.len() < b.len() {
+                return merge(b, a);
+            }
+            merge(a, b)
+        });
+    fn merge(mut into: Counts, from: Counts) -> Counts {
+        for (k, (c, l)) in from {
+            let e = into.entry(k).or_insert((0, 0));
+            e.0 += c;
+            e.1 |= l;
+        }
+        into
+    }
+    // A document's signature: its rarest keys found in two documents of two languages or more.
+    let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(2);
+    let signatures: Vec<Vec<u32>> = (0..n)
+        .into_par_iter()
+        .map(|x| {
+            let mut sig: Vec<(u32, u32)> = doc_keys(x)
+                .into_iter()
+                .filter_map(|k| {
+                    let &(df, langs) = counts.get(&k)?;
+                    ((2..=max_df).contains(&df) && langs.count_ones() >= 2).then_some((df, k))
+                })
+                .collect();
+            sig.sort_unstable();
+            sig.truncate(params.signature);
+            sig.into_iter().map(|(_, k)| k).collect()
         })
         .collect();
-    // (key, language, document): within a key, documents are grouped by language, so a document
-    // can skip its own language's share of a posting list (most of it, for the majority language).
-    let mut entries: Vec<(u32, u8, u32)> = keys
-        .iter()
-        .enumerate()
-        .flat_map(|(x, ks)| {
-            let l = lang_of[x];
-            ks.iter().map(move |&k| (k, l, x as u32))
-        })
-        .collect();
-    entries.par_sort_unstable();
-    // Only keys found in two languages or more can pair documents across languages. Each such key
-    // is a run of `entries`; every document gets the list of its runs (a transposition by sort).
-    let max_df = ((with_pivot.len() as f64 * params.max_key_share).ceil() as usize).max(2);
-    let runs: Vec<&[(u32, u8, u32)]> = entries
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| (2..=max_df).contains(&run.len()) && run[0].1 != run[run.len() - 1].1)
-        .collect();
-    let mut doc_runs: Vec<(u32, u32, u32)> = runs
+    drop(counts);
+    // Postings of signature keys, packed: key (32 bits) | language (4 bits) | document (28 bits), so
+    // that within a key, documents are grouped by language.
+    let mut postings: Vec<u64> = signatures
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(r, run)| run.iter().map(move |e| (e.2, run.len() as u32, r as u32)))
+        .flat_map_iter(|(x, sig)| {
+            let l = u64::from(lang_of[x]);
+            sig.iter()
+                .map(move |&k| u64::from(k) << 32 | l << 28 | x as u64)
+        })
         .collect();
-    // Per document, rarest first (ties by key order, which is run order).
-    doc_runs.par_sort_unstable();
-    let mut offsets = vec![0usize; with_pivot.len() + 1];
-    for &(d, _, _) in &doc_runs {
-        offsets[d as usize + 1] += 1;
-    }
-    for x in 0..with_pivot.len() {
-        offsets[x + 1] += offsets[x];
-    }
+    postings.par_sort_unstable();
+    let key_range = |k: u32| {
+        let lo = postings.partition_point(|&e| (e >> 32) < u64::from(k));
+        let hi = postings.partition_point(|&e| (e >> 32) <= u64::from(k));
+        &postings[lo..hi]
+    };
+    let lang_bits = |e: u64| ((e >> 28) & 0xF) as u8;
     // A document's best partners in another language, most shared signature keys first.
     let best_of = |x: usize| -> Vec<u32> {
         let own = lang_of[x];
-        let signature = &doc_runs[offsets[x]..offsets[x + 1]];
         let mut hits: Vec<u32> = Vec::new();
-        for &(_, _, r) in signature.iter().take(params.signature) {
-            let run = runs[r as usize];
+        for &k in &signatures[x] {
+            let run = key_range(k);
             let (lo, hi) = (
-                run.partition_point(|e| e.1 < own),
-                run.partition_point(|e| e.1 <= own),
+                run.partition_point(|&e| lang_bits(e) < own),
+                run.partition_point(|&e| lang_bits(e) <= own),
             );
-            hits.extend(run[..lo].iter().chain(&run[hi..]).map(|e| e.2));
+            hits.extend(
+                run[..lo]
+                    .iter()
+                    .chain(&run[hi..])
+                    .map(|&e| (e & 0x0FFF_FFFF) as u32),
+            );
         }
         hits.sort_unstable();
         let mut counted: Vec<(usize, u32)> = hits

@@ -5,9 +5,9 @@
 //! text with fewer than [`MIN_EVIDENCE`] function words, or where no language clearly leads, is
 //! `None` (unknown) rather than a guess. Accuracy is measured in BENCHMARKS.md.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+use crate::fingerprint::KeyMap;
 
 use super::tokenize::for_each_token;
 
@@ -80,10 +80,10 @@ pub const PROFILES: &[(&str, &[&str])] = &[
 ];
 
 /// Function word (by the 64-bit hash of its folded form) -> bit set of the profiles it is in.
-fn table() -> &'static HashMap<u64, u8, BuildHasherDefault<HashIsKey>> {
-    static TABLE: OnceLock<HashMap<u64, u8, BuildHasherDefault<HashIsKey>>> = OnceLock::new();
+fn table() -> &'static KeyMap<u64, u8> {
+    static TABLE: OnceLock<KeyMap<u64, u8>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: HashMap<u64, u8, BuildHasherDefault<HashIsKey>> = HashMap::default();
+        let mut t: KeyMap<u64, u8> = KeyMap::default();
         for (i, (_, words)) in PROFILES.iter().enumerate() {
             for w in *words {
                 *t.entry(xxhash_rust::xxh3::xxh3_64(w.as_bytes()))
@@ -92,24 +92,6 @@ fn table() -> &'static HashMap<u64, u8, BuildHasherDefault<HashIsKey>> {
         }
         t
     })
-}
-
-/// The keys are hashes already: one multiply spreads them over the table.
-#[derive(Default)]
-struct HashIsKey(u64);
-
-impl Hasher for HashIsKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
 }
 
 /// Counts function words of each language in a stream of folded words.

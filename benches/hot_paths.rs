@@ -1,6 +1,8 @@
 //! Criterion micro-benchmarks of the hot paths, on the bundled Bamako articles (always present):
 //! folding + tokenizing, full fingerprinting (tokenize + shingle + SimHash + MinHash), SimHash alone,
-//! and exact pair scoring. Throughput is reported in bytes of original text.
+//! exact pair scoring, candidate generation (LSH tables and anchor index over 2000 documents grown
+//! from the sample), pivoting and sentence alignment (the French report and its translation).
+//! Throughput is reported in bytes of original text, or in elements.
 //!
 //!     cargo bench --bench hot_paths
 
@@ -9,10 +11,15 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+use twinwire::candidates::{anchor_pairs, lsh_pairs};
+use twinwire::crosslingual::align::{align, AlignParams};
+use twinwire::crosslingual::pivot::Pivoter;
+use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::{Fingerprint, SimHash64};
 use twinwire::score::score;
 use twinwire::text::for_each_token;
 use twinwire::Config;
+use twinwire::DocId;
 
 fn sample_texts() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/bamako");
@@ -72,6 +79,62 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("pair_of_articles", |b| {
         b.iter(|| score(black_box(&fps[0]), black_box(&fps[2])))
+    });
+    g.finish();
+
+    // 2000 documents: each sample article cut into 400 overlapping windows of its lines.
+    let mut grown: Vec<String> = Vec::new();
+    for t in &texts {
+        let lines: Vec<&str> = t.lines().filter(|l| !l.trim().is_empty()).collect();
+        for k in 0..400 {
+            let start = k % lines.len().max(1);
+            let window: Vec<&str> = lines
+                .iter()
+                .cycle()
+                .skip(start)
+                .take(5 + k % 7)
+                .copied()
+                .collect();
+            grown.push(format!("{k} {}", window.join("\n")));
+        }
+    }
+    let grown_fps: Vec<Fingerprint> = grown
+        .iter()
+        .map(|t| Fingerprint::of_text(t, &config))
+        .collect();
+    let docs: Vec<DocId> = (0..grown_fps.len() as u32).map(DocId).collect();
+    let mut g = c.benchmark_group("candidates");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.sample_size(20);
+    g.bench_function("lsh_tables_2000_docs", |b| {
+        b.iter(|| lsh_pairs(black_box(&grown_fps), &docs, &config).len())
+    });
+    g.bench_function("anchor_index_2000_docs", |b| {
+        b.iter(|| anchor_pairs(black_box(&grown_fps), &docs, &config).len())
+    });
+    g.finish();
+
+    let pivoter = Pivoter::new(vec![Lexicon::bundled_fr_en()]);
+    let (fr, en) = (&texts[2], &texts[0]);
+    let mut g = c.benchmark_group("translation");
+    g.throughput(Throughput::Bytes((fr.len() + en.len()) as u64));
+    g.bench_function("pivot_report_and_translation", |b| {
+        b.iter(|| {
+            let f = pivoter.pivot(black_box(fr), "fr").unwrap();
+            let e = pivoter.pivot(black_box(en), "en").unwrap();
+            f.sentences.len() + e.sentences.len()
+        })
+    });
+    let (pf, pe) = (
+        pivoter.pivot(fr, "fr").unwrap(),
+        pivoter.pivot(en, "en").unwrap(),
+    );
+    g.bench_function("align_report_and_translation", |b| {
+        b.iter(|| {
+            align(black_box(&pf), black_box(&pe), &AlignParams::default())
+                .beads
+                .len()
+        })
     });
     g.finish();
 }

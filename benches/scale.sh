@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The scaling curve: twinwire bench on generated corpora of growing size, then an SVG of time and
+# peak memory against N.
+#
+#   bash benches/scale.sh [OUTDIR] [N...]          (default OUTDIR bench-out/scale, N 10000 30000 100000 300000 1000000)
+#
+# Corpora are grown from ../shared/data (Reuters-21578 and the WMT news sets) by `twinwire gen`
+# (seed 1) and kept in OUTDIR for reruns. Results: OUTDIR/bench-N.json, benches/scaling.svg.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="${TWINWIRE_SHARED_DATA:-$root/../shared/data}"
+if [ ! -d "$data/reuters21578" ]; then
+  echo "SKIPPED: the scaling benchmark needs the shared data at $data (or set TWINWIRE_SHARED_DATA)"
+  exit 0
+fi
+out="${1:-$root/bench-out/scale}"
+shift || true
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 30000 100000 300000 1000000)
+mkdir -p "$out"
+(cd "$root" && cargo build --release --quiet)
+bin="$root/target/release/twinwire"
+for n in "${sizes[@]}"; do
+  corpus="$out/corpus-$n.jsonl"
+  if [ ! -s "$corpus" ]; then
+    "$bin" gen "$data/reuters21578" "$data/wmt-dev" -n "$n" --seed 1 -o "$corpus"
+  fi
+  echo "== $n documents"
+  "$bin" bench "$corpus" --truth "$out/corpus-$n.truth.jsonl" --json "$out/bench-$n.json" | head -1
+done
+python3 "$root/benches/plot_scaling.py" "$root/benches/scaling.svg" "$out"/bench-*.json
+echo "wrote $root/benches/scaling.svg"

@@ -1,8 +1,10 @@
 //! Test corpora of any size grown from real articles, with planted twins and their ground truth.
 //!
-//! Base articles are real: the English articles of the sources first, then, once those are used, new
-//! articles of 8 to 14 real sentences drawn from the sources' English sentences (each of 8 to 60
-//! words, each distinct), grouped in paragraphs under a real headline-length first sentence. Around
+//! Base articles are real: the English articles of the sources first (less those that are twins of
+//! another), then, once those are used, new articles of 5 to 9 sentences drawn from the sources'
+//! English sentences (each of 8 to 60 words, each distinct), grouped in paragraphs after a lead
+//! sentence. A drawn sentence has about 40% of its words replaced by source words of the same shape,
+//! so that a million articles grown from a hundred thousand sentences do not share whole sentences. Around
 //! the bases, twins are planted in families:
 //!
 //! | family | share of bases | planted pairs (relation) |
@@ -129,6 +131,9 @@ struct Sources {
     articles: Vec<Article>,
     /// Distinct English sentences of 8 to 60 words, to grow new articles.
     sentences: Vec<String>,
+    /// Their words by shape, to vary a sentence each time it is reused.
+    lower: Vec<String>,
+    capitalised: Vec<String>,
     /// Each translated article in French, English, and its other versions.
     translations: Vec<Versions>,
 }
@@ -167,6 +172,7 @@ fn sources(docs: &[Document]) -> Sources {
     let mut articles = Vec::new();
     let mut sentences = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     for (i, d) in docs.iter().enumerate() {
         if in_pair[i] || d.lang.as_deref().is_some_and(|l| l != "en") {
             continue;
@@ -174,26 +180,25 @@ fn sources(docs: &[Document]) -> Sources {
         let mut paragraphs: Vec<String> = d
             .text
             .split("\n\n")
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(flat)
             .filter(|p| !p.is_empty())
             .collect();
-        if paragraphs.len() < 3 {
-            // Reuters bodies have no blank lines: regroup their sentences, the first alone (a lead),
-            // then two by two, so that edits can drop or add a paragraph.
-            let sentences: Vec<String> = sentence_spans(&d.text)
-                .into_iter()
-                .map(|(a, b)| {
-                    d.text[a..b]
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
+        // Reuters bodies are hard-wrapped with no blank lines: a line is not a sentence there.
+        let text = if paragraphs.len() < 3 {
+            flat(&d.text)
+        } else {
+            d.text.clone()
+        };
+        let text_sentences: Vec<String> = sentence_spans(&text)
+            .into_iter()
+            .map(|(a, b)| flat(&text[a..b]))
+            .collect();
+        if paragraphs.len() < 3 && text_sentences.len() >= 3 {
+            // Regroup: the first sentence alone (a lead), then two by two, so that edits can drop
+            // or add a paragraph.
+            paragraphs = std::iter::once(text_sentences[0].clone())
+                .chain(text_sentences[1..].chunks(2).map(|c| c.join(" ")))
                 .collect();
-            if sentences.len() >= 3 {
-                paragraphs = std::iter::once(sentences[0].clone())
-                    .chain(sentences[1..].chunks(2).map(|c| c.join(" ")))
-                    .collect();
-            }
         }
         let words: usize = paragraphs
             .iter()
@@ -202,11 +207,7 @@ fn sources(docs: &[Document]) -> Sources {
         if words >= 60 {
             articles.push(Article { paragraphs });
         }
-        for (a, b) in sentence_spans(&d.text) {
-            let s = d.text[a..b]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+        for s in text_sentences {
             let n = s.split_whitespace().count();
             if (8..=60).contains(&n) && seen.insert(s.clone()) {
                 sentences.push(s);
@@ -230,11 +231,60 @@ fn sources(docs: &[Document]) -> Sources {
         .filter(|(_, t)| !t)
         .map(|(a, _)| a)
         .collect();
+    let mut words: Vec<&str> = sentences
+        .iter()
+        .flat_map(|s| s.split(' '))
+        .filter(|w| w.len() >= 3)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    let alphabetic = |w: &&str| w.chars().all(char::is_alphabetic);
+    let lower = words
+        .iter()
+        .filter(|w| alphabetic(w) && w.starts_with(char::is_lowercase))
+        .map(|w| w.to_string())
+        .collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| alphabetic(w) && w.starts_with(char::is_uppercase))
+        .map(|w| w.to_string())
+        .collect();
     Sources {
         articles,
         sentences,
+        lower,
+        capitalised,
         translations,
     }
+}
+
+/// A source sentence with about 40% of its words replaced by words of the same shape: reused
+/// thousands of times in a big corpus, a sentence must not make unrelated articles look alike (two
+/// variants keep about 0.6^3 = 22% of their word 3-shingles in common).
+fn vary(sentence: &str, src: &Sources, rng: &mut Rng) -> String {
+    sentence
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i == 0 || !rng.chance(0.4) || !w.chars().all(char::is_alphanumeric) {
+                return w.to_string();
+            }
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                return (rng.next_u64() % 10u64.pow(w.len().min(9) as u32)).to_string();
+            }
+            let pool = if w.starts_with(char::is_uppercase) {
+                &src.capitalised
+            } else {
+                &src.lower
+            };
+            if pool.is_empty() {
+                w.to_string()
+            } else {
+                pool[rng.below(pool.len())].clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `text` with a share `rate` of its words mistyped, and at least one.
@@ -302,13 +352,13 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
             next_base += 1;
             return src.articles[next_base - 1].clone();
         }
-        let count = 8 + rng.below(7);
+        let count = 5 + rng.below(5);
         let mut paragraphs = Vec::new();
         let mut k = 0;
         while k < count {
             let size = if k == 0 { 1 } else { 1 + rng.below(3) };
-            let p: Vec<&str> = (0..size)
-                .map(|_| src.sentences[rng.below(src.sentences.len())].as_str())
+            let p: Vec<String> = (0..size)
+                .map(|_| vary(&src.sentences[rng.below(src.sentences.len())], &src, rng))
                 .collect();
             paragraphs.push(p.join(" "));
             k += size;

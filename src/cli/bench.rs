@@ -193,7 +193,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         recall_by_kind: by_kind,
         threads: rayon::current_num_threads(),
     };
-    print_report(&report, found_clusters.len());
+    print_report(&mut std::io::stdout().lock(), &report, found_clusters.len())?;
     if let Some(path) = &args.json {
         let mut f = std::fs::File::create(path)
             .with_context(|| format!("{}: cannot create", path.display()))?;
@@ -203,8 +203,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_report(r: &Report, clusters: usize) {
-    println!(
+fn print_report(out: &mut dyn Write, r: &Report, clusters: usize) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{} documents, {:.1} MB, {:.2} s on {} threads: {:.0} documents/s, {:.1} MB/s, peak RSS {}",
         r.documents,
         r.megabytes,
@@ -215,28 +216,34 @@ fn print_report(r: &Report, clusters: usize) {
         r.peak_rss_mb
             .map(|m| format!("{m:.0} MB"))
             .unwrap_or_else(|| "unknown".into())
-    );
-    println!();
-    println!("| stage | seconds |");
-    println!("|---|---:|");
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| stage | seconds |")?;
+    writeln!(out, "|---|---:|")?;
     for (stage, s) in &r.stages {
-        println!("| {} | {s:.2} |", &stage[2..]);
+        writeln!(out, "| {} | {s:.2} |", &stage[2..])?;
     }
-    println!();
-    println!(
+    writeln!(out)?;
+    writeln!(
+        out,
         "{} pairs, {clusters} duplicate clusters; precision (pairs within a planted family) {:.4}",
         r.pairs, r.precision
-    );
-    println!();
-    println!("| relation | pairs | precision |");
-    println!("|---|---:|---:|");
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| relation | pairs | precision |")?;
+    writeln!(out, "|---|---:|---:|")?;
     for (k, n) in &r.pairs_by_relation {
-        println!("| {k} | {n} | {:.4} |", r.precision_by_relation[k]);
+        writeln!(out, "| {k} | {n} | {:.4} |", r.precision_by_relation[k])?;
     }
-    println!();
-    println!("| planted kind | planted | found | recall |");
-    println!("|---|---:|---:|---:|");
+    writeln!(out)?;
+    writeln!(out, "| planted kind | planted | found | recall |")?;
+    writeln!(out, "|---|---:|---:|---:|")?;
     for (k, s) in &r.recall_by_kind {
-        println!("| {k} | {} | {} | {:.4} |", s.planted, s.found, s.recall);
+        writeln!(
+            out,
+            "| {k} | {} | {} | {:.4} |",
+            s.planted, s.found, s.recall
+        )?;
     }
+    Ok(())
 }

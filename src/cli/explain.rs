@@ -1,5 +1,7 @@
 //! `twinwire explain`: why two documents are (or are not) related, for a person.
 
+use std::io::Write;
+
 use anyhow::{bail, Result};
 use clap::Args;
 
@@ -68,17 +70,22 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         &analysis.fingerprints[hi.index()],
     );
     let verdict = relate(lo, hi, flo, fhi, &score(flo, fhi), &config);
+    // Written through a handle so that a closed pipe (`| head`) is an error to end on, not a panic.
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let out = &mut out as &mut dyn Write;
 
     for (d, f) in [(di, fi), (dj, fj)] {
-        println!(
+        writeln!(
+            out,
             "{}  ({} words, {} shingles, from {})",
             d.id,
             f.words,
             f.shingles.len(),
             d.origin
-        );
+        )?;
     }
-    println!();
+    writeln!(out)?;
     let translation = match (&analysis.pivots[i.index()], &analysis.pivots[j.index()]) {
         (Some(pa), Some(pb)) if pa.lang != pb.lang => {
             Some((pa, pb, verify(pa, pb, &config.translation)))
@@ -86,31 +93,34 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         _ => None,
     };
     if let Some((_, _, (_, Some(e)))) = &translation {
-        println!(
+        writeln!(
+            out,
             "relation: translation ({} / {}; score {:.4} = coverage of the shorter)",
             e.lang_a,
             e.lang_b,
             e.shorter_coverage()
-        );
+        )?;
     }
     match &verdict {
-        Some(r) if r.kind == RelationKind::Containment => println!(
+        Some(r) if r.kind == RelationKind::Containment => writeln!(
+            out,
             "relation: containment: {} contains {} ({:.1}% of its shingles)",
             analysis.docs[r.a.index()].id,
             analysis.docs[r.b.index()].id,
             r.score * 100.0
-        ),
-        Some(r) => println!("relation: {} (score {:.4})", r.kind.name(), r.score),
+        )?,
+        Some(r) => writeln!(out, "relation: {} (score {:.4})", r.kind.name(), r.score)?,
         None if matches!(translation, Some((_, _, (_, Some(_))))) => {}
-        None => println!("relation: none"),
+        None => writeln!(out, "relation: none")?,
     }
-    println!();
-    print_scores(&args, &config, fi, fj, &s);
-    println!();
+    writeln!(out)?;
+    print_scores(out, &args, &config, fi, fj, &s)?;
+    writeln!(out)?;
     let text = |d: &twinwire::pipeline::DocInfo| d.text.clone().unwrap_or_default();
     let (ta, tb) = (text(di), text(dj));
     if let Some((pa, pb, (alignment, evidence))) = &translation {
         print_alignment(
+            out,
             &config,
             pa,
             pb,
@@ -119,71 +129,80 @@ pub fn run(args: ExplainArgs) -> Result<()> {
             &ta,
             &tb,
             args.passages,
-        );
+        )?;
         return Ok(());
     }
     let passages = shared_passages(&ta, &tb, &config);
     if passages.is_empty() {
-        println!(
+        writeln!(
+            out,
             "shared passages: none ({}-word runs in common: 0)",
             config.shingle_size
-        );
+        )?;
         return Ok(());
     }
     let shared_words: usize = passages.iter().map(|p| p.words).sum();
-    println!(
+    writeln!(
+        out,
         "shared passages: {} runs, {} of {}'s {} words; the longest, as in {}:",
         passages.len(),
         shared_words,
         dj.id,
         fj.words,
         dj.id
-    );
+    )?;
     for p in passages.iter().take(args.passages) {
-        println!(
+        writeln!(
+            out,
             "  [{} words] {}",
             p.words,
             quote(&tb[p.span.0..p.span.1], 240)
-        );
+        )?;
     }
     Ok(())
 }
 
 fn print_scores(
+    out: &mut dyn Write,
     args: &ExplainArgs,
     config: &Config,
     fi: &Fingerprint,
     fj: &Fingerprint,
     s: &twinwire::score::PairScore,
-) {
+) -> std::io::Result<()> {
     let mark = |ok: bool| if ok { "yes" } else { "no " };
-    println!(
+    writeln!(
+        out,
         "  exact text (after normalization) ... {}",
         if !fi.is_empty() && fi.exact == fj.exact {
             "identical"
         } else {
             "different"
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  jaccard resemblance ............... {:.4}  near_duplicate needs >= {}: {}",
         s.jaccard,
         config.threshold,
         mark(s.jaccard >= config.threshold)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  {} in {} .......... {:.4}",
         args.id_a, args.id_b, s.a_in_b
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  {} in {} .......... {:.4}  containment needs >= {} of the shorter, and it >= {} words",
         args.id_b, args.id_a, s.b_in_a, config.containment, config.min_contained_words
-    );
-    println!("  shared shingles ................... {}", s.shared);
-    println!(
+    )?;
+    writeln!(out, "  shared shingles ................... {}", s.shared)?;
+    writeln!(
+        out,
         "  simhash hamming distance .......... {} of 64 bits",
         s.hamming
-    );
+    )?;
     let bands = fi
         .bands
         .iter()
@@ -196,14 +215,17 @@ fn print_scores(
         .anchors(config.anchor_modulus)
         .filter(|a| anchors_i.binary_search(a).is_ok())
         .count();
-    println!(
+    writeln!(
+        out,
         "  candidate tables .................. {} of {} MinHash bands shared; {} shared anchors",
         bands, config.minhash.bands, shared_anchors
-    );
+    )?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 fn print_alignment(
+    out: &mut dyn Write,
     config: &Config,
     pa: &PivotDoc,
     pb: &PivotDoc,
@@ -212,40 +234,45 @@ fn print_alignment(
     ta: &str,
     tb: &str,
     rows: usize,
-) {
+) -> std::io::Result<()> {
     let p = &config.translation;
     let (sa, sb) = (pa.content_sentences(), pb.content_sentences());
-    println!("translation ({} / {}):", pa.lang, pb.lang);
-    println!(
+    writeln!(out, "translation ({} / {}):", pa.lang, pb.lang)?;
+    writeln!(
+        out,
         "  aligned sentence groups ........... {} (needs >= {})",
         alignment.beads.len(),
         p.min_aligned
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  coverage .......................... {:.4} of {} sentences / {:.4} of {} sentences; the shorter needs >= {}",
         alignment.coverage_a, sa, alignment.coverage_b, sb, p.min_coverage
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  mean similarity of aligned pairs .. {:.4} (needs >= {})",
         alignment.similarity, p.min_similarity
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  verdict ........................... {}",
         if is_translation {
             "translation"
         } else {
             "not a translation"
         }
-    );
-    println!();
+    )?;
+    writeln!(out)?;
     if alignment.beads.is_empty() {
-        return;
+        return Ok(());
     }
-    println!(
+    writeln!(
+        out,
         "aligned sentences, in order (similarity; {} of {} shown):",
         rows.min(alignment.beads.len()),
         alignment.beads.len()
-    );
+    )?;
     const WIDTH: usize = 58;
     let group = |doc: &PivotDoc, text: &str, (lo, hi): (usize, usize)| -> String {
         doc.sentences[lo..hi]
@@ -262,13 +289,14 @@ fn print_alignment(
     for bead in alignment.beads.iter().take(rows) {
         let left = wrap(&group(pa, ta, bead.a), WIDTH);
         let right = wrap(&group(pb, tb, bead.b), WIDTH);
-        println!("  [{:.2}]", bead.similarity);
+        writeln!(out, "  [{:.2}]", bead.similarity)?;
         for k in 0..left.len().max(right.len()) {
             let l = left.get(k).map(String::as_str).unwrap_or("");
             let r = right.get(k).map(String::as_str).unwrap_or("");
-            println!("  {l:<WIDTH$} | {r}");
+            writeln!(out, "  {l:<WIDTH$} | {r}")?;
         }
     }
+    Ok(())
 }
 
 /// Splits text into lines of at most `width` characters, at spaces where it can.

@@ -325,6 +325,23 @@ fn unicode_variant(text: &str) -> String {
         .replace(". ", ".\u{00A0}")
 }
 
+/// The first paragraph from `from` on (wrapping to 1 past the end) holding at most a quarter of the
+/// article's words; `from == 0` asks about the lead alone.
+fn small_paragraph(a: &Article, from: usize) -> Option<usize> {
+    let total = a.words().max(1);
+    let small = |i: usize| a.paragraphs[i].split_whitespace().count() * 4 <= total;
+    if from == 0 {
+        return small(0).then_some(0);
+    }
+    let n = a.paragraphs.len();
+    if n < 3 {
+        return None;
+    }
+    (0..n - 1)
+        .map(|k| 1 + (from - 1 + k) % (n - 1))
+        .find(|&i| small(i))
+}
+
 /// The relation an edit makes: a Unicode variant is identical once folded.
 fn relation_of(edit: &str) -> &'static str {
     if edit == "unicode_variant" {
@@ -443,8 +460,10 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
         let edited = |rng: &mut Rng, base: &Article| -> (String, &'static str) {
             let mut a = base.clone();
             match rng.below(6) {
-                0 if a.paragraphs.len() > 2 => {
-                    let i = 1 + rng.below(a.paragraphs.len() - 1);
+                // A dropped or replaced paragraph holds at most a quarter of the words: beyond that, the
+                // copy is no longer a near-duplicate (resemblance under 0.5) but contained in the base.
+                0 if small_paragraph(&a, 1).is_some() => {
+                    let i = small_paragraph(&a, 1 + rng.below(a.paragraphs.len())).unwrap_or(1);
                     a.paragraphs.remove(i);
                     (a.text(), "dropped_paragraph")
                 }
@@ -466,10 +485,17 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
                     (typos(&a.text(), rate, rng), "typos")
                 }
                 4 => (unicode_variant(&a.text()), "unicode_variant"),
-                _ => {
-                    let headline = src.sentences[rng.below(src.sentences.len())].clone();
-                    a.paragraphs[0] = headline;
+                _ if small_paragraph(&a, 0) == Some(0) => {
+                    let headline = vary(&src.sentences[rng.below(src.sentences.len())], &src, rng);
+                    a.paragraphs[0] = headline.split(' ').take(14).collect::<Vec<_>>().join(" ");
                     (a.text(), "new_headline")
+                }
+                _ => {
+                    let site = rng.below(4);
+                    (
+                        format!("{}\n\n{}\n\n{}", HEADERS[site], a.text(), FOOTERS[site]),
+                        "boilerplate",
+                    )
                 }
             }
         };

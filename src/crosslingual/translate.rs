@@ -57,7 +57,7 @@ impl Default for TranslationParams {
             few_min_similarity: 0.45,
             signature: 40,
             min_shared: 2,
-            max_candidates: 4,
+            max_candidates: 8,
             max_key_share: 0.05,
         }
     }

@@ -151,15 +151,43 @@ impl<'a> ClusterRecord<'a> {
 
 /// A file written under a temporary name and renamed into place by [`AtomicFile::commit`].
 /// Dropped without commit, the temporary file is removed and the target is untouched.
+///
+/// Only a regular file (or a name not taken yet) is replaced that way. A symlink is followed: the
+/// file it names is replaced and the link stays. A device, fifo or socket (`-o /dev/null`) is written
+/// in place: renaming over it would replace the device with a regular file, and for those an
+/// interrupted write has no half-written file to leave anyway.
 pub struct AtomicFile {
     target: PathBuf,
-    temp: PathBuf,
+    /// `None` when writing in place.
+    temp: Option<PathBuf>,
     writer: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
-    /// Creates the temporary file beside `target`.
+    /// Creates the temporary file beside `target` (or opens `target` itself if it is special).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let target = match fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => target
+                .canonicalize()
+                .unwrap_or_else(|_| target.to_path_buf()),
+            _ => target.to_path_buf(),
+        };
+        if let Ok(m) = fs::metadata(&target) {
+            if m.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "is a directory",
+                ));
+            }
+            if !m.is_file() {
+                let file = fs::OpenOptions::new().write(true).open(&target)?;
+                return Ok(AtomicFile {
+                    target,
+                    temp: None,
+                    writer: Some(BufWriter::with_capacity(1 << 16, file)),
+                });
+            }
+        }
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
@@ -170,8 +198,8 @@ impl AtomicFile {
         ));
         let file = File::create(&temp)?;
         Ok(AtomicFile {
-            target: target.to_path_buf(),
-            temp,
+            target,
+            temp: Some(temp),
             writer: Some(BufWriter::with_capacity(1 << 16, file)),
         })
     }
@@ -185,16 +213,23 @@ impl AtomicFile {
     pub fn commit(mut self) -> io::Result<()> {
         let writer = self.writer.take().expect("committed once");
         let file = writer.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&self.temp, &self.target)
+        match self.temp.take() {
+            Some(temp) => {
+                file.sync_all()?;
+                drop(file);
+                fs::rename(&temp, &self.target)
+            }
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.writer.take().is_some() {
-            let _ = fs::remove_file(&self.temp);
+            if let Some(temp) = &self.temp {
+                let _ = fs::remove_file(temp);
+            }
         }
     }
 }
@@ -226,6 +261,54 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.jsonl");
+        let link = dir.path().join("link.jsonl");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut f = AtomicFile::create(&link).unwrap();
+        f.writer().write_all(b"new\n").unwrap();
+        f.commit().unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_is_written_in_place_never_replaced() {
+        // Like `-o /dev/null`, on a fifo of our own: renaming over it would turn it into a file.
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        if !std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return; // no mkfifo here
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        let mut f = AtomicFile::create(&fifo).unwrap();
+        f.writer().write_all(b"pairs\n").unwrap();
+        f.commit().unwrap();
+        assert_eq!(reader.join().unwrap(), b"pairs\n");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[test]

@@ -7,22 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use common::{parse_pairs, twinwire};
-
-struct Run {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = twinwire().args(args).output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use common::{parse_pairs, run};
 
 const ARTICLE: &str = "Bamako woke up around 5:00 a.m. to the sound of gunfire interspersed with explosions. \
     The Group for the Support of Islam and Muslims claimed responsibility for a double attack on the \

@@ -8,24 +8,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use common::{parse_pairs, twinwire};
-
-struct Run {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = twinwire().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    Run {
-        code: out.status.code(),
-        stdout: out.stdout,
-        stderr,
-    }
-}
+use common::{parse_pairs, run, twinwire, Run};
 
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()

@@ -127,7 +127,7 @@ fn hard_variants(data: &std::path::Path) -> Variants {
     let mut docs = Vec::new();
     let mut gold = BTreeSet::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let new_id = |rng: &mut Rng| format!("{:016x}", rng.next());
+    let new_id = |rng: &mut Rng| format!("{:016x}", rng.next_u64());
     for versions in by_key.values() {
         let (Some(fr), Some(en)) = (versions.get("fr"), versions.get("en")) else {
             continue;

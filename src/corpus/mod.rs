@@ -142,13 +142,7 @@ pub fn read_inputs(
     on_document: &mut dyn FnMut(Document),
     on_warning: &mut dyn FnMut(&InputWarning),
 ) -> Result<ReadReport, InputError> {
-    let mut reader = Reader {
-        options,
-        report: ReadReport::default(),
-        ids: HashSet::new(),
-        on_document,
-        on_warning,
-    };
+    let mut reader = Reader::new(options, on_document, on_warning);
     for input in inputs {
         match input {
             Input::Stdin => {
@@ -239,7 +233,21 @@ enum Line {
     TooLong(usize),
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(
+        options: &'a ReadOptions,
+        on_document: &'a mut dyn FnMut(Document),
+        on_warning: &'a mut dyn FnMut(&InputWarning),
+    ) -> Reader<'a> {
+        Reader {
+            options,
+            report: ReadReport::default(),
+            ids: HashSet::new(),
+            on_document,
+            on_warning,
+        }
+    }
+
     fn warn(&mut self, warning: InputWarning) -> Result<(), InputError> {
         *self.report.warnings.entry(warning.kind).or_default() += 1;
         if self.options.strict {
@@ -687,13 +695,7 @@ pub fn read_jsonl_stream(
     on_document: &mut dyn FnMut(Document),
     on_warning: &mut dyn FnMut(&InputWarning),
 ) -> Result<ReadReport, InputError> {
-    let mut reader = Reader {
-        options,
-        report: ReadReport::default(),
-        ids: HashSet::new(),
-        on_document,
-        on_warning,
-    };
+    let mut reader = Reader::new(options, on_document, on_warning);
     reader.report.files += 1;
     reader.read_jsonl(stream, &Arc::from(name), false)?;
     Ok(reader.report)

@@ -32,26 +32,26 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
     }
 }
 
-/// A small deterministic generator (SplitMix64): the same seed gives the same corpus everywhere.
-pub struct Rng(pub u64);
+/// The library's deterministic generator (SplitMix64): the same seed gives the same corpus everywhere.
+#[allow(unused_imports)]
+pub use twinwire::gen::Rng;
 
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
+/// The outcome of one run of the binary.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
 
-    /// Uniform in 0..n.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True with probability p.
-    pub fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+/// Runs the binary with `args`; a panic message on stderr fails the test.
+pub fn run(args: &[&str]) -> Run {
+    let out = twinwire().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr,
     }
 }
 

@@ -499,6 +499,13 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
                 }
             }
         };
+        // One edited copy of the base, planted with the relation its edit makes.
+        let add_edited = |out: &mut Generated, rng: &mut Rng| {
+            let (text, kind) = edited(rng, &base);
+            let edit_id = id(rng);
+            push(out, edit_id.clone(), text, None);
+            plant(out, &base_id, &edit_id, relation_of(kind), kind, family);
+        };
         match roll {
             0..=54 => {}
             55..=62 => {
@@ -515,17 +522,7 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
             }
             63..=82 => {
                 for _ in 0..1 + rng.below(3) {
-                    let (text, kind) = edited(&mut rng, &base);
-                    let edit_id = id(&mut rng);
-                    push(&mut out, edit_id.clone(), text, None);
-                    plant(
-                        &mut out,
-                        &base_id,
-                        &edit_id,
-                        relation_of(kind),
-                        kind,
-                        family,
-                    );
+                    add_edited(&mut out, &mut rng);
                 }
             }
             83..=92 => {
@@ -584,17 +581,7 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
                 let copy_id = id(&mut rng);
                 push(&mut out, copy_id.clone(), base.text(), None);
                 plant(&mut out, &base_id, &copy_id, "exact", "copy", family);
-                let (text, kind) = edited(&mut rng, &base);
-                let edit_id = id(&mut rng);
-                push(&mut out, edit_id.clone(), text, None);
-                plant(
-                    &mut out,
-                    &base_id,
-                    &edit_id,
-                    relation_of(kind),
-                    kind,
-                    family,
-                );
+                add_edited(&mut out, &mut rng);
             }
         }
     }

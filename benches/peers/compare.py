@@ -104,6 +104,16 @@ def run_gaoya(ids, texts, args):
     return elapsed, pairs
 
 
+def verified_pairs(ids, sketches, lsh, threshold):
+    """The LSH candidates of each document whose MinHash estimate reaches the threshold."""
+    pairs = set()
+    for i, m in enumerate(sketches):
+        for j in lsh.query(m):
+            if j != i and m.jaccard(sketches[j]) >= threshold:
+                pairs.add(tuple(sorted((ids[i], ids[j]))))
+    return pairs
+
+
 def run_datasketch(ids, texts, args):
     from datasketch import MinHash, MinHashLSH
 
@@ -115,11 +125,7 @@ def run_datasketch(ids, texts, args):
         m.update_batch([s.encode("utf-8") for s in shingles(text, args.k)])
         sketches.append(m)
         lsh.insert(i, m)
-    pairs = set()
-    for i, m in enumerate(sketches):
-        for j in lsh.query(m):
-            if j != i and m.jaccard(sketches[j]) >= args.threshold:
-                pairs.add(tuple(sorted((ids[i], ids[j]))))
+    pairs = verified_pairs(ids, sketches, lsh, args.threshold)
     return time.perf_counter() - t, pairs
 
 
@@ -134,11 +140,7 @@ def run_rensa(ids, texts, args):
         m.update(shingles(text, args.k))
         sketches.append(m)
         lsh.insert(i, m)
-    pairs = set()
-    for i, m in enumerate(sketches):
-        for j in lsh.query(m):
-            if j != i and m.jaccard(sketches[j]) >= args.threshold:
-                pairs.add(tuple(sorted((ids[i], ids[j]))))
+    pairs = verified_pairs(ids, sketches, lsh, args.threshold)
     return time.perf_counter() - t, pairs
 
 

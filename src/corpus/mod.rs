@@ -318,13 +318,9 @@ impl<'a> Reader<'a> {
         stem: &str,
         compressed: bool,
     ) -> Result<(), InputError> {
-        let mut bytes = Vec::new();
-        if let Err(e) = stream.read_to_end(&mut bytes) {
-            let (kind, what) = read_error_kind(&e, compressed);
-            return self.warn_at(shown, kind, format!("{what} ({e}); skipped"));
-        }
-        let (text, encoding) = decode::decode(&bytes);
-        self.note_encoding(shown, encoding)?;
+        let Some(text) = self.read_whole(stream, shown, compressed)? else {
+            return Ok(());
+        };
         let lang = sgml::language_from_file_name(stem);
         for record in parse_sgml(&text) {
             let origin = Origin {
@@ -351,8 +347,7 @@ impl<'a> Reader<'a> {
         let max = self.options.max_doc_bytes;
         let mut bytes = Vec::new();
         if let Err(e) = stream.take(max as u64 + 1).read_to_end(&mut bytes) {
-            let (kind, what) = read_error_kind(&e, compression != Compression::None);
-            return self.warn_at(shown, kind, format!("{what} ({e}); skipped"));
+            return self.warn_read_error(shown, &e, compression != Compression::None);
         }
         if decode::looks_binary(&bytes[..bytes.len().min(8192)]) {
             return self.warn_at(
@@ -391,6 +386,34 @@ impl<'a> Reader<'a> {
         self.emit(stem.to_string(), text, None, origin, record)
     }
 
+    /// Warns that a file could not be read (or its compressed stream is damaged) and is skipped.
+    fn warn_read_error(
+        &mut self,
+        shown: &Arc<str>,
+        e: &io::Error,
+        compressed: bool,
+    ) -> Result<(), InputError> {
+        let (kind, what) = read_error_kind(e, compressed);
+        self.warn_at(shown, kind, format!("{what} ({e}); skipped"))
+    }
+
+    /// The whole of a stream, decoded (with a note if not UTF-8); `None` when it could not be read.
+    fn read_whole(
+        &mut self,
+        stream: &mut dyn BufRead,
+        shown: &Arc<str>,
+        compressed: bool,
+    ) -> Result<Option<String>, InputError> {
+        let mut bytes = Vec::new();
+        if let Err(e) = stream.read_to_end(&mut bytes) {
+            self.warn_read_error(shown, &e, compressed)?;
+            return Ok(None);
+        }
+        let (text, encoding) = decode::decode(&bytes);
+        self.note_encoding(shown, encoding)?;
+        Ok(Some(text))
+    }
+
     fn note_encoding(
         &mut self,
         location: impl fmt::Display,
@@ -421,18 +444,13 @@ impl<'a> Reader<'a> {
         let head = match stream.fill_buf() {
             Ok(h) => h,
             Err(e) => {
-                let (kind, what) = read_error_kind(&e, compressed);
-                return self.warn_at(shown, kind, format!("{what} ({e}); skipped"));
+                return self.warn_read_error(shown, &e, compressed);
             }
         };
         if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-            let mut bytes = Vec::new();
-            if let Err(e) = stream.read_to_end(&mut bytes) {
-                let (kind, what) = read_error_kind(&e, compressed);
-                return self.warn_at(shown, kind, format!("{what} ({e}); skipped"));
-            }
-            let (text, encoding) = decode::decode(&bytes);
-            self.note_encoding(shown, encoding)?;
+            let Some(text) = self.read_whole(stream, shown, compressed)? else {
+                return Ok(());
+            };
             let mut cursor = io::Cursor::new(text.into_bytes());
             return self.read_jsonl_lines(&mut cursor, shown, compressed);
         }

@@ -10,4 +10,4 @@ mod tokenize;
 
 pub use language::{detect_language, detect_language_of, is_function_word, LanguageCounter};
 pub use sentences::sentence_spans;
-pub use tokenize::{fold_word, for_each_token, words, Token, TokenList};
+pub use tokenize::{for_each_token, words, Token, TokenList};

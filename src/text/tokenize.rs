@@ -173,12 +173,6 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Folds a single word (or any short text) the way [`for_each_token`] does, joining its words with a
-/// space: lexicon entries and user-supplied names go through this so they match the text.
-pub fn fold_word(word: &str) -> String {
-    words(word).join(" ")
-}
-
 enum Folded {
     /// Part of a word.
     Letter(char),

@@ -126,7 +126,8 @@ fn push_all_pairs(
     }
 }
 
-/// The anchor index: for each anchor, the documents that have it.
+/// The anchor index: for each anchor found in two documents or more, the documents that have it
+/// (an anchor of one document pairs it with nothing, and most anchors are such).
 struct AnchorIndex {
     /// Anchor -> its slot in `offsets`.
     slots: KeyMap<u32, u32>,
@@ -138,23 +139,56 @@ struct AnchorIndex {
 
 impl AnchorIndex {
     fn build(fingerprints: &[Fingerprint], docs: &[DocId], modulus: u32) -> AnchorIndex {
-        let mut entries: Vec<(u32, DocId)> = docs
+        let anchors = |d: DocId| fingerprints[d.index()].shingles.anchors(modulus);
+        // (anchor, document) for every anchor, written in place: documents in contiguous groups,
+        // each group filling its own part of one array sized in advance.
+        let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
+        let sizes: Vec<usize> = groups
             .par_iter()
-            .flat_map_iter(|&d| {
-                fingerprints[d.index()]
-                    .shingles
-                    .anchors(modulus)
-                    .map(move |a| (a, d))
-            })
+            .map(|g| g.iter().map(|&d| anchors(d).count()).sum())
             .collect();
+        let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
+        let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
+        let mut rest = entries.as_mut_slice();
+        for &size in &sizes {
+            let (part, tail) = rest.split_at_mut(size);
+            parts.push(part);
+            rest = tail;
+        }
+        parts
+            .into_par_iter()
+            .zip(&groups)
+            .for_each(|(part, group)| {
+                let all = group.iter().flat_map(|&d| anchors(d).map(move |a| (a, d)));
+                for (slot, e) in part.iter_mut().zip(all) {
+                    *slot = e;
+                }
+            });
         entries.par_sort_unstable();
-        let mut slots = KeyMap::with_capacity_and_hasher(entries.len() / 2, Default::default());
-        let mut offsets = vec![0];
+        // Only anchors of two documents or more, moved to the front in place.
+        let mut kept = 0;
+        let mut at = 0;
+        while at < entries.len() {
+            let anchor = entries[at].0;
+            let end = at + entries[at..].iter().take_while(|e| e.0 == anchor).count();
+            if end - at >= 2 {
+                entries.copy_within(at..end, kept);
+                kept += end - at;
+            }
+            at = end;
+        }
+        entries.truncate(kept);
+        entries.shrink_to_fit();
+        let runs = entries.chunk_by(|x, y| x.0 == y.0).count();
+        let mut slots = KeyMap::with_capacity_and_hasher(runs, Default::default());
+        let mut offsets: Vec<usize> = Vec::with_capacity(runs + 1);
+        offsets.push(0);
         for run in entries.chunk_by(|x, y| x.0 == y.0) {
             slots.insert(run[0].0, (offsets.len() - 1) as u32);
-            offsets.push(offsets.last().unwrap() + run.len());
+            offsets.push(offsets.last().unwrap_or(&0) + run.len());
         }
-        let postings = entries
+        // The same memory, reused (the pairs have the same size).
+        let postings: Vec<(DocId, u32)> = entries
             .into_iter()
             .map(|(_, d)| (d, fingerprints[d.index()].shingles.len() as u32))
             .collect();
@@ -167,7 +201,10 @@ impl AnchorIndex {
 
     fn postings(&self, anchor: u32) -> &[(DocId, u32)] {
         match self.slots.get(&anchor) {
-            Some(&k) => &self.postings[self.offsets[k as usize]..self.offsets[k as usize + 1]],
+            Some(&k) => {
+                let k = k as usize;
+                &self.postings[self.offsets[k]..self.offsets[k + 1]]
+            }
             None => &[],
         }
     }

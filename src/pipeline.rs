@@ -6,6 +6,8 @@
 //! each document in a supported language also gets its pivot representation in the same batch.
 //! Each stage's wall time is recorded.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -13,11 +15,12 @@ use rayon::prelude::*;
 use crate::candidates::{candidate_pairs, ExactGroups};
 use crate::config::Config;
 use crate::corpus::{
-    read_inputs, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport, Record,
+    read_inputs, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
+    Record, WarningKind,
 };
-use crate::crosslingual::pivot::{PivotDoc, Pivoter};
-use crate::crosslingual::translate::{translation_candidates, verify};
-use crate::fingerprint::Fingerprint;
+use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
+use crate::crosslingual::translate::{translation_candidates, verify, KeyedDoc};
+use crate::fingerprint::{exact_hash_of, Fingerprint};
 use crate::relate::{relate, Evidence, Relation, RelationKind};
 use crate::score::{score, score_all_pairs, score_pairs};
 use crate::text::{detect_language_of, TokenList};
@@ -57,8 +60,6 @@ pub struct StageTimes {
 pub struct Analysis {
     pub docs: Vec<DocInfo>,
     pub fingerprints: Vec<Fingerprint>,
-    /// Pivot documents (when translations were asked for), by document.
-    pub pivots: Vec<Option<PivotDoc>>,
     /// Related pairs, sorted by (first document, second document, relation) in input order.
     pub relations: Vec<Relation>,
     pub report: ReadReport,
@@ -100,6 +101,11 @@ pub fn normalize_lang(code: &str) -> Option<String> {
 
 /// Runs the pipeline over `inputs`. `pivoter` puts documents in pivot space when translations are
 /// asked for (`Pivoter::new(vec![Lexicon::bundled_fr_en()])` is the default one).
+///
+/// For translations every document in a supported language gets its cheap candidate keys as it is
+/// read; only the documents of translation candidates are put in pivot space, from their texts: the
+/// kept texts (`keep_text`), or else a second reading of the inputs, checked against the first.
+/// Standard input cannot be read twice: with it, every document is put in pivot space as it is read.
 pub fn analyze(
     inputs: &[Input],
     read_options: &ReadOptions,
@@ -113,36 +119,49 @@ pub fn analyze(
         on_progress,
     } = hooks;
     let translations = config.wants(RelationKind::Translation);
+    let eager = translations && !keep_text && inputs.contains(&Input::Stdin);
     let start = Instant::now();
     let mut docs: Vec<DocInfo> = Vec::new();
     let mut fingerprints: Vec<Fingerprint> = Vec::new();
-    let mut pivots: Vec<Option<PivotDoc>> = Vec::new();
+    let mut keyed: Vec<Option<KeyedDoc>> = Vec::new();
+    let mut eager_pivots: Vec<Option<PivotDoc>> = Vec::new();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     let mut fingerprint_time = Duration::ZERO;
     let mut flush = |batch: &mut Vec<Document>,
                      docs: &mut Vec<DocInfo>,
                      fps: &mut Vec<Fingerprint>,
+                     keyed: &mut Vec<Option<KeyedDoc>>,
                      pivots: &mut Vec<Option<PivotDoc>>| {
         let t = Instant::now();
-        let new: Vec<(Fingerprint, Option<String>, Option<PivotDoc>)> = batch
+        type Made = (
+            Fingerprint,
+            Option<String>,
+            Option<KeyedDoc>,
+            Option<PivotDoc>,
+        );
+        let new: Vec<Made> = batch
             .par_iter()
             .map(|d| {
-                // One tokenization serves the fingerprint, the language and the pivot.
+                // One tokenization serves the fingerprint, the language and the keys.
                 let tokens = TokenList::of(&d.text);
                 let f = Fingerprint::of_tokens(&tokens, config);
                 let given = d.lang.as_deref().and_then(normalize_lang);
                 if !translations {
-                    return (f, given, None);
+                    return (f, given, None, None);
                 }
                 let lang = given.or_else(|| detect_language_of(&tokens).map(String::from));
-                let pivot = lang
-                    .as_deref()
-                    .and_then(|l| pivoter.pivot_tokens(&d.text, &tokens, l));
-                (f, lang, pivot)
+                let Some(l) = lang.as_deref().filter(|l| pivoter.supports(l)) else {
+                    return (f, lang, None, None);
+                };
+                let keys = KeyedDoc::new(l, candidate_keys(&d.text, &tokens, l));
+                let pivot = eager
+                    .then(|| pivoter.pivot_tokens(&d.text, &tokens, l))
+                    .flatten();
+                (f, lang, keys, pivot)
             })
             .collect();
         fingerprint_time += t.elapsed();
-        for (d, (f, lang, pivot)) in batch.drain(..).zip(new) {
+        for (d, (f, lang, keys, pivot)) in batch.drain(..).zip(new) {
             docs.push(DocInfo {
                 id: d.id,
                 origin: d.origin,
@@ -152,7 +171,12 @@ pub fn analyze(
                 text: keep_text.then_some(d.text),
             });
             fps.push(f);
-            pivots.push(pivot);
+            if translations {
+                keyed.push(keys);
+            }
+            if eager {
+                pivots.push(pivot);
+            }
         }
         on_progress(docs.len());
     };
@@ -162,20 +186,68 @@ pub fn analyze(
         &mut |doc| {
             batch.push(doc);
             if batch.len() >= BATCH_DOCS {
-                flush(&mut batch, &mut docs, &mut fingerprints, &mut pivots);
+                flush(
+                    &mut batch,
+                    &mut docs,
+                    &mut fingerprints,
+                    &mut keyed,
+                    &mut eager_pivots,
+                );
             }
         },
         on_warning,
     )?;
-    flush(&mut batch, &mut docs, &mut fingerprints, &mut pivots);
+    flush(
+        &mut batch,
+        &mut docs,
+        &mut fingerprints,
+        &mut keyed,
+        &mut eager_pivots,
+    );
     report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
     let read_time = start.elapsed().saturating_sub(fingerprint_time);
 
-    let matched = relate_fingerprints(&fingerprints, &pivots, config);
+    let mut changed: Vec<DocId> = Vec::new();
+    let mut pivots_of = |wanted: &[DocId]| -> Vec<Option<PivotDoc>> {
+        if eager {
+            return wanted
+                .iter()
+                .map(|d| eager_pivots[d.index()].take())
+                .collect();
+        }
+        if keep_text {
+            return wanted
+                .par_iter()
+                .map(|d| {
+                    let doc = &docs[d.index()];
+                    pivoter.pivot(doc.text.as_deref()?, doc.lang.as_deref()?)
+                })
+                .collect();
+        }
+        let reread = reread_pivots(inputs, read_options, wanted, &docs, &fingerprints, pivoter);
+        changed = reread.changed;
+        reread.pivots
+    };
+    let translation = translations.then_some(TranslationInput {
+        keyed,
+        pivots_of: &mut pivots_of,
+    });
+    let matched = relate_fingerprints(&fingerprints, translation, config);
+    for d in changed {
+        let warning = InputWarning {
+            location: format!("{} ({})", docs[d.index()].origin, docs[d.index()].id),
+            kind: WarningKind::ChangedInput,
+            message: "changed while twinwire was running (its text is read again to check \
+                      translations); its translations are not reported. Run on inputs that do \
+                      not change during the run"
+                .into(),
+        };
+        *report.warnings.entry(warning.kind).or_default() += 1;
+        on_warning(&warning);
+    }
     Ok(Analysis {
         docs,
         fingerprints,
-        pivots,
         relations: matched.relations,
         report,
         candidates: matched.scored,
@@ -188,6 +260,119 @@ pub fn analyze(
             translate: matched.translate_time,
         },
     })
+}
+
+/// Pivot documents read again from the inputs.
+struct Reread {
+    /// One per wanted document; `None` when it is gone or changed.
+    pivots: Vec<Option<PivotDoc>>,
+    /// Wanted documents that are not what was read the first time.
+    changed: Vec<DocId>,
+}
+
+/// Reads the inputs again and puts the `wanted` documents (sorted) in pivot space, each checked to
+/// be the document fingerprinted the first time. Other JSONL lines are passed over unparsed.
+/// Problems were reported by the first reading and are not repeated.
+fn reread_pivots(
+    inputs: &[Input],
+    read_options: &ReadOptions,
+    wanted: &[DocId],
+    docs: &[DocInfo],
+    fingerprints: &[Fingerprint],
+    pivoter: &Pivoter,
+) -> Reread {
+    // A document is known by where it was read, (file, line), and its rank among the documents
+    // read there (several for an SGML file, one for a JSONL line or a text file).
+    type Place = (Arc<str>, Option<u64>);
+    let place = |o: &Origin| -> Place { (o.file.clone(), o.line) };
+    let places: HashSet<Place> = wanted
+        .iter()
+        .map(|d| place(&docs[d.index()].origin))
+        .collect();
+    let mut seen: HashMap<Place, usize> = HashMap::new();
+    let mut wanted_at: HashMap<(Place, usize), usize> = HashMap::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let p = place(&doc.origin);
+        if let Some(&(ref file, line)) = places.get(&p) {
+            let rank = seen.entry(p).or_default();
+            if let Ok(at) = wanted.binary_search(&DocId(i as u32)) {
+                wanted_at.insert(((file.clone(), line), *rank), at);
+            }
+            *rank += 1;
+        }
+    }
+    let only_lines: HashSet<(Arc<str>, u64)> = places
+        .iter()
+        .filter_map(|(file, line)| Some((file.clone(), (*line)?)))
+        .collect();
+    let options = ReadOptions {
+        keep_records: false,
+        strict: false,
+        only_lines: Some(Arc::new(only_lines)),
+        ..read_options.clone()
+    };
+    let mut pivots: Vec<Option<PivotDoc>> = vec![None; wanted.len()];
+    let mut found = vec![false; wanted.len()];
+    let mut batch: Vec<(usize, Document)> = Vec::with_capacity(BATCH_DOCS);
+    let mut flush = |batch: &mut Vec<(usize, Document)>| {
+        let made: Vec<(usize, Option<Option<PivotDoc>>)> = batch
+            .par_iter()
+            .map(|(at, doc)| {
+                let d = wanted[*at];
+                let tokens = TokenList::of(&doc.text);
+                if exact_hash_of(&tokens) != fingerprints[d.index()].exact {
+                    return (*at, None);
+                }
+                let lang = docs[d.index()].lang.as_deref();
+                let pivot = lang.and_then(|l| pivoter.pivot_tokens(&doc.text, &tokens, l));
+                (*at, Some(pivot))
+            })
+            .collect();
+        for (at, pivot) in made {
+            if let Some(p) = pivot {
+                found[at] = true;
+                pivots[at] = p;
+            }
+        }
+        batch.clear();
+    };
+    seen.clear();
+    // An input that cannot be read now leaves its documents out; they are reported as changed.
+    let _ = read_inputs(
+        inputs,
+        &options,
+        &mut |doc| {
+            let p = place(&doc.origin);
+            if !places.contains(&p) {
+                return;
+            }
+            let rank = seen.entry(p.clone()).or_default();
+            let key = (p, *rank);
+            *rank += 1;
+            if let Some(&at) = wanted_at.get(&key) {
+                batch.push((at, doc));
+                if batch.len() >= BATCH_DOCS {
+                    flush(&mut batch);
+                }
+            }
+        },
+        &mut |_| {},
+    );
+    flush(&mut batch);
+    let changed = (0..wanted.len())
+        .filter(|&at| !found[at])
+        .map(|at| wanted[at])
+        .collect();
+    Reread { pivots, changed }
+}
+
+/// What translation detection needs besides fingerprints.
+pub struct TranslationInput<'a> {
+    /// Per document: its language and candidate keys (`None` outside the supported languages).
+    pub keyed: Vec<Option<KeyedDoc>>,
+    /// The pivot documents of the given documents (sorted), in that order; `None` where there is
+    /// none to be had.
+    pub pivots_of: &'a mut dyn FnMut(&[DocId]) -> Vec<Option<PivotDoc>>,
 }
 
 /// The related pairs among fingerprinted documents, and what finding them cost.
@@ -205,15 +390,28 @@ pub struct Matched {
 }
 
 /// The stages after fingerprinting: candidates -> score -> relate -> translations -> copies
-/// expanded. `pivots` is empty or holds one entry per document.
+/// expanded. Translations are looked for when `translation` is given (and asked for in `config`).
 pub fn relate_fingerprints(
     fingerprints: &[Fingerprint],
-    pivots: &[Option<PivotDoc>],
+    translation: Option<TranslationInput<'_>>,
     config: &Config,
 ) -> Matched {
-    let t = Instant::now();
     let groups = ExactGroups::of(fingerprints);
     let reps = groups.representatives(fingerprints);
+    let params = &config.translation;
+    // Translation candidates first: their keys are dropped before the copy candidates are built.
+    let t = Instant::now();
+    let translation = translation.filter(|_| config.wants(RelationKind::Translation));
+    let (translation_pairs, pivots_of) = match translation {
+        Some(TranslationInput { keyed, pivots_of }) => (
+            translation_candidates(&keyed, &reps, params),
+            Some(pivots_of),
+        ),
+        None => (Vec::new(), None),
+    };
+    let mut translate_time = t.elapsed();
+
+    let t = Instant::now();
     let wants_copies = RelationKind::DUPLICATES.iter().any(|&k| config.wants(k));
     let pairs = if config.exhaustive || !wants_copies {
         Vec::new()
@@ -244,19 +442,26 @@ pub fn relate_fingerprints(
     } else {
         (pairs.len(), score_pairs(fingerprints, &pairs, keep))
     };
+    drop(pairs);
     let score_time = t.elapsed();
 
     let t = Instant::now();
-    let mut translation_count = 0;
-    if config.wants(RelationKind::Translation) && pivots.len() == fingerprints.len() {
-        let params = &config.translation;
-        let candidates = translation_candidates(pivots, &reps, params);
-        translation_count = candidates.len();
-        let found: Vec<Relation> = candidates
+    if let Some(pivots_of) = pivots_of.filter(|_| !translation_pairs.is_empty()) {
+        let mut wanted: Vec<DocId> = translation_pairs
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let pivots = pivots_of(&wanted);
+        let pivot = |d: DocId| {
+            let at = wanted.binary_search(&d).ok()?;
+            pivots.get(at)?.as_ref()
+        };
+        let found: Vec<Relation> = translation_pairs
             .par_iter()
             .filter_map(|&(i, j)| {
-                let (a, b) = (pivots[i.index()].as_ref()?, pivots[j.index()].as_ref()?);
-                let (_, evidence) = verify(a, b, params);
+                let (_, evidence) = verify(pivot(i)?, pivot(j)?, params);
                 let e = evidence?;
                 Some(Relation {
                     a: i,
@@ -269,13 +474,13 @@ pub fn relate_fingerprints(
             .collect();
         rep_relations.extend(found);
     }
-    let translate_time = t.elapsed();
+    translate_time += t.elapsed();
 
     let relations = expand_copies(&groups, fingerprints, rep_relations, config);
     Matched {
         relations,
         scored,
-        translation_candidates: translation_count,
+        translation_candidates: translation_pairs.len(),
         candidates_time,
         score_time,
         translate_time,
@@ -289,7 +494,7 @@ pub fn relate_texts<S: AsRef<str> + Sync>(texts: &[S], config: &Config) -> Vec<R
         .par_iter()
         .map(|t| Fingerprint::of_text(t.as_ref(), config))
         .collect();
-    relate_fingerprints(&fingerprints, &[], config).relations
+    relate_fingerprints(&fingerprints, None, config).relations
 }
 
 /// Adds the pairs within each exact group, and repeats each representative's relations for its

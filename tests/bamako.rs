@@ -117,3 +117,108 @@ fn explain_shows_the_scores_and_what_is_shared() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no document with id \"nope\""));
 }
+
+/// The sample as JSONL (id, text), in file-name order.
+fn sample_jsonl(path: &std::path::Path) {
+    let mut docs: Vec<(String, String)> = std::fs::read_dir(root().join("corpus/bamako"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let id = p.file_stem().unwrap().to_str().unwrap().to_string();
+            (id, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    docs.sort();
+    common::write_jsonl(path, &docs);
+}
+
+#[test]
+fn standard_input_gives_what_a_file_gives() {
+    // A file is read a second time for the texts of translation candidates; standard input cannot
+    // be, and its documents are put in pivot space as they are read. Same answer either way.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sample.jsonl");
+    sample_jsonl(&file);
+    let from_file = twinwire()
+        .args(["pairs", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let from_stdin = twinwire()
+        .args(["pairs", "-"])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert!(from_file.status.success() && from_stdin.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&from_file.stdout),
+        String::from_utf8_lossy(&from_stdin.stdout)
+    );
+    let found = common::parse_pairs(&from_file.stdout);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].relation, "translation");
+}
+
+#[test]
+fn an_input_changed_during_the_run_is_reported_not_trusted() {
+    use twinwire::corpus::{Input, ReadOptions, WarningKind};
+    use twinwire::crosslingual::lexicon::Lexicon;
+    use twinwire::crosslingual::pivot::Pivoter;
+    use twinwire::pipeline::{analyze, Hooks};
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sample.jsonl");
+    sample_jsonl(&file);
+    let inputs = [Input::Path(file.clone())];
+    let pivoter = Pivoter::new(vec![Lexicon::bundled_fr_en()]);
+    let run = |change: bool| {
+        let mut warnings = Vec::new();
+        let mut on_warning = |w: &twinwire::corpus::InputWarning| warnings.push(w.clone());
+        // Called once the first reading is over (five documents, one batch): the file is then
+        // rewritten with the English translation's text changed.
+        let mut on_progress = |_: usize| {
+            if change {
+                let text = std::fs::read_to_string(&file).unwrap();
+                let changed: String = text
+                    .lines()
+                    .map(|l| {
+                        if l.contains("\"000_") {
+                            l.replace("Bamako", "Timbuktu") + "\n"
+                        } else {
+                            l.to_string() + "\n"
+                        }
+                    })
+                    .collect();
+                std::fs::write(&file, changed).unwrap();
+            }
+        };
+        let analysis = analyze(
+            &inputs,
+            &ReadOptions::default(),
+            &twinwire::Config::default(),
+            &pivoter,
+            Hooks {
+                keep_text: false,
+                on_warning: &mut on_warning,
+                on_progress: &mut on_progress,
+            },
+        )
+        .unwrap();
+        (analysis, warnings)
+    };
+    let (steady, warnings) = run(false);
+    assert_eq!(steady.relations.len(), 1);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (changed, warnings) = run(true);
+    assert!(changed.relations.is_empty());
+    assert_eq!(
+        changed.report.warnings.get(&WarningKind::ChangedInput),
+        Some(&1)
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::ChangedInput && w.location.contains("000_")),
+        "{warnings:?}"
+    );
+}

@@ -72,7 +72,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let started = Instant::now();
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, config) = analyze_inputs(
+    let (analysis, config, _) = analyze_inputs(
         std::slice::from_ref(&args.corpus),
         &input,
         &args.matching,

@@ -85,7 +85,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             bail!("{}: named as two different outputs", out.display());
         }
     }
-    let (analysis, _config) =
+    let (analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
     let keep = match args.keep {
         KeepArg::Longest => Keep::Longest,

@@ -38,7 +38,8 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Result<()> {
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, config) = analyze_inputs(&args.inputs, &input, &args.matching, false, true)?;
+    let (analysis, config, pivoter) =
+        analyze_inputs(&args.inputs, &input, &args.matching, false, true)?;
     let find = |id: &str| -> Result<DocId> {
         match analysis.docs.iter().position(|d| d.id == id) {
             Some(i) => Ok(DocId(i as u32)),
@@ -86,7 +87,10 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         )?;
     }
     writeln!(out)?;
-    let translation = match (&analysis.pivots[i.index()], &analysis.pivots[j.index()]) {
+    let pivot =
+        |d: &twinwire::pipeline::DocInfo| pivoter.pivot(d.text.as_deref()?, d.lang.as_deref()?);
+    let (pivot_a, pivot_b) = (pivot(di), pivot(dj));
+    let translation = match (&pivot_a, &pivot_b) {
         (Some(pa), Some(pb)) if pa.lang != pb.lang => {
             Some((pa, pb, verify(pa, pb, &config.translation)))
         }

@@ -98,6 +98,7 @@ impl InputArgs {
             strict: self.strict,
             keep_records,
             max_doc_bytes: self.max_doc_bytes.max(1),
+            only_lines: None,
         }
     }
 }
@@ -205,10 +206,16 @@ impl MatchArgs {
             lexicons.retain(|l| l.source != lang);
             lexicons.push(lexicon);
         }
-        if !lexicons.iter().any(|l| l.source == "fr") {
-            lexicons.push(Lexicon::bundled_fr_en());
+        if lexicons.iter().any(|l| l.source == "fr") {
+            return Ok(Pivoter::new(lexicons));
         }
-        Ok(Pivoter::new(lexicons))
+        // The bundled lexicon cannot fail to load: it loads while the documents are read.
+        let mut languages: Vec<String> = lexicons.iter().map(|l| l.source.clone()).collect();
+        languages.push("fr".into());
+        Ok(Pivoter::loading(languages, move || {
+            lexicons.push(Lexicon::bundled_fr_en());
+            lexicons
+        }))
     }
 
     fn init_threads(&self) -> Result<()> {
@@ -235,7 +242,7 @@ pub fn analyze_inputs(
     match_args: &MatchArgs,
     keep_records: bool,
     keep_text: bool,
-) -> Result<(Analysis, Config)> {
+) -> Result<(Analysis, Config, Pivoter)> {
     match_args.init_threads()?;
     let config = match_args.config()?;
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
@@ -298,7 +305,7 @@ pub fn analyze_inputs(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    Ok((analysis, config))
+    Ok((analysis, config, pivoter))
 }
 
 /// Refuses to write an output over one of the inputs.

@@ -35,7 +35,7 @@ pub fn run(args: PairsArgs) -> Result<()> {
     if let Some(out) = &args.output {
         check_output_path(out, &args.inputs)?;
     }
-    let (analysis, _config) =
+    let (analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, false, false)?;
     let write = |out: &mut dyn Write| -> io::Result<()> {
         for r in &analysis.relations {

@@ -48,6 +48,9 @@ impl Input {
     }
 }
 
+/// A JSONL line: the file as shown in origins, and its 1-based line number.
+pub type LinePlace = (Arc<str>, u64);
+
 /// How to read the inputs.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -65,6 +68,9 @@ pub struct ReadOptions {
     pub keep_records: bool,
     /// Longest document read, in bytes: a longer text file is cut, a longer JSONL line skipped.
     pub max_doc_bytes: usize,
+    /// When set, only these JSONL lines (file as shown in origins, 1-based line) are parsed; the
+    /// others are passed over. For reading chosen documents a second time.
+    pub only_lines: Option<Arc<HashSet<LinePlace>>>,
 }
 
 impl Default for ReadOptions {
@@ -77,6 +83,7 @@ impl Default for ReadOptions {
             strict: false,
             keep_records: false,
             max_doc_bytes: 16 << 20,
+            only_lines: None,
         }
     }
 }
@@ -490,6 +497,11 @@ impl<'a> Reader<'a> {
                     )?;
                 }
                 Line::Read => {
+                    if let Some(only) = &self.options.only_lines {
+                        if !only.contains(&(shown.clone(), line_no)) {
+                            continue;
+                        }
+                    }
                     if buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }

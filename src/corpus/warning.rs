@@ -44,6 +44,8 @@ pub enum WarningKind {
     SymlinkLoop,
     /// No document at all in the inputs.
     EmptyInput,
+    /// An input read a second time (for the texts of translation candidates) had changed.
+    ChangedInput,
 }
 
 impl WarningKind {
@@ -58,6 +60,7 @@ impl WarningKind {
                 | WarningKind::BadId
                 | WarningKind::BadTitle
                 | WarningKind::EmptyInput
+                | WarningKind::ChangedInput
         )
     }
 
@@ -82,6 +85,7 @@ impl WarningKind {
             WarningKind::SpecialFile => "special_file",
             WarningKind::SymlinkLoop => "symlink_loop",
             WarningKind::EmptyInput => "empty_input",
+            WarningKind::ChangedInput => "changed_input",
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct PivotSentence {
     pub tokens: u16,
     /// Length in characters, for the length prior of the alignment.
     pub chars: u32,
+    /// Hash of the sentence's folded words (0 without words): equal for a sentence copied as is.
+    pub text_hash: u64,
 }
 
 /// A document in pivot space: its sentences and, in one array, their English stem keys (and number
@@ -58,6 +60,7 @@ impl PivotDoc {
                 keys: (start, doc.keys.len() as u32),
                 tokens,
                 chars,
+                text_hash: 0,
             });
         }
         doc
@@ -77,6 +80,20 @@ impl PivotDoc {
         k
     }
 
+    /// The document with the sentences whose folded text is in `copied` left without content (no
+    /// keys, no content words), so that alignment and coverage pass over them; sentence numbers
+    /// are kept.
+    pub fn masking(&self, copied: &std::collections::HashSet<u64>) -> PivotDoc {
+        let mut doc = self.clone();
+        for s in &mut doc.sentences {
+            if s.text_hash != 0 && copied.contains(&s.text_hash) {
+                s.keys = (s.keys.0, s.keys.0);
+                s.tokens = 0;
+            }
+        }
+        doc
+    }
+
     /// Sentences with at least one content word: the ones coverage counts.
     pub fn content_sentences(&self) -> usize {
         self.sentences.iter().filter(|s| s.tokens > 0).count()
@@ -88,28 +105,68 @@ pub struct Pivoter {
     /// Distinguishes pivoters in the per-thread word cache.
     id: u64,
     english: Stemmer,
-    lexicons: Vec<Lexicon>,
+    /// The languages of the lexicons, known before they are loaded.
+    languages: Vec<String>,
+    lexicons: std::sync::OnceLock<Vec<Lexicon>>,
+    /// Lexicons still loading on another thread.
+    loading: std::sync::Mutex<Option<std::thread::JoinHandle<Vec<Lexicon>>>>,
 }
 
 impl Pivoter {
     /// A pivoter for English plus the languages of `lexicons`.
     pub fn new(lexicons: Vec<Lexicon>) -> Pivoter {
+        let pivoter = Pivoter::with_languages(lexicons.iter().map(|l| l.source.clone()).collect());
+        let _ = pivoter.lexicons.set(lexicons);
+        pivoter
+    }
+
+    /// A pivoter for English plus `languages`, whose lexicons `load` builds on another thread
+    /// (loading the bundled lexicon takes about a tenth of a second: the documents are read
+    /// meanwhile). `load` must return a lexicon for each of `languages`.
+    pub fn loading(
+        languages: Vec<String>,
+        load: impl FnOnce() -> Vec<Lexicon> + Send + 'static,
+    ) -> Pivoter {
+        let pivoter = Pivoter::with_languages(languages);
+        *pivoter.loading.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::thread::spawn(load));
+        pivoter
+    }
+
+    fn with_languages(languages: Vec<String>) -> Pivoter {
         Pivoter {
             id: NEXT_PIVOTER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             english: stemmer("en").expect("English has a stemmer"),
-            lexicons,
+            languages,
+            lexicons: std::sync::OnceLock::new(),
+            loading: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The lexicons, waiting for them if they are still loading.
+    fn lexicons(&self) -> &[Lexicon] {
+        self.lexicons.get_or_init(|| {
+            let handle = self
+                .loading
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            match handle.map(std::thread::JoinHandle::join) {
+                Some(Ok(lexicons)) => lexicons,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => Vec::new(),
+            }
+        })
     }
 
     /// Whether `lang` can be put in pivot space.
     pub fn supports(&self, lang: &str) -> bool {
-        lang == "en" || self.lexicons.iter().any(|l| l.source == lang)
+        lang == "en" || self.languages.iter().any(|l| l == lang)
     }
 
     /// The languages supported, English first.
     pub fn languages(&self) -> Vec<&str> {
         std::iter::once("en")
-            .chain(self.lexicons.iter().map(|l| l.source.as_str()))
+            .chain(self.languages.iter().map(String::as_str))
             .collect()
     }
 
@@ -122,10 +179,11 @@ impl Pivoter {
     pub fn pivot_tokens(&self, text: &str, tokens: &TokenList, lang: &str) -> Option<PivotDoc> {
         let lexicon = match lang {
             "en" => None,
-            _ => Some(self.lexicons.iter().find(|l| l.source == lang)?),
+            _ => Some(self.lexicons().iter().find(|l| l.source == lang)?),
         };
         let seed = self.id.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ lang_seed(lang);
         let mut sentences = Vec::new();
+        let mut hashes = Vec::new();
         let mut t = 0;
         for (start, end) in sentence_spans(text) {
             // The words of this sentence: those whose span starts inside it.
@@ -136,6 +194,11 @@ impl Pivoter {
             while t < tokens.len() && tokens.span(t).0 < end {
                 t += 1;
             }
+            hashes.push((first..t).fold(0u64, |h, w| {
+                (h ^ tokens.hash(w))
+                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    .rotate_left(29)
+            }));
             let mut keys = Vec::with_capacity((t - first) * 2);
             let mut content = 0usize;
             let mut i = first;
@@ -166,8 +229,64 @@ impl Pivoter {
                 chars,
             ));
         }
-        Some(PivotDoc::from_sentences(lang, sentences))
+        let mut doc = PivotDoc::from_sentences(lang, sentences);
+        for (s, h) in doc.sentences.iter_mut().zip(hashes) {
+            s.text_hash = h;
+        }
+        Some(doc)
     }
+}
+
+/// A document's candidate keys, sorted and unique: what the translation candidate index is built
+/// from, cheap enough for every document of a large dump (no sentences, stems or lexicon).
+///
+/// Translations share what is written alike in both languages: numbers (in the one notation of
+/// the pivot: `2 000` and `2,000` meet), names (`Goïta` and `Goita` fold alike) and cognates, which
+/// mostly share their first letters (`terroristes`/`terrorists`, `gouvernement`/`government`). So
+/// the keys are the numbers and, for every capitalised word and every word of eight letters or more,
+/// its first six letters. Common keys (`The`, `govern`) are left to the document-frequency cut of
+/// the index.
+pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
+    const PREFIX: usize = 6;
+    // Shorter lowercase words are mostly common words, and cost memory in a large dump: with 4,
+    // 6, 8, 10 and none, 8 found as many translations as any (BENCHMARKS.md section 8).
+    const COGNATE_MIN_CHARS: usize = 8;
+    let mut keys = Vec::with_capacity(tokens.len() / 2);
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((value, used)) = read_number(text, tokens, i, tokens.len(), lang) {
+            keys.push(pivot_key(&format!("#{value}")));
+            i += used;
+            continue;
+        }
+        let word = tokens.word(i);
+        let ascii = word.is_ascii();
+        let long = word.len() >= COGNATE_MIN_CHARS
+            && (ascii || word.chars().nth(COGNATE_MIN_CHARS - 1).is_some());
+        let capitalised = || match text.as_bytes().get(tokens.span(i).0) {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => text
+                .get(tokens.span(i).0..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_uppercase),
+        };
+        if long || capitalised() {
+            let end = if ascii {
+                word.len().min(PREFIX)
+            } else {
+                word.char_indices()
+                    .nth(PREFIX)
+                    .map_or(word.len(), |(at, _)| at)
+            };
+            keys.push(
+                xxhash_rust::xxh3::xxh3_64_with_seed(&word.as_bytes()[..end], 0x636f_676e) as u32,
+            );
+        }
+        i += 1;
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Words whose pivot keys each thread remembers before it starts afresh: news vocabulary is

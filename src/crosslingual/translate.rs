@@ -104,101 +104,161 @@ impl TranslationEvidence {
     }
 }
 
-/// Candidate translation pairs (smaller id first), sorted and unique.
+/// What the translation candidate index knows of a document: its language and candidate keys
+/// (see [`super::pivot::candidate_keys`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedDoc {
+    lang: [u8; 2],
+    keys: Box<[u32]>,
+}
+
+impl KeyedDoc {
+    /// A keyed document; `None` unless `lang` is a two-letter code, as every code in the pipeline is.
+    pub fn new(lang: &str, keys: Vec<u32>) -> Option<KeyedDoc> {
+        let lang: [u8; 2] = lang.as_bytes().try_into().ok()?;
+        lang.is_ascii().then(|| KeyedDoc {
+            lang,
+            keys: keys.into_boxed_slice(),
+        })
+    }
+
+    pub fn lang(&self) -> &str {
+        std::str::from_utf8(&self.lang).unwrap_or("")
+    }
+
+    /// The candidate keys, sorted and unique.
+    pub fn keys(&self) -> &[u32] {
+        &self.keys
+    }
+}
+
+/// Candidate translation pairs (smaller id first), sorted and unique, among `docs`: those keyed.
 pub fn translation_candidates(
-    pivots: &[Option<PivotDoc>],
+    keyed: &[Option<KeyedDoc>],
     docs: &[DocId],
     params: &TranslationParams,
 ) -> Vec<(DocId, DocId)> {
-    let with_pivot: Vec<DocId> = docs
+    let with_keys: Vec<(DocId, &str, &[u32])> = docs
         .iter()
-        .copied()
-        .filter(|d| pivots[d.index()].is_some())
+        .filter_map(|&d| {
+            let k = keyed.get(d.index())?.as_ref()?;
+            Some((d, k.lang(), k.keys()))
+        })
         .collect();
-    let n = with_pivot.len();
+    let n = with_keys.len();
     if !(2..1 << 28).contains(&n) {
         return Vec::new();
     }
     // Languages as small numbers (at most 15 kinds: a posting packs 4 bits of language).
     let mut codes: Vec<&str> = Vec::new();
-    let lang_of: Vec<u8> = with_pivot
+    let lang_of: Vec<u8> = with_keys
         .iter()
-        .map(|d| {
-            let l = pivots[d.index()]
-                .as_ref()
-                .map(|p| p.lang.as_str())
-                .unwrap_or("");
-            match codes.iter().position(|c| *c == l) {
-                Some(i) => i as u8,
-                None if codes.len() < 15 => {
-                    codes.push(l);
-                    (codes.len() - 1) as u8
-                }
-                None => 15,
+        .map(|&(_, l, _)| match codes.iter().position(|c| *c == l) {
+            Some(i) => i as u8,
+            None if codes.len() < 15 => {
+                codes.push(l);
+                (codes.len() - 1) as u8
             }
+            None => 15,
         })
         .collect();
-    let doc_keys = |x: usize| {
-        pivots[with_pivot[x].index()]
-            .as_ref()
-            .map(PivotDoc::keys)
-            .unwrap_or_default()
-    };
-    // Document frequency of every key, and the languages it occurs in, counted per thread and merged.
-    type Counts = KeyMap<u32, (u32, u16)>;
-    let counts: Counts = (0..n)
-        .into_par_iter()
-        .fold(Counts::default, |mut m, x| {
-            for k in doc_keys(x) {
-                let e = m.entry(k).or_insert((0, 0));
-                e.0 += 1;
-                e.1 |= 1 << lang_of[x];
-            }
-            m
-        })
-        .reduce(Counts::default, |a, b| {
-            if a.len() < b.len() {
-                return merge(b, a);
-            }
-            merge(a, b)
-        });
-    fn merge(mut into: Counts, from: Counts) -> Counts {
-        for (k, (c, l)) in from {
-            let e = into.entry(k).or_insert((0, 0));
-            e.0 += c;
-            e.1 |= l;
-        }
-        into
+    let doc_keys = |x: usize| with_keys[x].2;
+    // Only documents outside the most common language search (see below); and only their keys can
+    // be shared by two languages, so only those keys are counted.
+    let mut per_lang = [0usize; 16];
+    for &l in &lang_of {
+        per_lang[l as usize] += 1;
     }
+    let majority = (0..per_lang.len())
+        .max_by_key(|&l| (per_lang[l], std::cmp::Reverse(l)))
+        .unwrap_or(0) as u8;
+    let searchers: Vec<usize> = (0..n).filter(|&x| lang_of[x] != majority).collect();
+    if searchers.is_empty() {
+        return Vec::new();
+    }
+    let mut minority_keys: Vec<u32> = searchers
+        .iter()
+        .flat_map(|&x| doc_keys(x))
+        .copied()
+        .collect();
+    minority_keys.par_sort_unstable();
+    minority_keys.dedup();
+    let slot: KeyMap<u32, u32> = minority_keys
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (k, i as u32))
+        .collect();
+    // A bit per hashed key, to pass over most keys of the majority without a table lookup.
+    const FILTER_BITS: u32 = 22;
+    let bit =
+        |k: u32| (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS)) as usize;
+    let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
+    for &k in &minority_keys {
+        filter[bit(k) >> 6] |= 1 << (bit(k) & 63);
+    }
+    let slot_of = |k: u32| -> Option<usize> {
+        let b = bit(k);
+        if filter[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
+        slot.get(&k).map(|&i| i as usize)
+    };
+    // Document frequency of those keys, and the languages they occur in (sums and unions: the
+    // same whatever the order the threads count in).
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    let df: Vec<AtomicU32> = (0..minority_keys.len())
+        .map(|_| AtomicU32::new(0))
+        .collect();
+    let langs: Vec<AtomicU32> = (0..minority_keys.len())
+        .map(|_| AtomicU32::new(0))
+        .collect();
+    (0..n).into_par_iter().for_each(|x| {
+        for &k in doc_keys(x) {
+            if let Some(i) = slot_of(k) {
+                df[i].fetch_add(1, Relaxed);
+                langs[i].fetch_or(1 << lang_of[x], Relaxed);
+            }
+        }
+    });
     // A document's signature: its rarest keys found in two documents of two languages or more.
     let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(2);
-    let signatures: Vec<Vec<u32>> = (0..n)
-        .into_par_iter()
-        .map(|x| {
-            let mut sig: Vec<(u32, u32)> = doc_keys(x)
-                .into_iter()
-                .filter_map(|k| {
-                    let &(df, langs) = counts.get(&k)?;
-                    ((2..=max_df).contains(&df) && langs.count_ones() >= 2).then_some((df, k))
-                })
-                .collect();
-            sig.sort_unstable();
-            sig.truncate(params.signature);
-            sig.into_iter().map(|(_, k)| k).collect()
-        })
-        .collect();
-    drop(counts);
+    let signature = |x: usize| -> Vec<u32> {
+        let mut sig: Vec<(u32, u32)> = doc_keys(x)
+            .iter()
+            .filter_map(|&k| {
+                let i = slot_of(k)?;
+                let (d, l) = (df[i].load(Relaxed), langs[i].load(Relaxed));
+                ((2..=max_df).contains(&d) && l.count_ones() >= 2).then_some((d, k))
+            })
+            .collect();
+        sig.sort_unstable();
+        sig.truncate(params.signature);
+        sig.into_iter().map(|(_, k)| k).collect()
+    };
+    let searcher_signatures: Vec<Vec<u32>> = searchers.par_iter().map(|&x| signature(x)).collect();
+    let mut searched: Vec<u32> = searcher_signatures.iter().flatten().copied().collect();
+    searched.par_sort_unstable();
+    searched.dedup();
     // Postings of signature keys, packed: key (32 bits) | language (4 bits) | document (28 bits), so
-    // that within a key, documents are grouped by language.
-    let mut postings: Vec<u64> = signatures
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(x, sig)| {
-            let l = u64::from(lang_of[x]);
-            sig.iter()
-                .map(move |&k| u64::from(k) << 32 | l << 28 | x as u64)
-        })
+    // that within a key, documents are grouped by language. A document of the majority posts only
+    // the keys some searcher looks up.
+    let pack = |x: usize, k: u32| u64::from(k) << 32 | u64::from(lang_of[x]) << 28 | x as u64;
+    let mut postings: Vec<u64> = searchers
+        .iter()
+        .zip(&searcher_signatures)
+        .flat_map(|(&x, sig)| sig.iter().map(move |&k| pack(x, k)))
         .collect();
+    postings.par_extend(
+        (0..n)
+            .into_par_iter()
+            .filter(|&x| lang_of[x] == majority)
+            .flat_map_iter(|x| {
+                signature(x)
+                    .into_iter()
+                    .filter(|k| searched.binary_search(k).is_ok())
+                    .map(move |k| pack(x, k))
+            }),
+    );
     postings.par_sort_unstable();
     let key_range = |k: u32| {
         let lo = postings.partition_point(|&e| (e >> 32) < u64::from(k));
@@ -207,10 +267,10 @@ pub fn translation_candidates(
     };
     let lang_bits = |e: u64| ((e >> 28) & 0xF) as u8;
     // A document's best partners in another language, most shared signature keys first.
-    let best_of = |x: usize| -> Vec<u32> {
+    let best_of = |x: usize, sig: &[u32]| -> Vec<u32> {
         let own = lang_of[x];
         let mut hits: Vec<u32> = Vec::new();
-        for &k in &signatures[x] {
+        for &k in sig {
             let run = key_range(k);
             let (lo, hi) = (
                 run.partition_point(|&e| lang_bits(e) < own),
@@ -241,17 +301,12 @@ pub fn translation_candidates(
     // among that French article's best. So only documents outside the most common language search;
     // a document of that language needs its own list only when a searcher named it (the result is
     // the same as every document searching, at a fraction of the cost in a mostly-English dump).
-    let mut per_lang = vec![0usize; codes.len()];
-    for &l in &lang_of {
-        per_lang[l as usize] += 1;
-    }
-    let majority = (0..codes.len())
-        .max_by_key(|&l| (per_lang[l], std::cmp::Reverse(l)))
-        .unwrap_or(0) as u8;
-    let n = with_pivot.len();
     let mut best: Vec<Option<Vec<u32>>> = vec![None; n];
-    let searchers: Vec<usize> = (0..n).filter(|&x| lang_of[x] != majority).collect();
-    let found: Vec<(usize, Vec<u32>)> = searchers.par_iter().map(|&x| (x, best_of(x))).collect();
+    let found: Vec<(usize, Vec<u32>)> = searchers
+        .par_iter()
+        .zip(&searcher_signatures)
+        .map(|(&x, sig)| (x, best_of(x, sig)))
+        .collect();
     let mut named: Vec<usize> = Vec::new();
     for (x, list) in found {
         named.extend(
@@ -263,12 +318,15 @@ pub fn translation_candidates(
     }
     named.sort_unstable();
     named.dedup();
-    let answers: Vec<(usize, Vec<u32>)> = named.par_iter().map(|&o| (o, best_of(o))).collect();
+    let answers: Vec<(usize, Vec<u32>)> = named
+        .par_iter()
+        .map(|&o| (o, best_of(o, &signature(o))))
+        .collect();
     for (o, list) in answers {
         best[o] = Some(list);
     }
     let lists = |x: usize| best[x].as_deref().unwrap_or(&[]);
-    let (lang_of, with_pivot) = (&lang_of, &with_pivot);
+    let (lang_of, with_keys) = (&lang_of, &with_keys);
     let mut pairs: Vec<(DocId, DocId)> = searchers
         .iter()
         .flat_map(|&x| {
@@ -279,7 +337,7 @@ pub fn translation_candidates(
                     (lang_of[o] == majority || o > x) && lists(o).binary_search(&(x as u32)).is_ok()
                 })
                 .map(move |o| {
-                    let (a, b) = (with_pivot[x], with_pivot[o]);
+                    let (a, b) = (with_keys[x].0, with_keys[o].0);
                     (a.min(b), a.max(b))
                 })
         })
@@ -289,7 +347,29 @@ pub fn translation_candidates(
 }
 
 /// Aligns a candidate pair and decides: the evidence when it is a translation.
+///
+/// Sentences found word for word in both documents (a site's header and footer on two articles,
+/// a name-only line) are copies, not translations: they are passed over (the alignment shows them
+/// unaligned, coverage does not count them).
 pub fn verify(
+    a: &PivotDoc,
+    b: &PivotDoc,
+    params: &TranslationParams,
+) -> (Alignment, Option<TranslationEvidence>) {
+    let in_b: std::collections::HashSet<u64> = b.sentences.iter().map(|s| s.text_hash).collect();
+    let copied: std::collections::HashSet<u64> = a
+        .sentences
+        .iter()
+        .map(|s| s.text_hash)
+        .filter(|h| *h != 0 && in_b.contains(h))
+        .collect();
+    if copied.is_empty() {
+        return decide(a, b, params);
+    }
+    decide(&a.masking(&copied), &b.masking(&copied), params)
+}
+
+fn decide(
     a: &PivotDoc,
     b: &PivotDoc,
     params: &TranslationParams,

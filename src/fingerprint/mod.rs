@@ -77,6 +77,15 @@ impl Fingerprint {
     }
 }
 
+/// The exact-text hash of a tokenized document, as its fingerprint has it (0 when it has no words).
+pub fn exact_hash_of(tokens: &TokenList) -> u128 {
+    let hashes: Vec<u64> = tokens.hashes().collect();
+    if hashes.is_empty() {
+        return 0;
+    }
+    exact_hash(&hashes)
+}
+
 /// A `Hasher` for keys that are hash values already (word hashes, shingles, pivot keys): one
 /// multiplication spreads them over a table, no SipHash needed.
 #[derive(Debug, Default, Clone, Copy)]

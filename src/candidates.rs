@@ -139,64 +139,48 @@ struct AnchorIndex {
 
 impl AnchorIndex {
     fn build(fingerprints: &[Fingerprint], docs: &[DocId], modulus: u32) -> AnchorIndex {
-        let anchors = |d: DocId| fingerprints[d.index()].shingles.anchors(modulus);
-        // (anchor, document) for every anchor, written in place: documents in contiguous groups,
-        // each group filling its own part of one array sized in advance.
-        let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
-        let sizes: Vec<usize> = groups
-            .par_iter()
-            .map(|g| g.iter().map(|&d| anchors(d).count()).sum())
-            .collect();
-        let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
-        let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
-        let mut rest = entries.as_mut_slice();
-        for &size in &sizes {
-            let (part, tail) = rest.split_at_mut(size);
-            parts.push(part);
-            rest = tail;
-        }
-        parts
-            .into_par_iter()
-            .zip(&groups)
-            .for_each(|(part, group)| {
-                let all = group.iter().flat_map(|&d| anchors(d).map(move |a| (a, d)));
-                for (slot, e) in part.iter_mut().zip(all) {
-                    *slot = e;
+        let mut index = AnchorIndex {
+            slots: KeyMap::default(),
+            offsets: vec![0],
+            postings: Vec::new(),
+        };
+        // One slice of the anchor values at a time (by their top bits), so that only a quarter of
+        // all (anchor, document) entries is ever held; the slices come in value order.
+        const SLICES: u32 = 4;
+        for slice in 0..SLICES {
+            let anchors = move |d: DocId| {
+                fingerprints[d.index()]
+                    .shingles
+                    .anchors(modulus)
+                    .filter(move |a| a >> 30 == slice)
+            };
+            let mut entries = entries_of(docs, anchors);
+            entries.par_sort_unstable();
+            let shared = entries
+                .chunk_by(|x, y| x.0 == y.0)
+                .filter(|run| run.len() >= 2);
+            let (runs, total) = shared
+                .clone()
+                .fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
+            index.slots.reserve(runs);
+            index.offsets.reserve_exact(runs);
+            index.postings.reserve_exact(total);
+            for run in entries.chunk_by(|x, y| x.0 == y.0) {
+                // An anchor of one document pairs it with nothing (most anchors are such).
+                if run.len() < 2 {
+                    continue;
                 }
-            });
-        entries.par_sort_unstable();
-        // Only anchors of two documents or more, moved to the front in place.
-        let mut kept = 0;
-        let mut at = 0;
-        while at < entries.len() {
-            let anchor = entries[at].0;
-            let end = at + entries[at..].iter().take_while(|e| e.0 == anchor).count();
-            if end - at >= 2 {
-                entries.copy_within(at..end, kept);
-                kept += end - at;
+                index
+                    .slots
+                    .insert(run[0].0, (index.offsets.len() - 1) as u32);
+                index.postings.extend(
+                    run.iter()
+                        .map(|&(_, d)| (d, fingerprints[d.index()].shingles.len() as u32)),
+                );
+                index.offsets.push(index.postings.len());
             }
-            at = end;
         }
-        entries.truncate(kept);
-        entries.shrink_to_fit();
-        let runs = entries.chunk_by(|x, y| x.0 == y.0).count();
-        let mut slots = KeyMap::with_capacity_and_hasher(runs, Default::default());
-        let mut offsets: Vec<usize> = Vec::with_capacity(runs + 1);
-        offsets.push(0);
-        for run in entries.chunk_by(|x, y| x.0 == y.0) {
-            slots.insert(run[0].0, (offsets.len() - 1) as u32);
-            offsets.push(offsets.last().unwrap_or(&0) + run.len());
-        }
-        // The same memory, reused (the pairs have the same size).
-        let postings: Vec<(DocId, u32)> = entries
-            .into_iter()
-            .map(|(_, d)| (d, fingerprints[d.index()].shingles.len() as u32))
-            .collect();
-        AnchorIndex {
-            slots,
-            offsets,
-            postings,
-        }
+        index
     }
 
     fn postings(&self, anchor: u32) -> &[(DocId, u32)] {
@@ -208,6 +192,37 @@ impl AnchorIndex {
             None => &[],
         }
     }
+}
+
+/// (anchor, document) for every anchor of every document, written in place: documents in
+/// contiguous groups, each group filling its own part of one array sized in advance.
+fn entries_of<I: Iterator<Item = u32>>(
+    docs: &[DocId],
+    anchors: impl Fn(DocId) -> I + Sync,
+) -> Vec<(u32, DocId)> {
+    let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
+    let sizes: Vec<usize> = groups
+        .par_iter()
+        .map(|g| g.iter().map(|&d| anchors(d).count()).sum())
+        .collect();
+    let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
+    let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
+    let mut rest = entries.as_mut_slice();
+    for &size in &sizes {
+        let (part, tail) = rest.split_at_mut(size);
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .zip(&groups)
+        .for_each(|(part, group)| {
+            let all = group.iter().flat_map(|&d| anchors(d).map(move |a| (a, d)));
+            for (slot, e) in part.iter_mut().zip(all) {
+                *slot = e;
+            }
+        });
+    entries
 }
 
 /// Pairs where one document may contain most of the other.

@@ -127,11 +127,7 @@ pub fn analyze(
     let mut eager_pivots: Vec<Option<PivotDoc>> = Vec::new();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     let mut fingerprint_time = Duration::ZERO;
-    let mut flush = |batch: &mut Vec<Document>,
-                     docs: &mut Vec<DocInfo>,
-                     fps: &mut Vec<Fingerprint>,
-                     keyed: &mut Vec<Option<KeyedDoc>>,
-                     pivots: &mut Vec<Option<PivotDoc>>| {
+    let mut flush = |batch: &mut Vec<Document>| {
         let t = Instant::now();
         type Made = (
             Fingerprint,
@@ -170,12 +166,12 @@ pub fn analyze(
                 record: d.record,
                 text: keep_text.then_some(d.text),
             });
-            fps.push(f);
+            fingerprints.push(f);
             if translations {
                 keyed.push(keys);
             }
             if eager {
-                pivots.push(pivot);
+                eager_pivots.push(pivot);
             }
         }
         on_progress(docs.len());
@@ -186,24 +182,12 @@ pub fn analyze(
         &mut |doc| {
             batch.push(doc);
             if batch.len() >= BATCH_DOCS {
-                flush(
-                    &mut batch,
-                    &mut docs,
-                    &mut fingerprints,
-                    &mut keyed,
-                    &mut eager_pivots,
-                );
+                flush(&mut batch);
             }
         },
         on_warning,
     )?;
-    flush(
-        &mut batch,
-        &mut docs,
-        &mut fingerprints,
-        &mut keyed,
-        &mut eager_pivots,
-    );
+    flush(&mut batch);
     report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
     let read_time = start.elapsed().saturating_sub(fingerprint_time);
 

@@ -298,21 +298,32 @@ fn typos(text: &str, rate: f64, rng: &mut Rng) -> String {
         .iter()
         .enumerate()
         .map(|(k, w)| {
-            let mut c: Vec<char> = w.chars().collect();
-            if c.len() >= 3 && (Some(k) == forced || rng.chance(rate)) {
-                let i = 1 + rng.below(c.len() - 2);
-                match rng.below(3) {
-                    0 => c.swap(i, i - 1),
-                    1 => {
-                        c.remove(i);
-                    }
-                    _ => c[i] = if c[i] == 'e' { 'a' } else { 'e' },
-                }
+            if w.chars().count() >= 3 && (Some(k) == forced || rng.chance(rate)) {
+                typo(w, rng)
+            } else {
+                w.to_string()
             }
-            c.into_iter().collect::<String>()
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `word` with one typing slip inside it (two letters swapped, one dropped, or an `e` for another
+/// letter); a word of fewer than three letters is left as it is.
+pub fn typo(word: &str, rng: &mut Rng) -> String {
+    let mut c: Vec<char> = word.chars().collect();
+    if c.len() < 3 {
+        return word.to_string();
+    }
+    let i = 1 + rng.below(c.len() - 2);
+    match rng.below(3) {
+        0 => c.swap(i, i - 1),
+        1 => {
+            c.remove(i);
+        }
+        _ => c[i] = if c[i] == 'e' { 'a' } else { 'e' },
+    }
+    c.into_iter().collect()
 }
 
 fn unicode_variant(text: &str) -> String {

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::cluster::Group;
+use crate::crosslingual::translate::TranslationEvidence;
 use crate::pipeline::DocInfo;
-use crate::relate::{Evidence, Relation};
+use crate::relate::{Evidence, PairEvidence, Relation};
 use crate::DocId;
 
 /// Rounds to 4 decimals for output.
@@ -23,7 +24,7 @@ pub fn round4(x: f64) -> f64 {
 }
 
 /// One line of `twinwire pairs`: the pair, the relation, and its evidence (shingle measures for
-/// copies, alignment measures for translations; absent fields are left out).
+/// copies, alignment measures for translations, with their field names; absent fields are left out).
 #[derive(Debug, Serialize)]
 pub struct PairRecord<'a> {
     pub a: &'a str,
@@ -31,70 +32,29 @@ pub struct PairRecord<'a> {
     pub relation: &'static str,
     pub score: f64,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub shingles: Option<ShingleFields>,
+    pub shingles: Option<PairEvidence>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub alignment: Option<AlignmentFields<'a>>,
-}
-
-/// Evidence of a copy relation.
-#[derive(Debug, Serialize)]
-pub struct ShingleFields {
-    pub jaccard: f64,
-    /// Share of b's shingles found in a.
-    pub containment: f64,
-    /// Differing SimHash bits (of 64).
-    pub hamming: u32,
-    pub shared_shingles: usize,
-    pub shingles_a: usize,
-    pub shingles_b: usize,
-    pub words_a: u32,
-    pub words_b: u32,
-}
-
-/// Evidence of a translation.
-#[derive(Debug, Serialize)]
-pub struct AlignmentFields<'a> {
-    pub lang_a: &'a str,
-    pub lang_b: &'a str,
-    /// Share of a's sentences aligned to b.
-    pub coverage_a: f64,
-    /// Share of b's sentences aligned to a.
-    pub coverage_b: f64,
-    /// Aligned groups of sentences.
-    pub aligned: usize,
-    pub sentences_a: usize,
-    pub sentences_b: usize,
-    /// Mean similarity of the aligned sentences in pivot space.
-    pub similarity: f64,
+    pub alignment: Option<TranslationEvidence>,
 }
 
 impl<'a> PairRecord<'a> {
     pub fn new(r: &'a Relation, docs: &'a [DocInfo]) -> PairRecord<'a> {
         let (shingles, alignment) = match &r.evidence {
             Evidence::Shingles(e) => (
-                Some(ShingleFields {
+                Some(PairEvidence {
                     jaccard: round4(e.jaccard),
                     containment: round4(e.containment),
-                    hamming: e.hamming,
-                    shared_shingles: e.shared_shingles,
-                    shingles_a: e.shingles_a,
-                    shingles_b: e.shingles_b,
-                    words_a: e.words_a,
-                    words_b: e.words_b,
+                    ..*e
                 }),
                 None,
             ),
             Evidence::Alignment(e) => (
                 None,
-                Some(AlignmentFields {
-                    lang_a: &e.lang_a,
-                    lang_b: &e.lang_b,
+                Some(TranslationEvidence {
                     coverage_a: round4(e.coverage_a),
                     coverage_b: round4(e.coverage_b),
-                    aligned: e.aligned,
-                    sentences_a: e.sentences_a,
-                    sentences_b: e.sentences_b,
                     similarity: round4(e.similarity),
+                    ..e.clone()
                 }),
             ),
         };

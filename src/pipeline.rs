@@ -295,28 +295,26 @@ fn reread_pivots(
         only_lines: Some(Arc::new(only_lines)),
         ..read_options.clone()
     };
+    // Every wanted document has a supported language (it was keyed), so a `None` left here is a
+    // document gone or changed.
     let mut pivots: Vec<Option<PivotDoc>> = vec![None; wanted.len()];
-    let mut found = vec![false; wanted.len()];
     let mut batch: Vec<(usize, Document)> = Vec::with_capacity(BATCH_DOCS);
     let mut flush = |batch: &mut Vec<(usize, Document)>| {
-        let made: Vec<(usize, Option<Option<PivotDoc>>)> = batch
+        let made: Vec<(usize, Option<PivotDoc>)> = batch
             .par_iter()
             .map(|(at, doc)| {
                 let d = wanted[*at];
                 let tokens = TokenList::of(&doc.text);
-                if exact_hash_of(&tokens) != fingerprints[d.index()].exact {
-                    return (*at, None);
-                }
-                let lang = docs[d.index()].lang.as_deref();
-                let pivot = lang.and_then(|l| pivoter.pivot_tokens(&doc.text, &tokens, l));
-                (*at, Some(pivot))
+                let same = exact_hash_of(&tokens) == fingerprints[d.index()].exact;
+                let lang = docs[d.index()].lang.as_deref().filter(|_| same);
+                (
+                    *at,
+                    lang.and_then(|l| pivoter.pivot_tokens(&doc.text, &tokens, l)),
+                )
             })
             .collect();
         for (at, pivot) in made {
-            if let Some(p) = pivot {
-                found[at] = true;
-                pivots[at] = p;
-            }
+            pivots[at] = pivot;
         }
         batch.clear();
     };
@@ -344,7 +342,7 @@ fn reread_pivots(
     );
     flush(&mut batch);
     let changed = (0..wanted.len())
-        .filter(|&at| !found[at])
+        .filter(|&at| pivots[at].is_none())
         .map(|at| wanted[at])
         .collect();
     Reread { pivots, changed }

@@ -69,12 +69,14 @@ impl RelationKind {
     }
 }
 
-/// The numbers behind a copy relation (exact, near-duplicate, containment).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The numbers behind a copy relation (exact, near-duplicate, containment); its field names are
+/// those of `twinwire pairs` output.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct PairEvidence {
     pub jaccard: f64,
     /// Share of b's shingles found in a.
     pub containment: f64,
+    /// Differing SimHash bits (of 64).
     pub hamming: u32,
     pub shared_shingles: usize,
     pub shingles_a: usize,

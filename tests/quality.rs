@@ -11,6 +11,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::{pairs, shared_data, wmt_articles, write_jsonl, Article, Rng};
+use twinwire::gen::typo;
 
 const HEADERS: [&str; 3] = [
     "DayFR Euro | Home World Politics Business Sport Culture | Subscribe to our newsletter",
@@ -22,22 +23,6 @@ const FOOTERS: [&str; 3] = [
     "© All rights reserved. Reproduction prohibited without permission. Terms of use Privacy policy Cookies",
     "Read more: latest headlines, most popular, editor's picks. Follow us on social media for updates.",
 ];
-
-fn typo(word: &str, rng: &mut Rng) -> String {
-    let mut c: Vec<char> = word.chars().collect();
-    if c.len() < 3 {
-        return word.to_string();
-    }
-    let i = 1 + rng.below(c.len() - 2);
-    match rng.below(3) {
-        0 => c.swap(i, i - 1),
-        1 => {
-            c.remove(i);
-        }
-        _ => c[i] = if c[i] == 'e' { 'a' } else { 'e' },
-    }
-    c.into_iter().collect()
-}
 
 fn with_typos(text: &str, rate: f64, rng: &mut Rng) -> String {
     text.split(' ')

@@ -72,14 +72,6 @@ impl PivotDoc {
         &self.keys[a as usize..b as usize]
     }
 
-    /// Every key of the document, sorted and unique.
-    pub fn keys(&self) -> Vec<u32> {
-        let mut k = self.keys.clone();
-        k.sort_unstable();
-        k.dedup();
-        k
-    }
-
     /// The document with the sentences whose folded text is in `copied` left without content (no
     /// keys, no content words), so that alignment and coverage pass over them; sentence numbers
     /// are kept.

@@ -63,8 +63,9 @@ impl Default for TranslationParams {
     }
 }
 
-/// Why two documents are translations of each other.
-#[derive(Debug, Clone, PartialEq)]
+/// Why two documents are translations of each other; its field names are those of `twinwire pairs`
+/// output.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TranslationEvidence {
     pub lang_a: String,
     pub lang_b: String,
@@ -138,12 +139,9 @@ pub fn translation_candidates(
     docs: &[DocId],
     params: &TranslationParams,
 ) -> Vec<(DocId, DocId)> {
-    let with_keys: Vec<(DocId, &str, &[u32])> = docs
+    let with_keys: Vec<(DocId, &KeyedDoc)> = docs
         .iter()
-        .filter_map(|&d| {
-            let k = keyed.get(d.index())?.as_ref()?;
-            Some((d, k.lang(), k.keys()))
-        })
+        .filter_map(|&d| Some((d, keyed.get(d.index())?.as_ref()?)))
         .collect();
     let n = with_keys.len();
     if !(2..1 << 28).contains(&n) {
@@ -153,16 +151,16 @@ pub fn translation_candidates(
     let mut codes: Vec<&str> = Vec::new();
     let lang_of: Vec<u8> = with_keys
         .iter()
-        .map(|&(_, l, _)| match codes.iter().position(|c| *c == l) {
+        .map(|&(_, k)| match codes.iter().position(|c| *c == k.lang()) {
             Some(i) => i as u8,
             None if codes.len() < 15 => {
-                codes.push(l);
+                codes.push(k.lang());
                 (codes.len() - 1) as u8
             }
             None => 15,
         })
         .collect();
-    let doc_keys = |x: usize| with_keys[x].2;
+    let doc_keys = |x: usize| with_keys[x].1.keys();
     // Only documents outside the most common language search (see below); and only their keys can
     // be shared by two languages, so only those keys are counted.
     let mut per_lang = [0usize; 16];

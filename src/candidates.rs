@@ -98,9 +98,25 @@ pub fn lsh_pairs(
                 .filter_map(|&d| fingerprints[d.index()].bands.get(band).map(|&k| (k, d)))
                 .collect();
             table.sort_unstable();
+            // A pair is listed by the first band its two documents share, and only there: two
+            // near-copies share most of the 42, and listing them in each would multiply the
+            // memory this step needs by as much.
+            let shares_earlier_band = |a: DocId, b: DocId| {
+                let (x, y) = (
+                    &fingerprints[a.index()].bands,
+                    &fingerprints[b.index()].bands,
+                );
+                x[..band].iter().zip(&y[..band]).any(|(p, q)| p == q)
+            };
             let mut out = Vec::new();
             for bucket in table.chunk_by(|x, y| x.0 == y.0) {
-                push_all_pairs(bucket.iter().map(|e| e.1), bucket.len(), &mut out);
+                for (i, &(_, a)) in bucket.iter().enumerate() {
+                    for &(_, b) in &bucket[i + 1..] {
+                        if !shares_earlier_band(a, b) {
+                            out.push((a.min(b), a.max(b)));
+                        }
+                    }
+                }
             }
             out
         })
@@ -108,22 +124,6 @@ pub fn lsh_pairs(
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
-}
-
-fn push_all_pairs(
-    members: impl Iterator<Item = DocId> + Clone,
-    n: usize,
-    out: &mut Vec<(DocId, DocId)>,
-) {
-    if n < 2 {
-        return;
-    }
-    let members: Vec<DocId> = members.collect();
-    for (x, &a) in members.iter().enumerate() {
-        for &b in &members[x + 1..] {
-            out.push((a.min(b), a.max(b)));
-        }
-    }
 }
 
 /// The anchor index: for each anchor found in two documents or more, the documents that have it

@@ -19,7 +19,7 @@ use crate::corpus::{
     Record, WarningKind,
 };
 use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
-use crate::crosslingual::translate::{translation_candidates, verify, KeyedDoc};
+use crate::crosslingual::translate::{translation_candidates, verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint};
 use crate::relate::{relate, Evidence, Relation, RelationKind};
 use crate::score::{score, score_all_pairs, score_pairs};
@@ -81,6 +81,12 @@ pub struct Hooks<'a> {
 
 const BATCH_DOCS: usize = 4096;
 
+thread_local! {
+    /// Each thread's words of the document it fingerprints (see [`crate::fingerprint`] on why
+    /// per-document temporaries are reused).
+    static TOKENS: std::cell::RefCell<TokenList> = std::cell::RefCell::new(TokenList::of(""));
+}
+
 /// A language code as written in dumps (`fr`, `FR`, `fr-FR`, `fra`, `French`) in ISO 639-1 form.
 pub fn normalize_lang(code: &str) -> Option<String> {
     let lower = code.trim().to_lowercase();
@@ -123,41 +129,49 @@ pub fn analyze(
     let start = Instant::now();
     let mut docs: Vec<DocInfo> = Vec::new();
     let mut fingerprints: Vec<Fingerprint> = Vec::new();
-    let mut keyed: Vec<Option<KeyedDoc>> = Vec::new();
+    let mut keyed = KeyedDocs::default();
     let mut eager_pivots: Vec<Option<PivotDoc>> = Vec::new();
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     let mut fingerprint_time = Duration::ZERO;
+    type Made = (
+        Fingerprint,
+        Option<String>,
+        Option<Vec<u32>>,
+        Option<PivotDoc>,
+    );
+    let fingerprint_document = |d: &Document, tokens: &mut TokenList| -> Made {
+        tokens.refill(&d.text);
+        let tokens = &*tokens;
+        let f = Fingerprint::of_tokens(tokens, config);
+        let given = d.lang.as_deref().and_then(normalize_lang);
+        if !translations {
+            return (f, given, None, None);
+        }
+        let lang = given.or_else(|| detect_language_of(tokens).map(String::from));
+        let Some(l) = lang.as_deref().filter(|l| pivoter.supports(l)) else {
+            return (f, lang, None, None);
+        };
+        let keys = Some(candidate_keys(&d.text, tokens, l));
+        let pivot = eager
+            .then(|| pivoter.pivot_tokens(&d.text, tokens, l))
+            .flatten();
+        (f, lang, keys, pivot)
+    };
     let mut flush = |batch: &mut Vec<Document>| {
         let t = Instant::now();
-        type Made = (
-            Fingerprint,
-            Option<String>,
-            Option<KeyedDoc>,
-            Option<PivotDoc>,
-        );
         let new: Vec<Made> = batch
             .par_iter()
             .map(|d| {
-                // One tokenization serves the fingerprint, the language and the keys.
-                let tokens = TokenList::of(&d.text);
-                let f = Fingerprint::of_tokens(&tokens, config);
-                let given = d.lang.as_deref().and_then(normalize_lang);
-                if !translations {
-                    return (f, given, None, None);
-                }
-                let lang = given.or_else(|| detect_language_of(&tokens).map(String::from));
-                let Some(l) = lang.as_deref().filter(|l| pivoter.supports(l)) else {
-                    return (f, lang, None, None);
-                };
-                let keys = KeyedDoc::new(l, candidate_keys(&d.text, &tokens, l));
-                let pivot = eager
-                    .then(|| pivoter.pivot_tokens(&d.text, &tokens, l))
-                    .flatten();
-                (f, lang, keys, pivot)
+                // One tokenization serves the fingerprint, the language and the keys, in memory
+                // each thread reuses.
+                TOKENS.with(|tokens| fingerprint_document(d, &mut tokens.borrow_mut()))
             })
             .collect();
         fingerprint_time += t.elapsed();
         for (d, (f, lang, keys, pivot)) in batch.drain(..).zip(new) {
+            if translations {
+                keyed.push(lang.as_deref().zip(keys.as_deref()));
+            }
             docs.push(DocInfo {
                 id: d.id,
                 origin: d.origin,
@@ -167,9 +181,6 @@ pub fn analyze(
                 text: keep_text.then_some(d.text),
             });
             fingerprints.push(f);
-            if translations {
-                keyed.push(keys);
-            }
             if eager {
                 eager_pivots.push(pivot);
             }
@@ -351,7 +362,7 @@ fn reread_pivots(
 /// What translation detection needs besides fingerprints.
 pub struct TranslationInput<'a> {
     /// Per document: its language and candidate keys (`None` outside the supported languages).
-    pub keyed: Vec<Option<KeyedDoc>>,
+    pub keyed: KeyedDocs,
     /// The pivot documents of the given documents (sorted), in that order; `None` where there is
     /// none to be had.
     pub pivots_of: &'a mut dyn FnMut(&[DocId]) -> Vec<Option<PivotDoc>>,

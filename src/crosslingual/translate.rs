@@ -105,43 +105,51 @@ impl TranslationEvidence {
     }
 }
 
-/// What the translation candidate index knows of a document: its language and candidate keys
-/// (see [`super::pivot::candidate_keys`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyedDoc {
-    lang: [u8; 2],
-    keys: Box<[u32]>,
+/// What the translation candidate index knows of every document: its language and candidate keys
+/// (see [`super::pivot::candidate_keys`]), all in three arrays: a million documents' keys are one
+/// allocation, given back whole when the index is built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyedDocs {
+    /// Language code per document; `[0, 0]` for a document without keys.
+    langs: Vec<[u8; 2]>,
+    /// Document i's keys are `keys[ends[i - 1]..ends[i]]`.
+    ends: Vec<usize>,
+    keys: Vec<u32>,
 }
 
-impl KeyedDoc {
-    /// A keyed document; `None` unless `lang` is a two-letter code, as every code in the pipeline is.
-    pub fn new(lang: &str, keys: Vec<u32>) -> Option<KeyedDoc> {
-        let lang: [u8; 2] = lang.as_bytes().try_into().ok()?;
-        lang.is_ascii().then(|| KeyedDoc {
-            lang,
-            keys: keys.into_boxed_slice(),
-        })
+impl KeyedDocs {
+    /// Adds the next document: its language (a two-letter code, as every code in the pipeline
+    /// is) and keys, sorted and unique; `None` leaves it out of the index.
+    pub fn push(&mut self, keyed: Option<(&str, &[u32])>) {
+        let lang = keyed.and_then(|(lang, _)| <[u8; 2]>::try_from(lang.as_bytes()).ok());
+        match (lang, keyed) {
+            (Some(lang), Some((_, keys))) if lang.is_ascii() => {
+                self.langs.push(lang);
+                self.keys.extend_from_slice(keys);
+            }
+            _ => self.langs.push([0, 0]),
+        }
+        self.ends.push(self.keys.len());
     }
 
-    pub fn lang(&self) -> &str {
-        std::str::from_utf8(&self.lang).unwrap_or("")
-    }
-
-    /// The candidate keys, sorted and unique.
-    pub fn keys(&self) -> &[u32] {
-        &self.keys
+    /// Document `i`'s language and keys, if it has any.
+    pub fn get(&self, i: usize) -> Option<(&str, &[u32])> {
+        let lang = self.langs.get(i).filter(|l| **l != [0, 0])?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let lang = std::str::from_utf8(lang).ok()?;
+        Some((lang, &self.keys[start..self.ends[i]]))
     }
 }
 
 /// Candidate translation pairs (smaller id first), sorted and unique, among `docs`: those keyed.
 pub fn translation_candidates(
-    keyed: &[Option<KeyedDoc>],
+    keyed: &KeyedDocs,
     docs: &[DocId],
     params: &TranslationParams,
 ) -> Vec<(DocId, DocId)> {
-    let with_keys: Vec<(DocId, &KeyedDoc)> = docs
+    let with_keys: Vec<(DocId, &str, &[u32])> = docs
         .iter()
-        .filter_map(|&d| Some((d, keyed.get(d.index())?.as_ref()?)))
+        .filter_map(|&d| keyed.get(d.index()).map(|(lang, keys)| (d, lang, keys)))
         .collect();
     let n = with_keys.len();
     if !(2..1 << 28).contains(&n) {
@@ -151,16 +159,16 @@ pub fn translation_candidates(
     let mut codes: Vec<&str> = Vec::new();
     let lang_of: Vec<u8> = with_keys
         .iter()
-        .map(|&(_, k)| match codes.iter().position(|c| *c == k.lang()) {
+        .map(|&(_, l, _)| match codes.iter().position(|c| *c == l) {
             Some(i) => i as u8,
             None if codes.len() < 15 => {
-                codes.push(k.lang());
+                codes.push(l);
                 (codes.len() - 1) as u8
             }
             None => 15,
         })
         .collect();
-    let doc_keys = |x: usize| with_keys[x].1.keys();
+    let doc_keys = |x: usize| with_keys[x].2;
     // Only documents outside the most common language search (see below); and only their keys can
     // be shared by two languages, so only those keys are counted.
     let mut per_lang = [0usize; 16];
@@ -237,26 +245,14 @@ pub fn translation_candidates(
     let mut searched: Vec<u32> = searcher_signatures.iter().flatten().copied().collect();
     searched.par_sort_unstable();
     searched.dedup();
-    // Postings of signature keys, packed: key (32 bits) | language (4 bits) | document (28 bits), so
-    // that within a key, documents are grouped by language. A document of the majority posts only
-    // the keys some searcher looks up.
+    // Postings of the searchers' signature keys, packed: key (32 bits) | language (4 bits) |
+    // document (28 bits), so that within a key, documents are grouped by language.
     let pack = |x: usize, k: u32| u64::from(k) << 32 | u64::from(lang_of[x]) << 28 | x as u64;
     let mut postings: Vec<u64> = searchers
         .iter()
         .zip(&searcher_signatures)
         .flat_map(|(&x, sig)| sig.iter().map(move |&k| pack(x, k)))
         .collect();
-    postings.par_extend(
-        (0..n)
-            .into_par_iter()
-            .filter(|&x| lang_of[x] == majority)
-            .flat_map_iter(|x| {
-                signature(x)
-                    .into_iter()
-                    .filter(|k| searched.binary_search(k).is_ok())
-                    .map(move |k| pack(x, k))
-            }),
-    );
     postings.par_sort_unstable();
     let key_range = |k: u32| {
         let lo = postings.partition_point(|&e| (e >> 32) < u64::from(k));
@@ -264,6 +260,40 @@ pub fn translation_candidates(
         &postings[lo..hi]
     };
     let lang_bits = |e: u64| ((e >> 28) & 0xF) as u8;
+    // The majority's postings, only for the keys some searcher looks up, laid out by key in one
+    // array of exactly their number (counted, then filled: in a dump of millions they are the
+    // bulk). Within a key the order is that of the threads, which the counting below ignores.
+    let majority_docs = || (0..n).into_par_iter().filter(|&x| lang_of[x] == majority);
+    let searched_slot = |k: u32| searched.binary_search(&k).ok();
+    let counts: Vec<AtomicU32> = (0..searched.len()).map(|_| AtomicU32::new(0)).collect();
+    majority_docs().for_each(|x| {
+        for k in signature(x) {
+            if let Some(s) = searched_slot(k) {
+                counts[s].fetch_add(1, Relaxed);
+            }
+        }
+    });
+    let mut starts: Vec<usize> = Vec::with_capacity(searched.len() + 1);
+    starts.push(0);
+    for c in &counts {
+        starts.push(starts[starts.len() - 1] + c.load(Relaxed) as usize);
+    }
+    let filled: Vec<AtomicU32> = (0..searched.len()).map(|_| AtomicU32::new(0)).collect();
+    let majority_postings: Vec<AtomicU32> = (0..starts[searched.len()])
+        .map(|_| AtomicU32::new(0))
+        .collect();
+    majority_docs().for_each(|x| {
+        for k in signature(x) {
+            if let Some(s) = searched_slot(k) {
+                let at = starts[s] + filled[s].fetch_add(1, Relaxed) as usize;
+                majority_postings[at].store(x as u32, Relaxed);
+            }
+        }
+    });
+    let majority_run = |k: u32| match searched_slot(k) {
+        Some(s) => &majority_postings[starts[s]..starts[s + 1]],
+        None => &[],
+    };
     // A document's best partners in another language, most shared signature keys first.
     let best_of = |x: usize, sig: &[u32]| -> Vec<u32> {
         let own = lang_of[x];
@@ -280,6 +310,9 @@ pub fn translation_candidates(
                     .chain(&run[hi..])
                     .map(|&e| (e & 0x0FFF_FFFF) as u32),
             );
+            if own != majority {
+                hits.extend(majority_run(k).iter().map(|o| o.load(Relaxed)));
+            }
         }
         hits.sort_unstable();
         let mut counted: Vec<(usize, u32)> = hits

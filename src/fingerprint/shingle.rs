@@ -7,26 +7,31 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 /// A document shorter than k words has one shingle: all its words. So a three-word headline still
 /// matches its exact copies.
 pub fn shingle_hashes(word_hashes: &[u64], k: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    shingle_hashes_into(word_hashes, k, &mut out);
+    out
+}
+
+/// [`shingle_hashes`] written into `out` (cleared first), reusing its memory.
+pub fn shingle_hashes_into(word_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
+    out.clear();
     let k = k.max(1);
     if word_hashes.is_empty() {
-        return Vec::new();
+        return;
     }
     let k = k.min(word_hashes.len());
     let mut buf = [0u8; 8 * 16];
-    word_hashes
-        .windows(k)
-        .map(|w| {
-            if k <= 16 {
-                for (i, h) in w.iter().enumerate() {
-                    buf[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
-                }
-                xxh3_64_with_seed(&buf[..k * 8], k as u64)
-            } else {
-                let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
-                xxh3_64_with_seed(&bytes, k as u64)
+    out.extend(word_hashes.windows(k).map(|w| {
+        if k <= 16 {
+            for (i, h) in w.iter().enumerate() {
+                buf[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
             }
-        })
-        .collect()
+            xxh3_64_with_seed(&buf[..k * 8], k as u64)
+        } else {
+            let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
+            xxh3_64_with_seed(&bytes, k as u64)
+        }
+    }));
 }
 
 /// A document's set of shingles: sorted, unique, each kept as the high 32 bits of its hash.
@@ -39,10 +44,17 @@ pub struct ShingleSet(Vec<u32>);
 impl ShingleSet {
     /// Builds the set from 64-bit shingle hashes.
     pub fn from_hashes(hashes: &[u64]) -> ShingleSet {
-        let mut v: Vec<u32> = hashes.iter().map(|h| (h >> 32) as u32).collect();
-        v.sort_unstable();
-        v.dedup();
-        ShingleSet(v)
+        ShingleSet::from_hashes_with(hashes, &mut Vec::new())
+    }
+
+    /// [`ShingleSet::from_hashes`], sorting in `scratch`: only the set itself is allocated, at its
+    /// exact size.
+    pub fn from_hashes_with(hashes: &[u64], scratch: &mut Vec<u32>) -> ShingleSet {
+        scratch.clear();
+        scratch.extend(hashes.iter().map(|h| (h >> 32) as u32));
+        scratch.sort_unstable();
+        scratch.dedup();
+        ShingleSet(scratch.to_vec())
     }
 
     /// Number of distinct shingles.

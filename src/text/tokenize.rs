@@ -120,17 +120,25 @@ impl TokenList {
             buf: String::with_capacity(text.len()),
             tokens: Vec::with_capacity(text.len() / 6 + 1),
         };
+        list.refill(text);
+        list
+    }
+
+    /// Tokenizes `text` in place of the words held, reusing their memory (for a thread that
+    /// tokenizes one document after another).
+    pub fn refill(&mut self, text: &str) {
+        self.buf.clear();
+        self.tokens.clear();
         for_each_token(text, |t| {
-            let at = list.buf.len() as u32;
-            list.buf.push_str(t.folded);
+            let at = self.buf.len() as u32;
+            self.buf.push_str(t.folded);
             let hash = xxhash_rust::xxh3::xxh3_64(t.folded.as_bytes());
-            list.tokens.push(WordEntry {
-                folded: (at, list.buf.len() as u32),
+            self.tokens.push(WordEntry {
+                folded: (at, self.buf.len() as u32),
                 span: (t.span.0 as u32, t.span.1 as u32),
                 hash,
             });
         });
-        list
     }
 
     /// Number of words.

@@ -3,10 +3,12 @@
 //!
 //! Documents are fingerprinted in parallel batches as they are read, and their text is dropped unless
 //! the caller needs it, so memory holds features, not the corpus. When translations are asked for,
-//! each document in a supported language also gets its pivot representation in the same batch.
-//! Each stage's wall time is recorded.
+//! each document also gets its language and, in a supported language, its cheap candidate keys in
+//! the same batch; only the documents of translation candidates are read again and put in pivot
+//! space, while the copy candidates are found. Each stage's wall time is recorded.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -41,7 +43,8 @@ pub struct DocInfo {
     pub text: Option<String>,
 }
 
-/// Wall time of each stage.
+/// Wall time of each stage. Translations are verified while the copy candidates are found and
+/// scored, so `translate` overlaps `candidates` and `score`.
 #[derive(Debug, Clone, Default)]
 pub struct StageTimes {
     /// Reading and decoding inputs (not counting fingerprinting done while reading).
@@ -80,6 +83,10 @@ pub struct Hooks<'a> {
 }
 
 const BATCH_DOCS: usize = 4096;
+
+/// Documents read again per batch put in pivot space: small, so that pivoting keeps pace with the
+/// reading.
+const REREAD_BATCH_DOCS: usize = 64;
 
 thread_local! {
     /// Each thread's words of the document it fingerprints (see [`crate::fingerprint`] on why
@@ -309,49 +316,67 @@ fn reread_pivots(
     // Every wanted document has a supported language (it was keyed), so a `None` left here is a
     // document gone or changed.
     let mut pivots: Vec<Option<PivotDoc>> = vec![None; wanted.len()];
-    let mut batch: Vec<(usize, Document)> = Vec::with_capacity(BATCH_DOCS);
-    let mut flush = |batch: &mut Vec<(usize, Document)>| {
-        let made: Vec<(usize, Option<PivotDoc>)> = batch
-            .par_iter()
-            .map(|(at, doc)| {
-                let d = wanted[*at];
-                let tokens = TokenList::of(&doc.text);
-                let same = exact_hash_of(&tokens) == fingerprints[d.index()].exact;
-                let lang = docs[d.index()].lang.as_deref().filter(|_| same);
-                (
-                    *at,
-                    lang.and_then(|l| pivoter.pivot_tokens(&doc.text, &tokens, l)),
-                )
-            })
-            .collect();
-        for (at, pivot) in made {
-            pivots[at] = pivot;
-        }
-        batch.clear();
+    let pivot_of = |at: usize, doc: &Document| -> Option<PivotDoc> {
+        let d = wanted[at];
+        let tokens = TokenList::of(&doc.text);
+        let same = exact_hash_of(&tokens) == fingerprints[d.index()].exact;
+        let lang = docs[d.index()].lang.as_deref().filter(|_| same)?;
+        pivoter.pivot_tokens(&doc.text, &tokens, lang)
     };
+    // Reading is one thread's work: batches are put in pivot space by the others meanwhile. When
+    // they fall behind, the reader pivots a batch itself, so that texts do not pile up in memory.
+    let made: std::sync::Mutex<Vec<(usize, Option<PivotDoc>)>> = Default::default();
+    let pivot_batch = |batch: Vec<(usize, Document)>| {
+        let pivoted: Vec<(usize, Option<PivotDoc>)> = batch
+            .par_iter()
+            .map(|(at, doc)| (*at, pivot_of(*at, doc)))
+            .collect();
+        made.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(pivoted);
+    };
+    let in_flight = AtomicUsize::new(0);
+    let max_in_flight = 2 * rayon::current_num_threads();
     seen.clear();
-    // An input that cannot be read now leaves its documents out; they are reported as changed.
-    let _ = read_inputs(
-        inputs,
-        &options,
-        &mut |doc| {
-            let p = place(&doc.origin);
-            if !places.contains(&p) {
-                return;
+    rayon::scope(|scope| {
+        let mut batch: Vec<(usize, Document)> = Vec::with_capacity(REREAD_BATCH_DOCS);
+        let send = |batch: Vec<(usize, Document)>| {
+            if in_flight.load(Ordering::Acquire) >= max_in_flight {
+                return pivot_batch(batch);
             }
-            let rank = seen.entry(p.clone()).or_default();
-            let key = (p, *rank);
-            *rank += 1;
-            if let Some(&at) = wanted_at.get(&key) {
-                batch.push((at, doc));
-                if batch.len() >= BATCH_DOCS {
-                    flush(&mut batch);
+            in_flight.fetch_add(1, Ordering::AcqRel);
+            let (pivot_batch, in_flight) = (&pivot_batch, &in_flight);
+            scope.spawn(move |_| {
+                pivot_batch(batch);
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+        };
+        // An input that cannot be read now leaves its documents out; they are reported as changed.
+        let _ = read_inputs(
+            inputs,
+            &options,
+            &mut |doc| {
+                let p = place(&doc.origin);
+                if !places.contains(&p) {
+                    return;
                 }
-            }
-        },
-        &mut |_| {},
-    );
-    flush(&mut batch);
+                let rank = seen.entry(p.clone()).or_default();
+                let key = (p, *rank);
+                *rank += 1;
+                if let Some(&at) = wanted_at.get(&key) {
+                    batch.push((at, doc));
+                    if batch.len() >= REREAD_BATCH_DOCS {
+                        send(std::mem::take(&mut batch));
+                    }
+                }
+            },
+            &mut |_| {},
+        );
+        send(batch);
+    });
+    for (at, pivot) in made.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        pivots[at] = pivot;
+    }
     let changed = (0..wanted.len())
         .filter(|&at| pivots[at].is_none())
         .map(|at| wanted[at])
@@ -365,7 +390,7 @@ pub struct TranslationInput<'a> {
     pub keyed: KeyedDocs,
     /// The pivot documents of the given documents (sorted), in that order; `None` where there is
     /// none to be had.
-    pub pivots_of: &'a mut dyn FnMut(&[DocId]) -> Vec<Option<PivotDoc>>,
+    pub pivots_of: &'a mut (dyn FnMut(&[DocId]) -> Vec<Option<PivotDoc>> + Send),
 }
 
 /// The related pairs among fingerprinted documents, and what finding them cost.
@@ -383,7 +408,8 @@ pub struct Matched {
 }
 
 /// The stages after fingerprinting: candidates -> score -> relate -> translations -> copies
-/// expanded. Translations are looked for when `translation` is given (and asked for in `config`).
+/// expanded. Translations are looked for when `translation` is given (and asked for in `config`):
+/// their candidates first, then their verification side by side with the copy candidates.
 pub fn relate_fingerprints(
     fingerprints: &[Fingerprint],
     translation: Option<TranslationInput<'_>>,
@@ -402,73 +428,58 @@ pub fn relate_fingerprints(
         ),
         None => (Vec::new(), None),
     };
-    let mut translate_time = t.elapsed();
+    let candidates_translate_time = t.elapsed();
 
-    let t = Instant::now();
+    // Copies and translations are found side by side: the translation side spends part of its
+    // time reading the inputs again on one thread, which the copy side's work fills.
     let wants_copies = RelationKind::DUPLICATES.iter().any(|&k| config.wants(k));
-    let pairs = if config.exhaustive || !wants_copies {
-        Vec::new()
-    } else {
-        candidate_pairs(fingerprints, &reps, config)
-    };
-    let candidates_time = t.elapsed();
-
-    let t = Instant::now();
-    let keep = |i: DocId, j: DocId, s: &_| {
-        relate(
-            i,
-            j,
-            &fingerprints[i.index()],
-            &fingerprints[j.index()],
-            s,
-            config,
-        )
-    };
-    let (scored, mut rep_relations) = if !wants_copies {
-        (0, Vec::new())
-    } else if config.exhaustive {
-        let n = reps.len();
-        (
-            n * n.saturating_sub(1) / 2,
-            score_all_pairs(fingerprints, &reps, keep),
-        )
-    } else {
-        (pairs.len(), score_pairs(fingerprints, &pairs, keep))
-    };
-    drop(pairs);
-    let score_time = t.elapsed();
-
-    let t = Instant::now();
-    if let Some(pivots_of) = pivots_of.filter(|_| !translation_pairs.is_empty()) {
-        let mut wanted: Vec<DocId> = translation_pairs
-            .iter()
-            .flat_map(|&(a, b)| [a, b])
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let pivots = pivots_of(&wanted);
-        let pivot = |d: DocId| {
-            let at = wanted.binary_search(&d).ok()?;
-            pivots.get(at)?.as_ref()
-        };
-        let found: Vec<Relation> = translation_pairs
-            .par_iter()
-            .filter_map(|&(i, j)| {
-                let (_, evidence) = verify(pivot(i)?, pivot(j)?, params);
-                let e = evidence?;
-                Some(Relation {
-                    a: i,
-                    b: j,
-                    kind: RelationKind::Translation,
-                    score: e.shorter_coverage(),
-                    evidence: Evidence::Alignment(e),
-                })
-            })
-            .collect();
-        rep_relations.extend(found);
-    }
-    translate_time += t.elapsed();
-
+    let ((rep_relations, scored, candidates_time, score_time), (translations, verify_time)) =
+        rayon::join(
+            || {
+                let t = Instant::now();
+                let pairs = if config.exhaustive || !wants_copies {
+                    Vec::new()
+                } else {
+                    candidate_pairs(fingerprints, &reps, config)
+                };
+                let candidates_time = t.elapsed();
+                let t = Instant::now();
+                let keep = |i: DocId, j: DocId, s: &_| {
+                    relate(
+                        i,
+                        j,
+                        &fingerprints[i.index()],
+                        &fingerprints[j.index()],
+                        s,
+                        config,
+                    )
+                };
+                let (scored, rep_relations) = if !wants_copies {
+                    (0, Vec::new())
+                } else if config.exhaustive {
+                    let n = reps.len();
+                    (
+                        n * n.saturating_sub(1) / 2,
+                        score_all_pairs(fingerprints, &reps, keep),
+                    )
+                } else {
+                    (pairs.len(), score_pairs(fingerprints, &pairs, keep))
+                };
+                (rep_relations, scored, candidates_time, t.elapsed())
+            },
+            || {
+                let t = Instant::now();
+                let found = match pivots_of {
+                    Some(pivots_of) if !translation_pairs.is_empty() => {
+                        verify_translations(&translation_pairs, pivots_of, params)
+                    }
+                    _ => Vec::new(),
+                };
+                (found, t.elapsed())
+            },
+        );
+    let mut rep_relations = rep_relations;
+    rep_relations.extend(translations);
     let relations = expand_copies(&groups, fingerprints, rep_relations, config);
     Matched {
         relations,
@@ -476,8 +487,39 @@ pub fn relate_fingerprints(
         translation_candidates: translation_pairs.len(),
         candidates_time,
         score_time,
-        translate_time,
+        translate_time: candidates_translate_time + verify_time,
     }
+}
+
+/// The translation candidates that alignment confirms, their documents put in pivot space by
+/// `pivots_of`.
+fn verify_translations(
+    pairs: &[(DocId, DocId)],
+    pivots_of: &mut (dyn FnMut(&[DocId]) -> Vec<Option<PivotDoc>> + Send),
+    params: &crate::crosslingual::translate::TranslationParams,
+) -> Vec<Relation> {
+    let mut wanted: Vec<DocId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let pivots = pivots_of(&wanted);
+    let pivot = |d: DocId| {
+        let at = wanted.binary_search(&d).ok()?;
+        pivots.get(at)?.as_ref()
+    };
+    pairs
+        .par_iter()
+        .filter_map(|&(i, j)| {
+            let (_, evidence) = verify(pivot(i)?, pivot(j)?, params);
+            let e = evidence?;
+            Some(Relation {
+                a: i,
+                b: j,
+                kind: RelationKind::Translation,
+                score: e.shorter_coverage(),
+                evidence: Evidence::Alignment(e),
+            })
+        })
+        .collect()
 }
 
 /// The related pairs among in-memory texts (document i is `texts[i]`), for the copy relations: the

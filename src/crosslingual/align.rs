@@ -109,6 +109,11 @@ pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
             if j > 0 && best[i * width + j - 1] > choice.0 {
                 choice = (best[i * width + j - 1], 1, 0.0);
             }
+            // A group of sentences with `shared` keys among `tokens` content words in all: its
+            // similarity is at most its Dice share, so most pairs are passed over without it.
+            let hopeless = |shared: usize, tokens: usize| {
+                2.0 * shared as f64 <= params.min_similarity * tokens as f64 * (1.0 - 1e-9)
+            };
             let consider =
                 |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
                     let gain = sim - params.min_similarity - penalty;
@@ -118,31 +123,38 @@ pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
                 };
             if i > 0 && j > 0 {
                 let (x, y) = (&sa[i - 1], &sb[j - 1]);
-                let sim = similarity(s(i - 1, j - 1), t(x), t(y), c(x), c(y));
-                consider((i - 1) * width + j - 1, sim, 2, 0.0, &mut choice);
+                let one = s(i - 1, j - 1);
+                if !hopeless(one, t(x) + t(y)) {
+                    let sim = similarity(one, t(x), t(y), c(x), c(y));
+                    consider((i - 1) * width + j - 1, sim, 2, 0.0, &mut choice);
+                }
                 if i > 1 {
                     let w = &sa[i - 2];
-                    let common = (s(i - 2, j - 1) + s(i - 1, j - 1)).min(t(y));
-                    let sim = similarity(common, t(w) + t(x), t(y), c(w) + c(x), c(y));
-                    consider(
-                        (i - 2) * width + j - 1,
-                        sim,
-                        3,
-                        params.merge_penalty,
-                        &mut choice,
-                    );
+                    let common = (s(i - 2, j - 1) + one).min(t(y));
+                    if !hopeless(common, t(w) + t(x) + t(y)) {
+                        let sim = similarity(common, t(w) + t(x), t(y), c(w) + c(x), c(y));
+                        consider(
+                            (i - 2) * width + j - 1,
+                            sim,
+                            3,
+                            params.merge_penalty,
+                            &mut choice,
+                        );
+                    }
                 }
                 if j > 1 {
                     let z = &sb[j - 2];
-                    let common = (s(i - 1, j - 2) + s(i - 1, j - 1)).min(t(x));
-                    let sim = similarity(common, t(x), t(z) + t(y), c(x), c(z) + c(y));
-                    consider(
-                        (i - 1) * width + j - 2,
-                        sim,
-                        4,
-                        params.merge_penalty,
-                        &mut choice,
-                    );
+                    let common = (s(i - 1, j - 2) + one).min(t(x));
+                    if !hopeless(common, t(x) + t(z) + t(y)) {
+                        let sim = similarity(common, t(x), t(z) + t(y), c(x), c(z) + c(y));
+                        consider(
+                            (i - 1) * width + j - 2,
+                            sim,
+                            4,
+                            params.merge_penalty,
+                            &mut choice,
+                        );
+                    }
                 }
             }
             best[i * width + j] = choice.0;

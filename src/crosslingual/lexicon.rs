@@ -15,6 +15,7 @@ use std::path::Path;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::fingerprint::{hash_word, KeyMap};
 use crate::text::words;
 
 /// A Snowball stemmer for a language code, if there is one.
@@ -43,10 +44,10 @@ pub struct Lexicon {
     pub source: String,
     /// Where it came from, for messages (`bundled Wiktionary fr-en`, a file path).
     pub origin: String,
-    /// Folded headword -> English stem keys.
-    forms: HashMap<String, Vec<u32>>,
-    /// Stem of the folded headword -> English stem keys.
-    stems: HashMap<String, Vec<u32>>,
+    /// Folded headword (by its 64-bit hash) -> English stem keys.
+    forms: KeyMap<u64, Vec<u32>>,
+    /// Stem of the folded headword (by its 64-bit hash) -> English stem keys.
+    stems: KeyMap<u64, Vec<u32>>,
     stemmer: Stemmer,
 }
 
@@ -84,30 +85,40 @@ impl Lexicon {
     ) -> Option<Lexicon> {
         let source_stemmer = stemmer(source)?;
         let english = stemmer("en").expect("English has a stemmer");
-        let mut forms: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut forms: KeyMap<u64, Vec<u32>> = KeyMap::default();
+        let mut stems: KeyMap<u64, Vec<u32>> = KeyMap::default();
         let add = |entry: &mut Vec<u32>, k: u32| {
             if !entry.contains(&k) && entry.len() < MAX_TRANSLATIONS {
                 entry.push(k);
             }
         };
+        // English words recur across entries, and a headword's lines come together: each is
+        // stemmed once.
+        let mut english_keys: KeyMap<u64, Option<u32>> = KeyMap::default();
+        let mut last: Option<(String, u64, u64)> = None;
+        let mut keys: Vec<u32> = Vec::new();
         for (s, e) in pairs {
-            let (s, e) = (words(s), words(e));
+            let s = words(s);
             // Single source words only; an English phrase contributes each of its words.
             let [s] = s.as_slice() else { continue };
-            let keys: Vec<u32> = e
-                .iter()
-                .filter(|w| !crate::crosslingual::stopwords::is_stopword("en", w))
-                .map(|w| pivot_key(&english.stem(w)))
-                .collect();
+            keys.clear();
+            for w in words(e) {
+                let key = *english_keys.entry(hash_word(&w)).or_insert_with(|| {
+                    (!crate::crosslingual::stopwords::is_stopword("en", &w))
+                        .then(|| pivot_key(&english.stem(&w)))
+                });
+                keys.extend(key);
+            }
+            if last.as_ref().is_none_or(|(word, ..)| word != s) {
+                let stem = hash_word(&source_stemmer.stem(s));
+                last = Some((s.clone(), hash_word(s), stem));
+            }
+            let Some((_, form, stem)) = &last else {
+                continue;
+            };
             for &k in &keys {
-                add(forms.entry(s.clone()).or_default(), k);
-                add(
-                    stems
-                        .entry(source_stemmer.stem(s).into_owned())
-                        .or_default(),
-                    k,
-                );
+                add(forms.entry(*form).or_default(), k);
+                add(stems.entry(*stem).or_default(), k);
             }
         }
         Some(Lexicon {
@@ -171,15 +182,16 @@ impl Lexicon {
     /// the word itself and of its stem; failing both, of a guessed infinitive (French).
     pub fn translate_into(&self, folded: &str, out: &mut Vec<u32>) {
         let before = out.len();
-        if let Some(k) = self.forms.get(folded) {
+        if let Some(k) = self.forms.get(&hash_word(folded)) {
             out.extend_from_slice(k);
         }
-        if let Some(k) = self.stems.get(self.stemmer.stem(folded).as_ref()) {
+        if let Some(k) = self.stems.get(&hash_word(&self.stemmer.stem(folded))) {
             out.extend_from_slice(k);
         }
         if out.len() > before || self.source != "fr" {
             return;
         }
+        let mut infinitive = String::new();
         for ending in FRENCH_VERB_ENDINGS {
             let Some(base) = folded.strip_suffix(ending) else {
                 continue;
@@ -187,8 +199,11 @@ impl Lexicon {
             if base.len() < 3 {
                 continue;
             }
-            for infinitive in ["er", "re", "ir"] {
-                if let Some(k) = self.forms.get(&format!("{base}{infinitive}")) {
+            for suffix in ["er", "re", "ir"] {
+                infinitive.clear();
+                infinitive.push_str(base);
+                infinitive.push_str(suffix);
+                if let Some(k) = self.forms.get(&hash_word(&infinitive)) {
                     out.extend_from_slice(k);
                     return;
                 }

@@ -174,59 +174,70 @@ impl Pivoter {
             _ => Some(self.lexicons().iter().find(|l| l.source == lang)?),
         };
         let seed = self.id.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ lang_seed(lang);
-        let mut sentences = Vec::new();
-        let mut hashes = Vec::new();
-        let mut t = 0;
-        for (start, end) in sentence_spans(text) {
-            // The words of this sentence: those whose span starts inside it.
-            while t < tokens.len() && tokens.span(t).0 < start {
-                t += 1;
-            }
-            let first = t;
-            while t < tokens.len() && tokens.span(t).0 < end {
-                t += 1;
-            }
-            hashes.push((first..t).fold(0u64, |h, w| {
-                (h ^ tokens.hash(w))
-                    .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                    .rotate_left(29)
-            }));
-            let mut keys = Vec::with_capacity((t - first) * 2);
-            let mut content = 0usize;
-            let mut i = first;
-            while i < t {
-                if let Some((value, used)) = read_number(text, tokens, i, t, lang) {
-                    keys.push(pivot_key(&format!("#{value}")));
-                    content += 1;
-                    i += used;
-                    continue;
+        let mut doc = PivotDoc {
+            lang: lang.to_string(),
+            sentences: Vec::new(),
+            keys: Vec::with_capacity(tokens.len() * 2),
+        };
+        let mut number = String::new();
+        WORD_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let mut t = 0;
+            for (start, end) in sentence_spans(text) {
+                // The words of this sentence: those whose span starts inside it.
+                while t < tokens.len() && tokens.span(t).0 < start {
+                    t += 1;
                 }
-                if self.word_keys(
-                    seed,
-                    lang,
-                    tokens.word(i),
-                    tokens.hash(i),
-                    lexicon,
-                    &mut keys,
-                ) {
-                    content += 1;
+                let first = t;
+                while t < tokens.len() && tokens.span(t).0 < end {
+                    t += 1;
                 }
-                i += 1;
+                let text_hash = (first..t).fold(0u64, |h, w| {
+                    (h ^ tokens.hash(w))
+                        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        .rotate_left(29)
+                });
+                let from = doc.keys.len();
+                let mut content = 0usize;
+                let mut i = first;
+                while i < t {
+                    if let Some(used) = read_number(text, tokens, i, t, lang, &mut number) {
+                        doc.keys.push(pivot_key(&number));
+                        content += 1;
+                        i += used;
+                        continue;
+                    }
+                    let word = (tokens.word(i), tokens.hash(i) ^ seed);
+                    if cache.word_keys(self, lang, word, lexicon, &mut doc.keys) {
+                        content += 1;
+                    }
+                    i += 1;
+                }
+                sort_unique_tail(&mut doc.keys, from);
+                doc.sentences.push(PivotSentence {
+                    span: (start as u32, end as u32),
+                    keys: (from as u32, doc.keys.len() as u32),
+                    tokens: content.min(u16::MAX as usize) as u16,
+                    chars: text[start..end].chars().count() as u32,
+                    text_hash,
+                });
             }
-            let chars = text[start..end].chars().count() as u32;
-            sentences.push((
-                (start as u32, end as u32),
-                keys,
-                content.min(u16::MAX as usize) as u16,
-                chars,
-            ));
-        }
-        let mut doc = PivotDoc::from_sentences(lang, sentences);
-        for (s, h) in doc.sentences.iter_mut().zip(hashes) {
-            s.text_hash = h;
-        }
+        });
         Some(doc)
     }
+}
+
+/// Sorts `keys[from..]` and removes its repeats.
+fn sort_unique_tail(keys: &mut Vec<u32>, from: usize) {
+    keys[from..].sort_unstable();
+    let mut kept = from;
+    for i in from..keys.len() {
+        if kept == from || keys[i] != keys[kept - 1] {
+            keys[kept] = keys[i];
+            kept += 1;
+        }
+    }
+    keys.truncate(kept);
 }
 
 /// A document's candidate keys, sorted and unique: what the translation candidate index is built
@@ -243,50 +254,69 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
     // Shorter lowercase words are mostly common words, and cost memory in a large dump: with 4,
     // 6, 8, 10 and none, 8 found as many translations as any (BENCHMARKS.md section 8).
     const COGNATE_MIN_CHARS: usize = 8;
-    let mut keys = Vec::with_capacity(tokens.len() / 2);
-    let mut i = 0;
-    while i < tokens.len() {
-        if let Some((value, used)) = read_number(text, tokens, i, tokens.len(), lang) {
-            keys.push(pivot_key(&format!("#{value}")));
-            i += used;
-            continue;
-        }
-        let word = tokens.word(i);
-        let ascii = word.is_ascii();
-        let long = word.len() >= COGNATE_MIN_CHARS
-            && (ascii || word.chars().nth(COGNATE_MIN_CHARS - 1).is_some());
-        let capitalised = || match text.as_bytes().get(tokens.span(i).0) {
-            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-            _ => text
-                .get(tokens.span(i).0..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(char::is_uppercase),
-        };
-        if long || capitalised() {
-            let end = if ascii {
-                word.len().min(PREFIX)
-            } else {
-                word.char_indices()
-                    .nth(PREFIX)
-                    .map_or(word.len(), |(at, _)| at)
+    let bytes = text.as_bytes();
+    let mut number = String::new();
+    KEY_SCRATCH.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        keys.clear();
+        let mut i = 0;
+        while i < tokens.len() {
+            let word = tokens.word(i);
+            if word.as_bytes()[0].is_ascii_digit() {
+                if let Some(used) = read_number(text, tokens, i, tokens.len(), lang, &mut number) {
+                    keys.push(pivot_key(&number));
+                    i += used;
+                    continue;
+                }
+            }
+            // Folded words are mostly ASCII: characters are counted only for the others.
+            let long = word.len() >= COGNATE_MIN_CHARS
+                && (word.is_ascii() || word.chars().nth(COGNATE_MIN_CHARS - 1).is_some());
+            let capitalised = || {
+                let start = tokens.span(i).0;
+                match bytes[start] {
+                    b if b.is_ascii() => b.is_ascii_uppercase(),
+                    _ => text[start..].chars().next().is_some_and(char::is_uppercase),
+                }
             };
-            keys.push(
-                xxhash_rust::xxh3::xxh3_64_with_seed(&word.as_bytes()[..end], 0x636f_676e) as u32,
-            );
+            if long || capitalised() {
+                let end = if word.len() <= PREFIX || word.as_bytes()[..PREFIX].is_ascii() {
+                    word.len().min(PREFIX)
+                } else {
+                    word.char_indices()
+                        .nth(PREFIX)
+                        .map_or(word.len(), |(at, _)| at)
+                };
+                keys.push(
+                    xxhash_rust::xxh3::xxh3_64_with_seed(&word.as_bytes()[..end], 0x636f_676e)
+                        as u32,
+                );
+            }
+            i += 1;
         }
-        i += 1;
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+        keys.sort_unstable();
+        keys.dedup();
+        keys.to_vec()
+    })
+}
+
+thread_local! {
+    /// The candidate keys of the document a thread is on, before they are sorted.
+    static KEY_SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Words whose pivot keys each thread remembers before it starts afresh: news vocabulary is
 /// small and repeats, so a word's stopword test, stem and lexicon lookups are mostly done once.
 const WORD_CACHE_LIMIT: usize = 1 << 17;
 
-/// (pivoter, language, word hash) -> the word's keys, `None` for a function word.
-type WordCache = KeyMap<u64, Option<Vec<u32>>>;
+/// What a thread remembers of the words it has put in pivot space.
+#[derive(Default)]
+struct WordCache {
+    /// (pivoter, language, word hash) -> the word's keys, `keys[start..start + len]`; `start` is
+    /// `u32::MAX` for a function word.
+    found: KeyMap<u64, (u32, u32)>,
+    keys: Vec<u32>,
+}
 
 thread_local! {
     static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
@@ -294,50 +324,42 @@ thread_local! {
 
 static NEXT_PIVOTER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-impl Pivoter {
+impl WordCache {
     /// Appends the pivot keys of one word (its English stem and its translations) and returns true,
-    /// or returns false for a function word. Pure: the cache only remembers answers, keyed by the
-    /// word's hash mixed with `seed` (the pivoter and the language).
+    /// or returns false for a function word. `word` is the folded word and its hash mixed with the
+    /// pivoter's and the language's seed. Pure: the cache only remembers answers.
     fn word_keys(
-        &self,
-        seed: u64,
+        &mut self,
+        pivoter: &Pivoter,
         lang: &str,
-        word: &str,
-        hash: u64,
+        (word, key): (&str, u64),
         lexicon: Option<&Lexicon>,
         out: &mut Vec<u32>,
     ) -> bool {
-        let key = hash ^ seed;
-        WORD_CACHE.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(found) = cache.get(&key) {
-                return match found {
-                    Some(keys) => {
-                        out.extend_from_slice(keys);
-                        true
-                    }
-                    None => false,
-                };
+        if let Some(&(start, len)) = self.found.get(&key) {
+            if start == u32::MAX {
+                return false;
             }
-            let entry = if is_stopword(lang, word) {
-                None
-            } else {
-                let mut keys = vec![pivot_key(&self.english.stem(word))];
-                if let Some(lex) = lexicon {
-                    lex.translate_into(word, &mut keys);
-                }
-                Some(keys)
-            };
-            if cache.len() >= WORD_CACHE_LIMIT {
-                cache.clear();
-            }
-            let content = entry.is_some();
-            if let Some(keys) = &entry {
-                out.extend_from_slice(keys);
-            }
-            cache.insert(key, entry);
-            content
-        })
+            out.extend_from_slice(&self.keys[start as usize..(start + len) as usize]);
+            return true;
+        }
+        if self.found.len() >= WORD_CACHE_LIMIT {
+            self.found.clear();
+            self.keys.clear();
+        }
+        if is_stopword(lang, word) {
+            self.found.insert(key, (u32::MAX, 0));
+            return false;
+        }
+        let start = self.keys.len();
+        self.keys.push(pivot_key(&pivoter.english.stem(word)));
+        if let Some(lex) = lexicon {
+            lex.translate_into(word, &mut self.keys);
+        }
+        out.extend_from_slice(&self.keys[start..]);
+        let len = self.keys.len() - start;
+        self.found.insert(key, (start as u32, len as u32));
+        true
     }
 }
 
@@ -358,19 +380,24 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
-/// Reads a number starting at word `at` (of the words before `end`, spans in `text`): its one
-/// notation and how many words it used, or `None` if that word does not start one.
+/// Reads a number starting at word `at` (of the words before `end`, spans in `text`): writes `#`
+/// and its one notation into `out` and returns how many words it used, or `None` if that word does
+/// not start one.
 fn read_number(
     text: &str,
     words: &TokenList,
     at: usize,
     end: usize,
     lang: &str,
-) -> Option<(String, usize)> {
+    out: &mut String,
+) -> Option<usize> {
+    use std::fmt::Write;
     let first = words.word(at);
     if !first.as_bytes()[0].is_ascii_digit() {
         return None;
     }
+    out.clear();
+    out.push('#');
     let n = end - at;
     let word = |k: usize| words.word(at + k);
     let get = |k: usize| (at + k < end).then(|| words.word(at + k));
@@ -388,13 +415,17 @@ fn read_number(
             _ => None,
         }
     };
-    let time = |h: u32, m: &str, pm: bool| format!("{}:{m}", if pm && h < 12 { h + 12 } else { h });
+    let time = |out: &mut String, h: u32, m: &str, pm: bool| {
+        let h = if pm && h < 12 { h + 12 } else { h };
+        let _ = write!(out, "{h}:{m}");
+    };
     // 5h00, 17h30, 5h
     if let Some((h, m)) = first.split_once('h') {
         if all_digits(h) && h.len() <= 2 && (m.is_empty() || (all_digits(m) && m.len() == 2)) {
             let h: u32 = h.parse().ok()?;
             if h < 24 {
-                return Some((time(h, if m.is_empty() { "00" } else { m }, false), 1));
+                time(out, h, if m.is_empty() { "00" } else { m }, false);
+                return Some(1);
             }
         }
     }
@@ -402,7 +433,8 @@ fn read_number(
     for suffix in ["er", "re", "eme", "e", "st", "nd", "rd", "th"] {
         if let Some(num) = first.strip_suffix(suffix) {
             if all_digits(num) && num.len() <= 4 {
-                return Some((trim_zeros(num).to_string(), 1));
+                out.push_str(trim_zeros(num));
+                return Some(1);
             }
         }
     }
@@ -413,13 +445,15 @@ fn read_number(
     if n > 1 && gap(1) == ":" && all_digits(word(1)) && word(1).len() == 2 && first.len() <= 2 {
         let h: u32 = first.parse().ok()?;
         let (pm, extra) = is_pm(2).unwrap_or((false, 0));
-        return Some((time(h, word(1), pm), 2 + extra));
+        time(out, h, word(1), pm);
+        return Some(2 + extra);
     }
     if first.len() <= 2 {
         if let Some((pm, extra)) = is_pm(1) {
             let h: u32 = first.parse().ok()?;
             if (1..=12).contains(&h) {
-                return Some((time(h, "00", pm), 1 + extra));
+                time(out, h, "00", pm);
+                return Some(1 + extra);
             }
         }
     }
@@ -428,7 +462,7 @@ fn read_number(
     } else {
         (&[" ", "\u{00A0}", "\u{202F}", "."], ",")
     };
-    let mut value = trim_zeros(first).to_string();
+    out.push_str(trim_zeros(first));
     let mut used = 1;
     // Thousands groups: 2 000, 2,000, 1.234.567
     while used < n
@@ -437,16 +471,16 @@ fn read_number(
         && all_digits(word(used))
         && word(used).len() == 3
     {
-        value.push_str(word(used));
+        out.push_str(word(used));
         used += 1;
     }
     // Decimals: 3,5 / 3.5
     if used < n && gap(used) == decimal && all_digits(word(used)) {
-        value.push('.');
-        value.push_str(word(used));
+        out.push('.');
+        out.push_str(word(used));
         used += 1;
     }
-    Some((value, used))
+    Some(used)
 }
 
 #[cfg(test)]
@@ -456,11 +490,12 @@ mod tests {
     fn numbers(text: &str, lang: &str) -> Vec<String> {
         let words = TokenList::of(text);
         let mut out = Vec::new();
+        let mut number = String::new();
         let mut i = 0;
         while i < words.len() {
-            match read_number(text, &words, i, words.len(), lang) {
-                Some((v, used)) => {
-                    out.push(v);
+            match read_number(text, &words, i, words.len(), lang, &mut number) {
+                Some(used) => {
+                    out.push(number[1..].to_string());
                     i += used;
                 }
                 None => i += 1,

@@ -42,6 +42,9 @@ pub struct TranslationParams {
     pub min_shared: usize,
     /// Candidates kept per document (those sharing most).
     pub max_candidates: usize,
+    /// A candidate must share at least this share of the signature keys the document's best
+    /// candidate shares.
+    pub min_share_of_best: f64,
     /// Keys in more than this share of the documents are too common to index.
     pub max_key_share: f64,
 }
@@ -58,6 +61,7 @@ impl Default for TranslationParams {
             signature: 40,
             min_shared: 2,
             max_candidates: 8,
+            min_share_of_best: 0.25,
             max_key_share: 0.05,
         }
     }
@@ -227,18 +231,40 @@ pub fn translation_candidates(
         }
     });
     // A document's signature: its rarest keys found in two documents of two languages or more.
+    // Those eligible keys, with their document frequency, get a table and a filter of their own:
+    // a majority document's keys are mostly common ones (`The`, small numbers) that the filter
+    // passes over.
     let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(2);
+    let eligible: KeyMap<u32, u32> = minority_keys
+        .iter()
+        .zip(df.iter().zip(&langs))
+        .filter_map(|(&k, (d, l))| {
+            let (d, l) = (d.load(Relaxed), l.load(Relaxed));
+            ((2..=max_df).contains(&d) && l.count_ones() >= 2).then_some((k, d))
+        })
+        .collect();
+    drop((df, langs, slot, filter));
+    let mut eligible_filter = vec![0u64; 1 << (FILTER_BITS - 6)];
+    for &k in eligible.keys() {
+        eligible_filter[bit(k) >> 6] |= 1 << (bit(k) & 63);
+    }
     let signature = |x: usize| -> Vec<u32> {
         let mut sig: Vec<(u32, u32)> = doc_keys(x)
             .iter()
             .filter_map(|&k| {
-                let i = slot_of(k)?;
-                let (d, l) = (df[i].load(Relaxed), langs[i].load(Relaxed));
-                ((2..=max_df).contains(&d) && l.count_ones() >= 2).then_some((d, k))
+                let b = bit(k);
+                if eligible_filter[b >> 6] & (1 << (b & 63)) == 0 {
+                    return None;
+                }
+                eligible.get(&k).map(|&d| (d, k))
             })
             .collect();
+        // The rarest first, ties by key: (df, key) pairs are unique, so the order is total.
+        if sig.len() > params.signature {
+            sig.select_nth_unstable(params.signature);
+            sig.truncate(params.signature);
+        }
         sig.sort_unstable();
-        sig.truncate(params.signature);
         sig.into_iter().map(|(_, k)| k).collect()
     };
     let searcher_signatures: Vec<Vec<u32>> = searchers.par_iter().map(|&x| signature(x)).collect();
@@ -261,35 +287,47 @@ pub fn translation_candidates(
     };
     let lang_bits = |e: u64| ((e >> 28) & 0xF) as u8;
     // The majority's postings, only for the keys some searcher looks up, laid out by key in one
-    // array of exactly their number (counted, then filled: in a dump of millions they are the
-    // bulk). Within a key the order is that of the threads, which the counting below ignores.
-    let majority_docs = || (0..n).into_par_iter().filter(|&x| lang_of[x] == majority);
+    // array of exactly their number: in a dump of millions they are the bulk. Each majority
+    // document's signature is made once, its searched keys kept (as slots of `searched`) in runs
+    // of documents, then counted and placed in document order.
     let searched_slot = |k: u32| searched.binary_search(&k).ok();
-    let counts: Vec<AtomicU32> = (0..searched.len()).map(|_| AtomicU32::new(0)).collect();
-    majority_docs().for_each(|x| {
-        for k in signature(x) {
-            if let Some(s) = searched_slot(k) {
-                counts[s].fetch_add(1, Relaxed);
-            }
-        }
-    });
-    let mut starts: Vec<usize> = Vec::with_capacity(searched.len() + 1);
-    starts.push(0);
-    for c in &counts {
-        starts.push(starts[starts.len() - 1] + c.load(Relaxed) as usize);
-    }
-    let filled: Vec<AtomicU32> = (0..searched.len()).map(|_| AtomicU32::new(0)).collect();
-    let majority_postings: Vec<AtomicU32> = (0..starts[searched.len()])
-        .map(|_| AtomicU32::new(0))
+    const RUN: usize = 4096;
+    let majority_list: Vec<u32> = (0..n as u32)
+        .filter(|&x| lang_of[x as usize] == majority)
         .collect();
-    majority_docs().for_each(|x| {
-        for k in signature(x) {
-            if let Some(s) = searched_slot(k) {
-                let at = starts[s] + filled[s].fetch_add(1, Relaxed) as usize;
-                majority_postings[at].store(x as u32, Relaxed);
+    let runs: Vec<(Vec<u32>, Vec<u32>)> = majority_list
+        .par_chunks(RUN)
+        .map(|docs| {
+            let (mut slots, mut ends) = (Vec::new(), Vec::with_capacity(docs.len()));
+            for &x in docs {
+                let sig = signature(x as usize);
+                slots.extend(sig.iter().filter_map(|&k| Some(searched_slot(k)? as u32)));
+                ends.push(slots.len() as u32);
             }
+            slots.shrink_to_fit();
+            (slots, ends)
+        })
+        .collect();
+    let mut starts = vec![0usize; searched.len() + 1];
+    for &s in runs.iter().flat_map(|(slots, _)| slots) {
+        starts[s as usize + 1] += 1;
+    }
+    for i in 0..searched.len() {
+        starts[i + 1] += starts[i];
+    }
+    let mut majority_postings = vec![0u32; starts[searched.len()]];
+    let mut next = starts.clone();
+    for ((slots, ends), docs) in runs.iter().zip(majority_list.chunks(RUN)) {
+        let mut from = 0;
+        for (&x, &end) in docs.iter().zip(ends) {
+            for &s in &slots[from..end as usize] {
+                majority_postings[next[s as usize]] = x;
+                next[s as usize] += 1;
+            }
+            from = end as usize;
         }
-    });
+    }
+    drop((runs, next, majority_list));
     let majority_run = |k: u32| match searched_slot(k) {
         Some(s) => &majority_postings[starts[s]..starts[s + 1]],
         None => &[],
@@ -311,7 +349,7 @@ pub fn translation_candidates(
                     .map(|&e| (e & 0x0FFF_FFFF) as u32),
             );
             if own != majority {
-                hits.extend(majority_run(k).iter().map(|o| o.load(Relaxed)));
+                hits.extend_from_slice(majority_run(k));
             }
         }
         hits.sort_unstable();
@@ -323,6 +361,11 @@ pub fn translation_candidates(
         // Most shared first; ties by input order.
         counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
         counted.truncate(params.max_candidates);
+        // Far behind the best is not a partner: a translation shares about as many keys as the
+        // best does (its copies too), a same-event article far fewer.
+        if let Some(&(top, _)) = counted.first() {
+            counted.retain(|&(n, _)| n as f64 >= params.min_share_of_best * top as f64);
+        }
         let mut partners: Vec<u32> = counted.into_iter().map(|(_, o)| o).collect();
         partners.sort_unstable();
         partners
@@ -423,4 +466,41 @@ fn decide(
         && (evidence.aligned >= params.few_aligned
             || evidence.similarity >= params.few_min_similarity);
     (alignment, is_translation.then_some(evidence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A French document (0), its translation (1) sharing its ten rare keys, a same-event English
+    /// article (2) sharing two, and English filler sharing nothing, so that the ten keys are rare.
+    fn corpus() -> (KeyedDocs, Vec<DocId>) {
+        let mut keyed = KeyedDocs::default();
+        let rare: Vec<u32> = (1..=10).collect();
+        keyed.push(Some(("fr", &rare)));
+        keyed.push(Some(("en", &rare)));
+        keyed.push(Some(("en", &rare[..2])));
+        for i in 0..60u32 {
+            keyed.push(Some(("en", &[1000 + i])));
+        }
+        (keyed, (0..63).map(DocId).collect())
+    }
+
+    #[test]
+    fn a_partner_far_behind_the_best_is_no_candidate() {
+        let (keyed, docs) = corpus();
+        let cut = TranslationParams::default();
+        assert_eq!(
+            translation_candidates(&keyed, &docs, &cut),
+            [(DocId(0), DocId(1))]
+        );
+        let no_cut = TranslationParams {
+            min_share_of_best: 0.0,
+            ..cut
+        };
+        assert_eq!(
+            translation_candidates(&keyed, &docs, &no_cut),
+            [(DocId(0), DocId(1)), (DocId(0), DocId(2))]
+        );
+    }
 }

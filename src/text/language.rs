@@ -7,8 +7,6 @@
 
 use std::sync::OnceLock;
 
-use crate::fingerprint::KeyMap;
-
 use super::tokenize::for_each_token;
 
 /// Function words needed before a language is named.
@@ -79,19 +77,50 @@ pub const PROFILES: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Function word (by the 64-bit hash of its folded form) -> bit set of the profiles it is in.
-fn table() -> &'static KeyMap<u64, u8> {
-    static TABLE: OnceLock<KeyMap<u64, u8>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t: KeyMap<u64, u8> = KeyMap::default();
+/// Function word (by the 64-bit hash of its folded form) -> bit set of the profiles it is in: an
+/// open-addressed table small enough to stay in cache, looked up once per word of every document.
+struct FunctionWords {
+    /// (hash, profiles); a zero bit set marks an empty slot.
+    slots: Vec<(u64, u8)>,
+}
+
+impl FunctionWords {
+    /// Slots: a power of two, four times the words of all profiles or more.
+    const SLOTS: usize = 2048;
+
+    fn build() -> FunctionWords {
+        let mut t = FunctionWords {
+            slots: vec![(0, 0); Self::SLOTS],
+        };
         for (i, (_, words)) in PROFILES.iter().enumerate() {
             for w in *words {
-                *t.entry(xxhash_rust::xxh3::xxh3_64(w.as_bytes()))
-                    .or_default() |= 1 << i;
+                let hash = xxhash_rust::xxh3::xxh3_64(w.as_bytes());
+                let mut at = hash as usize & (Self::SLOTS - 1);
+                while t.slots[at].1 != 0 && t.slots[at].0 != hash {
+                    at = (at + 1) & (Self::SLOTS - 1);
+                }
+                t.slots[at] = (hash, t.slots[at].1 | 1 << i);
             }
         }
         t
-    })
+    }
+
+    /// The profiles a word (by its hash) is a function word of, as a bit set.
+    fn get(&self, hash: u64) -> u8 {
+        let mut at = hash as usize & (Self::SLOTS - 1);
+        loop {
+            let (h, profiles) = self.slots[at];
+            if profiles == 0 || h == hash {
+                return profiles;
+            }
+            at = (at + 1) & (Self::SLOTS - 1);
+        }
+    }
+}
+
+fn table() -> &'static FunctionWords {
+    static TABLE: OnceLock<FunctionWords> = OnceLock::new();
+    TABLE.get_or_init(FunctionWords::build)
 }
 
 /// Counts function words of each language in a stream of folded words.
@@ -108,7 +137,8 @@ impl LanguageCounter {
 
     /// Counts one folded word given by its 64-bit hash (see `TokenList::hash`).
     pub fn add_hash(&mut self, hash: u64) {
-        if let Some(&mask) = table().get(&hash) {
+        let mask = table().get(hash);
+        if mask != 0 {
             for (l, count) in self.counts.iter_mut().enumerate() {
                 *count += usize::from(mask >> l & 1);
             }

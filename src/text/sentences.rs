@@ -18,95 +18,116 @@ const ABBREVIATIONS: &[&str] = &[
 /// The sentences of `text` as byte ranges.
 pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let mut line_start = 0;
-    for (i, c) in text.char_indices().chain([(text.len(), '\n')]) {
-        if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
-            split_line(text, line_start, i, &mut out);
-            line_start = i + c.len_utf8();
-        }
+    let mut i = 0;
+    // Line breaks: `\n`, `\r`, U+2028 and U+2029 (bytes E2 80 A8 / A9); scanned as bytes, as every
+    // one of them starts a character.
+    while i <= bytes.len() {
+        let width = match bytes.get(i) {
+            None => 1,
+            Some(b'\n' | b'\r') => 1,
+            Some(0xE2) if matches!(bytes.get(i + 1..i + 3), Some([0x80, 0xA8 | 0xA9])) => 3,
+            Some(_) => {
+                i += 1;
+                continue;
+            }
+        };
+        split_line(text, line_start, i.min(bytes.len()), &mut out);
+        i += width;
+        line_start = i;
     }
     out
 }
 
+/// The character starting at byte `at` of `s`, if any.
+fn char_at(s: &str, at: usize) -> Option<char> {
+    s.get(at..)?.chars().next()
+}
+
+/// The next sentence terminator (`.`, `!`, `?`, `…` = E2 80 A6) at or after byte `from`.
+fn next_stop(line: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < line.len() {
+        match line[i] {
+            b'.' | b'!' | b'?' => return Some(i),
+            0xE2 if line.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Splits the line `text[start..end]`; positions below are bytes of the line.
 fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let line = &text[start..end];
     let mut sentence_start = 0;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut k = 0;
-    while k < chars.len() {
-        let (at, c) = chars[k];
-        if matches!(c, '.' | '!' | '?' | '…') {
-            // Extend over repeated terminators and closing quotes or brackets.
-            let mut e = k + 1;
-            loop {
-                while e < chars.len() && is_closing(chars[e].1) {
-                    e += 1;
-                }
-                // French typography: a space, then the closing guillemet (`fini ! »`).
-                let mut q = e;
-                while q < chars.len() && matches!(chars[q].1, ' ' | '\u{00A0}' | '\u{202F}') {
-                    q += 1;
-                }
-                if q > e && q < chars.len() && matches!(chars[q].1, '»' | '”') {
-                    e = q;
-                } else {
-                    break;
-                }
+    while let Some(at) = next_stop(line.as_bytes(), k) {
+        let c = char_at(line, at).expect("a terminator starts a character");
+        // Extend over repeated terminators and closing quotes or brackets.
+        let mut e = at + c.len_utf8();
+        loop {
+            while let Some(d) = char_at(line, e).filter(|&d| is_closing(d)) {
+                e += d.len_utf8();
             }
-            // Scraped text often loses the space after a full stop: "la tete.Elle est". A stop glued
-            // between a lowercase word of two letters or more and a capitalised word still ends one.
-            if c == '.' && e == k + 1 && glued_sentence_end(&chars, k) {
-                push(text, start + sentence_start, start + chars[e].0, out);
-                sentence_start = chars[e].0;
-                k = e;
-                continue;
-            }
-            let followed = e < chars.len() && chars[e].1.is_whitespace();
-            let mut n = e;
-            while n < chars.len() && chars[n].1.is_whitespace() {
-                n += 1;
-            }
-            let next_starts = n < chars.len() && {
-                let d = chars[n].1;
-                d.is_uppercase()
-                    || d.is_ascii_digit()
-                    || matches!(
-                        d,
-                        '"' | '\'' | '“' | '«' | '‘' | '-' | '–' | '—' | '(' | '['
-                    )
-            };
-            if followed && next_starts && !(c == '.' && is_abbreviation(&line[sentence_start..at]))
+            // French typography: a space, then the closing guillemet (`fini ! »`).
+            let mut q = e;
+            while let Some(d) =
+                char_at(line, q).filter(|d| matches!(d, ' ' | '\u{00A0}' | '\u{202F}'))
             {
-                let cut = if e < chars.len() {
-                    chars[e].0
-                } else {
-                    line.len()
-                };
-                push(text, start + sentence_start, start + cut, out);
-                sentence_start = chars[n].0;
-                k = n;
-                continue;
+                q += d.len_utf8();
             }
+            if q > e && matches!(char_at(line, q), Some('»' | '”')) {
+                e = q;
+            } else {
+                break;
+            }
+        }
+        // Scraped text often loses the space after a full stop: "la tete.Elle est". A stop glued
+        // between a lowercase word of two letters or more and a capitalised word still ends one.
+        if c == '.' && e == at + 1 && glued_sentence_end(line, at) {
+            push(text, start + sentence_start, start + e, out);
+            sentence_start = e;
             k = e;
             continue;
         }
-        k += 1;
+        let followed = char_at(line, e).is_some_and(char::is_whitespace);
+        let mut n = e;
+        while let Some(d) = char_at(line, n).filter(|d| d.is_whitespace()) {
+            n += d.len_utf8();
+        }
+        let next_starts = char_at(line, n).is_some_and(|d| {
+            d.is_uppercase()
+                || d.is_ascii_digit()
+                || matches!(
+                    d,
+                    '"' | '\'' | '“' | '«' | '‘' | '-' | '–' | '—' | '(' | '['
+                )
+        });
+        if followed && next_starts && !(c == '.' && is_abbreviation(&line[sentence_start..at])) {
+            push(text, start + sentence_start, start + e, out);
+            sentence_start = n;
+            k = n;
+            continue;
+        }
+        k = e;
     }
     push(text, start + sentence_start, end, out);
 }
 
-/// Whether the full stop at `chars[k]` ends a sentence although no space follows it.
-fn glued_sentence_end(chars: &[(usize, char)], k: usize) -> bool {
-    let before_lower = k >= 2 && chars[k - 1].1.is_lowercase() && chars[k - 2].1.is_lowercase();
-    let after_capital =
-        k + 2 < chars.len() && chars[k + 1].1.is_uppercase() && chars[k + 2].1.is_lowercase();
+/// Whether the full stop at byte `at` of `line` ends a sentence although no space follows it.
+fn glued_sentence_end(line: &str, at: usize) -> bool {
+    let mut before = line[..at].chars().rev();
+    let before_lower = matches!((before.next(), before.next()), (Some(a), Some(b)) if a.is_lowercase() && b.is_lowercase());
+    let mut after = line[at + 1..].chars();
+    let after_capital = matches!((after.next(), after.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase());
     // Not inside a web address or a file name: no letter, digit or dot right before the word.
-    let word_start = chars[..k]
-        .iter()
-        .rposition(|(_, c)| !c.is_alphabetic())
-        .map_or(0, |p| p + 1);
-    let plain_word =
-        word_start == 0 || !matches!(chars[word_start - 1].1, '.' | '/' | '@' | '_' | '-');
+    let plain_word = line[..at]
+        .chars()
+        .rev()
+        .find(|c| !c.is_alphabetic())
+        .is_none_or(|c| !matches!(c, '.' | '/' | '@' | '_' | '-'));
     before_lower && after_capital && plain_word
 }
 

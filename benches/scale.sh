@@ -26,7 +26,9 @@ for n in "${sizes[@]}"; do
     "$bin" gen "$data/reuters21578" "$data/wmt-dev" -n "$n" --seed 1 -o "$corpus"
   fi
   echo "== $n documents"
-  "$bin" bench "$corpus" --truth "$out/corpus-$n.truth.jsonl" --json "$out/bench-$n.json" | head -1
+  # The whole report to a file first: `| head -1` could end bench before it writes its JSON.
+  "$bin" bench "$corpus" --truth "$out/corpus-$n.truth.jsonl" --json "$out/bench-$n.json" > "$out/bench-$n.txt"
+  head -1 "$out/bench-$n.txt"
 done
 python3 "$root/benches/plot_scaling.py" "$root/benches/scaling.svg" "$out"/bench-*.json
 echo "wrote $root/benches/scaling.svg"

@@ -433,7 +433,7 @@ pub fn relate_fingerprints(
     // Copies and translations are found side by side: the translation side spends part of its
     // time reading the inputs again on one thread, which the copy side's work fills.
     let wants_copies = RelationKind::DUPLICATES.iter().any(|&k| config.wants(k));
-    let ((rep_relations, scored, candidates_time, score_time), (translations, verify_time)) =
+    let ((mut rep_relations, scored, candidates_time, score_time), (translations, verify_time)) =
         rayon::join(
             || {
                 let t = Instant::now();
@@ -478,7 +478,6 @@ pub fn relate_fingerprints(
                 (found, t.elapsed())
             },
         );
-    let mut rep_relations = rep_relations;
     rep_relations.extend(translations);
     let relations = expand_copies(&groups, fingerprints, rep_relations, config);
     Matched {

@@ -97,6 +97,11 @@ pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
     // back: 0 skip a, 1 skip b, 2 = 1-1, 3 = 2-1, 4 = 1-2
     let mut back = vec![0u8; (n + 1) * width];
     let mut sims = vec![0.0f64; (n + 1) * width];
+    // A group of sentences with `shared` keys among `tokens` content words in all: its similarity
+    // is at most its Dice share, so most pairs are passed over without computing it.
+    let hopeless = |shared: usize, tokens: usize| {
+        2.0 * shared as f64 <= params.min_similarity * tokens as f64 * (1.0 - 1e-9)
+    };
     for i in 0..=n {
         for j in 0..=m {
             if i == 0 && j == 0 {
@@ -109,11 +114,6 @@ pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
             if j > 0 && best[i * width + j - 1] > choice.0 {
                 choice = (best[i * width + j - 1], 1, 0.0);
             }
-            // A group of sentences with `shared` keys among `tokens` content words in all: its
-            // similarity is at most its Dice share, so most pairs are passed over without it.
-            let hopeless = |shared: usize, tokens: usize| {
-                2.0 * shared as f64 <= params.min_similarity * tokens as f64 * (1.0 - 1e-9)
-            };
             let consider =
                 |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
                     let gain = sim - params.min_similarity - penalty;

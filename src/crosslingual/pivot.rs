@@ -50,14 +50,13 @@ impl PivotDoc {
             sentences: Vec::new(),
             keys: Vec::new(),
         };
-        for (span, mut keys, tokens, chars) in sentences {
-            keys.sort_unstable();
-            keys.dedup();
-            let start = doc.keys.len() as u32;
+        for (span, keys, tokens, chars) in sentences {
+            let start = doc.keys.len();
             doc.keys.extend_from_slice(&keys);
+            sort_unique_tail(&mut doc.keys, start);
             doc.sentences.push(PivotSentence {
                 span,
-                keys: (start, doc.keys.len() as u32),
+                keys: (start as u32, doc.keys.len() as u32),
                 tokens,
                 chars,
                 text_hash: 0,

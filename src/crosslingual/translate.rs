@@ -193,26 +193,13 @@ pub fn translation_candidates(
         .collect();
     minority_keys.par_sort_unstable();
     minority_keys.dedup();
-    let slot: KeyMap<u32, u32> = minority_keys
-        .iter()
-        .enumerate()
-        .map(|(i, &k)| (k, i as u32))
-        .collect();
-    // A bit per hashed key, to pass over most keys of the majority without a table lookup.
-    const FILTER_BITS: u32 = 22;
-    let bit =
-        |k: u32| (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS)) as usize;
-    let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
-    for &k in &minority_keys {
-        filter[bit(k) >> 6] |= 1 << (bit(k) & 63);
-    }
-    let slot_of = |k: u32| -> Option<usize> {
-        let b = bit(k);
-        if filter[b >> 6] & (1 << (b & 63)) == 0 {
-            return None;
-        }
-        slot.get(&k).map(|&i| i as usize)
-    };
+    let slot = FilteredKeys::new(
+        minority_keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32)),
+    );
+    let slot_of = |k: u32| slot.get(k).map(|i| i as usize);
     // Document frequency of those keys, and the languages they occur in (sums and unions: the
     // same whatever the order the threads count in).
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -235,29 +222,17 @@ pub fn translation_candidates(
     // a majority document's keys are mostly common ones (`The`, small numbers) that the filter
     // passes over.
     let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(2);
-    let eligible: KeyMap<u32, u32> = minority_keys
-        .iter()
-        .zip(df.iter().zip(&langs))
-        .filter_map(|(&k, (d, l))| {
+    let eligible = FilteredKeys::new(minority_keys.iter().zip(df.iter().zip(&langs)).filter_map(
+        |(&k, (d, l))| {
             let (d, l) = (d.load(Relaxed), l.load(Relaxed));
             ((2..=max_df).contains(&d) && l.count_ones() >= 2).then_some((k, d))
-        })
-        .collect();
-    drop((df, langs, slot, filter));
-    let mut eligible_filter = vec![0u64; 1 << (FILTER_BITS - 6)];
-    for &k in eligible.keys() {
-        eligible_filter[bit(k) >> 6] |= 1 << (bit(k) & 63);
-    }
+        },
+    ));
+    drop((df, langs, slot));
     let signature = |x: usize| -> Vec<u32> {
         let mut sig: Vec<(u32, u32)> = doc_keys(x)
             .iter()
-            .filter_map(|&k| {
-                let b = bit(k);
-                if eligible_filter[b >> 6] & (1 << (b & 63)) == 0 {
-                    return None;
-                }
-                eligible.get(&k).map(|&d| (d, k))
-            })
+            .filter_map(|&k| Some((eligible.get(k)?, k)))
             .collect();
         // The rarest first, ties by key: (df, key) pairs are unique, so the order is total.
         if sig.len() > params.signature {
@@ -418,6 +393,40 @@ pub fn translation_candidates(
         .collect();
     pairs.par_sort_unstable();
     pairs
+}
+
+/// Keys with a value, and a bit per hashed key in front of the table: most keys looked up are
+/// absent, and their bit says so without a table probe.
+struct FilteredKeys {
+    bits: Vec<u64>,
+    table: KeyMap<u32, u32>,
+}
+
+impl FilteredKeys {
+    /// Bits of the filter, as a power of two (4 million bits: 512 kB).
+    const BITS: u32 = 22;
+
+    fn new(entries: impl IntoIterator<Item = (u32, u32)>) -> FilteredKeys {
+        let table: KeyMap<u32, u32> = entries.into_iter().collect();
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        for &k in table.keys() {
+            let b = Self::bit(k);
+            bits[b >> 6] |= 1 << (b & 63);
+        }
+        FilteredKeys { bits, table }
+    }
+
+    fn bit(k: u32) -> usize {
+        (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
+    }
+
+    fn get(&self, k: u32) -> Option<u32> {
+        let b = Self::bit(k);
+        if self.bits[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
+        self.table.get(&k).copied()
+    }
 }
 
 /// Aligns a candidate pair and decides: the evidence when it is a translation.

@@ -33,7 +33,7 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
                 continue;
             }
         };
-        split_line(text, line_start, i.min(bytes.len()), &mut out);
+        split_line(text, line_start, i, &mut out);
         i += width;
         line_start = i;
     }
@@ -64,7 +64,8 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)
     let mut sentence_start = 0;
     let mut k = 0;
     while let Some(at) = next_stop(line.as_bytes(), k) {
-        let c = char_at(line, at).expect("a terminator starts a character");
+        // A terminator's first byte always starts a character.
+        let Some(c) = char_at(line, at) else { break };
         // Extend over repeated terminators and closing quotes or brackets.
         let mut e = at + c.len_utf8();
         loop {

@@ -206,16 +206,10 @@ impl MatchArgs {
             lexicons.retain(|l| l.source != lang);
             lexicons.push(lexicon);
         }
-        if lexicons.iter().any(|l| l.source == "fr") {
-            return Ok(Pivoter::new(lexicons));
-        }
-        // The bundled lexicon cannot fail to load: it loads while the documents are read.
-        let mut languages: Vec<String> = lexicons.iter().map(|l| l.source.clone()).collect();
-        languages.push("fr".into());
-        Ok(Pivoter::loading(languages, move || {
+        if !lexicons.iter().any(|l| l.source == "fr") {
             lexicons.push(Lexicon::bundled_fr_en());
-            lexicons
-        }))
+        }
+        Ok(Pivoter::new(lexicons))
     }
 
     fn init_threads(&self) -> Result<()> {

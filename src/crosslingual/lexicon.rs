@@ -9,6 +9,11 @@
 //! then a Snowball stemmer (source-language stemmer on the source side, English on the other), so
 //! `revendiqué`, `revendiquait` and `revendiquer` all find `claim`, and `claimed` in the English text
 //! matches it.
+//!
+//! Folding and stemming sixty thousand entries takes a twentieth of a second of a core, a cost every
+//! run would pay: the bundled lexicon is embedded already compiled (`lexicons/fr-en.bin`, made from
+//! the TSV by `twinwire lexicon --compile`; a test checks that the two agree), and loads in a few
+//! milliseconds.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,11 +50,100 @@ pub struct Lexicon {
     /// Where it came from, for messages (`bundled Wiktionary fr-en`, a file path).
     pub origin: String,
     /// Folded headword (by its 64-bit hash) -> English stem keys.
-    forms: KeyMap<u64, Vec<u32>>,
+    forms: KeyLists,
     /// Stem of the folded headword (by its 64-bit hash) -> English stem keys.
-    stems: KeyMap<u64, Vec<u32>>,
+    stems: KeyLists,
+    /// French: a headword's base, without its `er`, `re` or `ir` (by its 64-bit hash) -> the
+    /// headword's English stem keys (`er` first, then `re`, then `ir`, when several are headwords).
+    infinitives: KeyLists,
     stemmer: Stemmer,
 }
+
+/// Word hash -> a short list of keys, all the lists in one array.
+#[derive(Default)]
+struct KeyLists {
+    /// Word hash -> (start, end) of its list in `keys`.
+    at: KeyMap<u64, (u32, u32)>,
+    keys: Vec<u32>,
+}
+
+impl KeyLists {
+    /// From each word's list, in the order of the hashes.
+    fn from_lists(lists: KeyMap<u64, Vec<u32>>) -> KeyLists {
+        let mut lists: Vec<(u64, Vec<u32>)> = lists.into_iter().collect();
+        lists.sort_unstable_by_key(|&(hash, _)| hash);
+        let mut out = KeyLists::default();
+        out.at.reserve(lists.len());
+        for (hash, keys) in lists {
+            out.push(hash, &keys);
+        }
+        out
+    }
+
+    fn push(&mut self, hash: u64, keys: &[u32]) {
+        let start = self.keys.len() as u32;
+        self.keys.extend_from_slice(keys);
+        self.at.insert(hash, (start, self.keys.len() as u32));
+    }
+
+    fn get(&self, hash: u64) -> Option<&[u32]> {
+        let &(start, end) = self.at.get(&hash)?;
+        self.keys.get(start as usize..end as usize)
+    }
+
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Appends the lists, in the order of the hashes: `count: u32`, then per word
+    /// `hash: u64, n: u8, n × key: u32`, little-endian.
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut hashes: Vec<u64> = self.at.keys().copied().collect();
+        hashes.sort_unstable();
+        out.extend_from_slice(&(hashes.len() as u32).to_le_bytes());
+        for hash in hashes {
+            let keys = self.get(hash).unwrap_or_default();
+            out.extend_from_slice(&hash.to_le_bytes());
+            out.push(keys.len() as u8);
+            for k in keys {
+                out.extend_from_slice(&k.to_le_bytes());
+            }
+        }
+    }
+
+    /// Reads what [`KeyLists::write`] wrote at the start of `bytes`; returns the rest.
+    fn read(bytes: &[u8]) -> Option<(KeyLists, &[u8])> {
+        let (count, mut rest) = take_u32(bytes)?;
+        let mut out = KeyLists::default();
+        out.at.reserve(count as usize);
+        for _ in 0..count {
+            let (hash, after) = rest.split_first_chunk::<8>()?;
+            let (&n, mut after) = after.split_first()?;
+            let start = out.keys.len() as u32;
+            for _ in 0..n {
+                let (k, next) = take_u32(after)?;
+                out.keys.push(k);
+                after = next;
+            }
+            out.at
+                .insert(u64::from_le_bytes(*hash), (start, out.keys.len() as u32));
+            rest = after;
+        }
+        Some((out, rest))
+    }
+}
+
+fn take_u32(bytes: &[u8]) -> Option<(u32, &[u8])> {
+    let (n, rest) = bytes.split_first_chunk::<4>()?;
+    Some((u32::from_le_bytes(*n), rest))
+}
+
+/// The first line of a compiled lexicon; the version changes with the format or with what the keys
+/// are made of.
+const COMPILED_MAGIC: &[u8] = b"twinwire compiled lexicon 2\n";
+
+/// The endings of French infinitives, in the order a guessed infinitive tries them.
+const INFINITIVE_ENDINGS: [&str; 3] = ["er", "re", "ir"];
 
 /// French conjugation and agreement endings (folded), longest first: stripping one and adding
 /// `er`, `re` or `ir` often gives the infinitive the lexicon lists (`dejouee` -> `dejouer`). Snowball
@@ -97,6 +191,7 @@ impl Lexicon {
         let mut english_keys: KeyMap<u64, Option<u32>> = KeyMap::default();
         let mut last: Option<(String, u64, u64)> = None;
         let mut keys: Vec<u32> = Vec::new();
+        let mut headwords: Vec<String> = Vec::new();
         for (s, e) in pairs {
             let s = words(s);
             // Single source words only; an English phrase contributes each of its words.
@@ -110,6 +205,7 @@ impl Lexicon {
                 keys.extend(key);
             }
             if last.as_ref().is_none_or(|(word, ..)| word != s) {
+                headwords.push(s.clone());
                 let stem = hash_word(&source_stemmer.stem(s));
                 last = Some((s.clone(), hash_word(s), stem));
             }
@@ -121,12 +217,62 @@ impl Lexicon {
                 add(stems.entry(*stem).or_default(), k);
             }
         }
+        let mut infinitives: KeyMap<u64, Vec<u32>> = KeyMap::default();
+        if source == "fr" {
+            for base in headwords.iter().filter_map(|h| {
+                let base = INFINITIVE_ENDINGS.iter().find_map(|e| h.strip_suffix(e))?;
+                (base.len() >= 3).then_some(base)
+            }) {
+                let found = INFINITIVE_ENDINGS
+                    .iter()
+                    .find_map(|e| forms.get(&hash_word(&format!("{base}{e}"))));
+                if let Some(keys) = found {
+                    infinitives.insert(hash_word(base), keys.clone());
+                }
+            }
+        }
         Some(Lexicon {
+            source: source.to_string(),
+            origin: origin.to_string(),
+            forms: KeyLists::from_lists(forms),
+            stems: KeyLists::from_lists(stems),
+            infinitives: KeyLists::from_lists(infinitives),
+            stemmer: source_stemmer,
+        })
+    }
+
+    /// The lexicon compiled: what [`Lexicon::from_compiled`] loads without folding or stemming.
+    pub fn compiled(&self) -> Vec<u8> {
+        let mut out = COMPILED_MAGIC.to_vec();
+        out.push(self.source.len() as u8);
+        out.extend_from_slice(self.source.as_bytes());
+        self.forms.write(&mut out);
+        self.stems.write(&mut out);
+        self.infinitives.write(&mut out);
+        out
+    }
+
+    /// Loads a lexicon that [`Lexicon::compiled`] wrote.
+    pub fn from_compiled(origin: &str, bytes: &[u8]) -> Result<Lexicon, String> {
+        let bad = || format!("{origin}: not a lexicon compiled by this version of twinwire");
+        let rest = bytes.strip_prefix(COMPILED_MAGIC).ok_or_else(bad)?;
+        let (&n, rest) = rest.split_first().ok_or_else(bad)?;
+        let (source, rest) = rest.split_at_checked(n as usize).ok_or_else(bad)?;
+        let source = std::str::from_utf8(source).map_err(|_| bad())?;
+        let (forms, rest) = KeyLists::read(rest).ok_or_else(bad)?;
+        let (stems, rest) = KeyLists::read(rest).ok_or_else(bad)?;
+        let (infinitives, rest) = KeyLists::read(rest).ok_or_else(bad)?;
+        if !rest.is_empty() {
+            return Err(bad());
+        }
+        Ok(Lexicon {
             source: source.to_string(),
             origin: origin.to_string(),
             forms,
             stems,
-            stemmer: source_stemmer,
+            infinitives,
+            stemmer: stemmer(source)
+                .ok_or_else(|| format!("{origin}: no stemmer for \"{source}\""))?,
         })
     }
 
@@ -162,10 +308,12 @@ impl Lexicon {
         Lexicon::parse(source, &path.display().to_string(), &text)
     }
 
-    /// The bundled French -> English lexicon (Wiktionary, CC BY-SA 3.0; see lexicons/README.md).
+    /// The bundled French -> English lexicon (Wiktionary, CC BY-SA 3.0; see lexicons/README.md),
+    /// `lexicons/fr-en.tsv` compiled.
     pub fn bundled_fr_en() -> Lexicon {
-        const TSV: &str = include_str!("../../lexicons/fr-en.tsv");
-        Lexicon::parse("fr", "bundled Wiktionary fr-en", TSV).expect("the bundled lexicon parses")
+        const COMPILED: &[u8] = include_bytes!("../../lexicons/fr-en.bin");
+        Lexicon::from_compiled("bundled Wiktionary fr-en", COMPILED)
+            .expect("the bundled lexicon loads (a test checks it)")
     }
 
     /// Number of source headwords.
@@ -175,23 +323,22 @@ impl Lexicon {
 
     /// True when it has no entry.
     pub fn is_empty(&self) -> bool {
-        self.forms.is_empty()
+        self.forms.len() == 0
     }
 
     /// Appends the pivot keys of the English translations of a folded source word to `out`: those of
     /// the word itself and of its stem; failing both, of a guessed infinitive (French).
     pub fn translate_into(&self, folded: &str, out: &mut Vec<u32>) {
         let before = out.len();
-        if let Some(k) = self.forms.get(&hash_word(folded)) {
+        if let Some(k) = self.forms.get(hash_word(folded)) {
             out.extend_from_slice(k);
         }
-        if let Some(k) = self.stems.get(&hash_word(&self.stemmer.stem(folded))) {
+        if let Some(k) = self.stems.get(hash_word(&self.stemmer.stem(folded))) {
             out.extend_from_slice(k);
         }
         if out.len() > before || self.source != "fr" {
             return;
         }
-        let mut infinitive = String::new();
         for ending in FRENCH_VERB_ENDINGS {
             let Some(base) = folded.strip_suffix(ending) else {
                 continue;
@@ -199,14 +346,9 @@ impl Lexicon {
             if base.len() < 3 {
                 continue;
             }
-            for suffix in ["er", "re", "ir"] {
-                infinitive.clear();
-                infinitive.push_str(base);
-                infinitive.push_str(suffix);
-                if let Some(k) = self.forms.get(&hash_word(&infinitive)) {
-                    out.extend_from_slice(k);
-                    return;
-                }
+            if let Some(k) = self.infinitives.get(hash_word(base)) {
+                out.extend_from_slice(k);
+                return;
             }
         }
     }
@@ -391,6 +533,41 @@ bilan {m} [specifically, of disaster] :: reports; (death) toll
             .contains(&pivot_key(&english.stem("attacks"))));
         assert!(lex.translate("revendiquee").contains(&claim));
         assert!(lex.translate("inconnu").is_empty());
+    }
+
+    #[test]
+    fn the_bundled_lexicon_is_its_tsv_compiled() {
+        let tsv = include_str!("../../lexicons/fr-en.tsv");
+        let fresh = Lexicon::parse("fr", "lexicons/fr-en.tsv", tsv)
+            .unwrap()
+            .compiled();
+        assert!(
+            fresh == include_bytes!("../../lexicons/fr-en.bin"),
+            "lexicons/fr-en.bin is stale: run `twinwire lexicon --compile lexicons/fr-en.tsv \
+             -o lexicons/fr-en.bin`"
+        );
+        let loaded = Lexicon::bundled_fr_en();
+        assert_eq!(loaded.compiled(), fresh);
+        assert_eq!(loaded.source, "fr");
+    }
+
+    #[test]
+    fn a_compiled_lexicon_loads_as_it_was() {
+        let lex = Lexicon::parse("fr", "t", "attaque\tattack\nrevendiquer\tto claim\n").unwrap();
+        let bytes = lex.compiled();
+        let again = Lexicon::from_compiled("t", &bytes).unwrap();
+        for w in ["attaque", "attaques", "revendiquait", "inconnu"] {
+            assert_eq!(again.translate(w), lex.translate(w), "{w}");
+        }
+        assert_eq!(again.len(), 2);
+        // Cut or lengthened, it is refused, not misread.
+        for broken in [
+            &bytes[..bytes.len() - 1],
+            &[bytes.as_slice(), b"x"].concat(),
+            b"x",
+        ] {
+            assert!(Lexicon::from_compiled("t", broken).is_err());
+        }
     }
 
     #[test]

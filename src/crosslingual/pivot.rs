@@ -96,68 +96,28 @@ pub struct Pivoter {
     /// Distinguishes pivoters in the per-thread word cache.
     id: u64,
     english: Stemmer,
-    /// The languages of the lexicons, known before they are loaded.
-    languages: Vec<String>,
-    lexicons: std::sync::OnceLock<Vec<Lexicon>>,
-    /// Lexicons still loading on another thread.
-    loading: std::sync::Mutex<Option<std::thread::JoinHandle<Vec<Lexicon>>>>,
+    lexicons: Vec<Lexicon>,
 }
 
 impl Pivoter {
     /// A pivoter for English plus the languages of `lexicons`.
     pub fn new(lexicons: Vec<Lexicon>) -> Pivoter {
-        let pivoter = Pivoter::with_languages(lexicons.iter().map(|l| l.source.clone()).collect());
-        let _ = pivoter.lexicons.set(lexicons);
-        pivoter
-    }
-
-    /// A pivoter for English plus `languages`, whose lexicons `load` builds on another thread
-    /// (loading the bundled lexicon takes about a tenth of a second: the documents are read
-    /// meanwhile). `load` must return a lexicon for each of `languages`.
-    pub fn loading(
-        languages: Vec<String>,
-        load: impl FnOnce() -> Vec<Lexicon> + Send + 'static,
-    ) -> Pivoter {
-        let pivoter = Pivoter::with_languages(languages);
-        *pivoter.loading.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::thread::spawn(load));
-        pivoter
-    }
-
-    fn with_languages(languages: Vec<String>) -> Pivoter {
         Pivoter {
             id: NEXT_PIVOTER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             english: stemmer("en").expect("English has a stemmer"),
-            languages,
-            lexicons: std::sync::OnceLock::new(),
-            loading: std::sync::Mutex::new(None),
+            lexicons,
         }
-    }
-
-    /// The lexicons, waiting for them if they are still loading.
-    fn lexicons(&self) -> &[Lexicon] {
-        self.lexicons.get_or_init(|| {
-            let handle = self
-                .loading
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            match handle.map(std::thread::JoinHandle::join) {
-                Some(Ok(lexicons)) => lexicons,
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                None => Vec::new(),
-            }
-        })
     }
 
     /// Whether `lang` can be put in pivot space.
     pub fn supports(&self, lang: &str) -> bool {
-        lang == "en" || self.languages.iter().any(|l| l == lang)
+        lang == "en" || self.lexicons.iter().any(|l| l.source == lang)
     }
 
     /// The languages supported, English first.
     pub fn languages(&self) -> Vec<&str> {
         std::iter::once("en")
-            .chain(self.languages.iter().map(String::as_str))
+            .chain(self.lexicons.iter().map(|l| l.source.as_str()))
             .collect()
     }
 
@@ -170,7 +130,7 @@ impl Pivoter {
     pub fn pivot_tokens(&self, text: &str, tokens: &TokenList, lang: &str) -> Option<PivotDoc> {
         let lexicon = match lang {
             "en" => None,
-            _ => Some(self.lexicons().iter().find(|l| l.source == lang)?),
+            _ => Some(self.lexicons.iter().find(|l| l.source == lang)?),
         };
         let seed = self.id.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ lang_seed(lang);
         let mut doc = PivotDoc {

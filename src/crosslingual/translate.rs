@@ -265,7 +265,9 @@ pub fn translation_candidates(
     // array of exactly their number: in a dump of millions they are the bulk. Each majority
     // document's signature is made once, its searched keys kept (as slots of `searched`) in runs
     // of documents, then counted and placed in document order.
-    let searched_slot = |k: u32| searched.binary_search(&k).ok();
+    let searched_slots =
+        FilteredKeys::new(searched.iter().enumerate().map(|(i, &k)| (k, i as u32)));
+    let searched_slot = |k: u32| searched_slots.get(k).map(|s| s as usize);
     const RUN: usize = 4096;
     let majority_list: Vec<u32> = (0..n as u32)
         .filter(|&x| lang_of[x as usize] == majority)
@@ -310,29 +312,43 @@ pub fn translation_candidates(
     // A document's best partners in another language, most shared signature keys first.
     let best_of = |x: usize, sig: &[u32]| -> Vec<u32> {
         let own = lang_of[x];
-        let mut hits: Vec<u32> = Vec::new();
-        for &k in sig {
-            let run = key_range(k);
-            let (lo, hi) = (
-                run.partition_point(|&e| lang_bits(e) < own),
-                run.partition_point(|&e| lang_bits(e) <= own),
-            );
-            hits.extend(
-                run[..lo]
-                    .iter()
-                    .chain(&run[hi..])
-                    .map(|&e| (e & 0x0FFF_FFFF) as u32),
-            );
-            if own != majority {
-                hits.extend_from_slice(majority_run(k));
+        let mut counted: Vec<(usize, u32)> = HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            let HitCounts { count, touched } = &mut *hits;
+            if count.len() < n {
+                count.resize(n, 0);
             }
-        }
-        hits.sort_unstable();
-        let mut counted: Vec<(usize, u32)> = hits
-            .chunk_by(|a, b| a == b)
-            .filter(|run| run.len() >= params.min_shared)
-            .map(|run| (run.len(), run[0]))
-            .collect();
+            let mut hit = |o: u32| {
+                let c = &mut count[o as usize];
+                if *c == 0 {
+                    touched.push(o);
+                }
+                *c += 1;
+            };
+            for &k in sig {
+                let run = key_range(k);
+                let (lo, hi) = (
+                    run.partition_point(|&e| lang_bits(e) < own),
+                    run.partition_point(|&e| lang_bits(e) <= own),
+                );
+                for &e in run[..lo].iter().chain(&run[hi..]) {
+                    hit((e & 0x0FFF_FFFF) as u32);
+                }
+                if own != majority {
+                    majority_run(k).iter().for_each(|&o| hit(o));
+                }
+            }
+            let counted = touched
+                .iter()
+                .map(|&o| (count[o as usize] as usize, o))
+                .filter(|&(c, _)| c >= params.min_shared)
+                .collect();
+            for &o in touched.iter() {
+                count[o as usize] = 0;
+            }
+            touched.clear();
+            counted
+        });
         // Most shared first; ties by input order.
         counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
         counted.truncate(params.max_candidates);
@@ -393,6 +409,18 @@ pub fn translation_candidates(
         .collect();
     pairs.par_sort_unstable();
     pairs
+}
+
+/// How many signature keys each document shares with the one whose partners are sought, and
+/// which documents have a count: per thread, for the length of a search.
+#[derive(Default)]
+struct HitCounts {
+    count: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static HITS: std::cell::RefCell<HitCounts> = std::cell::RefCell::new(HitCounts::default());
 }
 
 /// Keys with a value, and a bit per hashed key in front of the table: most keys looked up are

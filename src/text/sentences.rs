@@ -24,6 +24,10 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     // Line breaks: `\n`, `\r`, U+2028 and U+2029 (bytes E2 80 A8 / A9); scanned as bytes, as every
     // one of them starts a character.
     while i <= bytes.len() {
+        if !any_of(bytes, i, [b'\n', b'\r', 0xE2]) {
+            i += 8;
+            continue;
+        }
         let width = match bytes.get(i) {
             None => 1,
             Some(b'\n' | b'\r') => 1,
@@ -40,6 +44,21 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether the eight bytes from `at` hold one of `wanted`; true when fewer than eight are left.
+/// Eight bytes are tested at once: news text is mostly long runs of bytes the splitter passes over.
+fn any_of<const N: usize>(bytes: &[u8], at: usize, wanted: [u8; N]) -> bool {
+    let Some(chunk) = bytes.get(at..).and_then(|b| b.first_chunk::<8>()) else {
+        return true;
+    };
+    let x = u64::from_le_bytes(*chunk);
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    wanted.iter().any(|&w| {
+        // A zero byte of y is a byte equal to w.
+        let y = x ^ (ONES * u64::from(w));
+        y.wrapping_sub(ONES) & !y & (ONES << 7) != 0
+    })
+}
+
 /// The character starting at byte `at` of `s`, if any.
 fn char_at(s: &str, at: usize) -> Option<char> {
     s.get(at..)?.chars().next()
@@ -49,6 +68,10 @@ fn char_at(s: &str, at: usize) -> Option<char> {
 fn next_stop(line: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i < line.len() {
+        if !any_of(line, i, [b'.', b'!', b'?', 0xE2]) {
+            i += 8;
+            continue;
+        }
         match line[i] {
             b'.' | b'!' | b'?' => return Some(i),
             0xE2 if line.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) => return Some(i),

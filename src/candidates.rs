@@ -30,6 +30,8 @@ pub struct ExactGroups {
     pub representative: Vec<DocId>,
     /// Groups of two or more documents, each in input order, groups ordered by first member.
     pub groups: Vec<Vec<DocId>>,
+    /// For each document, its group's place in `groups` (`u32::MAX` when it has no copies).
+    group_of: Vec<u32>,
 }
 
 impl ExactGroups {
@@ -52,10 +54,30 @@ impl ExactGroups {
             }
         }
         groups.sort_unstable_by_key(|g: &Vec<DocId>| g[0]);
+        let mut group_of = vec![u32::MAX; fingerprints.len()];
+        for (k, g) in groups.iter().enumerate() {
+            for d in g {
+                group_of[d.index()] = k as u32;
+            }
+        }
         ExactGroups {
             representative,
             groups,
+            group_of,
         }
+    }
+
+    /// The documents with the same folded text as d, d included, in input order.
+    pub fn copies(&self, d: DocId) -> &[DocId] {
+        match self.group_of.get(d.index()) {
+            Some(&k) if k != u32::MAX => &self.groups[k as usize],
+            _ => std::slice::from_ref(&self.representative[d.index()]),
+        }
+    }
+
+    /// Whether d has at least one exact copy.
+    pub fn has_copies(&self, d: DocId) -> bool {
+        self.group_of.get(d.index()).is_some_and(|&k| k != u32::MAX)
     }
 
     /// The representatives of non-empty documents, in input order: the documents left to compare.
@@ -69,61 +91,307 @@ impl ExactGroups {
     }
 }
 
-/// Candidate pairs among `docs`, as (smaller id, larger id), sorted and unique.
+/// Candidate pairs among `docs`, as (smaller id, larger id), sorted and unique: every pair that
+/// [`CandidateIndex`] proposes, listed whole (for tests and measurements; the pipeline queries the
+/// index one document at a time instead).
 pub fn candidate_pairs(
     fingerprints: &[Fingerprint],
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
-    let mut pairs = lsh_pairs(fingerprints, docs, config);
-    if config.wants(RelationKind::Containment) {
-        pairs.extend(anchor_pairs(fingerprints, docs, config));
+    let index = CandidateIndex::build(fingerprints, docs, config);
+    let mut out = Vec::new();
+    let mut pairs = Vec::new();
+    for &d in docs {
+        index.partners_after(d, &mut out);
+        pairs.extend(out.iter().map(|&o| (d, o)));
+    }
+    pairs
+}
+
+/// Pairs that share at least one MinHash band, listed whole (a dense family of m documents lists
+/// m²/2 pairs here: measurements and tests only).
+pub fn lsh_pairs(
+    fingerprints: &[Fingerprint],
+    docs: &[DocId],
+    config: &Config,
+) -> Vec<(DocId, DocId)> {
+    let buckets = Buckets::build(fingerprints, docs, config);
+    let mut pairs: Vec<(DocId, DocId)> = Vec::new();
+    for b in 0..buckets.members.len() {
+        let m = buckets.members.get(b);
+        for (i, &x) in m.iter().enumerate() {
+            pairs.extend(m[i + 1..].iter().map(|&y| (DocId(x), DocId(y))));
+        }
     }
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
 }
 
-/// Pairs that share at least one MinHash band.
-pub fn lsh_pairs(
-    fingerprints: &[Fingerprint],
-    docs: &[DocId],
-    config: &Config,
-) -> Vec<(DocId, DocId)> {
-    let mut pairs: Vec<(DocId, DocId)> = (0..config.minhash.bands)
-        .into_par_iter()
-        .flat_map_iter(|band| {
-            let mut table: Vec<(u32, DocId)> = docs
-                .iter()
-                .filter_map(|&d| fingerprints[d.index()].bands.get(band).map(|&k| (k, d)))
-                .collect();
-            table.sort_unstable();
-            // A pair is listed by the first band its two documents share, and only there: two
-            // near-copies share most of the 42, and listing them in each would multiply the
-            // memory this step needs by as much.
-            let shares_earlier_band = |a: DocId, b: DocId| {
-                let (x, y) = (
-                    &fingerprints[a.index()].bands,
-                    &fingerprints[b.index()].bands,
-                );
-                x[..band].iter().zip(&y[..band]).any(|(p, q)| p == q)
-            };
-            let mut out = Vec::new();
-            for bucket in table.chunk_by(|x, y| x.0 == y.0) {
-                for (i, &(_, a)) in bucket.iter().enumerate() {
-                    for &(_, b) in &bucket[i + 1..] {
-                        if !shares_earlier_band(a, b) {
-                            out.push((a.min(b), a.max(b)));
-                        }
-                    }
+/// Lists of `u32` stored end to end: list k is `items[offsets[k]..offsets[k + 1]]`.
+#[derive(Debug, Clone, Default)]
+struct Lists {
+    offsets: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    fn get(&self, k: usize) -> &[u32] {
+        match (self.offsets.get(k), self.offsets.get(k + 1)) {
+            (Some(&s), Some(&e)) => &self.items[s..e],
+            _ => &[],
+        }
+    }
+
+    /// Lists indexed by `0..n` from (list, item) entries: each list sorted and without repeats.
+    fn from_entries(n: usize, mut entries: Vec<(u32, u32)>) -> Lists {
+        entries.par_sort_unstable();
+        entries.dedup();
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        let mut at = 0;
+        for k in 0..n as u32 {
+            while at < entries.len() && entries[at].0 == k {
+                at += 1;
+            }
+            offsets.push(at);
+        }
+        let items = entries.into_iter().map(|(_, x)| x).collect();
+        Lists { offsets, items }
+    }
+}
+
+/// The LSH buckets that hold two documents or more, each stored once: a band whose bucket has the
+/// same members as another band's (the usual case for near-copies, which share most bands) adds
+/// nothing. A dense family of m near-identical pages is then one list of m documents, not 42.
+struct Buckets {
+    /// Bucket -> its documents, in input order.
+    members: Lists,
+}
+
+impl Buckets {
+    fn build(fingerprints: &[Fingerprint], docs: &[DocId], config: &Config) -> Buckets {
+        // Every band's shared buckets, one band's table at a time per thread.
+        let per_band: Vec<Lists> = (0..config.minhash.bands)
+            .into_par_iter()
+            .map(|band| {
+                let mut table: Vec<(u32, u32)> = docs
+                    .iter()
+                    .filter_map(|&d| fingerprints[d.index()].bands.get(band).map(|&k| (k, d.0)))
+                    .collect();
+                table.sort_unstable();
+                let mut lists = Lists {
+                    offsets: vec![0],
+                    items: Vec::new(),
+                };
+                for run in table.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
+                    lists.items.extend(run.iter().map(|&(_, d)| d));
+                    lists.offsets.push(lists.items.len());
+                }
+                lists
+            })
+            .collect();
+        // Identical member lists are kept once: sorted by content hash, then compared whole.
+        let mut all: Vec<(u64, usize, usize)> = per_band
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(band, lists)| {
+                (0..lists.len()).map(move |k| (content_hash(lists.get(k)), band, k))
+            })
+            .collect();
+        all.par_sort_unstable();
+        let mut members = Lists {
+            offsets: vec![0],
+            items: Vec::new(),
+        };
+        let mut kept: Vec<&[u32]> = Vec::new();
+        for run in all.chunk_by(|x, y| x.0 == y.0) {
+            kept.clear();
+            for &(_, band, k) in run {
+                let list = per_band[band].get(k);
+                if !kept.contains(&list) {
+                    kept.push(list);
+                    members.items.extend_from_slice(list);
+                    members.offsets.push(members.items.len());
                 }
             }
-            out
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+        }
+        Buckets { members }
+    }
+}
+
+fn content_hash(list: &[u32]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for x in list {
+        h.update(&x.to_le_bytes());
+    }
+    h.digest()
+}
+
+/// Buckets at least this large also keep their members by size, so that the possible containers
+/// of a document are found without walking the whole bucket.
+const LARGE_BUCKET: usize = 64;
+
+/// The candidate tables, queried one document at a time: which documents are worth scoring
+/// against document d. Memory grows with the documents and the distinct buckets they share, never
+/// with the pairs a dense family would make (m near-identical pages are one bucket of m).
+///
+/// The partners of d are the documents that share a MinHash band key with it (near-duplicates)
+/// and those that share enough containment anchors with it ([`anchor_pairs`]); the union over
+/// every document of its partners after it is [`candidate_pairs`].
+pub struct CandidateIndex {
+    buckets: Buckets,
+    /// Document -> its distinct buckets.
+    doc_buckets: Lists,
+    /// Document -> its anchor candidates (both directions), in input order.
+    anchors: Lists,
+    /// Large bucket -> its members, most shingles first (ties in input order).
+    by_size: KeyMap<u32, Vec<u32>>,
+}
+
+impl CandidateIndex {
+    /// Builds the tables over `docs` (the exact-group representatives).
+    pub fn build(fingerprints: &[Fingerprint], docs: &[DocId], config: &Config) -> CandidateIndex {
+        let n = fingerprints.len();
+        let buckets = Buckets::build(fingerprints, docs, config);
+        let entries: Vec<(u32, u32)> = (0..buckets.members.len())
+            .into_par_iter()
+            .flat_map_iter(|b| buckets.members.get(b).iter().map(move |&d| (d, b as u32)))
+            .collect();
+        let doc_buckets = Lists::from_entries(n, entries);
+        let anchors = if config.wants(RelationKind::Containment) {
+            let pairs = anchor_pairs(fingerprints, docs, config);
+            let both = pairs
+                .iter()
+                .flat_map(|&(a, b)| [(a.0, b.0), (b.0, a.0)])
+                .collect();
+            Lists::from_entries(n, both)
+        } else {
+            Lists::from_entries(n, Vec::new())
+        };
+        let by_size = (0..buckets.members.len())
+            .into_par_iter()
+            .filter(|&b| buckets.members.get(b).len() >= LARGE_BUCKET)
+            .map(|b| {
+                let mut m = buckets.members.get(b).to_vec();
+                m.sort_by_key(|&d| {
+                    (
+                        std::cmp::Reverse(fingerprints[d as usize].shingles.len()),
+                        d,
+                    )
+                });
+                (b as u32, m)
+            })
+            .collect();
+        CandidateIndex {
+            buckets,
+            doc_buckets,
+            anchors,
+            by_size,
+        }
+    }
+
+    /// Whether d has any candidate partner.
+    pub fn has_partners(&self, d: DocId) -> bool {
+        !self.doc_buckets.get(d.index()).is_empty() || !self.anchors.get(d.index()).is_empty()
+    }
+
+    /// An upper bound of d's partners (bucket sizes added up), to size batches of work.
+    pub fn partners_bound(&self, d: DocId) -> usize {
+        let in_buckets: usize = self
+            .doc_buckets
+            .get(d.index())
+            .iter()
+            .map(|&b| self.buckets.members.get(b as usize).len())
+            .sum();
+        in_buckets + self.anchors.get(d.index()).len()
+    }
+
+    /// The largest bucket: the size of the densest family of candidates.
+    pub fn largest_bucket(&self) -> Option<&[u32]> {
+        (0..self.buckets.members.len())
+            .map(|b| self.buckets.members.get(b))
+            .max_by_key(|m| m.len())
+    }
+
+    /// d's partners after it in input order, sorted, into `out`.
+    pub fn partners_after(&self, d: DocId, out: &mut Vec<DocId>) {
+        self.collect(d, out, |list| {
+            let from = list.partition_point(|&x| x <= d.0);
+            &list[from..]
+        });
+    }
+
+    /// All of d's partners, sorted, into `out`.
+    pub fn partners(&self, d: DocId, out: &mut Vec<DocId>) {
+        self.collect(d, out, |list| list);
+        out.retain(|&o| o != d);
+    }
+
+    /// d's partners with at least `min_shingles` shingles (its possible containers), sorted, into
+    /// `out`. Large buckets are read largest first and left as soon as their members are too small.
+    pub fn partners_with_at_least(
+        &self,
+        d: DocId,
+        min_shingles: usize,
+        fingerprints: &[Fingerprint],
+        out: &mut Vec<DocId>,
+    ) {
+        out.clear();
+        let big_enough = |&o: &u32| fingerprints[o as usize].shingles.len() >= min_shingles;
+        for &b in self.doc_buckets.get(d.index()) {
+            match self.by_size.get(&b) {
+                Some(by_size) => out.extend(
+                    by_size
+                        .iter()
+                        .take_while(|o| big_enough(o))
+                        .map(|&o| DocId(o)),
+                ),
+                None => out.extend(
+                    self.buckets
+                        .members
+                        .get(b as usize)
+                        .iter()
+                        .filter(|o| big_enough(o))
+                        .map(|&o| DocId(o)),
+                ),
+            }
+        }
+        out.extend(
+            self.anchors
+                .get(d.index())
+                .iter()
+                .filter(|o| big_enough(o))
+                .map(|&o| DocId(o)),
+        );
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|&o| o != d);
+    }
+
+    fn collect<'s>(
+        &'s self,
+        d: DocId,
+        out: &mut Vec<DocId>,
+        part: impl Fn(&'s [u32]) -> &'s [u32],
+    ) {
+        out.clear();
+        for &b in self.doc_buckets.get(d.index()) {
+            out.extend(
+                part(self.buckets.members.get(b as usize))
+                    .iter()
+                    .map(|&o| DocId(o)),
+            );
+        }
+        out.extend(part(self.anchors.get(d.index())).iter().map(|&o| DocId(o)));
+        out.sort_unstable();
+        out.dedup();
+    }
 }
 
 /// The anchor index: for each anchor found in two documents or more, the documents that have it

@@ -13,7 +13,11 @@
 //! Translations join clusters into [`Group`]s (the versions of one report in several languages) but
 //! never remove anything: each language version keeps its own representative.
 
-use crate::relate::{Relation, RelationKind};
+use rayon::prelude::*;
+
+use crate::relate::{relate, Relation, RelationKind};
+use crate::score::score;
+use crate::stream::Related;
 use crate::DocId;
 
 /// Which document of a cluster is kept.
@@ -147,6 +151,222 @@ pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> 
     }
     out.sort_by_key(|c| c.representative.min(c.members[0].doc));
     out
+}
+
+/// What [`settle`] found, and what it cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settled {
+    /// The clusters, as [`clusters`] makes them from every relation.
+    pub clusters: Vec<Cluster>,
+    /// Candidate pairs scored to find them.
+    pub scored: u64,
+}
+
+/// Heads whose edges are found at once at most, and the candidates they may promise together.
+const HEADS_AT_ONCE: usize = 256;
+const HEAD_WORK: usize = 1 << 20;
+
+/// The clusters of [`clusters`], found from verified edges alone: no pair list is ever made.
+///
+/// The greedy choice of [`clusters`] only ever reads the edges of a representative, at the moment
+/// it is chosen; so representatives are taken in the same order of preference, and each one's
+/// edges to the documents still unassigned are found then, from the candidate tables, and scored.
+/// A family of m near-identical pages costs the m edges of its representative, not m²/2 pairs.
+/// Exact copies follow their group's first document (they have its edges and its place in the
+/// order), so only the groups' representatives are compared. The order needs to know which
+/// documents are contained in another; each document's possible containers are looked up by size
+/// (a container much larger than what it contains), which leaves near-identical pages alone.
+///
+/// Heads are taken a batch at a time: their edges are found in parallel, then applied in order, a
+/// head already absorbed by an earlier one of its batch being passed over.
+pub fn settle(related: &Related<'_>, words: &[u32], keep: Keep) -> Settled {
+    let fps = related.fingerprints;
+    let (groups, index) = (related.groups, related.index);
+    let n = fps.len();
+    let heads: Vec<DocId> = groups
+        .representatives(fps)
+        .into_iter()
+        .filter(|&r| index.has_partners(r) || groups.has_copies(r))
+        .collect();
+    let contained = contained_flags(related, &heads);
+    let mut order = heads;
+    order.sort_by_key(|d| {
+        let i = d.index();
+        let length = match keep {
+            Keep::Longest => u32::MAX - words[i],
+            Keep::First => 0,
+        };
+        (contained[i], length, d.0)
+    });
+    let mut assigned = vec![false; n];
+    let mut scored = 0u64;
+    let mut out = Vec::new();
+    let mut next = 0;
+    while next < order.len() {
+        let mut batch = Vec::new();
+        let mut work = 0;
+        while next < order.len()
+            && batch.len() < HEADS_AT_ONCE
+            && (batch.is_empty() || work < HEAD_WORK)
+        {
+            let h = order[next];
+            next += 1;
+            if !assigned[h.index()] {
+                work += index.partners_bound(h);
+                batch.push(h);
+            }
+        }
+        let found: Vec<(Vec<Member>, usize)> = batch
+            .par_iter()
+            .map_init(Vec::new, |partners, &h| {
+                edges_of(related, h, &assigned, partners)
+            })
+            .collect();
+        for (&h, (edges, n_scored)) in batch.iter().zip(found) {
+            scored += n_scored as u64;
+            if assigned[h.index()] {
+                continue;
+            }
+            assigned[h.index()] = true;
+            let absorbed: Vec<Member> = edges
+                .into_iter()
+                .filter(|m| !assigned[m.doc.index()])
+                .collect();
+            for m in &absorbed {
+                assigned[m.doc.index()] = true;
+            }
+            if let Some(c) = with_copies(related, h, absorbed) {
+                out.push(c);
+            }
+        }
+    }
+    out.sort_by_key(|c| c.representative.min(c.members[0].doc));
+    Settled {
+        clusters: out,
+        scored,
+    }
+}
+
+/// For each of `heads`, whether it is contained in another document (such documents are chosen
+/// last, so that their containers claim them first).
+fn contained_flags(related: &Related<'_>, heads: &[DocId]) -> Vec<bool> {
+    let (fps, config) = (related.fingerprints, related.config);
+    let mut contained = vec![false; fps.len()];
+    if !config.wants(RelationKind::Containment) {
+        return contained;
+    }
+    // A container of b that is not a near-duplicate of it has at least `factor` times b's
+    // shingles: with s >= C|B| shared and s / (|A| + |B| - s) < J, |A| > |B| (C (1 + J) / J - 1).
+    let factor = if config.wants(RelationKind::NearDuplicate) {
+        config.containment * (1.0 + config.threshold) / config.threshold - 1.0
+    } else {
+        1.0
+    };
+    let flags: Vec<(DocId, bool)> = heads
+        .par_iter()
+        .filter(|&&b| fps[b.index()].words >= config.min_contained_words)
+        .map_init(Vec::new, |partners, &b| {
+            let fb = &fps[b.index()];
+            let size = fb.shingles.len();
+            // One shingle of slack for rounding; never below one more than b's own count.
+            let min_size = ((size as f64 * factor - 1.0).floor().max(0.0) as usize).max(size + 1);
+            if config.exhaustive {
+                partners.clear();
+                partners.extend(
+                    heads
+                        .iter()
+                        .copied()
+                        .filter(|&o| o != b && fps[o.index()].shingles.len() >= min_size),
+                );
+            } else {
+                related
+                    .index
+                    .partners_with_at_least(b, min_size, fps, partners);
+            }
+            let is_contained = partners.iter().any(|&o| {
+                let fo = &fps[o.index()];
+                let (i, j) = (b.min(o), b.max(o));
+                let (fi, fj) = (&fps[i.index()], &fps[j.index()]);
+                relate(i, j, fi, fj, &score(fi, fj), config).is_some_and(|r| {
+                    r.kind == RelationKind::Containment && r.b == b && fo.words > 0
+                })
+            });
+            (b, is_contained)
+        })
+        .collect();
+    for (b, c) in flags {
+        contained[b.index()] = c;
+    }
+    contained
+}
+
+/// The documents head h may absorb among those not yet assigned: its duplicate relations, except
+/// where h is the one contained. Returns them in input order, and how many candidates were scored.
+fn edges_of(
+    related: &Related<'_>,
+    h: DocId,
+    assigned: &[bool],
+    partners: &mut Vec<DocId>,
+) -> (Vec<Member>, usize) {
+    let (fps, config) = (related.fingerprints, related.config);
+    if config.exhaustive {
+        partners.clear();
+        partners.extend(
+            related
+                .groups
+                .representatives(fps)
+                .into_iter()
+                .filter(|&o| o != h),
+        );
+    } else {
+        related.index.partners(h, partners);
+    }
+    partners.retain(|o| !assigned[o.index()]);
+    let fh = &fps[h.index()];
+    let edges = partners
+        .iter()
+        .filter_map(|&o| {
+            let fo = &fps[o.index()];
+            let (i, j, fi, fj) = if h < o {
+                (h, o, fh, fo)
+            } else {
+                (o, h, fo, fh)
+            };
+            let r = relate(i, j, fi, fj, &score(fi, fj), config)?;
+            let may_join = r.kind.is_symmetric() || r.a == h;
+            may_join.then_some(Member {
+                doc: o,
+                relation: r.kind,
+                score: r.score,
+            })
+        })
+        .collect();
+    (edges, partners.len())
+}
+
+/// The cluster of head h: its own copies, then each absorbed representative with its copies.
+fn with_copies(related: &Related<'_>, h: DocId, absorbed: Vec<Member>) -> Option<Cluster> {
+    let groups = related.groups;
+    let f = &related.fingerprints[h.index()];
+    let mut members: Vec<Member> = Vec::new();
+    let copies = groups.copies(h);
+    if copies.len() > 1 {
+        if let Some(r) = relate(copies[0], copies[1], f, f, &score(f, f), related.config) {
+            members.extend(copies[1..].iter().map(|&doc| Member {
+                doc,
+                relation: r.kind,
+                score: r.score,
+            }));
+        }
+    }
+    for m in absorbed {
+        members.extend(groups.copies(m.doc).iter().map(|&doc| Member { doc, ..m }));
+    }
+    members.sort_by_key(|m| m.doc);
+    (!members.is_empty()).then_some(Cluster {
+        representative: h,
+        members,
+    })
 }
 
 /// Duplicate clusters (and lone documents) joined by translations: what `dedupe --clusters` lists.

@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod relate;
 pub mod score;
+pub mod stream;
 pub mod text;
 
 pub use config::Config;

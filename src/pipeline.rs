@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::candidates::{candidate_pairs, ExactGroups};
+use crate::candidates::{CandidateIndex, ExactGroups};
 use crate::config::Config;
 use crate::corpus::{
     read_inputs, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
@@ -24,7 +24,8 @@ use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
 use crate::crosslingual::translate::{translation_candidates, verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint};
 use crate::relate::{relate, Evidence, Relation, RelationKind};
-use crate::score::{score, score_all_pairs, score_pairs};
+use crate::score::score;
+use crate::stream::Related;
 use crate::text::{detect_language_of, TokenList};
 use crate::DocId;
 
@@ -58,19 +59,25 @@ pub struct StageTimes {
     pub translate: Duration,
 }
 
-/// The result of a run.
-#[derive(Debug)]
+/// The result of a run: every document's features, and the tables its pairs are drawn from. The
+/// pairs themselves are not held: [`Analysis::related`] streams them in output order, and
+/// [`crate::cluster::settle`] finds the clusters from verified edges alone.
 pub struct Analysis {
     pub docs: Vec<DocInfo>,
     pub fingerprints: Vec<Fingerprint>,
-    /// Related pairs, sorted by (first document, second document, relation) in input order.
-    pub relations: Vec<Relation>,
     pub report: ReadReport,
-    /// Pairs scored (candidates, or all pairs with `exhaustive`).
-    pub candidates: usize,
-    /// Translation candidates aligned.
-    pub translation_candidates: usize,
+    /// The matching tables and the translations found.
+    pub matched: Matched,
     pub times: StageTimes,
+    /// The configuration the run was made with.
+    pub config: Config,
+}
+
+impl Analysis {
+    /// The related pairs of the run, to stream ([`Related::for_each`]) or collect.
+    pub fn related(&self) -> Related<'_> {
+        self.matched.related(&self.fingerprints, &self.config)
+    }
 }
 
 /// What a caller wants kept besides fingerprints, and how to hear about progress.
@@ -247,20 +254,20 @@ pub fn analyze(
         *report.warnings.entry(warning.kind).or_default() += 1;
         on_warning(&warning);
     }
+    let times = StageTimes {
+        read: read_time,
+        fingerprint: fingerprint_time,
+        candidates: matched.candidates_time,
+        score: Duration::ZERO,
+        translate: matched.translate_time,
+    };
     Ok(Analysis {
         docs,
         fingerprints,
-        relations: matched.relations,
         report,
-        candidates: matched.scored,
-        translation_candidates: matched.translation_candidates,
-        times: StageTimes {
-            read: read_time,
-            fingerprint: fingerprint_time,
-            candidates: matched.candidates_time,
-            score: matched.score_time,
-            translate: matched.translate_time,
-        },
+        matched,
+        times,
+        config: config.clone(),
     })
 }
 
@@ -393,23 +400,55 @@ pub struct TranslationInput<'a> {
     pub pivots_of: &'a mut (dyn FnMut(&[DocId]) -> Vec<Option<PivotDoc>> + Send),
 }
 
-/// The related pairs among fingerprinted documents, and what finding them cost.
-#[derive(Debug)]
+/// What the pairs of fingerprinted documents are drawn from, and what finding it cost.
 pub struct Matched {
-    /// Sorted by (first document, second document, relation) in input order.
-    pub relations: Vec<Relation>,
-    /// Pairs scored.
-    pub scored: usize,
+    /// Documents with the same folded text, compared once through their first.
+    pub groups: ExactGroups,
+    /// The candidate tables over the groups' representatives.
+    pub index: CandidateIndex,
+    /// Translations between representatives, sorted by (first, second) document.
+    pub translations: Vec<Relation>,
     /// Translation candidates aligned.
     pub translation_candidates: usize,
     pub candidates_time: Duration,
-    pub score_time: Duration,
     pub translate_time: Duration,
 }
 
-/// The stages after fingerprinting: candidates -> score -> relate -> translations -> copies
-/// expanded. Translations are looked for when `translation` is given (and asked for in `config`):
-/// their candidates first, then their verification side by side with the copy candidates.
+impl Matched {
+    /// The translations, repeated for every exact copy of their documents, sorted.
+    pub fn translations_of_copies(&self) -> Vec<Relation> {
+        let mut out = Vec::new();
+        for t in &self.translations {
+            for &a in self.groups.copies(t.a) {
+                for &b in self.groups.copies(t.b) {
+                    out.push(t.moved_to(a, b));
+                }
+            }
+        }
+        out.sort_by_key(|r| (r.a.min(r.b), r.a.max(r.b)));
+        out
+    }
+
+    /// The related pairs, to stream or collect.
+    pub fn related<'a>(
+        &'a self,
+        fingerprints: &'a [Fingerprint],
+        config: &'a Config,
+    ) -> Related<'a> {
+        Related {
+            fingerprints,
+            groups: &self.groups,
+            index: &self.index,
+            translations: &self.translations,
+            config,
+        }
+    }
+}
+
+/// The stages after fingerprinting: exact groups, candidate tables and translations; the copy
+/// relations are found as they are streamed ([`Related`]). Translations are looked for when
+/// `translation` is given (and asked for in `config`): their candidates first, then their
+/// verification side by side with building the copy candidate tables.
 pub fn relate_fingerprints(
     fingerprints: &[Fingerprint],
     translation: Option<TranslationInput<'_>>,
@@ -430,62 +469,47 @@ pub fn relate_fingerprints(
     };
     let candidates_translate_time = t.elapsed();
 
-    // Copies and translations are found side by side: the translation side spends part of its
-    // time reading the inputs again on one thread, which the copy side's work fills.
+    // The translation side spends part of its time reading the inputs again on one thread, which
+    // building the copy candidate tables fills.
     let wants_copies = RelationKind::DUPLICATES.iter().any(|&k| config.wants(k));
-    let ((mut rep_relations, scored, candidates_time, score_time), (translations, verify_time)) =
-        rayon::join(
-            || {
-                let t = Instant::now();
-                let pairs = if config.exhaustive || !wants_copies {
-                    Vec::new()
-                } else {
-                    candidate_pairs(fingerprints, &reps, config)
-                };
-                let candidates_time = t.elapsed();
-                let t = Instant::now();
-                let keep = |i: DocId, j: DocId, s: &_| {
-                    relate(
-                        i,
-                        j,
-                        &fingerprints[i.index()],
-                        &fingerprints[j.index()],
-                        s,
-                        config,
-                    )
-                };
-                let (scored, rep_relations) = if !wants_copies {
-                    (0, Vec::new())
-                } else if config.exhaustive {
-                    let n = reps.len();
-                    (
-                        n * n.saturating_sub(1) / 2,
-                        score_all_pairs(fingerprints, &reps, keep),
-                    )
-                } else {
-                    (pairs.len(), score_pairs(fingerprints, &pairs, keep))
-                };
-                (rep_relations, scored, candidates_time, t.elapsed())
-            },
-            || {
-                let t = Instant::now();
-                let found = match pivots_of {
-                    Some(pivots_of) if !translation_pairs.is_empty() => {
-                        verify_translations(&translation_pairs, pivots_of, params)
-                    }
-                    _ => Vec::new(),
-                };
-                (found, t.elapsed())
-            },
-        );
-    rep_relations.extend(translations);
-    let relations = expand_copies(&groups, fingerprints, rep_relations, config);
+    let ((index, candidates_time), (mut translations, verify_time)) = rayon::join(
+        || {
+            let t = Instant::now();
+            let indexed: &[DocId] = if config.exhaustive || !wants_copies {
+                &[]
+            } else {
+                &reps
+            };
+            (
+                CandidateIndex::build(fingerprints, indexed, config),
+                t.elapsed(),
+            )
+        },
+        || {
+            let t = Instant::now();
+            let found = match pivots_of {
+                Some(pivots_of) if !translation_pairs.is_empty() => {
+                    verify_translations(&translation_pairs, pivots_of, params)
+                }
+                _ => Vec::new(),
+            };
+            (found, t.elapsed())
+        },
+    );
+    // A pair is reported once, with its most specific relation: a copy is never also a translation
+    // (a French page with an English paragraph and its typo'd copy are near-duplicates).
+    translations.retain(|t| {
+        let (i, j) = (t.a.min(t.b), t.a.max(t.b));
+        let (fi, fj) = (&fingerprints[i.index()], &fingerprints[j.index()]);
+        relate(i, j, fi, fj, &score(fi, fj), config).is_none()
+    });
+    translations.sort_by_key(|r| (r.a.min(r.b), r.a.max(r.b)));
     Matched {
-        relations,
-        scored,
+        groups,
+        index,
+        translations,
         translation_candidates: translation_pairs.len(),
         candidates_time,
-        score_time,
         translate_time: candidates_translate_time + verify_time,
     }
 }
@@ -528,45 +552,8 @@ pub fn relate_texts<S: AsRef<str> + Sync>(texts: &[S], config: &Config) -> Vec<R
         .par_iter()
         .map(|t| Fingerprint::of_text(t.as_ref(), config))
         .collect();
-    relate_fingerprints(&fingerprints, None, config).relations
-}
-
-/// Adds the pairs within each exact group, and repeats each representative's relations for its
-/// copies; returns all relations sorted by document pair and relation.
-fn expand_copies(
-    groups: &ExactGroups,
-    fingerprints: &[Fingerprint],
-    rep_relations: Vec<Relation>,
-    config: &Config,
-) -> Vec<Relation> {
-    // Representative -> its group of copies (a document without copies is its own group of one).
-    let group_of: std::collections::HashMap<DocId, &[DocId]> =
-        groups.groups.iter().map(|g| (g[0], g.as_slice())).collect();
-    let copies = |d: DocId| -> &[DocId] {
-        match group_of.get(&d) {
-            Some(g) => g,
-            None => std::slice::from_ref(&groups.representative[d.index()]),
-        }
-    };
-    let mut out: Vec<Relation> = Vec::with_capacity(rep_relations.len());
-    for g in &groups.groups {
-        let f = &fingerprints[g[0].index()];
-        let s = score(f, f);
-        for (x, &i) in g.iter().enumerate() {
-            for &j in &g[x + 1..] {
-                out.extend(relate(i, j, f, f, &s, config));
-            }
-        }
-    }
-    for r in rep_relations {
-        for &a in copies(r.a) {
-            for &b in copies(r.b) {
-                out.push(r.moved_to(a, b));
-            }
-        }
-    }
-    out.par_sort_unstable_by_key(|r| (r.a.min(r.b), r.a.max(r.b), r.kind));
-    out
+    let matched = relate_fingerprints(&fingerprints, None, config);
+    matched.related(&fingerprints, config).collect().0
 }
 
 #[cfg(test)]

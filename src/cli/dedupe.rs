@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use twinwire::cluster::{clusters, groups, Group, Keep};
+use twinwire::cluster::{groups, settle, Group, Keep};
 use twinwire::corpus::Record;
 use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
@@ -85,14 +85,18 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             bail!("{}: named as two different outputs", out.display());
         }
     }
-    let (analysis, _config, _) =
+    let (mut analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
     let keep = match args.keep {
         KeepArg::Longest => Keep::Longest,
         KeepArg::First => Keep::First,
     };
     let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
-    let clusters = clusters(analysis.docs.len(), &analysis.relations, &words, keep);
+    // Clusters are settled from verified edges; the pairs are never all listed.
+    let t = Instant::now();
+    let settled = settle(&analysis.related(), &words, keep);
+    let clusters = settled.clusters;
+    analysis.times.score = t.elapsed();
 
     // Which cluster, if any, drops each document.
     let mut dropped_for: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
@@ -158,12 +162,27 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             .with_context(|| format!("{}: cannot write", p.display()))?;
     }
     if let Some(p) = &args.clusters {
-        write_clusters(p, &groups(docs.len(), &clusters, &analysis.relations), docs)?;
+        let translations = analysis.matched.translations_of_copies();
+        write_clusters(p, &groups(docs.len(), &clusters, &translations), docs)?;
     }
+    let largest = clusters
+        .iter()
+        .max_by_key(|c| (c.members.len(), std::cmp::Reverse(c.representative)));
     let extra = [
         format!(
-            "{} clusters; kept {n_kept}, removed {n_removed}",
-            clusters.len()
+            "{} clusters settled from {} scored candidates and {} aligned translation candidates \
+             (pairs are not listed: see twinwire pairs){}; kept {n_kept}, removed {n_removed}",
+            clusters.len(),
+            settled.scored,
+            analysis.matched.translation_candidates,
+            match largest {
+                Some(c) => format!(
+                    "; the largest has {} documents, around {}",
+                    c.members.len() + 1,
+                    docs[c.representative.index()].id
+                ),
+                None => String::new(),
+            }
         ),
         format!(
             "conservation checked: {} records in = {n_kept} kept + {n_removed} removed{}",
@@ -175,7 +194,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             }
         ),
     ];
-    print_summary(&analysis, started, &extra, args.input.quiet);
+    print_summary(&analysis, started, None, &extra, args.input.quiet);
     Ok(())
 }
 

@@ -26,6 +26,7 @@ use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::MinHashParams;
 use twinwire::pipeline::{analyze, Analysis, Hooks};
 use twinwire::relate::RelationKind;
+use twinwire::stream::StreamStats;
 use twinwire::Config;
 
 /// Find the twins in a pile of news articles: exact and near-duplicate copies and excerpts.
@@ -314,26 +315,18 @@ pub fn check_output_path(output: &Path, inputs: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The closing summary on stderr.
-pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], quiet: bool) {
+/// The closing summary on stderr; `pairs` are the counts of pairs written, when they were.
+pub fn print_summary(
+    analysis: &Analysis,
+    started: Instant,
+    pairs: Option<&StreamStats>,
+    extra: &[String],
+    quiet: bool,
+) {
     if quiet {
         return;
     }
     let r = &analysis.report;
-    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
-    for rel in &analysis.relations {
-        *by_kind.entry(rel.kind.name()).or_default() += 1;
-    }
-    let pairs: Vec<String> = RelationKind::ALL
-        .iter()
-        .map(|k| {
-            format!(
-                "{} {}",
-                k.name(),
-                by_kind.get(k.name()).copied().unwrap_or(0)
-            )
-        })
-        .collect();
     eprintln!(
         "twinwire: read {} documents ({} empty, {}) from {} files; skipped {} inputs{}",
         r.documents,
@@ -343,13 +336,25 @@ pub fn print_summary(analysis: &Analysis, started: Instant, extra: &[String], qu
         r.skipped_total(),
         skipped_detail(analysis),
     );
-    eprintln!(
-        "twinwire: {} pairs ({}) from {} scored candidates and {} aligned translation candidates",
-        analysis.relations.len(),
-        pairs.join(", "),
-        analysis.candidates,
-        analysis.translation_candidates
-    );
+    if let Some(stats) = pairs {
+        let by_kind: Vec<String> = RelationKind::ALL
+            .iter()
+            .map(|&k| format!("{} {}", k.name(), stats.count(k)))
+            .collect();
+        let pairs = stats.pairs();
+        eprintln!(
+            "twinwire: {} pairs ({}) from {} scored candidates ({}) and {} aligned translation candidates",
+            pairs,
+            by_kind.join(", "),
+            stats.scored,
+            if pairs == 0 {
+                "no pair reported".to_string()
+            } else {
+                format!("{:.1} per pair", stats.scored as f64 / pairs as f64)
+            },
+            analysis.matched.translation_candidates
+        );
+    }
     for line in extra {
         eprintln!("twinwire: {line}");
     }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use twinwire::output::{write_json_line, AtomicFile, PairRecord};
+use twinwire::stream::StreamStats;
 
 use super::{analyze_inputs, check_output_path, print_summary, InputArgs, MatchArgs};
 
@@ -24,6 +25,10 @@ pub struct PairsArgs {
     /// Write the pairs to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Keep, for each document, only its K strongest partners (by score, then relation, exact
+    /// first, then input order); a pair is written when either side keeps it. Default: all.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    max_partners: Option<u64>,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -35,27 +40,55 @@ pub fn run(args: PairsArgs) -> Result<()> {
     if let Some(out) = &args.output {
         check_output_path(out, &args.inputs)?;
     }
-    let (analysis, _config, _) =
+    let (mut analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, false, false)?;
-    let write = |out: &mut dyn Write| -> io::Result<()> {
-        for r in &analysis.relations {
-            write_json_line(out, &PairRecord::new(r, &analysis.docs))?;
-        }
-        out.flush()
+    let max_partners = args.max_partners.map(|k| k as usize);
+    // The pairs are written as they are found, in output order: memory does not grow with them.
+    let t = Instant::now();
+    let write = |out: &mut dyn Write| -> io::Result<StreamStats> {
+        let related = analysis.related();
+        let stats = related.for_each::<io::Error>(max_partners, &mut |relations| {
+            for r in relations {
+                write_json_line(out, &PairRecord::new(r, &analysis.docs))?;
+            }
+            Ok(())
+        })?;
+        out.flush()?;
+        Ok(stats)
     };
-    match &args.output {
+    let stats = match &args.output {
         Some(path) => {
             let mut file = AtomicFile::create(path)
                 .with_context(|| format!("{}: cannot create", path.display()))?;
-            write(file.writer()).with_context(|| format!("{}: cannot write", path.display()))?;
+            let stats = write(file.writer())
+                .with_context(|| format!("{}: cannot write", path.display()))?;
             file.commit()
                 .with_context(|| format!("{}: cannot write", path.display()))?;
+            stats
         }
         None => {
             let stdout = io::stdout();
-            write(&mut BufWriter::with_capacity(1 << 16, stdout.lock()))?;
+            write(&mut BufWriter::with_capacity(1 << 16, stdout.lock()))?
         }
+    };
+    analysis.times.score = t.elapsed();
+    let mut extra = Vec::new();
+    if let Some((d, partners)) = stats.busiest.filter(|&(_, p)| p >= DENSE_FAMILY) {
+        extra.push(format!(
+            "dense family: {} is related to {partners} documents ({} pairs written in all{}); \
+             see --max-partners or dedupe --clusters",
+            analysis.docs[d.index()].id,
+            stats.pairs(),
+            if max_partners.is_some() {
+                ", --max-partners applied"
+            } else {
+                ""
+            }
+        ));
     }
-    print_summary(&analysis, started, &[], args.input.quiet);
+    print_summary(&analysis, started, Some(&stats), &extra, args.input.quiet);
     Ok(())
 }
+
+/// Partners of one document from which the summary names its family.
+const DENSE_FAMILY: u64 = 1000;

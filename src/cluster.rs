@@ -164,7 +164,7 @@ pub struct Settled {
 
 /// Heads whose edges are found at once at most, and the candidates they may promise together.
 const HEADS_AT_ONCE: usize = 256;
-const HEAD_WORK: usize = 1 << 20;
+const HEAD_WORK: usize = 1 << 16;
 
 /// The clusters of [`clusters`], found from verified edges alone: no pair list is ever made.
 ///

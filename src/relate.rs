@@ -119,6 +119,12 @@ impl Relation {
             r.b = a;
             r.evidence = match &self.evidence {
                 Evidence::Shingles(e) => Evidence::Shingles(PairEvidence {
+                    // The share of the new b (the old a) found in the new a, as scoring makes it.
+                    containment: if e.shingles_a == 0 {
+                        0.0
+                    } else {
+                        e.shared_shingles as f64 / e.shingles_a as f64
+                    },
                     shingles_a: e.shingles_b,
                     shingles_b: e.shingles_a,
                     words_a: e.words_b,
@@ -268,6 +274,13 @@ mod tests {
             moved.shingles().unwrap().words_a,
             r.shingles().unwrap().words_b
         );
+        // Its containment is the share of the new b in the new a, as if scored that way round.
+        let (fa, fb) = (
+            Fingerprint::of_text(&text(0..101), &c),
+            Fingerprint::of_text(&text(0..100), &c),
+        );
+        let direct = relate(DocId(4), DocId(9), &fa, &fb, &score(&fa, &fb), &c).unwrap();
+        assert_eq!(moved.evidence, direct.evidence);
     }
 }
 

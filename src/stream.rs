@@ -98,11 +98,16 @@ fn other(r: &Relation, d: DocId) -> DocId {
 impl Related<'_> {
     /// Calls `sink` with each document's pairs with later documents, in output order (documents
     /// without any are passed over). `max_partners` keeps each document's K strongest partners.
-    pub fn for_each<E>(
+    ///
+    /// `shape` turns one document's pairs into what `take` receives (the lines to write, say): it
+    /// runs in parallel, `take` in output order.
+    pub fn for_each<T: Send, E>(
         &self,
         max_partners: Option<usize>,
-        sink: &mut dyn FnMut(&[Relation]) -> Result<(), E>,
+        shape: &(dyn Fn(&[Relation]) -> T + Sync),
+        take: &mut dyn FnMut(T) -> Result<(), E>,
     ) -> Result<StreamStats, E> {
+        let mut sink = Sink { shape, take };
         let strongest = max_partners.map(|k| self.strongest_partners(k));
         let mut stats = StreamStats::default();
         let mut retained: KeyMap<u32, Vec<Relation>> = KeyMap::default();
@@ -121,7 +126,7 @@ impl Related<'_> {
                 &retained,
                 strongest.as_ref(),
                 &mut stats,
-                sink,
+                &mut sink,
             )?;
             // A representative's kept relations go with its last copy.
             for d in lo..hi {
@@ -145,8 +150,8 @@ impl Related<'_> {
     pub fn collect(&self) -> (Vec<Relation>, StreamStats) {
         let mut all = Vec::new();
         let stats = self
-            .for_each::<std::convert::Infallible>(None, &mut |rs| {
-                all.extend_from_slice(rs);
+            .for_each::<_, std::convert::Infallible>(None, &|rs| rs.to_vec(), &mut |rs| {
+                all.extend(rs);
                 Ok(())
             })
             .unwrap_or_else(|e| match e {});
@@ -306,7 +311,7 @@ impl Related<'_> {
 
     /// Writes the lines of the documents `lo..hi`, made in parallel a window at a time.
     #[allow(clippy::too_many_arguments)]
-    fn write_slice<E>(
+    fn write_slice<T: Send, E>(
         &self,
         lo: usize,
         hi: usize,
@@ -314,7 +319,7 @@ impl Related<'_> {
         retained: &KeyMap<u32, Vec<Relation>>,
         strongest: Option<&Strongest>,
         stats: &mut StreamStats,
-        sink: &mut dyn FnMut(&[Relation]) -> Result<(), E>,
+        sink: &mut Sink<'_, T, E>,
     ) -> Result<(), E> {
         let rels_of = |r: DocId| {
             let l = local.get(&r.0).map(Vec::as_slice).unwrap_or_default();
@@ -336,21 +341,27 @@ impl Related<'_> {
                 }
                 end += 1;
             }
-            let lines: Vec<Vec<Relation>> = (start..end)
+            let shaped: Vec<Option<(T, [u64; 4])>> = (start..end)
                 .into_par_iter()
                 .map(|d| {
                     let d = DocId(d as u32);
                     let r = self.groups.representative[d.index()];
-                    self.lines_of(d, rels_of(r), strongest)
+                    let lines = self.lines_of(d, rels_of(r), strongest);
+                    if lines.is_empty() {
+                        return None;
+                    }
+                    let mut counts = [0u64; 4];
+                    for rel in &lines {
+                        counts[kind_rank(rel.kind) as usize] += 1;
+                    }
+                    Some(((sink.shape)(&lines), counts))
                 })
                 .collect();
-            for l in &lines {
-                if !l.is_empty() {
-                    for rel in l {
-                        stats.by_kind[kind_rank(rel.kind) as usize] += 1;
-                    }
-                    sink(l)?;
+            for (shaped, counts) in shaped.into_iter().flatten() {
+                for (total, c) in stats.by_kind.iter_mut().zip(counts) {
+                    *total += c;
                 }
+                (sink.take)(shaped)?;
             }
             start = end;
         }
@@ -376,36 +387,60 @@ impl Related<'_> {
             return Vec::new();
         }
         let r = self.groups.representative[d.index()];
-        let keeps = |o: DocId, rel: &Relation| match strongest {
-            None => true,
-            Some(s) => s.keeps(self.groups, d, o, rel.score, rel.kind),
-        };
+        let own = strongest.map(|s| s.threshold(self.groups, d));
         let mut lines = Vec::new();
-        let after_d = |docs: &'_ [DocId]| {
-            let from = docs.partition_point(|&o| o <= d);
-            docs[from..].to_vec()
-        };
         if let Some(mate) = self.mate_relation(r) {
-            for o in after_d(self.groups.copies(r)) {
-                if keeps(o, &mate) {
-                    lines.push(mate.moved_to(d, o));
-                }
-            }
+            let run = Run {
+                d,
+                copies: self.groups.copies(r),
+                rel: &mate,
+                d_is_a: true,
+            };
+            self.extend_run(&run, strongest.zip(own), &mut lines);
         }
         for rel in rels {
-            let p = other(rel, r);
-            for o in after_d(self.groups.copies(p)) {
-                if keeps(o, rel) {
-                    lines.push(if rel.a == r {
-                        rel.moved_to(d, o)
-                    } else {
-                        rel.moved_to(o, d)
-                    });
-                }
-            }
+            let run = Run {
+                d,
+                copies: self.groups.copies(other(rel, r)),
+                rel,
+                d_is_a: rel.a == r,
+            };
+            self.extend_run(&run, strongest.zip(own), &mut lines);
         }
         lines.sort_by_key(|l| (l.a.max(l.b), l.kind));
         lines
+    }
+
+    /// Adds the pairs of d with the copies after it of one partner, all related by one relation.
+    /// With `max_partners`, the copies are read in input order, so that their strength for d only
+    /// weakens: once neither d nor the copies past the partner's strongest list keep the pair,
+    /// none after does either.
+    fn extend_run(
+        &self,
+        run: &Run<'_>,
+        strongest: Option<(&Strongest, Option<Strength>)>,
+        lines: &mut Vec<Relation>,
+    ) {
+        let d = run.d;
+        let from = run.copies.partition_point(|&o| o <= d);
+        for &o in &run.copies[from..] {
+            if let Some((s, own)) = strongest {
+                let by_d = own.is_none_or(|t| strength(run.rel.score, run.rel.kind, o) <= t);
+                let for_o = s.threshold(self.groups, o);
+                let by_o = for_o.is_none_or(|t| strength(run.rel.score, run.rel.kind, d) <= t);
+                if !by_d && !by_o {
+                    if s.beyond_list(self.groups, o) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            lines.push(if run.d_is_a {
+                run.rel.moved_to(d, o)
+            } else {
+                run.rel.moved_to(o, d)
+            });
+        }
     }
 
     /// Each representative's strongest partners, for `max_partners`: a first pass over the
@@ -441,6 +476,21 @@ impl Related<'_> {
     }
 }
 
+/// Where the pairs go: `shape` runs in parallel, `take` in output order.
+struct Sink<'s, T, E> {
+    shape: &'s (dyn Fn(&[Relation]) -> T + Sync),
+    take: &'s mut dyn FnMut(T) -> Result<(), E>,
+}
+
+/// One partner's copies after d, related to d's group by `rel`.
+struct Run<'a> {
+    d: DocId,
+    copies: &'a [DocId],
+    rel: &'a Relation,
+    /// Whether d stands for `rel.a` (else for `rel.b`).
+    d_is_a: bool,
+}
+
 /// For each representative, the strengths of its K + 1 strongest partners (one more than kept, so
 /// that a copy can leave itself out of its group's list).
 struct Strongest {
@@ -472,19 +522,11 @@ impl Strongest {
             .copied()
     }
 
-    /// Whether the pair (d, o), related by a relation of `score` and `kind`, is kept by either side.
-    fn keeps(
-        &self,
-        groups: &ExactGroups,
-        d: DocId,
-        o: DocId,
-        score: f64,
-        kind: RelationKind,
-    ) -> bool {
-        let kept_by = |x: DocId, partner: DocId| match self.threshold(groups, x) {
-            None => true,
-            Some(t) => strength(score, kind, partner) <= t,
-        };
-        kept_by(d, o) || kept_by(o, d)
+    /// Whether o and every later copy of its group are out of their group's strongest list (so
+    /// that all of them have the same threshold).
+    fn beyond_list(&self, groups: &ExactGroups, o: DocId) -> bool {
+        self.lists
+            .get(&groups.representative[o.index()].0)
+            .is_none_or(|list| list.iter().all(|s| s.2 < o.0))
     }
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use twinwire::output::{write_json_line, AtomicFile, PairRecord};
+use twinwire::relate::Relation;
 use twinwire::stream::StreamStats;
 
 use super::{analyze_inputs, check_output_path, print_summary, InputArgs, MatchArgs};
@@ -47,12 +48,19 @@ pub fn run(args: PairsArgs) -> Result<()> {
     let t = Instant::now();
     let write = |out: &mut dyn Write| -> io::Result<StreamStats> {
         let related = analysis.related();
-        let stats = related.for_each::<io::Error>(max_partners, &mut |relations| {
+        // Lines are formatted in parallel, written in order.
+        let format = |relations: &[Relation]| -> io::Result<Vec<u8>> {
+            let mut lines = Vec::with_capacity(relations.len() * 256);
             for r in relations {
-                write_json_line(out, &PairRecord::new(r, &analysis.docs))?;
+                write_json_line(&mut lines, &PairRecord::new(r, &analysis.docs))?;
             }
-            Ok(())
-        })?;
+            Ok(lines)
+        };
+        let stats = related.for_each::<io::Result<Vec<u8>>, io::Error>(
+            max_partners,
+            &format,
+            &mut |lines| out.write_all(&lines?),
+        )?;
         out.flush()?;
         Ok(stats)
     };

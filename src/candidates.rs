@@ -15,6 +15,11 @@
 //!    is quoted); a document probes the index with its rarest anchors only (prefix filtering), enough
 //!    that any document sharing 40% of its anchors is found. Anchors in more than
 //!    `max_anchor_postings` documents are boilerplate and are not indexed.
+//!
+//! The tables are queried one document at a time ([`CandidateIndex`]): nothing here lists the pairs
+//! of a bucket. A dense family (thousands of near-identical pages, one bucket in most bands) is one
+//! stored list, so memory grows with documents and distinct buckets, and a caller that needs only
+//! some edges (`dedupe`, see [`crate::cluster::settle`]) pays only for those.
 
 use rayon::prelude::*;
 

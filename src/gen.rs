@@ -362,8 +362,59 @@ fn relation_of(edit: &str) -> &'static str {
     }
 }
 
+/// The shape of a generated corpus beyond its families: how often passages recur across unrelated
+/// articles, and how many articles mix languages.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Shape {
+    /// When not 0, articles draw whole sentences (not varied) from a pool sized so that each
+    /// sentence recurs in about this many articles, as wire copy, quotes and stock phrases recur in
+    /// real news dumps (the pool holds the sources' sentences, then varied ones once those are
+    /// used). Every base is then drawn (5 to 9 sentences) and excerpts hold at least 3 sentences,
+    /// so that no planted document is contained in an unrelated one by chance. 0: the sources'
+    /// articles are bases first, and every drawn sentence is varied: unrelated articles share none.
+    pub sentence_reuse: usize,
+    /// Share of bases that get a French paragraph inside them (an English page quoting a French
+    /// source), each planted with a typo'd copy (`near_duplicate`, kind `mixed_language`).
+    pub mixed_languages: f64,
+}
+
 /// Generates `n` documents (at least) from `source` documents with seed `seed`.
 pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, String> {
+    generate_shaped(source, n, seed, &Shape::default())
+}
+
+/// The sentences new articles are drawn from with [`Shape::sentence_reuse`]: about `n * 7 / reuse`
+/// of them (articles hold 7 sentences on average), the sources' own first.
+fn sentence_pool(src: &Sources, n: usize, reuse: usize, seed: u64) -> Vec<String> {
+    let size = (n * 7 / reuse.max(1)).max(100);
+    let mut rng = Rng(seed ^ 0x5eed_0f_5e47_e9ce);
+    (0..size)
+        .map(|i| match src.sentences.get(i) {
+            Some(s) => s.clone(),
+            None => vary(&src.sentences[i % src.sentences.len()], src, &mut rng),
+        })
+        .collect()
+}
+
+/// A few sentences of a French article of the sources (`None` when they hold none).
+fn french_paragraph(src: &Sources, rng: &mut Rng) -> Option<String> {
+    let (fr, _, _) = src
+        .translations
+        .get(rng.below(src.translations.len().max(1)))?;
+    let spans = sentence_spans(fr);
+    let start = rng.below(spans.len().saturating_sub(3).max(1));
+    let picked = spans.get(start..(start + 3).min(spans.len()))?;
+    let text: Vec<&str> = picked.iter().map(|&(a, b)| fr[a..b].trim()).collect();
+    Some(text.join(" "))
+}
+
+/// Generates `n` documents (at least) from `source` documents with seed `seed`, in shape `shape`.
+pub fn generate_shaped(
+    source: &[Document],
+    n: usize,
+    seed: u64,
+    shape: &Shape,
+) -> Result<Generated, String> {
     let src = sources(source);
     if src.articles.is_empty() || src.sentences.len() < 100 {
         return Err(
@@ -375,8 +426,20 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
     let mut rng = Rng(seed);
     let mut out = Generated::default();
     let mut next_base = 0usize;
+    let pool = if shape.sentence_reuse > 0 {
+        sentence_pool(&src, n, shape.sentence_reuse, seed)
+    } else {
+        Vec::new()
+    };
+    // With shared sentences, every base is drawn from the pool: a real article of one or two
+    // sentences would be contained, whole, in every article that reuses them.
+    let real_bases = if pool.is_empty() {
+        src.articles.len()
+    } else {
+        0
+    };
     let mut new_article = |rng: &mut Rng| -> Article {
-        if next_base < src.articles.len() {
+        if next_base < real_bases {
             next_base += 1;
             return src.articles[next_base - 1].clone();
         }
@@ -386,7 +449,10 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
         while k < count {
             let size = if k == 0 { 1 } else { 1 + rng.below(3) };
             let p: Vec<String> = (0..size)
-                .map(|_| vary(&src.sentences[rng.below(src.sentences.len())], &src, rng))
+                .map(|_| match pool.len() {
+                    0 => vary(&src.sentences[rng.below(src.sentences.len())], &src, rng),
+                    len => pool[rng.below(len)].clone(),
+                })
                 .collect();
             paragraphs.push(p.join(" "));
             k += size;
@@ -463,8 +529,32 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
 
     while out.docs.len() < n {
         family += 1;
-        let base = new_article(&mut rng);
+        let mut base = new_article(&mut rng);
         let base_id = id(&mut rng);
+        if shape.mixed_languages > 0.0 && rng.chance(shape.mixed_languages) {
+            if let Some(french) = french_paragraph(&src, &mut rng) {
+                let at = 1 + rng.below(base.paragraphs.len());
+                base.paragraphs
+                    .insert(at.min(base.paragraphs.len()), french);
+                push(&mut out, base_id.clone(), base.text(), None);
+                let copy_id = id(&mut rng);
+                push(
+                    &mut out,
+                    copy_id.clone(),
+                    typos(&base.text(), 0.01, &mut rng),
+                    None,
+                );
+                plant(
+                    &mut out,
+                    &base_id,
+                    &copy_id,
+                    "near_duplicate",
+                    "mixed_language",
+                    family,
+                );
+                continue;
+            }
+        }
         push(&mut out, base_id.clone(), base.text(), None);
         let roll = rng.below(100);
         // An edited copy, the edit, and the relation it makes (a Unicode variant is exact once folded).
@@ -555,7 +645,11 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
                         break;
                     }
                 }
-                if words < 20 || words * 100 < total * 30 {
+                // With shared sentences, an excerpt of one or two of them is really contained in
+                // every article that reuses them: three make it the base's own.
+                let shared_only =
+                    shape.sentence_reuse > 0 && sentence_spans(&ex.join(" ")).len() < 3;
+                if words < 20 || words * 100 < total * 30 || shared_only {
                     continue;
                 }
                 let ex_id = id(&mut rng);

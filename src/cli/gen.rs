@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use twinwire::corpus::{read_all, Input, ReadOptions};
-use twinwire::gen::generate;
+use twinwire::gen::{generate_shaped, Shape};
 use twinwire::output::{write_json_line, AtomicFile};
 
 /// Write a corpus of N documents grown from the SOURCE articles (Reuters and WMT SGML, JSONL, text
@@ -31,12 +31,32 @@ pub struct GenArgs {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Draw new articles' sentences whole from a pool sized so that each recurs in about R
+    /// unrelated articles (as passages recur in real dumps; 50 is a heavy case). 0: every drawn
+    /// sentence is varied, and unrelated articles share none.
+    #[arg(long, default_value_t = 0, value_name = "R")]
+    sentence_reuse: usize,
+    /// Share of base articles that get a French paragraph inside them, each planted with a typo'd
+    /// copy (kind `mixed_language`).
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    mixed_languages: f64,
 }
 
 pub fn run(args: GenArgs) -> Result<()> {
     let inputs: Vec<Input> = args.sources.iter().map(|s| Input::parse(s)).collect();
     let (docs, _, _) = read_all(&inputs, &ReadOptions::default())?;
-    let generated = generate(&docs, args.documents, args.seed).map_err(anyhow::Error::msg)?;
+    if !(0.0..=1.0).contains(&args.mixed_languages) {
+        anyhow::bail!(
+            "--mixed-languages must be a share from 0 to 1, got {}",
+            args.mixed_languages
+        );
+    }
+    let shape = Shape {
+        sentence_reuse: args.sentence_reuse,
+        mixed_languages: args.mixed_languages,
+    };
+    let generated =
+        generate_shaped(&docs, args.documents, args.seed, &shape).map_err(anyhow::Error::msg)?;
     let truth_path = args.truth.clone().unwrap_or_else(|| {
         let name = args
             .output

@@ -387,7 +387,7 @@ pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, S
 /// of them (articles hold 7 sentences on average), the sources' own first.
 fn sentence_pool(src: &Sources, n: usize, reuse: usize, seed: u64) -> Vec<String> {
     let size = (n * 7 / reuse.max(1)).max(100);
-    let mut rng = Rng(seed ^ 0x5eed_0f_5e47_e9ce);
+    let mut rng = Rng(seed ^ 0x005e_ed0f_5e47_e9ce);
     (0..size)
         .map(|i| match src.sentences.get(i) {
             Some(s) => s.clone(),

@@ -501,59 +501,90 @@ fn entries_of<I: Iterator<Item = u32>>(
 /// Pairs where one document may contain most of the other.
 ///
 /// Each document d looks for its containers: the documents at least as long that share at least
-/// `needed` of d's anchors, where `needed` is half of what a containment at the threshold implies
-/// (the slack covers sampling noise). d's most common anchors are not looked up (those over
-/// `max_anchor_postings`, and up to `needed / 2` more): each is counted as a possible hit instead,
-/// so skipping them can only add candidates, never lose one.
+/// `needed` of d's anchors ([`anchors_needed`]). This is prefix filtering over anchors ordered by
+/// frequency (AllPairs, PPJoin): d's most common anchors are not looked up (those over
+/// `max_anchor_postings`, and up to `needed / 2` more), so a container needs only `needed - skipped`
+/// hits among the rest to be considered; its full count of shared anchors is then verified, by
+/// looking it up in the skipped anchors' postings, before it becomes a candidate.
+///
+/// The verification is what bounds the candidates when passages recur across unrelated articles:
+/// without it, a document sharing one sentence with d (a fifth of a short article's anchors) passes
+/// the lowered bar, and candidates grow with the square of how often passages recur.
 pub fn anchor_pairs(
     fingerprints: &[Fingerprint],
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
     let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
-    let share = config.containment * 0.5;
     let mut pairs: Vec<(DocId, DocId)> = docs
         .par_iter()
         .filter(|d| fingerprints[d.index()].words >= config.min_contained_words)
-        .flat_map_iter(|&d| {
-            let size = fingerprints[d.index()].shingles.len() as u32;
-            let mut postings: Vec<&[(DocId, u32)]> = fingerprints[d.index()]
-                .shingles
-                .anchors(config.anchor_modulus)
-                .map(|a| index.postings(a))
-                .collect();
-            let needed = ((postings.len() as f64 * share).ceil() as usize).max(1);
-            // The most common anchors cost the most to count: skip those over the cap and, at
-            // most, half of `needed` more; each skipped anchor is a possible hit not counted.
-            postings.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
-            let over_cap = postings
-                .iter()
-                .take_while(|p| p.len() > config.max_anchor_postings)
-                .count();
-            let skipped = over_cap.max(needed / 2).min(postings.len());
-            let needed = needed.saturating_sub(skipped).max(1);
-            let mut hits: Vec<DocId> = Vec::new();
-            for p in &postings[skipped..] {
-                hits.extend(
-                    p.iter()
-                        .filter(|&&(o, o_size)| o != d && o_size >= size)
-                        .map(|&(o, _)| o),
-                );
-            }
-            hits.sort_unstable();
-            let mut out = Vec::new();
-            for run in hits.chunk_by(|x, y| x == y) {
-                if run.len() >= needed {
-                    let o = run[0];
-                    out.push((d.min(o), d.max(o)));
-                }
-            }
-            out
-        })
+        .flat_map_iter(|&d| containers_of(d, fingerprints, &index, config))
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// Anchors a container of a document with `anchors` anchors must share with it: what a
+/// containment at the threshold C implies, less four standard deviations of sampling. Anchors are
+/// a content-defined quarter of the shingles, so the anchors a container shares vary around C
+/// times the document's, as a sample would (a true pair falls below this about 3 times in 100,000):
+/// 8 of 20 anchors at C = 0.8, 137 of 200, and a single one for a document of 5 anchors or fewer.
+pub fn anchors_needed(anchors: usize, containment: f64) -> usize {
+    let a = anchors as f64;
+    let spread = 4.0 * (a * containment * (1.0 - containment)).sqrt();
+    ((a * containment - spread).floor().max(1.0)) as usize
+}
+
+/// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
+fn containers_of(
+    d: DocId,
+    fingerprints: &[Fingerprint],
+    index: &AnchorIndex,
+    config: &Config,
+) -> Vec<(DocId, DocId)> {
+    let size = fingerprints[d.index()].shingles.len() as u32;
+    let mut postings: Vec<&[(DocId, u32)]> = fingerprints[d.index()]
+        .shingles
+        .anchors(config.anchor_modulus)
+        .map(|a| index.postings(a))
+        .collect();
+    let needed = anchors_needed(postings.len(), config.containment);
+    // The most common anchors cost the most to count: skip those over the cap and, at most, half
+    // of `needed` more.
+    postings.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
+    let over_cap = postings
+        .iter()
+        .take_while(|p| p.len() > config.max_anchor_postings)
+        .count();
+    let skipped = over_cap.max(needed / 2).min(postings.len());
+    let (skipped_postings, probed) = postings.split_at(skipped);
+    let needed_in_probed = needed.saturating_sub(skipped).max(1);
+    let mut hits: Vec<DocId> = Vec::new();
+    for p in probed {
+        hits.extend(
+            p.iter()
+                .filter(|&&(o, o_size)| o != d && o_size >= size)
+                .map(|&(o, _)| o),
+        );
+    }
+    hits.sort_unstable();
+    let mut out = Vec::new();
+    for run in hits.chunk_by(|x, y| x == y) {
+        if run.len() < needed_in_probed {
+            continue;
+        }
+        let o = run[0];
+        let in_skipped = skipped_postings
+            .iter()
+            .filter(|p| p.binary_search_by_key(&o, |&(x, _)| x).is_ok())
+            .count();
+        if run.len() + in_skipped >= needed {
+            out.push((d.min(o), d.max(o)));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -404,8 +404,10 @@ impl CandidateIndex {
 struct AnchorIndex {
     /// Anchor -> its slot in `offsets`.
     slots: KeyMap<u32, u32>,
-    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, in input order,
-    /// each with its shingle count (kept inline: looking it up per posting is a cache miss).
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, each with its
+    /// shingle count (kept inline: looking it up per posting is a cache miss), largest first (ties
+    /// in input order): a document looking for its containers reads only the prefix as large as
+    /// itself, and finds a given document by binary search on (size, id).
     offsets: Vec<usize>,
     postings: Vec<(DocId, u32)>,
 }
@@ -561,30 +563,68 @@ fn containers_of(
     let skipped = over_cap.max(needed / 2).min(postings.len());
     let (skipped_postings, probed) = postings.split_at(skipped);
     let needed_in_probed = needed.saturating_sub(skipped).max(1);
-    let mut hits: Vec<DocId> = Vec::new();
-    for p in probed {
-        hits.extend(
-            p.iter()
-                .filter(|&&(o, o_size)| o != d && o_size >= size)
-                .map(|&(o, _)| o),
-        );
-    }
-    hits.sort_unstable();
-    let mut out = Vec::new();
-    for run in hits.chunk_by(|x, y| x == y) {
-        if run.len() < needed_in_probed {
-            continue;
+    // Hits are counted in a per-thread array indexed by document (no sorting of hits).
+    HITS.with(|hits| {
+        let mut hits = hits.borrow_mut();
+        hits.prepare(fingerprints.len());
+        for p in probed {
+            for &(o, o_size) in p.iter() {
+                if o != d && o_size >= size {
+                    hits.add(o);
+                }
+            }
         }
-        let o = run[0];
-        let in_skipped = skipped_postings
-            .iter()
-            .filter(|p| p.binary_search_by_key(&o, |&(x, _)| x).is_ok())
-            .count();
-        if run.len() + in_skipped >= needed {
-            out.push((d.min(o), d.max(o)));
+        let mut out = Vec::new();
+        for (o, count) in hits.drain() {
+            if (count as usize) < needed_in_probed {
+                continue;
+            }
+            let in_skipped = skipped_postings
+                .iter()
+                .filter(|p| p.binary_search_by_key(&o, |&(x, _)| x).is_ok())
+                .count();
+            if count as usize + in_skipped >= needed {
+                out.push((d.min(o), d.max(o)));
+            }
+        }
+        out
+    })
+}
+
+/// Hits per document, counted in place: a count per document and the list of those touched.
+#[derive(Default)]
+struct HitCounts {
+    counts: Vec<u32>,
+    touched: Vec<DocId>,
+}
+
+impl HitCounts {
+    fn prepare(&mut self, n: usize) {
+        if self.counts.len() < n {
+            self.counts.resize(n, 0);
         }
     }
-    out
+
+    fn add(&mut self, o: DocId) {
+        let c = &mut self.counts[o.index()];
+        if *c == 0 {
+            self.touched.push(o);
+        }
+        *c += 1;
+    }
+
+    /// Every touched document with its count, the counts set back to zero.
+    fn drain(&mut self) -> impl Iterator<Item = (DocId, u32)> + '_ {
+        let counts = &mut self.counts;
+        self.touched.drain(..).map(move |o| {
+            let c = std::mem::take(&mut counts[o.index()]);
+            (o, c)
+        })
+    }
+}
+
+thread_local! {
+    static HITS: std::cell::RefCell<HitCounts> = std::cell::RefCell::new(HitCounts::default());
 }
 
 #[cfg(test)]

@@ -145,12 +145,22 @@ impl LanguageCounter {
         }
     }
 
-    /// The language, if the evidence is enough and one language leads the next by a quarter.
+    /// The language, if the evidence is enough and one language leads the next by a quarter. English
+    /// shares few function words with the others, so a text where English and another language come
+    /// within a factor of two of each other mixes them (an English page quoting a French
+    /// paragraph): it has no one language, and is never paired as a translation. (Related languages,
+    /// French and Spanish, share many function words: for them the quarter decides.)
     pub fn language(&self) -> Option<&'static str> {
         let mut order: Vec<usize> = (0..PROFILES.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(self.counts[i]));
         let (best, second) = (self.counts[order[0]], self.counts[order[1]]);
-        (best >= MIN_EVIDENCE && best * 4 >= second * 5).then(|| PROFILES[order[0]].0)
+        let with_english = PROFILES[order[0]].0 == "en" || PROFILES[order[1]].0 == "en";
+        let lead = if with_english {
+            best >= second * 2
+        } else {
+            best * 4 >= second * 5
+        };
+        (best >= MIN_EVIDENCE && lead).then(|| PROFILES[order[0]].0)
     }
 }
 
@@ -210,6 +220,21 @@ mod tests {
             detect_language("El presidente de la república dijo que los ministros se reunirán con las autoridades para una nueva ley."),
             Some("es")
         );
+    }
+
+    #[test]
+    fn english_mixed_with_french_is_no_one_language() {
+        let english = "The army said that the attack on the airport had been foiled and that the \
+                       situation was under control, but witnesses in the city said that they had \
+                       heard shots for most of the morning.";
+        let french = "Les jihadistes affiliés à Al-Qaïda ont revendiqué mardi une double attaque \
+                      contre l'aéroport militaire et un camp de gendarmerie à Bamako, selon un \
+                      communiqué de leur agence de propagande.";
+        assert_eq!(detect_language(english), Some("en"));
+        assert_eq!(detect_language(&format!("{english} {french}")), None);
+        // A French article quoting one short English phrase is still French.
+        let quoted = format!("{french} {french} Il a déclaré: \"under control\".");
+        assert_eq!(detect_language(&quoted), Some("fr"));
     }
 
     #[test]

@@ -80,6 +80,12 @@ impl ShingleSet {
     /// Number of shingles in both sets (a linear merge).
     pub fn intersection_len(&self, other: &ShingleSet) -> usize {
         let (a, b) = (&self.0, &other.0);
+        // A snippet against a page thousands of times longer: look each of its shingles up
+        // (galloping from the last place found) instead of walking the page.
+        let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        if small.len() * 32 < large.len() {
+            return galloping_intersection_len(small, large);
+        }
         let (mut i, mut j, mut n) = (0, 0, 0);
         while i < a.len() && j < b.len() {
             let (x, y) = (a[i], b[j]);
@@ -101,6 +107,31 @@ impl ShingleSet {
     }
 }
 
+/// |small ∩ large| for sorted, unique sets, each value of `small` found in `large` by an
+/// exponential then binary search starting where the previous one ended.
+fn galloping_intersection_len(small: &[u32], large: &[u32]) -> usize {
+    let (mut from, mut n) = (0, 0);
+    for &x in small {
+        let rest = &large[from..];
+        let mut step = 1;
+        while step < rest.len() && rest[step - 1] < x {
+            step *= 2;
+        }
+        let window = &rest[..step.min(rest.len())];
+        match window.binary_search(&x) {
+            Ok(at) => {
+                n += 1;
+                from += at + 1;
+            }
+            Err(at) => from += at,
+        }
+        if from >= large.len() {
+            break;
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +151,29 @@ mod tests {
         assert_eq!(b.intersection_len(&a), 3);
         assert_eq!(a.intersection_len(&a), 5);
         assert_eq!(a.intersection_len(&ShingleSet::default()), 0);
+    }
+
+    #[test]
+    fn a_snippet_against_a_long_page_counts_as_the_walk_does() {
+        let mut rng = crate::gen::Rng(3);
+        for _ in 0..200 {
+            let mut large: Vec<u32> = (0..5000).map(|_| rng.below(20_000) as u32).collect();
+            large.sort_unstable();
+            large.dedup();
+            let mut small: Vec<u32> = (0..rng.below(60))
+                .map(|_| rng.below(20_000) as u32)
+                .collect();
+            small.extend(large.iter().step_by(97).copied());
+            small.sort_unstable();
+            small.dedup();
+            let walked = small
+                .iter()
+                .filter(|x| large.binary_search(x).is_ok())
+                .count();
+            let (s, l) = (ShingleSet(small), ShingleSet(large));
+            assert_eq!(s.intersection_len(&l), walked);
+            assert_eq!(l.intersection_len(&s), walked);
+        }
     }
 
     #[test]

@@ -503,11 +503,12 @@ fn entries_of<I: Iterator<Item = u32>>(
 /// Pairs where one document may contain most of the other.
 ///
 /// Each document d looks for its containers: the documents at least as long that share at least
-/// `needed` of d's anchors ([`anchors_needed`]). This is prefix filtering over anchors ordered by
-/// frequency (AllPairs, PPJoin): d's most common anchors are not looked up (those over
-/// `max_anchor_postings`, and up to `needed / 2` more), so a container needs only `needed - skipped`
-/// hits among the rest to be considered; its full count of shared anchors is then verified, by
-/// looking it up in the skipped anchors' postings, before it becomes a candidate.
+/// `needed` of d's anchors, half of what a containment at the threshold implies. This is prefix
+/// filtering over anchors ordered by frequency (AllPairs, PPJoin): d's most common anchors are not
+/// looked up (those over `max_anchor_postings`, and up to `needed / 2` more), so a container needs
+/// only `needed - skipped` hits among the rest to be considered; its full count of shared anchors
+/// is then verified against [`anchors_needed`], looking it up in the skipped anchors' postings,
+/// before it becomes a candidate.
 ///
 /// The verification is what bounds the candidates when passages recur across unrelated articles:
 /// without it, a document sharing one sentence with d (a fifth of a short article's anchors) passes
@@ -528,11 +529,12 @@ pub fn anchor_pairs(
     pairs
 }
 
-/// Anchors a container of a document with `anchors` anchors must share with it: what a
-/// containment at the threshold C implies, less four standard deviations of sampling. Anchors are
-/// a content-defined quarter of the shingles, so the anchors a container shares vary around C
-/// times the document's, as a sample would (a true pair falls below this about 3 times in 100,000):
-/// 8 of 20 anchors at C = 0.8, 137 of 200, and a single one for a document of 5 anchors or fewer.
+/// Anchors a container of a document with `anchors` anchors must share with it, once counted in
+/// full: what a containment at the threshold C implies, less four standard deviations of sampling.
+/// Anchors are a content-defined quarter of the shingles, so the anchors a container shares vary
+/// around C times the document's, as a sample would (a true pair falls below this about 3 times in
+/// 100,000): 8 of 20 anchors at C = 0.8, 137 of 200. Short documents, where sampling says little,
+/// keep the looser bar of the lookup (a single anchor for 5 or fewer).
 pub fn anchors_needed(anchors: usize, containment: f64) -> usize {
     let a = anchors as f64;
     let spread = 4.0 * (a * containment * (1.0 - containment)).sqrt();
@@ -552,7 +554,11 @@ fn containers_of(
         .anchors(config.anchor_modulus)
         .map(|a| index.postings(a))
         .collect();
-    let needed = anchors_needed(postings.len(), config.containment);
+    // Half of what a containment at the threshold implies decides which anchors are looked up and
+    // how many hits make a container worth checking; the sampling bound, tighter for long
+    // documents, decides which are kept once their full count is known.
+    let needed = ((postings.len() as f64 * config.containment * 0.5).ceil() as usize).max(1);
+    let verified = anchors_needed(postings.len(), config.containment);
     // The most common anchors cost the most to count: skip those over the cap and, at most, half
     // of `needed` more.
     postings.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
@@ -579,11 +585,15 @@ fn containers_of(
             if (count as usize) < needed_in_probed {
                 continue;
             }
+            if count as usize >= verified {
+                out.push((d.min(o), d.max(o)));
+                continue;
+            }
             let in_skipped = skipped_postings
                 .iter()
                 .filter(|p| p.binary_search_by_key(&o, |&(x, _)| x).is_ok())
                 .count();
-            if count as usize + in_skipped >= needed {
+            if count as usize + in_skipped >= verified {
                 out.push((d.min(o), d.max(o)));
             }
         }

@@ -3,9 +3,14 @@
 # peak memory against N.
 #
 #   bash benches/scale.sh [OUTDIR] [N...]          (default OUTDIR bench-out/scale, N 10000 30000 100000 300000 1000000)
+#   SHAPE=shared bash benches/scale.sh [OUTDIR] [N...]
+#
+# SHAPE=shared grows corpora where each sentence recurs in about 50 unrelated articles and 2% of the
+# English articles hold a French paragraph (`gen --sentence-reuse 50 --mixed-languages 0.02`), as in
+# real dumps; its files are named shared-N and its curve benches/scaling-shared.svg.
 #
 # Corpora are grown from ../shared/data (Reuters-21578 and the WMT news sets) by `twinwire gen`
-# (seed 1) and kept in OUTDIR for reruns. Results: OUTDIR/bench-N.json, benches/scaling.svg.
+# (seed 1) and kept in OUTDIR for reruns. Results: OUTDIR/bench-corpus-N.json, benches/scaling.svg.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${TWINWIRE_SHARED_DATA:-$root/../shared/data}"
@@ -20,15 +25,20 @@ sizes=("$@")
 mkdir -p "$out"
 (cd "$root" && cargo build --release --quiet)
 bin="$root/target/release/twinwire"
+case "${SHAPE:-generated}" in
+  shared) name=shared; shape=(--sentence-reuse 50 --mixed-languages 0.02); svg=scaling-shared.svg ;;
+  generated) name=corpus; shape=(); svg=scaling.svg ;;
+  *) echo "SHAPE is generated or shared" >&2; exit 2 ;;
+esac
 for n in "${sizes[@]}"; do
-  corpus="$out/corpus-$n.jsonl"
+  corpus="$out/$name-$n.jsonl"
   if [ ! -s "$corpus" ]; then
-    "$bin" gen "$data/reuters21578" "$data/wmt-dev" -n "$n" --seed 1 -o "$corpus"
+    "$bin" gen "$data/reuters21578" "$data/wmt-dev" -n "$n" --seed 1 "${shape[@]}" -o "$corpus"
   fi
   echo "== $n documents"
   # The whole report to a file first: `| head -1` could end bench before it writes its JSON.
-  "$bin" bench "$corpus" --truth "$out/corpus-$n.truth.jsonl" --json "$out/bench-$n.json" > "$out/bench-$n.txt"
-  head -1 "$out/bench-$n.txt"
+  "$bin" bench "$corpus" --truth "$out/$name-$n.truth.jsonl" --json "$out/bench-$name-$n.json" > "$out/bench-$name-$n.txt"
+  head -1 "$out/bench-$name-$n.txt"
 done
-python3 "$root/benches/plot_scaling.py" "$root/benches/scaling.svg" "$out"/bench-*.json
-echo "wrote $root/benches/scaling.svg"
+python3 "$root/benches/plot_scaling.py" "$root/benches/$svg" "$out"/bench-"$name"-*.json
+echo "wrote $root/benches/$svg"

@@ -80,7 +80,21 @@ impl UnionFind {
     }
 }
 
-/// Builds the clusters of `n` documents from the duplicate relations among them.
+/// The order in which documents are offered to become representatives (smallest first): those
+/// contained in another last, so that their containers claim them first; then by the keep policy;
+/// then input order. [`clusters`] and [`settle`] must share it to agree.
+fn preference(d: DocId, contained: &[bool], words: &[u32], keep: Keep) -> (bool, u32, u32) {
+    let i = d.index();
+    let length = match keep {
+        Keep::Longest => u32::MAX - words[i],
+        Keep::First => 0,
+    };
+    (contained[i], length, d.0)
+}
+
+/// Builds the clusters of `n` documents from the duplicate relations among them: the reference
+/// that holds every pair ([`settle`], which `dedupe` uses, gives the same clusters from verified
+/// edges alone).
 ///
 /// `words[d]` is document d's length, used by [`Keep::Longest`].
 pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> Vec<Cluster> {
@@ -114,14 +128,7 @@ pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> 
     let mut out = Vec::new();
     for mut component in components {
         // Documents contained in another come last so their containers claim them first.
-        component.sort_by_key(|d| {
-            let i = d.index();
-            let length = match keep {
-                Keep::Longest => u32::MAX - words[i],
-                Keep::First => 0,
-            };
-            (contained[i], length, d.0)
-        });
+        component.sort_by_key(|&d| preference(d, &contained, words, keep));
         for &rep in &component {
             if assigned[rep.index()] {
                 continue;
@@ -190,14 +197,7 @@ pub fn settle(related: &Related<'_>, words: &[u32], keep: Keep) -> Settled {
         .collect();
     let contained = contained_flags(related, &heads);
     let mut order = heads;
-    order.sort_by_key(|d| {
-        let i = d.index();
-        let length = match keep {
-            Keep::Longest => u32::MAX - words[i],
-            Keep::First => 0,
-        };
-        (contained[i], length, d.0)
-    });
+    order.sort_by_key(|&d| preference(d, &contained, words, keep));
     let mut assigned = vec![false; n];
     let mut scored = 0u64;
     let mut out = Vec::new();

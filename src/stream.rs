@@ -211,16 +211,26 @@ impl Related<'_> {
         out
     }
 
-    /// The copy relations of representative r with its candidate partners after it, and how many
+    /// The copy relations of representative r with its candidate partners after it (with
+    /// `exhaustive`, every later representative: quadratic, for small corpora), and how many
     /// candidates were scored.
     fn copy_relations_after(&self, r: DocId, partners: &mut Vec<DocId>) -> (Vec<Relation>, usize) {
         let copies = RelationKind::DUPLICATES
             .iter()
             .any(|&k| self.config.wants(k));
-        if !copies || self.config.exhaustive {
-            return (self.exhaustive_after(r), 0);
+        if !copies {
+            return (Vec::new(), 0);
         }
-        self.index.partners_after(r, partners);
+        if self.config.exhaustive {
+            partners.clear();
+            partners.extend(
+                (r.index() + 1..self.fingerprints.len())
+                    .map(|o| DocId(o as u32))
+                    .filter(|&o| self.is_representative(o)),
+            );
+        } else {
+            self.index.partners_after(r, partners);
+        }
         let fr = &self.fingerprints[r.index()];
         let rels = partners
             .iter()
@@ -230,25 +240,6 @@ impl Related<'_> {
             })
             .collect();
         (rels, partners.len())
-    }
-
-    /// With `exhaustive`, r against every later representative (quadratic: small corpora only).
-    fn exhaustive_after(&self, r: DocId) -> Vec<Relation> {
-        let copies = RelationKind::DUPLICATES
-            .iter()
-            .any(|&k| self.config.wants(k));
-        if !copies || !self.config.exhaustive {
-            return Vec::new();
-        }
-        let fr = &self.fingerprints[r.index()];
-        (r.index() + 1..self.fingerprints.len())
-            .map(|o| DocId(o as u32))
-            .filter(|&o| self.is_representative(o))
-            .filter_map(|o| {
-                let fo = &self.fingerprints[o.index()];
-                relate(r, o, fr, fo, &score(fr, fo), self.config)
-            })
-            .collect()
     }
 
     /// The translations whose first representative is r.

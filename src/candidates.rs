@@ -24,7 +24,7 @@
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::fingerprint::{Fingerprint, KeyMap};
+use crate::fingerprint::{Fingerprint, HitCounts, KeyMap};
 use crate::relate::RelationKind;
 use crate::DocId;
 
@@ -257,6 +257,8 @@ pub struct CandidateIndex {
     anchors: Lists,
     /// Large bucket -> its members, most shingles first (ties in input order).
     by_size: KeyMap<u32, Vec<u32>>,
+    /// With [`CandidateIndex::every_pair`]: every document, each a partner of all the others.
+    everyone: Option<Vec<u32>>,
 }
 
 impl CandidateIndex {
@@ -298,16 +300,37 @@ impl CandidateIndex {
             doc_buckets,
             anchors,
             by_size,
+            everyone: None,
+        }
+    }
+
+    /// Tables in which every two of `docs` are partners (`--exhaustive`: quadratic, for small
+    /// corpora and for measuring what the real tables miss).
+    pub fn every_pair(docs: &[DocId]) -> CandidateIndex {
+        CandidateIndex {
+            buckets: Buckets {
+                members: Lists::default(),
+            },
+            doc_buckets: Lists::default(),
+            anchors: Lists::default(),
+            by_size: KeyMap::default(),
+            everyone: Some(docs.iter().map(|d| d.0).collect()),
         }
     }
 
     /// Whether d has any candidate partner.
     pub fn has_partners(&self, d: DocId) -> bool {
+        if let Some(all) = &self.everyone {
+            return all.len() > 1;
+        }
         !self.doc_buckets.get(d.index()).is_empty() || !self.anchors.get(d.index()).is_empty()
     }
 
     /// An upper bound of d's partners (bucket sizes added up), to size batches of work.
     pub fn partners_bound(&self, d: DocId) -> usize {
+        if let Some(all) = &self.everyone {
+            return all.len();
+        }
         let in_buckets: usize = self
             .doc_buckets
             .get(d.index())
@@ -315,13 +338,6 @@ impl CandidateIndex {
             .map(|&b| self.buckets.members.get(b as usize).len())
             .sum();
         in_buckets + self.anchors.get(d.index()).len()
-    }
-
-    /// The largest bucket: the size of the densest family of candidates.
-    pub fn largest_bucket(&self) -> Option<&[u32]> {
-        (0..self.buckets.members.len())
-            .map(|b| self.buckets.members.get(b))
-            .max_by_key(|m| m.len())
     }
 
     /// d's partners after it in input order, sorted, into `out`.
@@ -349,6 +365,9 @@ impl CandidateIndex {
     ) {
         out.clear();
         let big_enough = |&o: &u32| fingerprints[o as usize].shingles.len() >= min_shingles;
+        if let Some(all) = &self.everyone {
+            out.extend(all.iter().filter(|o| big_enough(o)).map(|&o| DocId(o)));
+        }
         for &b in self.doc_buckets.get(d.index()) {
             match self.by_size.get(&b) {
                 Some(by_size) => out.extend(
@@ -386,6 +405,9 @@ impl CandidateIndex {
         part: impl Fn(&'s [u32]) -> &'s [u32],
     ) {
         out.clear();
+        if let Some(all) = &self.everyone {
+            out.extend(part(all).iter().map(|&o| DocId(o)));
+        }
         for &b in self.doc_buckets.get(d.index()) {
             out.extend(
                 part(self.buckets.members.get(b as usize))
@@ -404,10 +426,9 @@ impl CandidateIndex {
 struct AnchorIndex {
     /// Anchor -> its slot in `offsets`.
     slots: KeyMap<u32, u32>,
-    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, each with its
-    /// shingle count (kept inline: looking it up per posting is a cache miss), largest first (ties
-    /// in input order): a document looking for its containers reads only the prefix as large as
-    /// itself, and finds a given document by binary search on (size, id).
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, in input order
+    /// (so that one is found by binary search), each with its shingle count (kept inline: looking
+    /// it up per posting is a cache miss).
     offsets: Vec<usize>,
     postings: Vec<(DocId, u32)>,
 }
@@ -576,12 +597,13 @@ fn containers_of(
         for p in probed {
             for &(o, o_size) in p.iter() {
                 if o != d && o_size >= size {
-                    hits.add(o);
+                    hits.add(o.0);
                 }
             }
         }
         let mut out = Vec::new();
         for (o, count) in hits.drain() {
+            let o = DocId(o);
             if (count as usize) < needed_in_probed {
                 continue;
             }
@@ -599,38 +621,6 @@ fn containers_of(
         }
         out
     })
-}
-
-/// Hits per document, counted in place: a count per document and the list of those touched.
-#[derive(Default)]
-struct HitCounts {
-    counts: Vec<u32>,
-    touched: Vec<DocId>,
-}
-
-impl HitCounts {
-    fn prepare(&mut self, n: usize) {
-        if self.counts.len() < n {
-            self.counts.resize(n, 0);
-        }
-    }
-
-    fn add(&mut self, o: DocId) {
-        let c = &mut self.counts[o.index()];
-        if *c == 0 {
-            self.touched.push(o);
-        }
-        *c += 1;
-    }
-
-    /// Every touched document with its count, the counts set back to zero.
-    fn drain(&mut self) -> impl Iterator<Item = (DocId, u32)> + '_ {
-        let counts = &mut self.counts;
-        self.touched.drain(..).map(move |o| {
-            let c = std::mem::take(&mut counts[o.index()]);
-            (o, c)
-        })
-    }
 }
 
 thread_local! {

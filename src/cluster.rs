@@ -270,26 +270,14 @@ fn contained_flags(related: &Related<'_>, heads: &[DocId]) -> Vec<bool> {
             let size = fb.shingles.len();
             // One shingle of slack for rounding; never below one more than b's own count.
             let min_size = ((size as f64 * factor - 1.0).floor().max(0.0) as usize).max(size + 1);
-            if config.exhaustive {
-                partners.clear();
-                partners.extend(
-                    heads
-                        .iter()
-                        .copied()
-                        .filter(|&o| o != b && fps[o.index()].shingles.len() >= min_size),
-                );
-            } else {
-                related
-                    .index
-                    .partners_with_at_least(b, min_size, fps, partners);
-            }
+            related
+                .index
+                .partners_with_at_least(b, min_size, fps, partners);
             let is_contained = partners.iter().any(|&o| {
-                let fo = &fps[o.index()];
                 let (i, j) = (b.min(o), b.max(o));
                 let (fi, fj) = (&fps[i.index()], &fps[j.index()]);
-                relate(i, j, fi, fj, &score(fi, fj), config).is_some_and(|r| {
-                    r.kind == RelationKind::Containment && r.b == b && fo.words > 0
-                })
+                relate(i, j, fi, fj, &score(fi, fj), config)
+                    .is_some_and(|r| r.kind == RelationKind::Containment && r.b == b)
             });
             (b, is_contained)
         })
@@ -309,18 +297,7 @@ fn edges_of(
     partners: &mut Vec<DocId>,
 ) -> (Vec<Member>, usize) {
     let (fps, config) = (related.fingerprints, related.config);
-    if config.exhaustive {
-        partners.clear();
-        partners.extend(
-            related
-                .groups
-                .representatives(fps)
-                .into_iter()
-                .filter(|&o| o != h),
-        );
-    } else {
-        related.index.partners(h, partners);
-    }
+    related.index.partners(h, partners);
     partners.retain(|o| !assigned[o.index()]);
     let fh = &fps[h.index()];
     let edges = partners

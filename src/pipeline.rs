@@ -475,15 +475,14 @@ pub fn relate_fingerprints(
     let ((index, candidates_time), (mut translations, verify_time)) = rayon::join(
         || {
             let t = Instant::now();
-            let indexed: &[DocId] = if config.exhaustive || !wants_copies {
-                &[]
+            let index = if !wants_copies {
+                CandidateIndex::build(fingerprints, &[], config)
+            } else if config.exhaustive {
+                CandidateIndex::every_pair(&reps)
             } else {
-                &reps
+                CandidateIndex::build(fingerprints, &reps, config)
             };
-            (
-                CandidateIndex::build(fingerprints, indexed, config),
-                t.elapsed(),
-            )
+            (index, t.elapsed())
         },
         || {
             let t = Instant::now();

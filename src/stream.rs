@@ -211,8 +211,7 @@ impl Related<'_> {
         out
     }
 
-    /// The copy relations of representative r with its candidate partners after it (with
-    /// `exhaustive`, every later representative: quadratic, for small corpora), and how many
+    /// The copy relations of representative r with its candidate partners after it, and how many
     /// candidates were scored.
     fn copy_relations_after(&self, r: DocId, partners: &mut Vec<DocId>) -> (Vec<Relation>, usize) {
         let copies = RelationKind::DUPLICATES
@@ -221,16 +220,7 @@ impl Related<'_> {
         if !copies {
             return (Vec::new(), 0);
         }
-        if self.config.exhaustive {
-            partners.clear();
-            partners.extend(
-                (r.index() + 1..self.fingerprints.len())
-                    .map(|o| DocId(o as u32))
-                    .filter(|&o| self.is_representative(o)),
-            );
-        } else {
-            self.index.partners_after(r, partners);
-        }
+        self.index.partners_after(r, partners);
         let fr = &self.fingerprints[r.index()];
         let rels = partners
             .iter()

@@ -200,6 +200,31 @@ fn settled_clusters_are_those_of_every_pair() {
 }
 
 #[test]
+fn exhaustive_runs_settle_the_clusters_of_every_pair_too() {
+    let texts = dense_corpus(6);
+    let config = Config {
+        exhaustive: true,
+        ..Config::default()
+    };
+    let fps = fingerprints(&texts, &config);
+    let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
+    let matched = relate_fingerprints(&fps, None, &config);
+    let related = matched.related(&fps, &config);
+    let (all, stats) = related.collect();
+    let n = fps.iter().filter(|f| !f.is_empty()).count() as u64;
+    assert!(
+        stats.scored > n * 10,
+        "every pair of representatives is scored: {}",
+        stats.scored
+    );
+    for keep in [Keep::Longest, Keep::First] {
+        let want = clusters(fps.len(), &all, &words, keep);
+        assert!(!want.is_empty());
+        assert_eq!(settle(&related, &words, keep).clusters, want, "{keep:?}");
+    }
+}
+
+#[test]
 fn a_family_of_near_identical_pages_is_one_cluster_settled_from_its_edges() {
     let mut rng = Rng(7);
     let texts: Vec<String> = (0..2000).map(|_| soft404(&mut rng)).collect();

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use super::align::{align, AlignParams, Alignment};
 use super::pivot::PivotDoc;
-use crate::fingerprint::KeyMap;
+use crate::fingerprint::{HitCounts, KeyMap};
 use crate::DocId;
 
 /// Parameters of translation detection; defaults are justified in BENCHMARKS.md.
@@ -314,17 +314,7 @@ pub fn translation_candidates(
         let own = lang_of[x];
         let mut counted: Vec<(usize, u32)> = HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
-            let HitCounts { count, touched } = &mut *hits;
-            if count.len() < n {
-                count.resize(n, 0);
-            }
-            let mut hit = |o: u32| {
-                let c = &mut count[o as usize];
-                if *c == 0 {
-                    touched.push(o);
-                }
-                *c += 1;
-            };
+            hits.prepare(n);
             for &k in sig {
                 let run = key_range(k);
                 let (lo, hi) = (
@@ -332,22 +322,16 @@ pub fn translation_candidates(
                     run.partition_point(|&e| lang_bits(e) <= own),
                 );
                 for &e in run[..lo].iter().chain(&run[hi..]) {
-                    hit((e & 0x0FFF_FFFF) as u32);
+                    hits.add((e & 0x0FFF_FFFF) as u32);
                 }
                 if own != majority {
-                    majority_run(k).iter().for_each(|&o| hit(o));
+                    majority_run(k).iter().for_each(|&o| hits.add(o));
                 }
             }
-            let counted = touched
-                .iter()
-                .map(|&o| (count[o as usize] as usize, o))
+            hits.drain()
+                .map(|(o, c)| (c as usize, o))
                 .filter(|&(c, _)| c >= params.min_shared)
-                .collect();
-            for &o in touched.iter() {
-                count[o as usize] = 0;
-            }
-            touched.clear();
-            counted
+                .collect()
         });
         // Most shared first; ties by input order.
         counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
@@ -411,15 +395,8 @@ pub fn translation_candidates(
     pairs
 }
 
-/// How many signature keys each document shares with the one whose partners are sought, and
-/// which documents have a count: per thread, for the length of a search.
-#[derive(Default)]
-struct HitCounts {
-    count: Vec<u32>,
-    touched: Vec<u32>,
-}
-
 thread_local! {
+    /// How many signature keys each document shares with the one whose partners are sought.
     static HITS: std::cell::RefCell<HitCounts> = std::cell::RefCell::new(HitCounts::default());
 }
 

@@ -139,6 +139,42 @@ impl std::hash::Hasher for KeyHasher {
 /// A `HashMap` keyed by hash values.
 pub type KeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// How many times each document was hit during one search, and which documents were: a count per
+/// document, kept per thread and set back to zero as it is read, so that a search costs its hits,
+/// never a sort of them or a pass over every document.
+#[derive(Debug, Default)]
+pub struct HitCounts {
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl HitCounts {
+    /// Makes room for documents `0..n`.
+    pub fn prepare(&mut self, n: usize) {
+        if self.counts.len() < n {
+            self.counts.resize(n, 0);
+        }
+    }
+
+    /// Counts one hit of document `o`.
+    pub fn add(&mut self, o: u32) {
+        let c = &mut self.counts[o as usize];
+        if *c == 0 {
+            self.touched.push(o);
+        }
+        *c += 1;
+    }
+
+    /// Every document hit, with its count, in the order first hit; the counts are set back to
+    /// zero.
+    pub fn drain(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let counts = &mut self.counts;
+        self.touched
+            .drain(..)
+            .map(move |o| (o, std::mem::take(&mut counts[o as usize])))
+    }
+}
+
 /// The 64-bit hash of one folded word.
 pub fn hash_word(folded: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(folded.as_bytes())

@@ -96,7 +96,7 @@ fn other(r: &Relation, d: DocId) -> DocId {
 }
 
 impl Related<'_> {
-    /// Calls `sink` with each document's pairs with later documents, in output order (documents
+    /// Hands each document's pairs with later documents to `take`, in output order (documents
     /// without any are passed over). `max_partners` keeps each document's K strongest partners.
     ///
     /// `shape` turns one document's pairs into what `take` receives (the lines to write, say): it

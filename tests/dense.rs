@@ -344,7 +344,12 @@ fn the_summary_names_a_dense_family_and_max_partners_bounds_it() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stderr.contains("dense family: page-"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("family of 1100 related documents around page-"),
+        "{}",
+        run.stderr
+    );
     assert!(run
         .stderr
         .contains("see --max-partners or dedupe --clusters"));

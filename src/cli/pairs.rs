@@ -83,8 +83,9 @@ pub fn run(args: PairsArgs) -> Result<()> {
     let mut extra = Vec::new();
     if let Some((d, partners)) = stats.busiest.filter(|&(_, p)| p >= DENSE_FAMILY) {
         extra.push(format!(
-            "dense family: {} is related to {partners} documents ({} pairs written in all{}); \
+            "family of {} related documents around {}: {} pairs written in all{}; \
              see --max-partners or dedupe --clusters",
+            partners + 1,
             analysis.docs[d.index()].id,
             stats.pairs(),
             if max_partners.is_some() {

@@ -116,16 +116,56 @@ impl<'a> ClusterRecord<'a> {
 /// file it names is replaced and the link stays. A device, fifo or socket (`-o /dev/null`) is written
 /// in place: renaming over it would replace the device with a regular file, and for those an
 /// interrupted write has no half-written file to leave anyway.
+///
+/// The name `-` is standard output, written as it goes.
 pub struct AtomicFile {
     target: PathBuf,
     /// `None` when writing in place.
     temp: Option<PathBuf>,
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<Sink>>,
+}
+
+/// Where an [`AtomicFile`] writes.
+pub enum Sink {
+    File(File),
+    Stdout(io::Stdout),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Stdout(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+/// Whether an output name means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 impl AtomicFile {
-    /// Creates the temporary file beside `target` (or opens `target` itself if it is special).
+    /// Creates the temporary file beside `target` (or opens `target` itself if it is special;
+    /// `-` is standard output).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        if is_stdout(target) {
+            return Ok(AtomicFile {
+                target: target.to_path_buf(),
+                temp: None,
+                writer: Some(BufWriter::with_capacity(
+                    1 << 16,
+                    Sink::Stdout(io::stdout()),
+                )),
+            });
+        }
         let target = match fs::symlink_metadata(target) {
             Ok(m) if m.file_type().is_symlink() => target
                 .canonicalize()
@@ -144,7 +184,7 @@ impl AtomicFile {
                 return Ok(AtomicFile {
                     target,
                     temp: None,
-                    writer: Some(BufWriter::with_capacity(1 << 16, file)),
+                    writer: Some(BufWriter::with_capacity(1 << 16, Sink::File(file))),
                 });
             }
         }
@@ -160,19 +200,22 @@ impl AtomicFile {
         Ok(AtomicFile {
             target,
             temp: Some(temp),
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+            writer: Some(BufWriter::with_capacity(1 << 16, Sink::File(file))),
         })
     }
 
     /// The writer.
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub fn writer(&mut self) -> &mut BufWriter<Sink> {
         self.writer.as_mut().expect("not committed yet")
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> io::Result<()> {
         let writer = self.writer.take().expect("committed once");
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        let sink = writer.into_inner().map_err(|e| e.into_error())?;
+        let Sink::File(file) = sink else {
+            return Ok(());
+        };
         match self.temp.take() {
             Some(temp) => {
                 file.sync_all()?;

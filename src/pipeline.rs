@@ -243,14 +243,14 @@ pub fn analyze(
     });
     let matched = relate_fingerprints(&fingerprints, translation, config);
     for d in changed {
-        let warning = InputWarning {
-            location: format!("{} ({})", docs[d.index()].origin, docs[d.index()].id),
-            kind: WarningKind::ChangedInput,
-            message: "changed while twinwire was running (its text is read again to check \
-                      translations); its translations are not reported. Run on inputs that do \
-                      not change during the run"
+        let warning = InputWarning::new(
+            format!("{} ({})", docs[d.index()].origin, docs[d.index()].id),
+            WarningKind::ChangedInput,
+            "changed while twinwire was running (its text is read again to check \
+             translations); its translations are not reported. Run on inputs that do \
+             not change during the run"
                 .into(),
-        };
+        );
         *report.warnings.entry(warning.kind).or_default() += 1;
         on_warning(&warning);
     }

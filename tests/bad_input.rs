@@ -91,7 +91,7 @@ fn bad_jsonl_lines_are_skipped_named_and_counted() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("skipped 4 inputs (malformed_json 1, not_an_object 1, missing_text 1, text_not_a_string 1"),
+        r.stderr.contains("rejected 4 records or files (malformed_json 1, not_an_object 1, missing_text 1, text_not_a_string 1"),
         "{}",
         r.stderr
     );

@@ -52,6 +52,7 @@ fn every_record_ends_up_once_byte_for_byte() {
         dir.path().join("removed.jsonl"),
         dir.path().join("clusters.jsonl"),
     );
+    let rejects = dir.path().join("rejects.jsonl");
     let out = twinwire()
         .args([
             "dedupe",
@@ -64,13 +65,29 @@ fn every_record_ends_up_once_byte_for_byte() {
             removed.to_str().unwrap(),
             "--clusters",
             clusters.to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
         ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
+    // The broken line is in the rejects file, raw, with its place and reason.
+    let rejected: Vec<serde_json::Value> = lines(&rejects)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["raw"], dump[8].as_str());
+    assert_eq!(rejected[0]["line"], 9);
+    assert_eq!(rejected[0]["kind"], "malformed_json");
+    assert!(rejected[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("dump.jsonl"));
     assert!(
-        stderr.contains("conservation checked: 9 records in = "),
+        stderr.contains("conservation checked: 10 records in = ")
+            && stderr.contains(" removed + 1 rejected"),
         "{stderr}"
     );
     assert!(stderr.contains("malformed_json 1"), "{stderr}");

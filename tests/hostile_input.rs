@@ -89,7 +89,7 @@ fn unsupported_files_in_a_directory_are_named() {
     fs::write(dir.path().join("ok.txt"), article(30)).unwrap();
     run_both(
         dir.path(),
-        "notes.docx: not a .txt, .jsonl, .ndjson or .sgm file",
+        "notes.docx: a file type twinwire does not read in a folder",
     );
 }
 
@@ -256,20 +256,29 @@ fn unreadable_entries_symlink_loops_and_fifos_are_skipped() {
 #[test]
 fn an_empty_input_says_so() {
     let dir = tempfile::tempdir().unwrap();
+    // Nothing read is an error (a cron job must not publish an empty corpus) ...
     let r = run(&["pairs", p(dir.path())]);
-    assert_eq!(r.code, Some(0));
+    assert_eq!(r.code, Some(2));
     assert!(r.stdout.is_empty());
     assert!(
-        r.stderr.contains("no documents were read; check the paths"),
+        r.stderr
+            .contains("error: no documents were read: the inputs hold no file twinwire reads"),
         "{}",
         r.stderr
     );
-    assert_eq!(run(&["pairs", "--strict", p(dir.path())]).code, Some(2));
+    // ... unless it is expected.
+    let r = run(&["pairs", "--allow-empty", p(dir.path())]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: input: no documents were read"),
+        "{}",
+        r.stderr
+    );
     // An empty file too.
     fs::write(dir.path().join("empty.jsonl"), "").unwrap();
-    assert!(run(&["pairs", p(dir.path())])
-        .stderr
-        .contains("no documents were read"));
+    let r = run(&["pairs", p(dir.path())]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("no documents were read"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use twinwire::corpus::{parse_sgml, read_jsonl_stream, ReadOptions};
+use twinwire::corpus::{parse_sgml, read_stream, Compression, Format, ReadOptions};
 use twinwire::crosslingual::align::{align, AlignParams};
 use twinwire::crosslingual::pivot::Pivoter;
 use twinwire::crosslingual::Lexicon;
@@ -18,13 +18,15 @@ pub fn jsonl_reader(data: &[u8]) {
     let options = ReadOptions {
         keep_records: true,
         max_doc_bytes: 4096,
+        allow_empty: true,
         ..ReadOptions::default()
     };
     let (mut docs, mut warnings) = (0usize, 0usize);
-    let mut cursor = std::io::Cursor::new(data);
-    let report = read_jsonl_stream(
-        &mut cursor,
+    let cursor = std::io::Cursor::new(data);
+    let report = read_stream(
+        Box::new(cursor),
         "fuzz",
+        Some(Format::Jsonl),
         &options,
         &mut |_| docs += 1,
         &mut |_| warnings += 1,
@@ -33,7 +35,9 @@ pub fn jsonl_reader(data: &[u8]) {
     assert_eq!(report.documents, docs);
     assert_eq!(report.warnings.values().sum::<usize>(), warnings);
     // Conservation: each non-blank line is read or skipped (a UTF-16 file is decoded first).
-    if !data.starts_with(b"\xFF\xFE") && !data.starts_with(b"\xFE\xFF") {
+    // (Compressed input is decompressed first.)
+    let plain = Compression::sniff(data) == Compression::None;
+    if plain && !data.starts_with(b"\xFF\xFE") && !data.starts_with(b"\xFE\xFF") {
         let lines = data
             .split(|&b| b == b'\n')
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace))

@@ -14,7 +14,7 @@ use twinwire::corpus::Record;
 use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
 
-use super::{analyze_inputs, check_output_path, print_summary, InputArgs, MatchArgs};
+use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
 
 /// Write the corpus without its duplicates: one representative per cluster plus every unrelated
 /// document, as the original records (JSONL lines unchanged; text files as {"id", "text"}).
@@ -71,7 +71,7 @@ struct TextRecord<'a> {
 
 pub fn run(args: DedupeArgs) -> Result<()> {
     let started = Instant::now();
-    let outputs: Vec<&Path> = [
+    let mut outputs: Vec<&Path> = [
         Some(args.output.as_path()),
         args.removed.as_deref(),
         args.clusters.as_deref(),
@@ -79,12 +79,8 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     .into_iter()
     .flatten()
     .collect();
-    for (i, out) in outputs.iter().enumerate() {
-        check_output_path(out, &args.inputs)?;
-        if outputs[..i].contains(out) {
-            bail!("{}: named as two different outputs", out.display());
-        }
-    }
+    outputs.extend(args.input.outputs());
+    check_outputs(&outputs, &args.inputs)?;
     let (mut analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
     let keep = match args.keep {
@@ -155,6 +151,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     }
     let n_removed = dropped_for.len();
     let n_kept = docs.len() - n_removed;
+    let n_rejected = analysis.report.skipped_total();
     kept.commit()
         .with_context(|| format!("{}: cannot write", args.output.display()))?;
     if let (Some(out), Some(p)) = (removed, &args.removed) {
@@ -185,10 +182,15 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             }
         ),
         format!(
-            "conservation checked: {} records in = {n_kept} kept + {n_removed} removed{}",
-            docs.len(),
+            "conservation checked: {} records in = {n_kept} kept + {n_removed} removed + {n_rejected} rejected{}{}",
+            docs.len() + n_rejected,
             if args.removed.is_none() {
                 " (removed records not written: no --removed)"
+            } else {
+                ""
+            },
+            if n_rejected > 0 && args.input.rejects.is_none() {
+                " (rejected records not written: no --rejects)"
             } else {
                 ""
             }

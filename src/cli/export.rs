@@ -1,7 +1,7 @@
 //! `twinwire export`: the documents of any input, as one JSONL file.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use twinwire::corpus::{read_inputs, Input};
 use twinwire::output::{write_json_line, AtomicFile};
 
-use super::{check_output_path, InputArgs};
+use super::{check_outputs, InputArgs, RejectsFile};
 
 /// Write the documents read from the inputs as JSONL {"id", "text", "lang"}: a mixed dump of text
 /// files, JSONL and SGML collections becomes one file, with the ids and texts twinwire sees (this is
@@ -39,15 +39,16 @@ struct ExportRecord<'a> {
 }
 
 pub fn run(args: ExportArgs) -> Result<()> {
-    if let Some(out) = &args.output {
-        check_output_path(out, &args.inputs)?;
-    }
+    let mut outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
+    outputs.extend(args.input.outputs());
+    check_outputs(&outputs, &args.inputs)?;
     let inputs: Vec<Input> = args.inputs.iter().map(|s| Input::parse(s)).collect();
     let quiet = args.input.quiet;
-    let write = |out: &mut dyn Write| -> Result<usize> {
+    let mut rejects = RejectsFile::open(&args.input)?;
+    let mut write = |out: &mut dyn Write| -> Result<usize> {
         let mut error: Option<io::Error> = None;
         let mut written = 0;
-        read_inputs(
+        let report = read_inputs(
             &inputs,
             &args.input.read_options(false),
             &mut |doc| {
@@ -67,11 +68,17 @@ pub fn run(args: ExportArgs) -> Result<()> {
                 }
             },
             &mut |w| {
+                if let Some(r) = rejects.as_mut() {
+                    r.write(w);
+                }
                 if !quiet {
                     eprintln!("twinwire: warning: {w}");
                 }
             },
         )?;
+        if let Some(r) = rejects.take() {
+            r.commit(&report)?;
+        }
         if let Some(e) = error {
             return Err(e.into());
         }

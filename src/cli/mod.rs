@@ -2,6 +2,7 @@
 //! summary on stderr. Each subcommand lives in its own file, whose doc comment is its `--help`.
 
 mod bench;
+mod config_file;
 mod dedupe;
 mod eval;
 mod explain;
@@ -10,20 +11,25 @@ mod gen;
 mod lexicon;
 mod pairs;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
 
-use twinwire::corpus::{is_among_inputs, Input, InputWarning, ReadOptions, WarningKind};
+use twinwire::corpus::{
+    is_among_inputs, Format, Input, InputWarning, ReadOptions, ReadReport, StripHtml, WarningKind,
+};
 use twinwire::crosslingual::pivot::Pivoter;
 use twinwire::crosslingual::translate::TranslationParams;
 use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::MinHashParams;
+use twinwire::output::{is_stdout, write_json_line, AtomicFile};
 use twinwire::pipeline::{analyze, Analysis, Hooks};
 use twinwire::relate::RelationKind;
 use twinwire::stream::StreamStats;
@@ -35,6 +41,15 @@ use twinwire::Config;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Options read before the command line's (TOML, keys are long option names; see README).
+    /// Default: twinwire.toml in the working directory, when there is one.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// Parses the command line, with the configuration file's options (see `config_file`).
+pub fn parse_args() -> Result<Cli, clap::Error> {
+    config_file::parse_with_config(std::env::args_os().collect())
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +102,33 @@ pub struct InputArgs {
     /// No progress bar, no summary, no warnings on stderr (errors are still shown).
     #[arg(long, short)]
     quiet: bool,
+    /// Read every input as this format (jsonl, json, txt, parquet, warc, sgml, html) instead of
+    /// going by file names and first bytes.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    format: Option<Format>,
+    /// Zero documents read is not an error (exit 0, empty outputs).
+    #[arg(long)]
+    allow_empty: bool,
+    /// Write every record that could not be used to FILE, one JSON line each:
+    /// {"file", "line", "kind", "reason", "raw"} (`line` is the record's rank for JSON arrays,
+    /// Parquet and WARC; `raw` the line as read, null for a whole file).
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Remove HTML markup from text fields and text files: auto (when the text has HTML tags: three
+    /// or more tags of common elements, or <html>/<body>), always, never.
+    #[arg(long, value_enum, default_value_t = StripHtmlArg::Auto, value_name = "WHEN")]
+    strip_html: StripHtmlArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StripHtmlArg {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| format!("unknown format; use one of {}", Format::NAMES))
 }
 
 impl InputArgs {
@@ -100,7 +142,104 @@ impl InputArgs {
             keep_records,
             max_doc_bytes: self.max_doc_bytes.max(1),
             only_lines: None,
+            format: self.format,
+            allow_empty: self.allow_empty,
+            keep_rejects: self.rejects.is_some(),
+            strip_html: match self.strip_html {
+                StripHtmlArg::Auto => StripHtml::Auto,
+                StripHtmlArg::Always => StripHtml::Always,
+                StripHtmlArg::Never => StripHtml::Never,
+            },
         }
+    }
+
+    /// The outputs these options name (`--rejects`), to check against the inputs and each other.
+    pub fn outputs(&self) -> Vec<&Path> {
+        self.rejects.iter().map(PathBuf::as_path).collect()
+    }
+}
+
+/// `--rejects`: every record that could not be used, as it is reported.
+pub struct RejectsFile {
+    path: PathBuf,
+    file: AtomicFile,
+    written: usize,
+    error: Option<std::io::Error>,
+}
+
+/// One line of the rejects file.
+#[derive(Serialize)]
+struct RejectLine<'a> {
+    file: &'a str,
+    line: Option<u64>,
+    kind: &'static str,
+    reason: &'a str,
+    raw: Option<Cow<'a, str>>,
+}
+
+impl RejectsFile {
+    /// The rejects file `--rejects` names, if it does.
+    pub fn open(input_args: &InputArgs) -> Result<Option<RejectsFile>> {
+        let Some(path) = &input_args.rejects else {
+            return Ok(None);
+        };
+        let file = AtomicFile::create(path)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
+        Ok(Some(RejectsFile {
+            path: path.clone(),
+            file,
+            written: 0,
+            error: None,
+        }))
+    }
+
+    /// Writes `w` if it rejects a record or a file (the first write error is kept for `commit`).
+    pub fn write(&mut self, w: &InputWarning) {
+        if let Err(e) = self.write_line(w) {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// Checks that every skipped input was written, and puts the file in place.
+    pub fn commit(self, report: &ReadReport) -> Result<()> {
+        let path = self.path.display();
+        if let Some(e) = self.error {
+            return Err(e).with_context(|| format!("{path}: cannot write"));
+        }
+        let skipped = report.skipped_total();
+        if self.written != skipped {
+            bail!(
+                "internal error: {skipped} inputs were skipped but {} were written to {path}",
+                self.written
+            );
+        }
+        self.file
+            .commit()
+            .with_context(|| format!("{path}: cannot write"))
+    }
+
+    fn write_line(&mut self, w: &InputWarning) -> std::io::Result<()> {
+        if !w.kind.skips() {
+            return Ok(());
+        }
+        let line = match &w.rejected {
+            Some(r) => RejectLine {
+                file: &r.file,
+                line: Some(r.line),
+                kind: w.kind.label(),
+                reason: &w.message,
+                raw: r.raw.as_deref().map(String::from_utf8_lossy),
+            },
+            None => RejectLine {
+                file: &w.location,
+                line: None,
+                kind: w.kind.label(),
+                reason: &w.message,
+                raw: None,
+            },
+        };
+        self.written += 1;
+        write_json_line(self.file.writer(), &line)
     }
 }
 
@@ -108,13 +247,23 @@ impl InputArgs {
 #[derive(Debug, Clone, Args)]
 pub struct MatchArgs {
     /// Near-duplicate threshold: Jaccard resemblance of word-shingle sets.
-    #[arg(long, default_value_t = 0.5, value_name = "J")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 0.5,
+        value_name = "J"
+    )]
     threshold: f64,
     /// Words per shingle.
     #[arg(long, default_value_t = 3, value_name = "K")]
     shingle_size: usize,
     /// Containment threshold: share of the shorter document's shingles found in the longer.
-    #[arg(long, default_value_t = 0.8, value_name = "C")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 0.8,
+        value_name = "C"
+    )]
     containment: f64,
     /// Relations to report, comma-separated: exact, near_duplicate, containment, translation.
     #[arg(
@@ -128,10 +277,10 @@ pub struct MatchArgs {
     #[arg(long, value_name = "[LANG=]FILE")]
     lexicon: Vec<String>,
     /// Translation: share of the shorter document's sentences the alignment must cover.
-    #[arg(long, default_value_t = TranslationParams::default().min_coverage, value_name = "F")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = TranslationParams::default().min_coverage, value_name = "F")]
     translation_coverage: f64,
     /// Translation: mean similarity of the aligned sentences needed.
-    #[arg(long, default_value_t = TranslationParams::default().min_similarity, value_name = "S")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = TranslationParams::default().min_similarity, value_name = "S")]
     translation_similarity: f64,
     /// Worker threads (default: all cores). Output is the same whatever the number.
     #[arg(long, value_name = "N")]
@@ -254,8 +403,12 @@ pub fn analyze_inputs(
         );
         bar
     });
+    let mut rejects = RejectsFile::open(input_args)?;
     let mut shown: BTreeMap<WarningKind, usize> = BTreeMap::new();
     let mut on_warning = |w: &InputWarning| {
+        if let Some(r) = rejects.as_mut() {
+            r.write(w);
+        }
         if quiet {
             return;
         }
@@ -300,17 +453,38 @@ pub fn analyze_inputs(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    if let Some(r) = rejects {
+        r.commit(&analysis.report)?;
+    }
     Ok((analysis, config, pivoter))
 }
 
 /// Refuses to write an output over one of the inputs.
 pub fn check_output_path(output: &Path, inputs: &[String]) -> Result<()> {
+    if is_stdout(output) {
+        return Ok(());
+    }
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
     if is_among_inputs(output, &inputs) {
         bail!(
             "{}: this output is also an input (or inside an input directory); write it somewhere else",
             output.display()
         );
+    }
+    Ok(())
+}
+
+/// Checks every output of a command: none is an input, no two are the same file, at most one is
+/// standard output (`-`).
+pub fn check_outputs(outputs: &[&Path], inputs: &[String]) -> Result<()> {
+    for (i, out) in outputs.iter().enumerate() {
+        check_output_path(out, inputs)?;
+        if outputs[..i].contains(out) {
+            if is_stdout(out) {
+                bail!("only one output can be standard output (-)");
+            }
+            bail!("{}: named as two different outputs", out.display());
+        }
     }
     Ok(())
 }
@@ -328,7 +502,7 @@ pub fn print_summary(
     }
     let r = &analysis.report;
     eprintln!(
-        "twinwire: read {} documents ({} empty, {}) from {} files; skipped {} inputs{}",
+        "twinwire: read {} documents ({} empty, {}) from {} files; rejected {} records or files{}",
         r.documents,
         r.empty_documents,
         human_bytes(r.bytes),

@@ -1,7 +1,7 @@
 //! `twinwire pairs`: every related pair, one JSON object a line.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -11,7 +11,7 @@ use twinwire::output::{write_json_line, AtomicFile, PairRecord};
 use twinwire::relate::Relation;
 use twinwire::stream::StreamStats;
 
-use super::{analyze_inputs, check_output_path, print_summary, InputArgs, MatchArgs};
+use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
 
 /// Every related pair as JSONL: {"a", "b", "relation", "score", "jaccard", "containment", "hamming", ...}.
 ///
@@ -23,7 +23,7 @@ pub struct PairsArgs {
     /// Files or directories to read (`-` for JSONL on standard input).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
-    /// Write the pairs to FILE (atomically) instead of standard output.
+    /// Write the pairs to FILE (atomically) instead of standard output (`-`).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Keep, for each document, only its K strongest partners (by score, then relation, exact
@@ -38,9 +38,9 @@ pub struct PairsArgs {
 
 pub fn run(args: PairsArgs) -> Result<()> {
     let started = Instant::now();
-    if let Some(out) = &args.output {
-        check_output_path(out, &args.inputs)?;
-    }
+    let mut outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
+    outputs.extend(args.input.outputs());
+    check_outputs(&outputs, &args.inputs)?;
     let (mut analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, false, false)?;
     let max_partners = args.max_partners.map(|k| k as usize);

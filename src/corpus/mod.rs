@@ -10,23 +10,29 @@
 //! Repairs (an encoding guessed, an id renamed, an over-long text cut) are warned about the same way.
 
 mod decode;
+pub mod format;
+pub mod html;
+mod json;
+pub mod parquet;
 mod sgml;
 mod walk;
+pub mod warc;
 mod warning;
+mod web;
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::Value;
-
 pub use decode::{decode, Encoding};
+pub use format::{Compression, Format};
+pub use json::field;
 pub use sgml::{parse_sgml, SgmlRecord};
 pub use walk::{glob_match, list_files, InputFile};
-pub use warning::{InputWarning, ReadReport, WarningKind};
+pub use warning::{InputWarning, ReadReport, Rejected, WarningKind};
 
 /// One input named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +77,24 @@ pub struct ReadOptions {
     /// When set, only these JSONL lines (file as shown in origins, 1-based line) are parsed; the
     /// others are passed over. For reading chosen documents a second time.
     pub only_lines: Option<Arc<HashSet<LinePlace>>>,
+    /// Read every input as this format instead of going by names and first bytes.
+    pub format: Option<Format>,
+    /// Zero documents read is a warning, not an error.
+    pub allow_empty: bool,
+    /// Keep the raw bytes of rejected records in their warnings (`--rejects`).
+    pub keep_rejects: bool,
+    /// Whether HTML markup is removed from text fields and text files.
+    pub strip_html: StripHtml,
+}
+
+/// `--strip-html`: remove HTML markup from text fields and text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StripHtml {
+    /// When the text looks like HTML ([`html::looks_like_html`]).
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 impl Default for ReadOptions {
@@ -84,6 +108,10 @@ impl Default for ReadOptions {
             keep_records: false,
             max_doc_bytes: 16 << 20,
             only_lines: None,
+            format: None,
+            allow_empty: false,
+            keep_rejects: false,
+            strip_html: StripHtml::Auto,
         }
     }
 }
@@ -136,10 +164,13 @@ pub enum InputError {
         "{0} (stopped because of --strict; without it this input is skipped and the run goes on)"
     )]
     Strict(InputWarning),
-    #[error("{path}: {source}; check the path")]
-    Missing { path: String, source: io::Error },
+    #[error("{path}: {reason}; check the path")]
+    Missing { path: String, reason: String },
     #[error("standard input: {0}")]
     Stdin(io::Error),
+    /// Not one document in the inputs (an error unless [`ReadOptions::allow_empty`]).
+    #[error("no documents were read: {0}")]
+    NothingRead(String),
 }
 
 /// Reads every input, calling `on_document` for each document and `on_warning` for each problem.
@@ -153,15 +184,21 @@ pub fn read_inputs(
     for input in inputs {
         match input {
             Input::Stdin => {
-                let stdin = io::stdin();
                 reader.report.files += 1;
-                reader.read_jsonl(&mut stdin.lock(), &Arc::from("<stdin>"), false)?;
+                let stdin: Box<dyn Read> = Box::new(io::stdin().lock());
+                reader.read_stream(
+                    stdin,
+                    &Arc::from("<stdin>"),
+                    "<stdin>",
+                    options.format,
+                    None,
+                )?;
             }
             Input::Path(path) => {
-                if let Err(source) = std::fs::metadata(path) {
+                if let Err(e) = std::fs::metadata(path) {
                     return Err(InputError::Missing {
                         path: path.display().to_string(),
-                        source,
+                        reason: describe_io_error(&e),
                     });
                 }
                 let listing = list_files(path);
@@ -175,69 +212,44 @@ pub fn read_inputs(
             }
         }
     }
-    if reader.report.documents == 0 {
-        reader.warn(InputWarning {
-            location: "input".into(),
-            kind: WarningKind::EmptyInput,
-            message:
-                "no documents were read; check the paths and the file types (.txt, .jsonl, .sgm, \
-                      .ndjson, optionally .gz or .zst)"
-                    .into(),
-        })?;
+    if reader.report.documents == 0 && options.only_lines.is_none() {
+        let why = reader.why_nothing_was_read();
+        if !options.allow_empty {
+            return Err(InputError::NothingRead(why));
+        }
+        reader.warn_at(
+            "input",
+            WarningKind::EmptyInput,
+            format!("no documents were read: {why}"),
+        )?;
     }
     Ok(reader.report)
 }
 
-/// What a file name says its content is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileKind {
-    Text,
-    Jsonl,
-    /// Reuters-21578 or WMT SGML: many documents in one file.
-    Sgml,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Compression {
-    None,
-    Gzip,
-    Zstd,
-}
-
-/// Splits `name` into (stem, kind, compression), e.g. `a/b.jsonl.gz` -> (`a/b`, Jsonl, Gzip).
-fn classify(name: &str) -> Option<(&str, FileKind, Compression)> {
-    let (rest, compression) = if let Some(r) = name.strip_suffix(".gz") {
-        (r, Compression::Gzip)
-    } else if let Some(r) = name.strip_suffix(".zst") {
-        (r, Compression::Zstd)
-    } else {
-        (name, Compression::None)
-    };
-    for (ext, kind) in [
-        (".txt", FileKind::Text),
-        (".jsonl", FileKind::Jsonl),
-        (".ndjson", FileKind::Jsonl),
-        (".sgm", FileKind::Sgml),
-    ] {
-        if let Some(stem) = rest.strip_suffix(ext) {
-            return Some((stem, kind, compression));
+/// An I/O error in words, without the `(os error N)` tail.
+fn describe_io_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
         }
     }
-    None
 }
 
 struct Reader<'a> {
     options: &'a ReadOptions,
     report: ReadReport,
     ids: HashSet<String>,
+    /// Records without the text field, and some of the fields they have.
+    missing_text: usize,
+    keys_seen: BTreeSet<String>,
     on_document: &'a mut dyn FnMut(Document),
     on_warning: &'a mut dyn FnMut(&InputWarning),
-}
-
-enum Line {
-    Eof,
-    Read,
-    TooLong(usize),
 }
 
 impl<'a> Reader<'a> {
@@ -250,6 +262,8 @@ impl<'a> Reader<'a> {
             options,
             report: ReadReport::default(),
             ids: HashSet::new(),
+            missing_text: 0,
+            keys_seen: BTreeSet::new(),
             on_document,
             on_warning,
         }
@@ -270,51 +284,121 @@ impl<'a> Reader<'a> {
         kind: WarningKind,
         message: String,
     ) -> Result<(), InputError> {
+        self.warn(InputWarning::new(location, kind, message))
+    }
+
+    /// Rejects the record at `line` of `shown` (its raw bytes go to `--rejects`).
+    fn reject(
+        &mut self,
+        shown: &Arc<str>,
+        line: u64,
+        raw: Option<&[u8]>,
+        kind: WarningKind,
+        message: String,
+    ) -> Result<(), InputError> {
+        let raw = raw
+            .filter(|_| self.options.keep_rejects)
+            .map(<[u8]>::to_vec);
         self.warn(InputWarning {
-            location: location.to_string(),
+            location: format!("{shown}:{line}"),
             kind,
             message,
+            rejected: Some(Rejected {
+                file: shown.to_string(),
+                line,
+                raw,
+            }),
         })
+    }
+
+    /// Whether the record at `line` of `shown` is to be read (all are, unless `only_lines` says).
+    fn wanted(&self, shown: &Arc<str>, line: u64) -> bool {
+        match &self.options.only_lines {
+            Some(only) => only.contains(&(shown.clone(), line)),
+            None => true,
+        }
+    }
+
+    /// Says why no document came out, for the error.
+    fn why_nothing_was_read(&self) -> String {
+        if self.missing_text > 0 && self.missing_text == self.report.skipped_total() {
+            let have: Vec<&str> = self.keys_seen.iter().map(String::as_str).collect();
+            return format!(
+                "no record has a \"{}\" field (records have: {}); name the field holding the \
+                 article with --text-field (a.b for a field inside an object)",
+                self.options.text_field,
+                have.join(", ")
+            );
+        }
+        if self.report.skipped_total() > 0 {
+            return format!(
+                "{} inputs were skipped (see the warnings above); pass --allow-empty if an empty \
+                 result is expected",
+                self.report.skipped_total()
+            );
+        }
+        "the inputs hold no file twinwire reads (.txt, .jsonl, .ndjson, .jl, .json, .parquet, \
+         .warc, .html, .sgm, optionally compressed); name a file directly to have its format \
+         sniffed, or force it with --format. Pass --allow-empty if an empty result is expected"
+            .into()
     }
 
     fn read_file(&mut self, file: &InputFile) -> Result<(), InputError> {
         let shown: Arc<str> = Arc::from(file.path.display().to_string());
-        let Some((stem, kind, compression)) = classify(&file.relative) else {
+        let (stem, by_name) = format::from_name(&file.relative);
+        let named = self.options.format.or(by_name);
+        if named.is_none() && !file.named {
             return self.warn_at(
                 &shown,
                 WarningKind::UnsupportedFile,
-                "not a .txt, .jsonl, .ndjson or .sgm file (optionally .gz or .zst); skipped. Rename it, \
-                 or list it in a .twinwireignore to silence this"
-                    .into(),
+                format!(
+                    "a file type twinwire does not read in a folder ({}, optionally .gz, .zst, \
+                     .bz2 or .xz); skipped. Name it on the command line to have its format \
+                     sniffed, or list it in a .twinwireignore to silence this",
+                    ".txt, .jsonl, .ndjson, .jl, .json, .parquet, .warc, .html, .sgm"
+                ),
             );
-        };
-        let opened = File::open(&file.path).and_then(|f| -> io::Result<Box<dyn Read>> {
-            Ok(match compression {
-                Compression::None => Box::new(f),
-                Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(f)),
-                Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(f)?),
-            })
-        });
-        let stream = match opened {
-            Ok(s) => s,
+        }
+        let opened = match File::open(&file.path) {
+            Ok(f) => f,
             Err(e) => {
                 return self.warn_at(
                     &shown,
                     WarningKind::Unreadable,
-                    format!("cannot open ({e}); check its permissions; skipped"),
+                    format!(
+                        "cannot open ({}); check its permissions; skipped",
+                        describe_io_error(&e)
+                    ),
                 )
             }
         };
         self.report.files += 1;
-        let mut stream = BufReader::with_capacity(1 << 16, stream);
-        match kind {
-            FileKind::Text => self.read_text_file(&mut stream, &shown, stem, compression),
-            FileKind::Jsonl => {
-                self.read_jsonl(&mut stream, &shown, compression != Compression::None)
-            }
-            FileKind::Sgml => {
-                self.read_sgml(&mut stream, &shown, stem, compression != Compression::None)
-            }
+        self.read_stream(Box::new(opened), &shown, stem, named, Some(&file.path))
+    }
+
+    /// Reads one input stream: compression sniffed, format `named` or sniffed.
+    fn read_stream(
+        &mut self,
+        raw: Box<dyn Read + '_>,
+        shown: &Arc<str>,
+        stem: &str,
+        named: Option<Format>,
+        path: Option<&Path>,
+    ) -> Result<(), InputError> {
+        let opened = match format::open(raw, named) {
+            Ok(o) => o,
+            Err(e) => return self.warn_read_error(shown, &e, true),
+        };
+        let compressed = opened.compression != Compression::None;
+        let mut stream = opened.stream;
+        match opened.format {
+            Format::Txt => self.read_text_file(&mut stream, shown, stem, compressed),
+            Format::Jsonl => self.read_jsonl(&mut stream, shown, compressed),
+            Format::Json => self.read_json_array(&mut stream, shown, compressed),
+            Format::Sgml => self.read_sgml(&mut stream, shown, stem, compressed),
+            Format::Warc => self.read_warc(&mut stream, shown, compressed),
+            Format::Html => self.read_html_file(&mut stream, shown, stem, compressed),
+            Format::Parquet => self.read_parquet(stream, shown, path.filter(|_| !compressed)),
         }
     }
 
@@ -349,19 +433,46 @@ impl<'a> Reader<'a> {
         stream: &mut dyn BufRead,
         shown: &Arc<str>,
         stem: &str,
-        compression: Compression,
+        compressed: bool,
     ) -> Result<(), InputError> {
+        let Some(text) = self.read_one_document(stream, shown, compressed)? else {
+            return Ok(());
+        };
+        let text = self.maybe_strip_html(&text);
+        let origin = Origin {
+            file: shown.clone(),
+            line: None,
+        };
+        let record = self
+            .options
+            .keep_records
+            .then(|| Record::TextFile(text.clone()));
+        self.emit(stem.to_string(), text, None, origin, record)
+    }
+
+    /// A file that is one document: at most `--max-doc-bytes` of it, decoded; `None` when it is not
+    /// text or cannot be read (warned).
+    fn read_one_document(
+        &mut self,
+        stream: &mut dyn BufRead,
+        shown: &Arc<str>,
+        compressed: bool,
+    ) -> Result<Option<String>, InputError> {
         let max = self.options.max_doc_bytes;
         let mut bytes = Vec::new();
         if let Err(e) = stream.take(max as u64 + 1).read_to_end(&mut bytes) {
-            return self.warn_read_error(shown, &e, compression != Compression::None);
+            self.warn_read_error(shown, &e, compressed)?;
+            return Ok(None);
         }
         if decode::looks_binary(&bytes[..bytes.len().min(8192)]) {
-            return self.warn_at(
+            self.warn_at(
                 shown,
                 WarningKind::Binary,
-                "contains NUL bytes: not a text file; skipped".into(),
-            );
+                "contains NUL bytes: not a text file; skipped. If it is in a format twinwire \
+                 reads, say which with --format"
+                    .into(),
+            )?;
+            return Ok(None);
         }
         let truncated = bytes.len() > max;
         if truncated {
@@ -382,15 +493,7 @@ impl<'a> Reader<'a> {
                 format!("longer than --max-doc-bytes ({max}); only the first {max} bytes are read. Raise --max-doc-bytes to read it all"),
             )?;
         }
-        let origin = Origin {
-            file: shown.clone(),
-            line: None,
-        };
-        let record = self
-            .options
-            .keep_records
-            .then(|| Record::TextFile(text.clone()));
-        self.emit(stem.to_string(), text, None, origin, record)
+        Ok(Some(text))
     }
 
     /// Warns that a file could not be read (or its compressed stream is damaged) and is skipped.
@@ -441,178 +544,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_jsonl(
-        &mut self,
-        stream: &mut dyn BufRead,
-        shown: &Arc<str>,
-        compressed: bool,
-    ) -> Result<(), InputError> {
-        // A UTF-16 JSONL file cannot be split on b'\n'; decode it whole (rare, and bounded by the file).
-        let head = match stream.fill_buf() {
-            Ok(h) => h,
-            Err(e) => {
-                return self.warn_read_error(shown, &e, compressed);
-            }
-        };
-        if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-            let Some(text) = self.read_whole(stream, shown, compressed)? else {
-                return Ok(());
-            };
-            let mut cursor = io::Cursor::new(text.into_bytes());
-            return self.read_jsonl_lines(&mut cursor, shown, compressed);
-        }
-        self.read_jsonl_lines(stream, shown, compressed)
-    }
-
-    fn read_jsonl_lines(
-        &mut self,
-        stream: &mut dyn BufRead,
-        shown: &Arc<str>,
-        compressed: bool,
-    ) -> Result<(), InputError> {
-        let max = self.options.max_doc_bytes;
-        let mut buf = Vec::new();
-        let mut line_no: u64 = 0;
-        loop {
-            line_no += 1;
-            let outcome = match read_line_bounded(stream, &mut buf, max) {
-                Ok(o) => o,
-                Err(e) => {
-                    let (kind, what) = read_error_kind(&e, compressed);
-                    let read = line_no - 1;
-                    return self.warn_at(
-                        format!("{shown}:{line_no}"),
-                        kind,
-                        format!("{what} ({e}); the {read} lines before it were read, the rest of the file is skipped"),
-                    );
-                }
-            };
-            match outcome {
-                Line::Eof => return Ok(()),
-                Line::TooLong(len) => {
-                    self.warn_at(
-                        format!("{shown}:{line_no}"),
-                        WarningKind::LineTooLong,
-                        format!("line of {len} bytes or more is longer than --max-doc-bytes ({max}); skipped. Raise --max-doc-bytes to read it"),
-                    )?;
-                }
-                Line::Read => {
-                    if let Some(only) = &self.options.only_lines {
-                        if !only.contains(&(shown.clone(), line_no)) {
-                            continue;
-                        }
-                    }
-                    if buf.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    self.read_json_record(&buf, shown, line_no)?;
-                }
-            }
-        }
-    }
-
-    fn read_json_record(
-        &mut self,
-        raw: &[u8],
-        shown: &Arc<str>,
-        line_no: u64,
-    ) -> Result<(), InputError> {
-        let at = || format!("{shown}:{line_no}");
-        let (line, encoding) = match std::str::from_utf8(raw) {
-            Ok(s) => (std::borrow::Cow::Borrowed(s), Encoding::Utf8),
-            Err(_) => {
-                let (s, e) = decode::decode_utf8_or_1252(raw);
-                (std::borrow::Cow::Owned(s), e)
-            }
-        };
-        let value: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(e) => {
-                return self.warn_at(
-                    at(),
-                    WarningKind::MalformedJson,
-                    format!("not valid JSON ({e}); skipped. Each line must be one JSON object"),
-                )
-            }
-        };
-        let Value::Object(mut object) = value else {
-            return self.warn_at(
-                at(),
-                WarningKind::NotAnObject,
-                format!(
-                    "a JSON {} where an object was expected; skipped",
-                    json_type(&value)
-                ),
-            );
-        };
-        self.note_encoding(at(), encoding)?;
-        let opts = self.options;
-        let text = match object.remove(&opts.text_field) {
-            Some(Value::String(s)) => s,
-            None | Some(Value::Null) => {
-                return self.warn_at(
-                    at(),
-                    WarningKind::MissingText,
-                    format!(
-                        "no \"{}\" field; skipped. Name the field holding the article with --text-field",
-                        opts.text_field
-                    ),
-                )
-            }
-            Some(other) => {
-                return self.warn_at(
-                    at(),
-                    WarningKind::TextNotAString,
-                    format!("field \"{}\" is a {}, not a string; skipped", opts.text_field, json_type(&other)),
-                )
-            }
-        };
-        let id = match object.get(&opts.id_field) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            None | Some(Value::Null) => at(),
-            Some(other) => {
-                let t = json_type(other);
-                self.warn_at(
-                    at(),
-                    WarningKind::BadId,
-                    format!(
-                        "field \"{}\" is a {t}, not a string or number; the id {} is used",
-                        opts.id_field,
-                        at()
-                    ),
-                )?;
-                at()
-            }
-        };
-        let text = match object.get(&opts.title_field) {
-            Some(Value::String(title)) if !title.trim().is_empty() => format!("{title}\n\n{text}"),
-            None | Some(Value::Null) | Some(Value::String(_)) => text,
-            Some(other) => {
-                let t = json_type(other);
-                self.warn_at(
-                    at(),
-                    WarningKind::BadTitle,
-                    format!(
-                        "field \"{}\" is a {t}, not a string; ignored",
-                        opts.title_field
-                    ),
-                )?;
-                text
-            }
-        };
-        let lang = match object.get(&opts.lang_field) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_ascii_lowercase()),
-            _ => None,
-        };
-        let origin = Origin {
-            file: shown.clone(),
-            line: Some(line_no),
-        };
-        let record = opts.keep_records.then(|| Record::JsonLine(raw.to_vec()));
-        self.emit(id, text, lang, origin, record)
-    }
-
     fn emit(
         &mut self,
         id: String,
@@ -649,17 +580,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn read_error_kind(_e: &io::Error, compressed: bool) -> (WarningKind, &'static str) {
     if compressed {
         (
@@ -671,63 +591,22 @@ fn read_error_kind(_e: &io::Error, compressed: bool) -> (WarningKind, &'static s
     }
 }
 
-/// Reads one line (without its `\n` or `\r\n`) into `buf`, holding at most `max` bytes of it.
-fn read_line_bounded(stream: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> io::Result<Line> {
-    buf.clear();
-    let mut total = 0usize;
-    let mut too_long = false;
-    loop {
-        let chunk = match stream.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            if total == 0 {
-                return Ok(Line::Eof);
-            }
-            break;
-        }
-        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (&chunk[..i], Some(i + 1)),
-            None => (chunk, None),
-        };
-        total += part.len();
-        if !too_long {
-            if total > max {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(part);
-            }
-        }
-        let consumed = done.unwrap_or(chunk.len());
-        stream.consume(consumed);
-        if done.is_some() {
-            total += 1;
-            break;
-        }
-    }
-    if too_long {
-        return Ok(Line::TooLong(total));
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    Ok(Line::Read)
-}
-
-/// Reads JSONL from any stream (`name` is used in ids and messages), like a `.jsonl` input.
-pub fn read_jsonl_stream(
-    stream: &mut dyn BufRead,
+/// Reads one stream (`name` is used in ids and messages) as an input of `format`, or of the format
+/// its first bytes show; compression is sniffed. Zero documents is an error unless `allow_empty`.
+pub fn read_stream(
+    stream: Box<dyn Read + '_>,
     name: &str,
+    format: Option<Format>,
     options: &ReadOptions,
     on_document: &mut dyn FnMut(Document),
     on_warning: &mut dyn FnMut(&InputWarning),
 ) -> Result<ReadReport, InputError> {
     let mut reader = Reader::new(options, on_document, on_warning);
     reader.report.files += 1;
-    reader.read_jsonl(stream, &Arc::from(name), false)?;
+    reader.read_stream(stream, &Arc::from(name), name, format, None)?;
+    if reader.report.documents == 0 && !options.allow_empty {
+        return Err(InputError::NothingRead(reader.why_nothing_was_read()));
+    }
     Ok(reader.report)
 }
 
@@ -769,57 +648,4 @@ pub fn is_among_inputs(path: &Path, inputs: &[Input]) -> bool {
             .unwrap_or(false),
         Input::Stdin => false,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(input: &[u8], max: usize) -> Vec<Result<String, usize>> {
-        let mut cursor = io::Cursor::new(input.to_vec());
-        let mut buf = Vec::new();
-        let mut out = Vec::new();
-        loop {
-            match read_line_bounded(&mut cursor, &mut buf, max).unwrap() {
-                Line::Eof => return out,
-                Line::Read => out.push(Ok(String::from_utf8(buf.clone()).unwrap())),
-                Line::TooLong(n) => out.push(Err(n)),
-            }
-        }
-    }
-
-    #[test]
-    fn bounded_lines() {
-        assert_eq!(
-            lines(b"ab\ncd\r\n\nef", 10),
-            [
-                Ok("ab".into()),
-                Ok("cd".into()),
-                Ok("".into()),
-                Ok("ef".into())
-            ]
-        );
-        assert_eq!(lines(b"abcdef\ngh\n", 3), [Err(7), Ok("gh".into())]);
-    }
-
-    #[test]
-    fn classify_names() {
-        assert_eq!(
-            classify("a/b.jsonl.gz"),
-            Some(("a/b", FileKind::Jsonl, Compression::Gzip))
-        );
-        assert_eq!(
-            classify("000_x.txt"),
-            Some(("000_x", FileKind::Text, Compression::None))
-        );
-        assert_eq!(
-            classify("x.ndjson.zst"),
-            Some(("x", FileKind::Jsonl, Compression::Zstd))
-        );
-        assert_eq!(classify("x.json"), None);
-        assert_eq!(
-            classify("reut2-000.sgm"),
-            Some(("reut2-000", FileKind::Sgml, Compression::None))
-        );
-    }
 }

@@ -18,6 +18,8 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Path relative to the directory given on the command line, `/`-separated, for ids.
     pub relative: String,
+    /// Named on the command line itself (not found in a directory): read whatever its extension.
+    pub named: bool,
 }
 
 /// What walking an input found.
@@ -42,6 +44,7 @@ pub fn list_files(root: &Path) -> Listing {
             listing.files.push(InputFile {
                 path: root.to_path_buf(),
                 relative,
+                named: true,
             });
         }
     }
@@ -74,12 +77,11 @@ fn walk_dir(
         }
     };
     if cfg!(unix) && !active.insert(key) {
-        listing.warnings.push(InputWarning {
-            location: dir.display().to_string(),
-            kind: WarningKind::SymlinkLoop,
-            message: "a link here leads back to a directory already being read; not followed"
-                .into(),
-        });
+        listing.warnings.push(InputWarning::new(
+            dir.display(),
+            WarningKind::SymlinkLoop,
+            "a link here leads back to a directory already being read; not followed".into(),
+        ));
         return;
     }
     let mut entries: Vec<(String, PathBuf)> = match fs::read_dir(dir) {
@@ -107,12 +109,16 @@ fn walk_dir(
         };
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk_dir(&path, &relative, ignores, active, listing),
-            Ok(m) if m.is_file() => listing.files.push(InputFile { path, relative }),
-            Ok(_) => listing.warnings.push(InputWarning {
-                location: path.display().to_string(),
-                kind: WarningKind::SpecialFile,
-                message: "not a regular file (fifo, socket or device); skipped".into(),
+            Ok(m) if m.is_file() => listing.files.push(InputFile {
+                path,
+                relative,
+                named: false,
             }),
+            Ok(_) => listing.warnings.push(InputWarning::new(
+                path.display(),
+                WarningKind::SpecialFile,
+                "not a regular file (fifo, socket or device); skipped".into(),
+            )),
             Err(e) => listing.warnings.push(unreadable(&path, &e)),
         }
     }
@@ -121,11 +127,11 @@ fn walk_dir(
 }
 
 fn unreadable(path: &Path, e: &std::io::Error) -> InputWarning {
-    InputWarning {
-        location: path.display().to_string(),
-        kind: WarningKind::Unreadable,
-        message: format!("cannot read ({e}); check that it exists and its permissions; skipped"),
-    }
+    InputWarning::new(
+        path.display(),
+        WarningKind::Unreadable,
+        format!("cannot read ({e}); check that it exists and its permissions; skipped"),
+    )
 }
 
 fn read_ignore_file(path: &Path) -> Vec<String> {

@@ -46,6 +46,10 @@ pub enum WarningKind {
     EmptyInput,
     /// An input read a second time (for the texts of translation candidates) had changed.
     ChangedInput,
+    /// A WARC record that is not an HTML response, or a page without text.
+    NotAnArticle,
+    /// A Parquet file whose columns lack the text column, or that cannot be decoded.
+    BadParquet,
 }
 
 impl WarningKind {
@@ -86,6 +90,8 @@ impl WarningKind {
             WarningKind::SymlinkLoop => "symlink_loop",
             WarningKind::EmptyInput => "empty_input",
             WarningKind::ChangedInput => "changed_input",
+            WarningKind::NotAnArticle => "not_an_article",
+            WarningKind::BadParquet => "bad_parquet",
         }
     }
 }
@@ -98,6 +104,32 @@ pub struct InputWarning {
     pub kind: WarningKind,
     /// What happened and what the user can do about it.
     pub message: String,
+    /// For a record that could not be used: where it was and, when asked for, its raw bytes.
+    pub rejected: Option<Rejected>,
+}
+
+/// A record the readers could not use, for `--rejects`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The file as the user named it (`<stdin>` for standard input).
+    pub file: String,
+    /// Its 1-based line (JSONL) or rank in the file (JSON array, Parquet row, WARC record).
+    pub line: u64,
+    /// The record as read (with [`super::ReadOptions::keep_rejects`]): the raw line, the JSON array
+    /// element, or the Parquet row as JSON. `None` for a line too long to keep.
+    pub raw: Option<Vec<u8>>,
+}
+
+impl InputWarning {
+    /// A warning about a whole input (a file, a folder) or a document id.
+    pub fn new(location: impl fmt::Display, kind: WarningKind, message: String) -> InputWarning {
+        InputWarning {
+            location: location.to_string(),
+            kind,
+            message,
+            rejected: None,
+        }
+    }
 }
 
 impl fmt::Display for InputWarning {
@@ -119,6 +151,11 @@ pub struct ReadReport {
     pub ignored_files: usize,
     /// Bytes of text read.
     pub bytes: u64,
+    /// Texts whose HTML markup was removed (`--strip-html`), and web pages whose main content was
+    /// extracted (HTML files and WARC records).
+    pub html_stripped: usize,
+    /// WARC responses that are not HTML pages (images, PDF, scripts): not articles, passed over.
+    pub not_pages: usize,
     /// Problems by kind.
     pub warnings: BTreeMap<WarningKind, usize>,
 }

@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(jsonl_reader tokenizer sgml sentences)
+[ ${#targets[@]} -gt 0 ] || targets=(jsonl_reader tokenizer sgml sentences parquet_reader warc_reader html_page)
 export RUSTC_BOOTSTRAP=1
 mkdir -p logs
 failed=()

@@ -45,3 +45,18 @@ fn sgml() {
 fn sentences() {
     replay("sentences", checks::sentences);
 }
+
+#[test]
+fn parquet_reader() {
+    replay("parquet_reader", checks::parquet_reader);
+}
+
+#[test]
+fn warc_reader() {
+    replay("warc_reader", checks::warc_reader);
+}
+
+#[test]
+fn html_page() {
+    replay("html_page", checks::html_page);
+}

@@ -46,6 +46,49 @@ pub fn jsonl_reader(data: &[u8]) {
     }
 }
 
+/// A reader of one format on arbitrary bytes: never an error when not strict, never a panic; every
+/// document has a unique id; the report counts what was handed out.
+fn reader_holds(data: &[u8], format: Format) {
+    let options = ReadOptions {
+        keep_records: true,
+        keep_rejects: true,
+        max_doc_bytes: 1 << 16,
+        allow_empty: true,
+        ..ReadOptions::default()
+    };
+    let mut ids = std::collections::HashSet::new();
+    let mut warnings = 0usize;
+    let report = read_stream(
+        Box::new(std::io::Cursor::new(data)),
+        "fuzz",
+        Some(format),
+        &options,
+        &mut |d| assert!(ids.insert(d.id.clone()), "id {} twice", d.id),
+        &mut |_| warnings += 1,
+    )
+    .expect("not strict: never an error");
+    assert_eq!(report.documents, ids.len());
+    assert_eq!(report.warnings.values().sum::<usize>(), warnings);
+}
+
+/// The Parquet reader (rows as JSON records).
+pub fn parquet_reader(data: &[u8]) {
+    reader_holds(data, Format::Parquet);
+}
+
+/// The WARC reader (records, HTTP heads, HTML extraction).
+pub fn warc_reader(data: &[u8]) {
+    reader_holds(data, Format::Warc);
+}
+
+/// HTML pages: extraction, markup detection and stripping never panic.
+pub fn html_page(data: &[u8]) {
+    reader_holds(data, Format::Html);
+    let text = String::from_utf8_lossy(data);
+    let _ = twinwire::corpus::html::looks_like_html(&text);
+    let _ = twinwire::corpus::html::strip(&text);
+}
+
 /// Folding and tokenizing: spans non-empty, on char boundaries, starting in order; the words do
 /// not change under Unicode normalization.
 pub fn tokenizer(data: &[u8]) {

@@ -1,8 +1,9 @@
 //! `twinwire dedupe`: the corpus without its duplicates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -10,7 +11,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use twinwire::cluster::{groups, settle, Group, Keep};
-use twinwire::corpus::Record;
+use twinwire::corpus::{parquet, Record};
 use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
 
@@ -27,7 +28,8 @@ pub struct DedupeArgs {
     /// Files or directories to read (`-` for JSONL on standard input).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
-    /// Where to write the kept records (JSONL).
+    /// Where to write the kept records: JSONL, or Parquet when the name ends in `.parquet` (the
+    /// rows of Parquet inputs unchanged, same schema; other records with a schema inferred).
     #[arg(short, long, value_name = "KEPT", required = true)]
     output: PathBuf,
     /// Also write every dropped record: {"id", "duplicate_of", "relation", "score", "record"}.
@@ -112,10 +114,13 @@ pub fn run(args: DedupeArgs) -> Result<()> {
         }
         None => None,
     };
+    let as_parquet = args.output.extension().is_some_and(|e| e == "parquet");
+    let mut kept_docs: Vec<usize> = Vec::new();
     let mut record_buf = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         record_bytes(doc, &mut record_buf)?;
         match dropped_for.get(&i) {
+            None if as_parquet => kept_docs.push(i),
             None => {
                 let w = kept.writer();
                 w.write_all(&record_buf)?;
@@ -148,6 +153,10 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             docs[i].origin,
             written[i]
         );
+    }
+    if as_parquet {
+        write_parquet(&kept_docs, docs, kept.writer())
+            .with_context(|| format!("{}: cannot write", args.output.display()))?;
     }
     let n_removed = dropped_for.len();
     let n_kept = docs.len() - n_removed;
@@ -211,6 +220,64 @@ fn record_bytes(doc: &DocInfo, buf: &mut Vec<u8>) -> Result<()> {
         None => bail!("internal error: {} was read without its record", doc.origin),
     }
     Ok(())
+}
+
+/// KEPT as Parquet: the kept rows of Parquet inputs unchanged (same schema), or the kept records of
+/// other inputs with a schema inferred from them. Parquet and other inputs cannot be mixed.
+fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send)) -> Result<()> {
+    let mut parquet_files: Vec<(Arc<str>, HashSet<u64>)> = Vec::new();
+    let mut json_records: Vec<Vec<u8>> = Vec::new();
+    let mut is_parquet: HashMap<Arc<str>, bool> = HashMap::new();
+    // Every Parquet input is listed, in input order, even with no row kept: it fixes the schema.
+    let mut slot: HashMap<Arc<str>, usize> = HashMap::new();
+    for doc in docs {
+        let file = &doc.origin.file;
+        if *is_parquet
+            .entry(file.clone())
+            .or_insert_with(|| starts_with_par1(file))
+            && !slot.contains_key(file)
+        {
+            slot.insert(file.clone(), parquet_files.len());
+            parquet_files.push((file.clone(), HashSet::new()));
+        }
+    }
+    let mut any_other = false;
+    for &i in kept {
+        let doc = &docs[i];
+        if let Some(&at) = slot.get(&doc.origin.file) {
+            let rank = doc
+                .origin
+                .line
+                .context("internal error: a Parquet row without its rank")?;
+            parquet_files[at].1.insert(rank);
+        } else {
+            any_other = true;
+            let mut buf = Vec::new();
+            record_bytes(doc, &mut buf)?;
+            json_records.push(buf);
+        }
+    }
+    // The files are read again in input order; a file with no kept row still fixes the schema.
+    let others = any_other || slot.len() < is_parquet.len();
+    match (parquet_files.is_empty(), others) {
+        (false, true) => bail!(
+            "KEPT as Parquet needs inputs of one kind: these are Parquet and other formats. \
+             Write KEPT as .jsonl, or dedupe them separately"
+        ),
+        (false, false) => parquet::write_kept_rows(&parquet_files, out).map_err(anyhow::Error::msg),
+        _ => {
+            let records: Vec<&[u8]> = json_records.iter().map(Vec::as_slice).collect();
+            parquet::write_json_records(&records, out).map_err(anyhow::Error::msg)
+        }
+    }
+}
+
+fn starts_with_par1(file: &str) -> bool {
+    let mut head = [0u8; 4];
+    std::fs::File::open(file)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && &head == b"PAR1"
 }
 
 fn write_clusters(path: &Path, groups: &[Group], docs: &[DocInfo]) -> Result<()> {

@@ -81,9 +81,20 @@ fn tidy(text: &str) -> String {
 }
 
 /// Whether a text field holds HTML rather than text: at least three tags of common HTML elements
-/// (paragraphs, line breaks, links, emphasis, lists, headings, divisions) in its first 64 KiB, or an
-/// `<html>`/`<body>` tag. A news text quoting one `<b>` or writing "a < b > c" is left alone.
+/// (paragraphs, line breaks, links, emphasis, lists, headings, divisions) in its first 64 KiB, an
+/// `<html>`/`<body>` tag, or a text that is one such element from its first byte to its last. A news
+/// text quoting one `<b>` or writing "a < b > c" is left alone.
 pub fn looks_like_html(text: &str) -> bool {
+    let trimmed = text.trim();
+    if trimmed.starts_with('<') && trimmed.ends_with('>') && count_tags(trimmed, 2) >= 2 {
+        return true;
+    }
+    count_tags(text, 3) >= 3
+}
+
+/// Tags of common elements in the first 64 KiB of `text`, counted up to `enough`; `<html>` or
+/// `<body>` counts as enough at once.
+fn count_tags(text: &str, enough: usize) -> usize {
     const ELEMENTS: [&str; 20] = [
         "p", "br", "div", "span", "a", "b", "i", "em", "strong", "li", "ul", "ol", "h1", "h2",
         "h3", "h4", "table", "td", "tr", "img",
@@ -107,16 +118,16 @@ pub fn looks_like_html(text: &str) -> bool {
             continue;
         }
         if name == b"html" || name == b"body" {
-            return true;
+            return enough;
         }
         if ELEMENTS.iter().any(|e| e.as_bytes() == name.as_slice()) {
             tags += 1;
-            if tags >= 3 {
-                return true;
+            if tags >= enough {
+                return tags;
             }
         }
     }
-    false
+    tags
 }
 
 #[cfg(test)]
@@ -127,6 +138,8 @@ mod tests {
     fn markup_is_told_from_text() {
         assert!(looks_like_html("<p>One.</p><p>Two &amp; three.</p><br>"));
         assert!(looks_like_html("<html><body>x</body></html>"));
+        assert!(looks_like_html(" <p>One paragraph only.</p>\n"));
+        assert!(!looks_like_html("<Reuters> said <b> was bold"));
         assert!(!looks_like_html("if a < b and c > d, the <b> tag is bold"));
         assert!(!looks_like_html("Plain text about <Reuters> quotes."));
     }

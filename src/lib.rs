@@ -14,6 +14,7 @@ pub mod corpus;
 pub mod crosslingual;
 pub mod fingerprint;
 pub mod gen;
+pub mod keep;
 pub mod output;
 pub mod pipeline;
 pub mod relate;

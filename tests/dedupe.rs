@@ -67,6 +67,8 @@ fn every_record_ends_up_once_byte_for_byte() {
             clusters.to_str().unwrap(),
             "--rejects",
             rejects.to_str().unwrap(),
+            "--keep",
+            "longest",
         ])
         .output()
         .unwrap();

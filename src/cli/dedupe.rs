@@ -12,9 +12,11 @@ use serde::Serialize;
 
 use twinwire::cluster::{groups, settle, Group, Keep};
 use twinwire::corpus::{parquet, Record};
+use twinwire::keep::{choose_kept, Core};
 use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
 
+use super::keep_by;
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
 
 /// Write the corpus without its duplicates: one representative per cluster plus every unrelated
@@ -38,9 +40,18 @@ pub struct DedupeArgs {
     /// Also write one line per cluster: {"cluster", "representative", "members", "min_similarity"}.
     #[arg(long, value_name = "FILE")]
     clusters: Option<PathBuf>,
-    /// Which document of a cluster to keep.
-    #[arg(long, value_enum, default_value_t = KeepArg::Longest)]
+    /// Which document of a cluster to keep (core measured best: BENCHMARKS.md "Which copy is kept").
+    #[arg(long, value_enum, default_value_t = KeepArg::Core)]
     keep: KeepArg,
+    /// Keep the document with the smallest (`:asc`, the default) or largest (`:desc`) value of this
+    /// record field (`a.b` inside objects): `date:asc` keeps the first publication. Documents
+    /// without the field come last; ties go to the first in input order. Overrides --keep.
+    #[arg(long, value_name = "FIELD[:asc|desc]")]
+    keep_by: Option<String>,
+    /// With --keep-by: keep the document whose field value comes first in this list
+    /// (`--keep-by source --prefer-values lemonde.fr,afp.com`); other values after, in input order.
+    #[arg(long, value_name = "LIST", requires = "keep_by")]
+    prefer_values: Option<String>,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -53,6 +64,9 @@ enum KeepArg {
     Longest,
     /// The first in input order.
     First,
+    /// The document best covered by the cluster's other members: the least text of its own (no
+    /// foreign header or comments, no typos). Ties: the first in input order.
+    Core,
 }
 
 /// A dropped record and why; the record itself follows as `"record"`, byte for byte.
@@ -86,14 +100,31 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     let (mut analysis, _config, _) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
     let keep = match args.keep {
-        KeepArg::Longest => Keep::Longest,
         KeepArg::First => Keep::First,
+        KeepArg::Longest | KeepArg::Core => Keep::Longest,
     };
     let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
     // Clusters are settled from verified edges; the pairs are never all listed.
     let t = Instant::now();
     let settled = settle(&analysis.related(), &words, keep);
-    let clusters = settled.clusters;
+    let clusters = match (&args.keep_by, args.keep) {
+        (Some(spec), _) => {
+            let policy = keep_by::policy(spec, args.prefer_values.as_deref(), &analysis.docs)?;
+            choose_kept(
+                settled.clusters,
+                &analysis.fingerprints,
+                &analysis.config,
+                &policy,
+            )
+        }
+        (None, KeepArg::Core) => choose_kept(
+            settled.clusters,
+            &analysis.fingerprints,
+            &analysis.config,
+            &Core,
+        ),
+        (None, _) => settled.clusters,
+    };
     analysis.times.score = t.elapsed();
 
     // Which cluster, if any, drops each document.

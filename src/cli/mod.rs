@@ -8,6 +8,7 @@ mod eval;
 mod explain;
 mod export;
 mod gen;
+mod keep_by;
 mod lexicon;
 mod pairs;
 

@@ -239,6 +239,9 @@ pub fn settle(related: &Related<'_>, words: &[u32], keep: Keep) -> Settled {
                 out.push(c);
             }
         }
+        if let Some(progress) = related.progress {
+            progress(next, order.len());
+        }
     }
     out.sort_by_key(|c| c.representative.min(c.members[0].doc));
     Settled {

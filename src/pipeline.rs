@@ -7,7 +7,7 @@
 //! the same batch; only the documents of translation candidates are read again and put in pivot
 //! space, while the copy candidates are found. Each stage's wall time is recorded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -71,6 +71,23 @@ pub struct Analysis {
     pub times: StageTimes,
     /// The configuration the run was made with.
     pub config: Config,
+    /// The languages translations were looked for in (English and each lexicon's); empty when
+    /// translations were not asked for.
+    pub checked_languages: Vec<String>,
+}
+
+impl Analysis {
+    /// Documents per language (`None`: not told), when translations were asked for (the language
+    /// of each document is only found then).
+    pub fn languages(&self) -> BTreeMap<Option<&str>, usize> {
+        let mut counts = BTreeMap::new();
+        if !self.checked_languages.is_empty() {
+            for d in &self.docs {
+                *counts.entry(d.lang.as_deref()).or_default() += 1;
+            }
+        }
+        counts
+    }
 }
 
 impl Analysis {
@@ -85,8 +102,17 @@ pub struct Hooks<'a> {
     pub keep_text: bool,
     /// Called for every input problem (after the reader counted it).
     pub on_warning: &'a mut dyn FnMut(&InputWarning),
-    /// Called after each batch with the number of documents read so far.
-    pub on_progress: &'a mut dyn FnMut(usize),
+    /// Told the documents read so far after each batch, then each stage as it starts.
+    pub on_progress: &'a mut dyn FnMut(Progress),
+}
+
+/// How far [`analyze`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Documents read so far.
+    Read(usize),
+    /// A stage started, by name.
+    Stage(&'static str),
 }
 
 const BATCH_DOCS: usize = 4096;
@@ -199,7 +225,7 @@ pub fn analyze(
                 eager_pivots.push(pivot);
             }
         }
-        on_progress(docs.len());
+        on_progress(Progress::Read(docs.len()));
     };
     let mut report = read_inputs(
         inputs,
@@ -237,6 +263,11 @@ pub fn analyze(
         changed = reread.changed;
         reread.pivots
     };
+    on_progress(Progress::Stage(if translations {
+        "matching: candidate tables and translations"
+    } else {
+        "matching: candidate tables"
+    }));
     let translation = translations.then_some(TranslationInput {
         keyed,
         pivots_of: &mut pivots_of,
@@ -268,6 +299,11 @@ pub fn analyze(
         matched,
         times,
         config: config.clone(),
+        checked_languages: if translations {
+            pivoter.languages().into_iter().map(String::from).collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -441,6 +477,7 @@ impl Matched {
             index: &self.index,
             translations: &self.translations,
             config,
+            progress: None,
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct Related<'a> {
     /// Translation relations between representatives.
     pub translations: &'a [Relation],
     pub config: &'a Config,
+    /// Told (done, total) as documents are streamed or clusters settled: for a progress bar.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 /// What streaming the pairs found.
@@ -136,6 +138,9 @@ impl Related<'_> {
                 }
             }
             lo = hi;
+            if let Some(progress) = self.progress {
+                progress(hi, n);
+            }
         }
         stats.busiest = partners
             .iter()

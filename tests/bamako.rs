@@ -176,8 +176,8 @@ fn an_input_changed_during_the_run_is_reported_not_trusted() {
         let mut on_warning = |w: &twinwire::corpus::InputWarning| warnings.push(w.clone());
         // Called once the first reading is over (five documents, one batch): the file is then
         // rewritten with the English translation's text changed.
-        let mut on_progress = |_: usize| {
-            if change {
+        let mut on_progress = |p: twinwire::pipeline::Progress| {
+            if change && matches!(p, twinwire::pipeline::Progress::Read(_)) {
                 let text = std::fs::read_to_string(&file).unwrap();
                 let changed: String = text
                     .lines()

@@ -72,13 +72,14 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let started = Instant::now();
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, config, _) = analyze_inputs(
+    let (analysis, config, _, progress) = analyze_inputs(
         std::slice::from_ref(&args.corpus),
         &input,
         &args.matching,
         false,
         false,
     )?;
+    progress.finish();
 
     let t = Instant::now();
     let (relations, _) = analysis.related().collect();

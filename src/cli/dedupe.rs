@@ -15,6 +15,7 @@ use twinwire::corpus::{parquet, Record};
 use twinwire::keep::{choose_kept, Core};
 use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
+use twinwire::stream::Related;
 
 use super::keep_by;
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
@@ -97,7 +98,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     .collect();
     outputs.extend(args.input.outputs());
     check_outputs(&outputs, &args.inputs)?;
-    let (mut analysis, _config, _) =
+    let (mut analysis, _config, _, progress) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
     let keep = match args.keep {
         KeepArg::First => Keep::First,
@@ -106,7 +107,13 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
     // Clusters are settled from verified edges; the pairs are never all listed.
     let t = Instant::now();
-    let settled = settle(&analysis.related(), &words, keep);
+    let step = |done: usize, total: usize| progress.step("settling clusters", done, total);
+    let related = Related {
+        progress: Some(&step),
+        ..analysis.related()
+    };
+    let settled = settle(&related, &words, keep);
+    progress.finish();
     let clusters = match (&args.keep_by, args.keep) {
         (Some(spec), _) => {
             let policy = keep_by::policy(spec, args.prefer_values.as_deref(), &analysis.docs)?;
@@ -198,9 +205,23 @@ pub fn run(args: DedupeArgs) -> Result<()> {
         out.commit()
             .with_context(|| format!("{}: cannot write", p.display()))?;
     }
+    let mut groups_line = None;
     if let Some(p) = &args.clusters {
         let translations = analysis.matched.translations_of_copies();
-        write_clusters(p, &groups(docs.len(), &clusters, &translations), docs)?;
+        let groups = groups(docs.len(), &clusters, &translations);
+        write_clusters(p, &groups, docs)?;
+        let only_translations = groups.iter().filter(|g| g.min_similarity.is_none()).count();
+        let joined = groups
+            .iter()
+            .filter(|g| g.min_similarity.is_some() && g.kept.len() > 1)
+            .count();
+        groups_line = Some(format!(
+            "{} lines in {}: {} duplicate clusters ({joined} of them joined to their translations) \
+             and {only_translations} groups of translations only",
+            groups.len(),
+            p.display(),
+            groups.len() - only_translations,
+        ));
     }
     let largest = clusters
         .iter()
@@ -236,6 +257,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             }
         ),
     ];
+    let extra: Vec<String> = extra.into_iter().chain(groups_line).collect();
     print_summary(&analysis, started, None, &extra, args.input.quiet);
     Ok(())
 }

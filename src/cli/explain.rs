@@ -38,8 +38,9 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Result<()> {
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, config, pivoter) =
+    let (analysis, config, pivoter, progress) =
         analyze_inputs(&args.inputs, &input, &args.matching, false, true)?;
+    progress.finish();
     let find = |id: &str| -> Result<DocId> {
         match analysis.docs.iter().position(|d| d.id == id) {
             Some(i) => Ok(DocId(i as u32)),

@@ -11,16 +11,15 @@ mod gen;
 mod keep_by;
 mod lexicon;
 mod pairs;
+mod progress;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use twinwire::corpus::{
@@ -31,10 +30,12 @@ use twinwire::crosslingual::translate::TranslationParams;
 use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::MinHashParams;
 use twinwire::output::{is_stdout, write_json_line, AtomicFile};
-use twinwire::pipeline::{analyze, Analysis, Hooks};
+use twinwire::pipeline::{analyze, Analysis, Hooks, Progress as PipelineProgress};
 use twinwire::relate::RelationKind;
 use twinwire::stream::StreamStats;
 use twinwire::Config;
+
+use progress::Progress;
 
 /// Find the twins in a pile of news articles: exact and near-duplicate copies and excerpts.
 #[derive(Debug, Parser)]
@@ -151,6 +152,7 @@ impl InputArgs {
                 StripHtmlArg::Always => StripHtml::Always,
                 StripHtmlArg::Never => StripHtml::Never,
             },
+            bytes_read: None,
         }
     }
 
@@ -380,14 +382,15 @@ impl MatchArgs {
 /// Warnings shown per kind before the rest are only counted.
 const WARNINGS_SHOWN_PER_KIND: usize = 20;
 
-/// Runs the pipeline with progress and warnings on stderr.
+/// Runs the pipeline with progress and warnings on stderr. The progress line is handed back for the
+/// stages that follow (the caller clears it with [`Progress::finish`]).
 pub fn analyze_inputs(
     inputs: &[String],
     input_args: &InputArgs,
     match_args: &MatchArgs,
     keep_records: bool,
     keep_text: bool,
-) -> Result<(Analysis, Config, Pivoter)> {
+) -> Result<(Analysis, Config, Pivoter, Progress)> {
     match_args.init_threads()?;
     let config = match_args.config()?;
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
@@ -396,14 +399,7 @@ pub fn analyze_inputs(
         bail!("standard input (-) can be named only once");
     }
     let quiet = input_args.quiet;
-    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new_spinner();
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {elapsed} read {pos} documents ({per_sec})")
-                .expect("valid template"),
-        );
-        bar
-    });
+    let bar = Progress::new(quiet, &inputs);
     let mut rejects = RejectsFile::open(input_args)?;
     let mut shown: BTreeMap<WarningKind, usize> = BTreeMap::new();
     let mut on_warning = |w: &InputWarning| {
@@ -425,24 +421,24 @@ pub fn analyze_inputs(
         } else {
             return;
         };
-        match &bar {
-            Some(b) => b.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
-        }
+        bar.println(&line);
     };
-    let mut on_progress = |n: usize| {
-        if let Some(b) = &bar {
-            b.set_position(n as u64);
-        }
+    let mut on_progress = |p: PipelineProgress| match p {
+        PipelineProgress::Read(n) => bar.reading(n),
+        PipelineProgress::Stage(name) => bar.stage(name),
     };
     let pivoter = if config.wants(RelationKind::Translation) {
         match_args.pivoter()?
     } else {
         Pivoter::new(Vec::new())
     };
+    let read_options = ReadOptions {
+        bytes_read: Some(bar.bytes_read.clone()),
+        ..input_args.read_options(keep_records)
+    };
     let analysis = analyze(
         &inputs,
-        &input_args.read_options(keep_records),
+        &read_options,
         &config,
         &pivoter,
         Hooks {
@@ -451,13 +447,10 @@ pub fn analyze_inputs(
             on_progress: &mut on_progress,
         },
     )?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     if let Some(r) = rejects {
         r.commit(&analysis.report)?;
     }
-    Ok((analysis, config, pivoter))
+    Ok((analysis, config, pivoter, bar))
 }
 
 /// Refuses to write an output over one of the inputs.
@@ -530,6 +523,9 @@ pub fn print_summary(
             analysis.matched.translation_candidates
         );
     }
+    if let Some(line) = languages_line(analysis) {
+        eprintln!("twinwire: {line}");
+    }
     for line in extra {
         eprintln!("twinwire: {line}");
     }
@@ -543,6 +539,38 @@ pub fn print_summary(
         t.score.as_secs_f64(),
         t.translate.as_secs_f64()
     );
+}
+
+/// The languages seen, and those not checked for translations (no lexicon for them).
+fn languages_line(analysis: &Analysis) -> Option<String> {
+    let counts = analysis.languages();
+    if counts.is_empty() {
+        return None;
+    }
+    let mut seen: Vec<(Option<&str>, usize)> = counts.into_iter().collect();
+    seen.sort_by_key(|&(l, n)| (std::cmp::Reverse(n), l));
+    let listed: Vec<String> = seen
+        .iter()
+        .map(|(l, n)| format!("{} {n}", l.unwrap_or("not told")))
+        .collect();
+    let unchecked: Vec<&str> = seen
+        .iter()
+        .filter_map(|(l, _)| *l)
+        .filter(|l| !analysis.checked_languages.iter().any(|c| c == l))
+        .collect();
+    let mut line = format!("languages: {}", listed.join(", "));
+    if !unchecked.is_empty() {
+        line += &format!(
+            "; not checked for translations: {} (translations are looked for between English and {}; \
+             give a lexicon with --lexicon LANG=FILE)",
+            unchecked.join(", "),
+            analysis.checked_languages[1..].join(", ")
+        );
+    }
+    if seen.iter().any(|(l, _)| l.is_none()) {
+        line += "; a document whose language is not told is never paired as a translation";
+    }
+    Some(line)
 }
 
 fn human_bytes(n: u64) -> String {

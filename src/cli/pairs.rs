@@ -9,7 +9,7 @@ use clap::Args;
 
 use twinwire::output::{write_json_line, AtomicFile, PairRecord};
 use twinwire::relate::Relation;
-use twinwire::stream::StreamStats;
+use twinwire::stream::{Related, StreamStats};
 
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
 
@@ -41,13 +41,17 @@ pub fn run(args: PairsArgs) -> Result<()> {
     let mut outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
     outputs.extend(args.input.outputs());
     check_outputs(&outputs, &args.inputs)?;
-    let (mut analysis, _config, _) =
+    let (mut analysis, _config, _, progress) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, false, false)?;
     let max_partners = args.max_partners.map(|k| k as usize);
     // The pairs are written as they are found, in output order: memory does not grow with them.
     let t = Instant::now();
     let write = |out: &mut dyn Write| -> io::Result<StreamStats> {
-        let related = analysis.related();
+        let step = |done: usize, total: usize| progress.step("writing pairs", done, total);
+        let related = Related {
+            progress: Some(&step),
+            ..analysis.related()
+        };
         // Lines are formatted in parallel, written in order.
         let format = |relations: &[Relation]| -> io::Result<Vec<u8>> {
             let mut lines = Vec::with_capacity(relations.len() * 256);
@@ -79,6 +83,7 @@ pub fn run(args: PairsArgs) -> Result<()> {
             write(&mut BufWriter::with_capacity(1 << 16, stdout.lock()))?
         }
     };
+    progress.finish();
     analysis.times.score = t.elapsed();
     let mut extra = Vec::new();
     if let Some((d, partners)) = stats.busiest.filter(|&(_, p)| p >= DENSE_FAMILY) {

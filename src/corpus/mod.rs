@@ -25,6 +25,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
 pub use decode::{decode, Encoding};
@@ -85,6 +86,8 @@ pub struct ReadOptions {
     pub keep_rejects: bool,
     /// Whether HTML markup is removed from text fields and text files.
     pub strip_html: StripHtml,
+    /// Counts the input bytes consumed (before decompression), for a progress bar.
+    pub bytes_read: Option<Arc<AtomicU64>>,
 }
 
 /// `--strip-html`: remove HTML markup from text fields and text files.
@@ -112,6 +115,7 @@ impl Default for ReadOptions {
             allow_empty: false,
             keep_rejects: false,
             strip_html: StripHtml::Auto,
+            bytes_read: None,
         }
     }
 }
@@ -215,7 +219,9 @@ pub fn read_inputs(
     if reader.report.documents == 0 && options.only_lines.is_none() {
         let why = reader.why_nothing_was_read();
         if !options.allow_empty {
-            return Err(InputError::NothingRead(why));
+            return Err(InputError::NothingRead(format!(
+                "{why}. Pass --allow-empty if an empty result is expected"
+            )));
         }
         reader.warn_at(
             "input",
@@ -224,6 +230,20 @@ pub fn read_inputs(
         )?;
     }
     Ok(reader.report)
+}
+
+/// A reader that adds the bytes it reads to a shared count.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, AtomicOrdering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// An I/O error in words, without the `(os error N)` tail.
@@ -332,14 +352,13 @@ impl<'a> Reader<'a> {
         }
         if self.report.skipped_total() > 0 {
             return format!(
-                "{} inputs were skipped (see the warnings above); pass --allow-empty if an empty \
-                 result is expected",
+                "{} inputs were skipped (see the warnings above)",
                 self.report.skipped_total()
             );
         }
         "the inputs hold no file twinwire reads (.txt, .jsonl, .ndjson, .jl, .json, .parquet, \
          .warc, .html, .sgm, optionally compressed); name a file directly to have its format \
-         sniffed, or force it with --format. Pass --allow-empty if an empty result is expected"
+         sniffed, or force it with --format"
             .into()
     }
 
@@ -373,7 +392,14 @@ impl<'a> Reader<'a> {
             }
         };
         self.report.files += 1;
-        self.read_stream(Box::new(opened), &shown, stem, named, Some(&file.path))
+        let raw: Box<dyn Read> = match &self.options.bytes_read {
+            Some(count) => Box::new(Counting {
+                inner: opened,
+                count: count.clone(),
+            }),
+            None => Box::new(opened),
+        };
+        self.read_stream(raw, &shown, stem, named, Some(&file.path))
     }
 
     /// Reads one input stream: compression sniffed, format `named` or sniffed.
@@ -605,7 +631,10 @@ pub fn read_stream(
     reader.report.files += 1;
     reader.read_stream(stream, &Arc::from(name), name, format, None)?;
     if reader.report.documents == 0 && !options.allow_empty {
-        return Err(InputError::NothingRead(reader.why_nothing_was_read()));
+        let why = reader.why_nothing_was_read();
+        return Err(InputError::NothingRead(format!(
+            "{why}. Pass --allow-empty if an empty result is expected"
+        )));
     }
     Ok(reader.report)
 }

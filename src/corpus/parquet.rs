@@ -20,6 +20,7 @@ use arrow_schema::{ArrowError, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::errors::ParquetError;
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::reader::ChunkReader;
 
 use super::{InputError, Reader, WarningKind};
@@ -39,6 +40,8 @@ pub enum ParquetInputError {
     Parquet(#[from] ParquetError),
     #[error("cannot decode its rows ({0})")]
     Arrow(#[from] ArrowError),
+    #[error("a damaged Parquet file ({0})")]
+    Damaged(String),
     #[error(
         "no column \"{wanted}\" (columns: {have}); name the column holding the article with --text-field"
     )]
@@ -53,7 +56,9 @@ impl ParquetRows {
         fields: &[&str],
         whole_rows: bool,
     ) -> Result<ParquetRows, ParquetInputError> {
+        let length = source.len();
         let builder = ParquetRecordBatchReaderBuilder::try_new(source)?.with_batch_size(BATCH_ROWS);
+        check_chunks(builder.metadata(), length)?;
         let roots: Vec<String> = builder
             .schema()
             .fields()
@@ -87,12 +92,47 @@ impl ParquetRows {
 
     /// The next batch of rows, each as one JSON object (without line end), in file order.
     pub fn next_rows(&mut self) -> Option<Result<Vec<Vec<u8>>, ParquetInputError>> {
-        let batch = match self.batches.next()? {
-            Ok(b) => b,
-            Err(e) => return Some(Err(e.into())),
+        // The `parquet` crate asserts on some damage it does not check for: a panic in it is a
+        // damaged file, not a crash of the run.
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.batches.next()));
+        let batch = match next {
+            Ok(None) => return None,
+            Ok(Some(Ok(b))) => b,
+            Ok(Some(Err(e))) => return Some(Err(e.into())),
+            Err(_) => {
+                return Some(Err(ParquetInputError::Damaged(
+                    "the parquet reader gave up on it".into(),
+                )))
+            }
         };
         Some(rows_as_json(&batch).map_err(Into::into))
     }
+}
+
+/// Refuses column chunks that lie outside the file: the `parquet` crate asserts on them (a panic)
+/// when it reads a damaged file.
+fn check_chunks(metadata: &ParquetMetaData, file_length: u64) -> Result<(), ParquetInputError> {
+    for (g, group) in metadata.row_groups().iter().enumerate() {
+        for column in group.columns() {
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or(column.data_page_offset());
+            let length = column.compressed_size();
+            let fits = start >= 0
+                && length >= 0
+                && (start as u64)
+                    .checked_add(length as u64)
+                    .is_some_and(|end| end <= file_length);
+            if !fits {
+                return Err(ParquetInputError::Damaged(format!(
+                    "row group {g}: column {} lies outside the file (offset {start}, {length} bytes, \
+                     file of {file_length} bytes)",
+                    column.column_path()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn rows_as_json(batch: &RecordBatch) -> Result<Vec<Vec<u8>>, ArrowError> {

@@ -12,6 +12,10 @@ use super::tokenize::for_each_token;
 /// Function words needed before a language is named.
 pub const MIN_EVIDENCE: usize = 5;
 
+/// Different function words needed before a language is named: a table of figures repeating "a"
+/// ("a 12.4 pct rise", French "il a") is no French text.
+pub const MIN_DISTINCT: usize = 3;
+
 /// The languages told apart, with their most frequent function words (folded: no accents).
 /// Words shared by several of them (`a`, `de`, `en`, `la`, `in`, `die`...) count for each.
 pub const PROFILES: &[(&str, &[&str])] = &[
@@ -127,7 +131,13 @@ fn table() -> &'static FunctionWords {
 #[derive(Debug, Clone, Default)]
 pub struct LanguageCounter {
     counts: [usize; 7],
+    /// Different function words seen per language (each word counted once, up to a few).
+    distinct: [usize; 7],
+    seen: Vec<u64>,
 }
+
+/// Different function words remembered: enough to pass [`MIN_DISTINCT`] in every language.
+const SEEN_CAP: usize = 64;
 
 impl LanguageCounter {
     /// Counts one folded word.
@@ -141,6 +151,12 @@ impl LanguageCounter {
         if mask != 0 {
             for (l, count) in self.counts.iter_mut().enumerate() {
                 *count += usize::from(mask >> l & 1);
+            }
+            if self.seen.len() < SEEN_CAP && !self.seen.contains(&hash) {
+                self.seen.push(hash);
+                for (l, distinct) in self.distinct.iter_mut().enumerate() {
+                    *distinct += usize::from(mask >> l & 1);
+                }
             }
         }
     }
@@ -160,7 +176,8 @@ impl LanguageCounter {
         } else {
             best * 4 >= second * 5
         };
-        (best >= MIN_EVIDENCE && lead).then(|| PROFILES[order[0]].0)
+        let varied = self.distinct[order[0]] >= MIN_DISTINCT;
+        (best >= MIN_EVIDENCE && varied && lead).then(|| PROFILES[order[0]].0)
     }
 }
 
@@ -220,6 +237,16 @@ mod tests {
             detect_language("El presidente de la república dijo que los ministros se reunirán con las autoridades para una nueva ley."),
             Some("es")
         );
+    }
+
+    #[test]
+    fn a_table_of_figures_is_no_language() {
+        let table = "Year to end-March\n Shr 20.9p, a 22.3 pct rise\n Div 5.1p making 8.45p vs \
+                     7.5p\n Turnover 9.42 billion, a 12.4 pct increase\n Operating profit 2.35 \
+                     billion, a 10.9 pct increase\n Pretax profit 2.07 billion, a 11.7 pct rise\n \
+                     Turnover 2.42 billion, a 8.4 pct rise\n Operating profit 629.0 mln, a 12.1 \
+                     pct increase\n Pretax profit 555.0 mln, a 11.7 pct rise.";
+        assert_eq!(detect_language(table), None);
     }
 
     #[test]

@@ -85,11 +85,25 @@ fn tidy(text: &str) -> String {
 /// `<html>`/`<body>` tag, or a text that is one such element from its first byte to its last. A news
 /// text quoting one `<b>` or writing "a < b > c" is left alone.
 pub fn looks_like_html(text: &str) -> bool {
+    // Most texts have no '<' at all: one fast scan of the head says so.
+    if !text[..floor_char_boundary(text, text.len().min(HEAD_BYTES))].contains('<') {
+        return false;
+    }
     let trimmed = text.trim();
     if trimmed.starts_with('<') && trimmed.ends_with('>') && count_tags(trimmed, 2) >= 2 {
         return true;
     }
     count_tags(text, 3) >= 3
+}
+
+/// Bytes of a text looked at to tell whether it is HTML.
+const HEAD_BYTES: usize = 64 << 10;
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Tags of common elements in the first 64 KiB of `text`, counted up to `enough`; `<html>` or
@@ -100,10 +114,11 @@ fn count_tags(text: &str, enough: usize) -> usize {
         "h3", "h4", "table", "td", "tr", "img",
     ];
     let bytes = text.as_bytes();
-    let head = &bytes[..bytes.len().min(64 << 10)];
+    let head = &bytes[..bytes.len().min(HEAD_BYTES)];
     let mut tags = 0;
     let mut at = 0;
-    while let Some(lt) = head[at..].iter().position(|&b| b == b'<') {
+    let head_text = &text[..floor_char_boundary(text, head.len())];
+    while let Some(lt) = head_text[at..].find('<') {
         let start = at + lt + 1;
         at = start;
         let rest = &head[start..];

@@ -18,6 +18,20 @@ use super::{html, InputError, Origin, Reader, Record, WarningKind};
 /// Keys remembered from records without the text field, to say what the records do have.
 const KEYS_REMEMBERED: usize = 40;
 
+/// Takes the value at `path` out of `object` (see [`field`]).
+fn take_field(object: &mut Map<String, Value>, path: &str) -> Option<Value> {
+    if let Some(v) = object.remove(path) {
+        return Some(v);
+    }
+    let (parent, last) = path.rsplit_once('.')?;
+    let mut parts = parent.split('.');
+    let mut value = object.get_mut(parts.next()?)?;
+    for part in parts {
+        value = value.as_object_mut()?.get_mut(part)?;
+    }
+    value.as_object_mut()?.remove(last)
+}
+
 /// The value at `path` in `object`: the key itself, or a dotted path into nested objects.
 pub fn field<'v>(object: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
     if let Some(v) = object.get(path) {
@@ -197,7 +211,7 @@ impl Reader<'_> {
                 )
             }
         };
-        let Value::Object(object) = value else {
+        let Value::Object(mut object) = value else {
             let t = json_type(&value);
             return self.reject(
                 shown,
@@ -208,7 +222,7 @@ impl Reader<'_> {
             );
         };
         self.note_encoding(at(), encoding)?;
-        let Some(text) = self.text_of(&object, raw, shown, line_no)? else {
+        let Some(text) = self.text_of(&mut object, raw, shown, line_no)? else {
             return Ok(());
         };
         let id = self.id_of(&object, shown, line_no)?;
@@ -229,14 +243,20 @@ impl Reader<'_> {
     /// The text field (HTML removed if it holds HTML), or `None` after rejecting the record.
     fn text_of(
         &mut self,
-        object: &Map<String, Value>,
+        object: &mut Map<String, Value>,
         raw: &[u8],
         shown: &Arc<str>,
         line_no: u64,
     ) -> Result<Option<String>, InputError> {
         let name = &self.options.text_field;
-        let message = match field(object, name) {
-            Some(Value::String(s)) => return Ok(Some(self.maybe_strip_html(s))),
+        let taken = take_field(object, name);
+        let message = match &taken {
+            Some(Value::String(_)) => {
+                let Some(Value::String(s)) = taken else {
+                    unreachable!("matched above")
+                };
+                return Ok(Some(self.maybe_strip_html(s)));
+            }
             None => {
                 self.missing_text += 1;
                 for key in object.keys() {
@@ -252,7 +272,7 @@ impl Reader<'_> {
                 json_type(other)
             ),
         };
-        let kind = match field(object, name) {
+        let kind = match taken {
             None | Some(Value::Null) => WarningKind::MissingText,
             Some(_) => WarningKind::TextNotAString,
         };
@@ -311,17 +331,17 @@ impl Reader<'_> {
     }
 
     /// `text` without its markup when `--strip-html` asks for it or (by default) it looks like HTML.
-    pub(super) fn maybe_strip_html(&mut self, text: &str) -> String {
+    pub(super) fn maybe_strip_html(&mut self, text: String) -> String {
         let strip = match self.options.strip_html {
             super::StripHtml::Always => true,
             super::StripHtml::Never => false,
-            super::StripHtml::Auto => html::looks_like_html(text),
+            super::StripHtml::Auto => html::looks_like_html(&text),
         };
         if strip {
             self.report.html_stripped += 1;
-            html::strip(text)
+            html::strip(&text)
         } else {
-            text.to_string()
+            text
         }
     }
 }
@@ -387,7 +407,7 @@ pub(super) fn read_line_bounded(
             }
             break;
         }
-        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (part, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (&chunk[..i], Some(i + 1)),
             None => (chunk, None),
         };

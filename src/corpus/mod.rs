@@ -464,7 +464,7 @@ impl<'a> Reader<'a> {
         let Some(text) = self.read_one_document(stream, shown, compressed)? else {
             return Ok(());
         };
-        let text = self.maybe_strip_html(&text);
+        let text = self.maybe_strip_html(text);
         let origin = Origin {
             file: shown.clone(),
             line: None,

@@ -316,3 +316,101 @@ fn a_killed_dedupe_leaves_no_half_written_output() {
         assert!(!kept.exists(), "a killed run left {}", kept.display());
     }
 }
+
+/// A WARC response record holding `text` as an HTML page.
+fn warc_page(uri: &str, text: &str) -> Vec<u8> {
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><article><p>{text}</p></article></body></html>"
+    );
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n\
+         Content-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+        http.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(http.as_bytes());
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+#[test]
+fn a_truncated_warc_keeps_the_records_before_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut warc = warc_page("https://a.example/1", &article(80));
+    warc.extend(warc_page("https://b.example/1", &article(80)));
+    let third = warc_page("https://c.example/1", &article(90));
+    warc.extend_from_slice(&third[..third.len() / 2]);
+    // Gzip members per record, the last one cut short as by an interrupted download.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&warc).unwrap();
+    let bytes = gz.finish().unwrap();
+    fs::write(dir.path().join("crawl.warc.gz"), &bytes[..bytes.len() - 20]).unwrap();
+    let r = run_both(dir.path(), "crawl.warc.gz:3: WARC record 3");
+    assert!(
+        r.stderr.contains("the 2 records before it were read"),
+        "{}",
+        r.stderr
+    );
+    let found = parse_pairs(&r.stdout);
+    assert_eq!(found.len(), 1, "{}", r.stderr);
+    assert_eq!(found[0].relation, "exact");
+}
+
+#[test]
+fn a_damaged_parquet_file_is_skipped_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not Parquet at all, under a Parquet name (a cut file is the fuzz target parquet_reader's work).
+    fs::write(
+        dir.path().join("a.parquet"),
+        b"PAR1 this is not a parquet file",
+    )
+    .unwrap();
+    let good = dir.path().join("good.jsonl");
+    common::write_jsonl(
+        &good,
+        &[("x".into(), article(60)), ("y".into(), article(60))],
+    );
+    let r = run_both(dir.path(), "a.parquet: not a readable Parquet file");
+    assert_eq!(parse_pairs(&r.stdout).len(), 1);
+    assert!(r.stderr.contains("bad_parquet 1"), "{}", r.stderr);
+}
+
+#[test]
+fn a_json_array_broken_midway_keeps_the_records_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = serde_json::json!({"id": "a", "text": article(60)}).to_string();
+    let b = serde_json::json!({"id": "b", "text": article(60)}).to_string();
+    fs::write(
+        dir.path().join("d.json"),
+        format!("[{a},\n{b},\n{{\"id\": \"c\", \"text\": \"unterminated]"),
+    )
+    .unwrap();
+    let r = run_both(dir.path(), "d.json:3: not a valid JSON array here");
+    assert!(
+        r.stderr.contains("the 2 records before it were read"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(parse_pairs(&r.stdout).len(), 1);
+}
+
+#[test]
+fn html_files_that_are_not_pages_do_not_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("empty.html"), "").unwrap();
+    fs::write(
+        dir.path().join("binary.html"),
+        [0u8, 159, 146, 150, 0, 1, 2],
+    )
+    .unwrap();
+    fs::write(dir.path().join("tags.html"), "<<<<>>>></p></div><script>").unwrap();
+    fs::write(dir.path().join("a.txt"), article(50)).unwrap();
+    fs::write(dir.path().join("b.txt"), article(50)).unwrap();
+    let r = run_both(dir.path(), "binary.html: contains NUL bytes");
+    assert_eq!(parse_pairs(&r.stdout).len(), 1);
+    assert!(
+        r.stderr.contains("read 4 documents (2 empty"),
+        "{}",
+        r.stderr
+    );
+}

@@ -17,11 +17,21 @@ pub fn root() -> PathBuf {
 }
 
 /// `../shared/data` (or `$TWINWIRE_SHARED_DATA`), or `None` with a message saying the test is skipped.
+/// With `$TWINWIRE_DATA_LOG` set, each call appends `ran TEST` or `skipped TEST` to that file, for
+/// `.ci/run` to count.
 pub fn shared_data(test: &str) -> Option<PathBuf> {
     let dir = std::env::var_os("TWINWIRE_SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/data"));
-    if dir.join("README.md").exists() {
+    let found = dir.join("README.md").exists();
+    if let Some(log) = std::env::var_os("TWINWIRE_DATA_LOG") {
+        use std::io::Write;
+        let line = format!("{} {test}\n", if found { "ran" } else { "skipped" });
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+    if found {
         Some(dir)
     } else {
         eprintln!(

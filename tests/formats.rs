@@ -479,3 +479,50 @@ fn standard_output_is_dash_and_the_config_file_is_read() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("twinwire.toml: id_field: no twinwire subcommand has a --id_field option"));
 }
+
+#[test]
+fn the_summary_names_unchecked_languages_and_the_clusters_files_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut docs = dump();
+    docs.push((
+        "german".into(),
+        "Der Präsident ist am Dienstag nicht in Berlin gewesen, und die Regierung hat sich mit den \
+         Ländern auf eine Reform der Polizei geeinigt, die nach dem Anschlag in der Hauptstadt von \
+         allen Parteien gefordert wurde. Die Minister wollen sich in der nächsten Woche wieder \
+         treffen, um über die Kosten zu sprechen."
+            .into(),
+    ));
+    // A table of figures: no language, never a translation.
+    docs.push((
+        "table".into(),
+        "Shr 20.9p, a 22.3 pct rise\nTurnover 9.42 billion, a 12.4 pct increase\nPretax profit \
+         2.07 billion, a 11.7 pct rise\nOperating profit 629.0 mln, a 12.1 pct increase"
+            .into(),
+    ));
+    let jl = dir.path().join("d.jsonl");
+    common::write_jsonl(&jl, &docs);
+    let clusters = dir.path().join("clusters.jsonl");
+    let kept = dir.path().join("kept.jsonl");
+    let r = run(&["dedupe", p(&jl), "-o", p(&kept), "--clusters", p(&clusters)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not checked for translations: de"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("not told 1"), "{}", r.stderr);
+    let lines = fs::read_to_string(&clusters).unwrap().lines().count();
+    assert!(
+        r.stderr.contains(&format!(
+            "{lines} lines in {}: 2 duplicate clusters",
+            p(&clusters)
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("and 1 groups of translations only"),
+        "{}",
+        r.stderr
+    );
+}

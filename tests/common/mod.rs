@@ -27,7 +27,11 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
     if let Some(log) = std::env::var_os("TWINWIRE_DATA_LOG") {
         use std::io::Write;
         let line = format!("{} {test}\n", if found { "ran" } else { "skipped" });
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
             let _ = f.write_all(line.as_bytes());
         }
     }

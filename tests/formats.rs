@@ -526,3 +526,91 @@ fn the_summary_names_unchecked_languages_and_the_clusters_files_groups() {
         r.stderr
     );
 }
+
+#[test]
+fn aligned_sentences_come_as_jsonl_tsv_and_valid_tmx() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("corpus/bamako");
+    let (jl, tsv, tmx) = (
+        dir.path().join("a.jsonl"),
+        dir.path().join("a.tsv"),
+        dir.path().join("a.tmx"),
+    );
+    for (path, format) in [(&jl, "jsonl"), (&tsv, "tsv"), (&tmx, "tmx")] {
+        let r = run(&[
+            "pairs",
+            p(&sample),
+            "--aligned-sentences",
+            p(path),
+            "--aligned-format",
+            format,
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("aligned sentence groups written"),
+            "{}",
+            r.stderr
+        );
+    }
+    let groups: Vec<serde_json::Value> = fs::read_to_string(&jl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The one translation pair of the sample: its groups, in order, the first being the lead.
+    let pair = parse_pairs(&run(&["pairs", p(&sample)]).stdout);
+    assert_eq!(pair.len(), 1);
+    assert!(groups.len() >= 20, "{}", groups.len());
+    for g in &groups {
+        assert_eq!(
+            (g["a"].as_str().unwrap(), g["b"].as_str().unwrap()),
+            (pair[0].a.as_str(), pair[0].b.as_str())
+        );
+        assert_eq!(
+            (g["lang_a"].as_str(), g["lang_b"].as_str()),
+            (Some("en"), Some("fr"))
+        );
+        assert!(
+            !g["text_a"].as_str().unwrap().is_empty() && !g["text_b"].as_str().unwrap().is_empty()
+        );
+    }
+    assert!(groups[0]["text_a"]
+        .as_str()
+        .unwrap()
+        .contains("double attack"));
+    assert!(groups[0]["text_b"]
+        .as_str()
+        .unwrap()
+        .contains("double attaque"));
+    // TSV: a header and one row a group, seven columns.
+    let rows: Vec<String> = fs::read_to_string(&tsv)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(rows[0], "a\tb\tlang_a\tlang_b\ttext_a\ttext_b\tscore");
+    assert_eq!(rows.len(), groups.len() + 1);
+    assert!(rows[1..].iter().all(|r| r.split('\t').count() == 7));
+    // TMX 1.4b: valid XML, one <tu> a group with an English and a French <tuv>.
+    let text = fs::read_to_string(&tmx).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("the TMX is valid XML");
+    let root_el = doc.root_element();
+    assert_eq!(
+        (root_el.tag_name().name(), root_el.attribute("version")),
+        ("tmx", Some("1.4"))
+    );
+    let tus: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("tu")).collect();
+    assert_eq!(tus.len(), groups.len());
+    let xml_lang = ("http://www.w3.org/XML/1998/namespace", "lang");
+    let langs: Vec<&str> = tus[0]
+        .children()
+        .filter(|n| n.has_tag_name("tuv"))
+        .map(|n| n.attribute(xml_lang).unwrap())
+        .collect();
+    assert_eq!(langs, ["en", "fr"]);
+    let seg = tus[0]
+        .descendants()
+        .find(|n| n.has_tag_name("seg"))
+        .unwrap();
+    assert_eq!(seg.text(), groups[0]["text_a"].as_str());
+}

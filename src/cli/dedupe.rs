@@ -17,6 +17,7 @@ use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use twinwire::pipeline::DocInfo;
 use twinwire::stream::Related;
 
+use super::aligned::AlignedArgs;
 use super::keep_by;
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
 
@@ -53,6 +54,8 @@ pub struct DedupeArgs {
     /// (`--keep-by source --prefer-values lemonde.fr,afp.com`); other values after, in input order.
     #[arg(long, value_name = "LIST", requires = "keep_by")]
     prefer_values: Option<String>,
+    #[command(flatten)]
+    aligned: AlignedArgs,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -97,9 +100,11 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     .flatten()
     .collect();
     outputs.extend(args.input.outputs());
+    outputs.extend(args.aligned.aligned_sentences.as_deref());
     check_outputs(&outputs, &args.inputs)?;
-    let (mut analysis, _config, _, progress) =
-        analyze_inputs(&args.inputs, &args.input, &args.matching, true, false)?;
+    let keep_text = args.aligned.needs_texts_kept(&args.inputs);
+    let (mut analysis, _config, pivoter, progress) =
+        analyze_inputs(&args.inputs, &args.input, &args.matching, true, keep_text)?;
     let keep = match args.keep {
         KeepArg::First => Keep::First,
         KeepArg::Longest | KeepArg::Core => Keep::Longest,
@@ -257,7 +262,16 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             }
         ),
     ];
-    let extra: Vec<String> = extra.into_iter().chain(groups_line).collect();
+    let read_options = args.input.read_options(false);
+    let aligned = args
+        .aligned
+        .write(&analysis, &args.inputs, &read_options, &pivoter)?
+        .map(|n| format!("{n} aligned sentence groups written"));
+    let extra: Vec<String> = extra
+        .into_iter()
+        .chain(groups_line)
+        .chain(aligned)
+        .collect();
     print_summary(&analysis, started, None, &extra, args.input.quiet);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Command-line front end: argument groups shared by the subcommands, progress, warnings and the
 //! summary on stderr. Each subcommand lives in its own file, whose doc comment is its `--help`.
 
+mod aligned;
 mod bench;
 mod config_file;
 mod dedupe;

@@ -11,6 +11,7 @@ use twinwire::output::{write_json_line, AtomicFile, PairRecord};
 use twinwire::relate::Relation;
 use twinwire::stream::{Related, StreamStats};
 
+use super::aligned::AlignedArgs;
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
 
 /// Every related pair as JSONL: {"a", "b", "relation", "score", "jaccard", "containment", "hamming", ...}.
@@ -31,6 +32,8 @@ pub struct PairsArgs {
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
     max_partners: Option<u64>,
     #[command(flatten)]
+    aligned: AlignedArgs,
+    #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
     matching: MatchArgs,
@@ -39,10 +42,12 @@ pub struct PairsArgs {
 pub fn run(args: PairsArgs) -> Result<()> {
     let started = Instant::now();
     let mut outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
+    outputs.extend(args.aligned.aligned_sentences.as_deref());
     outputs.extend(args.input.outputs());
     check_outputs(&outputs, &args.inputs)?;
-    let (mut analysis, _config, _, progress) =
-        analyze_inputs(&args.inputs, &args.input, &args.matching, false, false)?;
+    let keep_text = args.aligned.needs_texts_kept(&args.inputs);
+    let (mut analysis, _config, pivoter, progress) =
+        analyze_inputs(&args.inputs, &args.input, &args.matching, false, keep_text)?;
     let max_partners = args.max_partners.map(|k| k as usize);
     // The pairs are written as they are found, in output order: memory does not grow with them.
     let t = Instant::now();
@@ -86,6 +91,13 @@ pub fn run(args: PairsArgs) -> Result<()> {
     progress.finish();
     analysis.times.score = t.elapsed();
     let mut extra = Vec::new();
+    let read_options = args.input.read_options(false);
+    if let Some(n) = args
+        .aligned
+        .write(&analysis, &args.inputs, &read_options, &pivoter)?
+    {
+        extra.push(format!("{n} aligned sentence groups written"));
+    }
     if let Some((d, partners)) = stats.busiest.filter(|&(_, p)| p >= DENSE_FAMILY) {
         extra.push(format!(
             "family of {} related documents around {}: {} pairs written in all{}; \

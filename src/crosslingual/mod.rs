@@ -11,6 +11,7 @@
 //! order, sentence after sentence, which is what the alignment measures.
 
 pub mod align;
+pub mod bitext;
 pub mod lexicon;
 pub mod pivot;
 pub mod stopwords;

@@ -414,3 +414,15 @@ fn html_files_that_are_not_pages_do_not_stop_the_run() {
         r.stderr
     );
 }
+
+#[test]
+fn parquet_files_the_fuzzer_broke_are_reported_without_a_panic_message() {
+    let dir = common::root().join("tests/fuzz_regressions/parquet_reader");
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        // `run` fails the test if "panicked" shows on stderr.
+        let r = run(&["pairs", "--format", "parquet", "--allow-empty", p(&path)]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(r.stderr.contains("bad_parquet 1"), "{}", r.stderr);
+    }
+}

@@ -25,6 +25,16 @@ use parquet::file::reader::ChunkReader;
 
 use super::{InputError, Reader, WarningKind};
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is decoding Parquet rows, where a panic of the `parquet` crate is caught and
+/// reported as a damaged file. A panic hook can stay silent then (the binary's does).
+pub fn in_guarded_read() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
 /// Rows decoded at a time.
 const BATCH_ROWS: usize = 1024;
 
@@ -92,9 +102,11 @@ impl ParquetRows {
 
     /// The next batch of rows, each as one JSON object (without line end), in file order.
     pub fn next_rows(&mut self) -> Option<Result<Vec<Vec<u8>>, ParquetInputError>> {
-        // The `parquet` crate asserts on some damage it does not check for: a panic in it is a
-        // damaged file, not a crash of the run.
+        // The `parquet` and `arrow` crates assert on some damage they do not check for: a panic in
+        // them is a damaged file, not a crash of the run (and not a message: see `in_guarded_read`).
+        GUARDED.with(|g| g.set(true));
         let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.batches.next()));
+        GUARDED.with(|g| g.set(false));
         let batch = match next {
             Ok(None) => return None,
             Ok(Some(Ok(b))) => b,

@@ -12,7 +12,7 @@ use rust_stemmers::Stemmer;
 use super::lexicon::{pivot_key, stemmer, Lexicon};
 use super::stopwords::is_stopword;
 use crate::fingerprint::KeyMap;
-use crate::text::{sentence_spans, TokenList};
+use crate::text::{has_foreign_function_words, sentence_spans, LanguageCounter, TokenList};
 
 /// One sentence in pivot space; its keys are a range of its document's key array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +208,11 @@ fn sort_unique_tail(keys: &mut Vec<u32>, from: usize) {
 /// the keys are the numbers and, for every capitalised word and every word of eight letters or more,
 /// its first six letters. Common keys (`The`, `govern`) are left to the document-frequency cut of
 /// the index.
+///
+/// Only sentences in the document's own language give keys: an English page quoting a French
+/// paragraph would otherwise share that paragraph's names and cognates with every French report
+/// quoting it, and crowd the candidate lists of true translations (measured in BENCHMARKS.md,
+/// section 10). A sentence is left out when its function words name another language.
 pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
     const PREFIX: usize = 6;
     // Shorter lowercase words are mostly common words, and cost memory in a large dump: with 4,
@@ -215,11 +220,29 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
     const COGNATE_MIN_CHARS: usize = 8;
     let bytes = text.as_bytes();
     let mut number = String::new();
+    let foreign = if has_foreign_function_words(tokens, lang) {
+        foreign_sentences(text, tokens, lang)
+    } else {
+        Vec::new()
+    };
+    let mut next_foreign = 0;
     KEY_SCRATCH.with(|keys| {
         let mut keys = keys.borrow_mut();
         keys.clear();
         let mut i = 0;
         while i < tokens.len() {
+            // Skip the words of sentences in another language.
+            let at = tokens.span(i).0;
+            while next_foreign < foreign.len() && foreign[next_foreign].1 <= at {
+                next_foreign += 1;
+            }
+            if foreign
+                .get(next_foreign)
+                .is_some_and(|&(start, end)| (start..end).contains(&at))
+            {
+                i += 1;
+                continue;
+            }
             let word = tokens.word(i);
             if word.as_bytes()[0].is_ascii_digit() {
                 if let Some(used) = read_number(text, tokens, i, tokens.len(), lang, &mut number) {
@@ -257,6 +280,27 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
         keys.dedup();
         keys.to_vec()
     })
+}
+
+/// The byte spans of the sentences of `text` whose function words name a language other than
+/// `lang`, in order. A sentence with too few function words to tell is not foreign.
+fn foreign_sentences(text: &str, tokens: &TokenList, lang: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    for (start, end) in sentence_spans(text) {
+        while t < tokens.len() && tokens.span(t).0 < start {
+            t += 1;
+        }
+        let mut counter = LanguageCounter::default();
+        while t < tokens.len() && tokens.span(t).0 < end {
+            counter.add_hash(tokens.hash(t));
+            t += 1;
+        }
+        if counter.language().is_some_and(|l| l != lang) {
+            out.push((start, end));
+        }
+    }
+    out
 }
 
 thread_local! {

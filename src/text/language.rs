@@ -111,11 +111,16 @@ impl FunctionWords {
 
     /// The profiles a word (by its hash) is a function word of, as a bit set.
     fn get(&self, hash: u64) -> u8 {
+        self.find(hash).1
+    }
+
+    /// The word's slot (which tells function words apart) and its profiles (0: not a function word).
+    fn find(&self, hash: u64) -> (usize, u8) {
         let mut at = hash as usize & (Self::SLOTS - 1);
         loop {
             let (h, profiles) = self.slots[at];
             if profiles == 0 || h == hash {
-                return profiles;
+                return (at, profiles);
             }
             at = (at + 1) & (Self::SLOTS - 1);
         }
@@ -128,16 +133,24 @@ fn table() -> &'static FunctionWords {
 }
 
 /// Counts function words of each language in a stream of folded words.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LanguageCounter {
     counts: [usize; 7],
-    /// Different function words seen per language (each word counted once, up to a few).
+    /// Different function words seen per language.
     distinct: [usize; 7],
-    seen: Vec<u64>,
+    /// The function words seen, one bit a slot of the table.
+    seen: [u64; FunctionWords::SLOTS / 64],
 }
 
-/// Different function words remembered: enough to pass [`MIN_DISTINCT`] in every language.
-const SEEN_CAP: usize = 64;
+impl Default for LanguageCounter {
+    fn default() -> LanguageCounter {
+        LanguageCounter {
+            counts: [0; 7],
+            distinct: [0; 7],
+            seen: [0; FunctionWords::SLOTS / 64],
+        }
+    }
+}
 
 impl LanguageCounter {
     /// Counts one folded word.
@@ -147,13 +160,14 @@ impl LanguageCounter {
 
     /// Counts one folded word given by its 64-bit hash (see `TokenList::hash`).
     pub fn add_hash(&mut self, hash: u64) {
-        let mask = table().get(hash);
+        let (slot, mask) = table().find(hash);
         if mask != 0 {
             for (l, count) in self.counts.iter_mut().enumerate() {
                 *count += usize::from(mask >> l & 1);
             }
-            if self.seen.len() < SEEN_CAP && !self.seen.contains(&hash) {
-                self.seen.push(hash);
+            let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+            if self.seen[word] & bit == 0 {
+                self.seen[word] |= bit;
                 for (l, distinct) in self.distinct.iter_mut().enumerate() {
                     *distinct += usize::from(mask >> l & 1);
                 }
@@ -179,6 +193,26 @@ impl LanguageCounter {
         let varied = self.distinct[order[0]] >= MIN_DISTINCT;
         (best >= MIN_EVIDENCE && varied && lead).then(|| PROFILES[order[0]].0)
     }
+}
+
+/// Whether a text in `lang` holds enough function words of another language that are not also
+/// `lang`'s ([`MIN_EVIDENCE`] of them, [`MIN_DISTINCT`] different) to hold a passage in that
+/// language. One hash lookup a word: the cheap test before looking at sentences one by one.
+pub fn has_foreign_function_words(tokens: &super::TokenList, lang: &str) -> bool {
+    let Some(own) = PROFILES.iter().position(|(l, _)| *l == lang) else {
+        return false;
+    };
+    let table = table();
+    let mut foreign = LanguageCounter::default();
+    for i in 0..tokens.len() {
+        let hash = tokens.hash(i);
+        if table.get(hash) >> own & 1 == 0 {
+            foreign.add_hash(hash);
+        }
+    }
+    (0..PROFILES.len()).any(|l| {
+        l != own && foreign.counts[l] >= MIN_EVIDENCE && foreign.distinct[l] >= MIN_DISTINCT
+    })
 }
 
 /// Whether a folded word is among `lang`'s most frequent function words.

@@ -8,6 +8,9 @@ mod language;
 mod sentences;
 mod tokenize;
 
-pub use language::{detect_language, detect_language_of, is_function_word, LanguageCounter};
+pub use language::{
+    detect_language, detect_language_of, has_foreign_function_words, is_function_word,
+    LanguageCounter,
+};
 pub use sentences::sentence_spans;
 pub use tokenize::{for_each_token, words, Token, TokenList};

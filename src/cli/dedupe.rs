@@ -280,7 +280,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
 fn record_bytes(doc: &DocInfo, buf: &mut Vec<u8>) -> Result<()> {
     buf.clear();
     match &doc.record {
-        Some(Record::JsonLine(raw)) => buf.extend_from_slice(raw),
+        Some(Record::JsonLine(raw) | Record::ParquetRow(raw)) => buf.extend_from_slice(raw),
         Some(Record::TextFile(text)) => {
             serde_json::to_writer(&mut *buf, &TextRecord { id: &doc.id, text })?
         }
@@ -292,59 +292,47 @@ fn record_bytes(doc: &DocInfo, buf: &mut Vec<u8>) -> Result<()> {
 /// KEPT as Parquet: the kept rows of Parquet inputs unchanged (same schema), or the kept records of
 /// other inputs with a schema inferred from them. Parquet and other inputs cannot be mixed.
 fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send)) -> Result<()> {
-    let mut parquet_files: Vec<(Arc<str>, HashSet<u64>)> = Vec::new();
-    let mut json_records: Vec<Vec<u8>> = Vec::new();
-    let mut is_parquet: HashMap<Arc<str>, bool> = HashMap::new();
     // Every Parquet input is listed, in input order, even with no row kept: it fixes the schema.
+    let mut parquet_files: Vec<(Arc<str>, HashSet<u64>)> = Vec::new();
     let mut slot: HashMap<Arc<str>, usize> = HashMap::new();
-    for doc in docs {
+    for doc in docs
+        .iter()
+        .filter(|d| matches!(d.record, Some(Record::ParquetRow(_))))
+    {
         let file = &doc.origin.file;
-        if *is_parquet
-            .entry(file.clone())
-            .or_insert_with(|| starts_with_par1(file))
-            && !slot.contains_key(file)
-        {
+        if !slot.contains_key(file) {
             slot.insert(file.clone(), parquet_files.len());
             parquet_files.push((file.clone(), HashSet::new()));
         }
     }
-    let mut any_other = false;
-    for &i in kept {
-        let doc = &docs[i];
-        if let Some(&at) = slot.get(&doc.origin.file) {
-            let rank = doc
-                .origin
-                .line
-                .context("internal error: a Parquet row without its rank")?;
-            parquet_files[at].1.insert(rank);
-        } else {
-            any_other = true;
+    if slot.is_empty() {
+        let mut json_records: Vec<Vec<u8>> = Vec::with_capacity(kept.len());
+        for &i in kept {
             let mut buf = Vec::new();
-            record_bytes(doc, &mut buf)?;
+            record_bytes(&docs[i], &mut buf)?;
             json_records.push(buf);
         }
+        let records: Vec<&[u8]> = json_records.iter().map(Vec::as_slice).collect();
+        return parquet::write_json_records(&records, out).map_err(anyhow::Error::msg);
     }
-    // The files are read again in input order; a file with no kept row still fixes the schema.
-    let others = any_other || slot.len() < is_parquet.len();
-    match (parquet_files.is_empty(), others) {
-        (false, true) => bail!(
+    if docs
+        .iter()
+        .any(|d| !matches!(d.record, Some(Record::ParquetRow(_))))
+    {
+        bail!(
             "KEPT as Parquet needs inputs of one kind: these are Parquet and other formats. \
              Write KEPT as .jsonl, or dedupe them separately"
-        ),
-        (false, false) => parquet::write_kept_rows(&parquet_files, out).map_err(anyhow::Error::msg),
-        _ => {
-            let records: Vec<&[u8]> = json_records.iter().map(Vec::as_slice).collect();
-            parquet::write_json_records(&records, out).map_err(anyhow::Error::msg)
-        }
+        );
     }
-}
-
-fn starts_with_par1(file: &str) -> bool {
-    let mut head = [0u8; 4];
-    std::fs::File::open(file)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok()
-        && &head == b"PAR1"
+    for &i in kept {
+        let origin = &docs[i].origin;
+        let rank = origin
+            .line
+            .context("internal error: a Parquet row without its rank")?;
+        parquet_files[slot[&origin.file]].1.insert(rank);
+    }
+    // The files are read again in input order and their kept rows written unchanged.
+    parquet::write_kept_rows(&parquet_files, out).map_err(anyhow::Error::msg)
 }
 
 fn write_clusters(path: &Path, groups: &[Group], docs: &[DocInfo]) -> Result<()> {

@@ -43,24 +43,6 @@ impl Format {
             _ => return None,
         })
     }
-
-    /// The name `--format` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Jsonl => "jsonl",
-            Format::Json => "json",
-            Format::Txt => "txt",
-            Format::Parquet => "parquet",
-            Format::Warc => "warc",
-            Format::Sgml => "sgml",
-            Format::Html => "html",
-        }
-    }
-
-    /// Whether a record of this format is numbered by its line (JSONL) rather than its rank.
-    pub fn numbers_lines(self) -> bool {
-        self == Format::Jsonl
-    }
 }
 
 /// How an input's bytes are compressed.

@@ -126,7 +126,7 @@ impl Reader<'_> {
                     if !self.wanted(shown, line_no) || buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    self.read_json_record(&buf, shown, line_no)?;
+                    self.read_json_record(&buf, shown, line_no, Record::JsonLine)?;
                 }
             }
         }
@@ -153,7 +153,7 @@ impl Reader<'_> {
                 return self.reject(shown, 1, None, WarningKind::LineTooLong,
                     format!("a JSON value longer than --max-doc-bytes ({max}); skipped. Raise --max-doc-bytes, or write it as JSON lines"));
             }
-            return self.read_json_record(&bytes, shown, 1);
+            return self.read_json_record(&bytes, shown, 1, Record::JsonLine);
         }
         let mut elements = ArrayElements {
             reader: self,
@@ -190,6 +190,7 @@ impl Reader<'_> {
         raw: &[u8],
         shown: &Arc<str>,
         line_no: u64,
+        as_record: fn(Vec<u8>) -> Record,
     ) -> Result<(), InputError> {
         let at = || format!("{shown}:{line_no}");
         let (line, encoding) = match std::str::from_utf8(raw) {
@@ -236,7 +237,7 @@ impl Reader<'_> {
             file: shown.clone(),
             line: Some(line_no),
         };
-        let record = opts.keep_records.then(|| Record::JsonLine(raw.to_vec()));
+        let record = opts.keep_records.then(|| as_record(raw.to_vec()));
         self.emit(id, text, lang, origin, record)
     }
 
@@ -248,15 +249,10 @@ impl Reader<'_> {
         shown: &Arc<str>,
         line_no: u64,
     ) -> Result<Option<String>, InputError> {
-        let name = &self.options.text_field;
-        let taken = take_field(object, name);
-        let message = match &taken {
-            Some(Value::String(_)) => {
-                let Some(Value::String(s)) = taken else {
-                    unreachable!("matched above")
-                };
-                return Ok(Some(self.maybe_strip_html(s)));
-            }
+        let opts = self.options;
+        let name = &opts.text_field;
+        let (kind, message) = match take_field(object, name) {
+            Some(Value::String(s)) => return Ok(Some(self.maybe_strip_html(s))),
             None => {
                 self.missing_text += 1;
                 for key in object.keys() {
@@ -264,17 +260,22 @@ impl Reader<'_> {
                         self.keys_seen.insert(key.clone());
                     }
                 }
-                format!("no \"{name}\" field; skipped. Name the field holding the article with --text-field")
+                (
+                    WarningKind::MissingText,
+                    format!("no \"{name}\" field; skipped. Name the field holding the article with --text-field"),
+                )
             }
-            Some(Value::Null) => format!("field \"{name}\" is null; skipped"),
-            Some(other) => format!(
-                "field \"{name}\" is a {}, not a string; skipped",
-                json_type(other)
+            Some(Value::Null) => (
+                WarningKind::MissingText,
+                format!("field \"{name}\" is null; skipped"),
             ),
-        };
-        let kind = match taken {
-            None | Some(Value::Null) => WarningKind::MissingText,
-            Some(_) => WarningKind::TextNotAString,
+            Some(other) => (
+                WarningKind::TextNotAString,
+                format!(
+                    "field \"{name}\" is a {}, not a string; skipped",
+                    json_type(&other)
+                ),
+            ),
         };
         self.reject(shown, line_no, Some(raw), kind, message)?;
         Ok(None)
@@ -375,7 +376,7 @@ impl<'de> Visitor<'de> for &mut ArrayElements<'_, '_, '_> {
                 reader.reject(self.shown, self.rank, None, WarningKind::LineTooLong,
                     format!("record of {} bytes is longer than --max-doc-bytes ({max}); skipped. Raise --max-doc-bytes to read it", raw.len()))
             } else {
-                reader.read_json_record(raw, self.shown, self.rank)
+                reader.read_json_record(raw, self.shown, self.rank, Record::JsonLine)
             };
             if let Err(e) = outcome {
                 self.stopped = Some(e);

@@ -141,8 +141,11 @@ impl fmt::Display for Origin {
 /// A document as it was in the input, to be written back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
-    /// A JSONL line, byte for byte, without its line ending.
+    /// A JSONL line, byte for byte, without its line ending (also a JSON array element, a WARC page).
     JsonLine(Vec<u8>),
+    /// A row of a Parquet file read from its path, as its JSON object: written back as that object,
+    /// and as the row itself, unchanged, in a KEPT written as Parquet.
+    ParquetRow(Vec<u8>),
     /// A text file (its original text): written back as `{"id", "text"}`.
     TextFile(String),
 }
@@ -216,20 +219,7 @@ pub fn read_inputs(
             }
         }
     }
-    if reader.report.documents == 0 && options.only_lines.is_none() {
-        let why = reader.why_nothing_was_read();
-        if !options.allow_empty {
-            return Err(InputError::NothingRead(format!(
-                "{why}. Pass --allow-empty if an empty result is expected"
-            )));
-        }
-        reader.warn_at(
-            "input",
-            WarningKind::EmptyInput,
-            format!("no documents were read: {why}"),
-        )?;
-    }
-    Ok(reader.report)
+    reader.finish()
 }
 
 /// A reader that adds the bytes it reads to a shared count.
@@ -337,6 +327,26 @@ impl<'a> Reader<'a> {
             Some(only) => only.contains(&(shown.clone(), line)),
             None => true,
         }
+    }
+
+    /// The report, once every input is read: reading no document at all is an error unless
+    /// `allow_empty` (or only chosen lines were read again).
+    fn finish(mut self) -> Result<ReadReport, InputError> {
+        let options = self.options;
+        if self.report.documents == 0 && options.only_lines.is_none() {
+            let why = self.why_nothing_was_read();
+            if !options.allow_empty {
+                return Err(InputError::NothingRead(format!(
+                    "{why}. Pass --allow-empty if an empty result is expected"
+                )));
+            }
+            self.warn_at(
+                "input",
+                WarningKind::EmptyInput,
+                format!("no documents were read: {why}"),
+            )?;
+        }
+        Ok(self.report)
     }
 
     /// Says why no document came out, for the error.
@@ -630,13 +640,7 @@ pub fn read_stream(
     let mut reader = Reader::new(options, on_document, on_warning);
     reader.report.files += 1;
     reader.read_stream(stream, &Arc::from(name), name, format, None)?;
-    if reader.report.documents == 0 && !options.allow_empty {
-        let why = reader.why_nothing_was_read();
-        return Err(InputError::NothingRead(format!(
-            "{why}. Pass --allow-empty if an empty result is expected"
-        )));
-    }
-    Ok(reader.report)
+    reader.finish()
 }
 
 /// Reads every document of `inputs` into memory (for small corpora and tests).

@@ -23,7 +23,7 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::reader::ChunkReader;
 
-use super::{InputError, Reader, WarningKind};
+use super::{InputError, Reader, Record, WarningKind};
 
 thread_local! {
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -193,6 +193,12 @@ impl Reader<'_> {
             Ok(r) => r,
             Err(e) => return self.warn_at(shown, WarningKind::BadParquet, format!("{e}; skipped")),
         };
+        // Rows of a file can be read again to write the kept ones unchanged; from a stream, not.
+        let as_record = if path.is_some() {
+            Record::ParquetRow
+        } else {
+            Record::JsonLine
+        };
         let mut rank = 0u64;
         while let Some(batch) = rows.next_rows() {
             let batch = match batch {
@@ -205,7 +211,7 @@ impl Reader<'_> {
             for row in batch {
                 rank += 1;
                 if self.wanted(shown, rank) {
-                    self.read_json_record(&row, shown, rank)?;
+                    self.read_json_record(&row, shown, rank, as_record)?;
                 }
             }
         }

@@ -169,19 +169,6 @@ impl<R: BufRead> WarcReader<R> {
     }
 }
 
-/// The character set an HTTP head or an HTML `<meta>` names, lowercased.
-pub fn charset_of(html: &[u8]) -> Option<String> {
-    let head = &html[..html.len().min(4096)];
-    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let at = lower.find("charset=")? + "charset=".len();
-    let name: String = lower[at..]
-        .trim_start_matches(['"', '\''])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    (!name.is_empty()).then_some(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,14 +253,5 @@ mod tests {
             Some(&b"<p>short</p>"[..])
         );
         assert!(reader.next_record().unwrap().is_none());
-    }
-
-    #[test]
-    fn charsets() {
-        assert_eq!(
-            charset_of(b"<meta charset=\"ISO-8859-1\">").as_deref(),
-            Some("iso-8859-1")
-        );
-        assert_eq!(charset_of(b"<p>none</p>"), None);
     }
 }

@@ -114,7 +114,8 @@ impl Reader<'_> {
             self.report.not_pages += 1;
             return Ok(());
         };
-        let page = decode_page(body);
+        // UTF-8 unless that fails, then Windows-1252 (which Latin-1 pages also read as).
+        let page = decode::decode(body).0;
         let url = record.field("WARC-Target-URI").filter(|u| !u.is_empty());
         let record_id = record.field("WARC-Record-ID");
         let id = url
@@ -161,9 +162,4 @@ fn page_record(
         text: &e.text,
     })
     .expect("strings serialize")
-}
-
-/// HTML bytes to text: UTF-8 unless that fails, then Windows-1252 (which Latin-1 pages also read as).
-fn decode_page(body: &[u8]) -> String {
-    decode::decode(body).0
 }

@@ -88,7 +88,7 @@ fn every_record_ends_up_once_byte_for_byte() {
         .unwrap()
         .ends_with("dump.jsonl"));
     assert!(
-        stderr.contains("conservation checked: 10 records in = ")
+        stderr.contains("conservation checked: 10 lines in = ")
             && stderr.contains(" removed + 1 rejected"),
         "{stderr}"
     );

@@ -367,7 +367,7 @@ fn the_summary_names_a_dense_family_and_max_partners_bounds_it() {
         clusters.to_str().unwrap(),
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stderr.contains("1100 records in ="), "{}", run.stderr);
+    assert!(run.stderr.contains("1100 lines in ="), "{}", run.stderr);
     assert!(run.stderr.contains("the largest has"), "{}", run.stderr);
     let kept = std::fs::read_to_string(&kept).unwrap().lines().count();
     assert!(kept < 20, "{kept}");

@@ -248,7 +248,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             }
         ),
         format!(
-            "conservation checked: {} records in = {n_kept} kept + {n_removed} removed + {n_rejected} rejected{}{}",
+            "conservation checked: {} lines in = {n_kept} kept + {n_removed} removed + {n_rejected} rejected{}{}",
             docs.len() + n_rejected,
             if args.removed.is_none() {
                 " (removed records not written: no --removed)"

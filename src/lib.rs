@@ -18,6 +18,7 @@ pub mod keep;
 pub mod output;
 pub mod pipeline;
 pub mod relate;
+pub mod report;
 pub mod score;
 pub mod stream;
 pub mod text;

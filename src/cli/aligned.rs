@@ -2,7 +2,7 @@
 //! sentences of every translation pair, for parallel corpora. The texts of the pairs' documents are
 //! read again from the inputs (standard input, which cannot be, keeps its texts while read).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -13,6 +13,8 @@ use twinwire::crosslingual::bitext::{aligned_groups, BitextFormat, BitextWriter,
 use twinwire::crosslingual::pivot::Pivoter;
 use twinwire::output::AtomicFile;
 use twinwire::pipeline::Analysis;
+use twinwire::text::detect_language;
+use twinwire::DocId;
 
 /// The options, shared by `pairs` and `dedupe`.
 #[derive(Debug, Clone, Args)]
@@ -40,7 +42,7 @@ impl AlignedArgs {
         self.aligned_sentences.is_some() && inputs.iter().any(|i| i == "-")
     }
 
-    /// Writes the file, if asked; returns how many groups were written.
+    /// Writes the file, if asked, for the run's translations; returns how many groups were written.
     pub fn write(
         &self,
         analysis: &Analysis,
@@ -48,11 +50,29 @@ impl AlignedArgs {
         read_options: &ReadOptions,
         pivoter: &Pivoter,
     ) -> Result<Option<usize>> {
+        let pairs: Vec<(DocId, DocId)> = analysis
+            .matched
+            .translations_of_copies()
+            .iter()
+            .map(|r| (r.a, r.b))
+            .collect();
+        self.write_pairs(analysis, &pairs, inputs, read_options, pivoter)
+    }
+
+    /// Writes the file, if asked, for these translation pairs.
+    pub fn write_pairs(
+        &self,
+        analysis: &Analysis,
+        pairs: &[(DocId, DocId)],
+        inputs: &[String],
+        read_options: &ReadOptions,
+        pivoter: &Pivoter,
+    ) -> Result<Option<usize>> {
         let Some(path) = &self.aligned_sentences else {
             return Ok(None);
         };
-        let pairs = analysis.matched.translations_of_copies();
-        let texts = texts_of(analysis, inputs, read_options, &pairs)?;
+        let wanted = pairs.iter().flat_map(|&(a, b)| [a.index(), b.index()]);
+        let texts = texts_of(analysis, inputs, read_options, &wanted.collect())?;
         let format = match self.aligned_format {
             AlignedFormat::Jsonl => BitextFormat::Jsonl,
             AlignedFormat::Tsv => BitextFormat::Tsv,
@@ -62,14 +82,15 @@ impl AlignedArgs {
             .with_context(|| format!("{}: cannot create", path.display()))?;
         let mut out = BitextWriter::begin(file.writer(), format)?;
         let mut written = 0;
-        for r in &pairs {
-            let (i, j) = (r.a.min(r.b), r.a.max(r.b));
-            let side = |d: twinwire::DocId| -> Option<Side<'_>> {
+        for &(a, b) in pairs {
+            let (i, j) = (a.min(b), a.max(b));
+            let side = |d: DocId| -> Option<Side<'_>> {
                 let doc = &analysis.docs[d.index()];
+                let text = texts.get(&d.index())?;
                 Some(Side {
                     id: &doc.id,
-                    text: texts.get(&d.index())?,
-                    lang: doc.lang.as_deref()?,
+                    text,
+                    lang: doc.lang.as_deref().or_else(|| detect_language(text))?,
                 })
             };
             let (Some(a), Some(b)) = (side(i), side(j)) else {
@@ -87,20 +108,17 @@ impl AlignedArgs {
     }
 }
 
-/// The texts of the documents of `pairs`, by document index: kept, or read again.
-fn texts_of(
+/// The texts of the documents `docs` (indices), by index: kept, or read again.
+pub fn texts_of(
     analysis: &Analysis,
     inputs: &[String],
     read_options: &ReadOptions,
-    pairs: &[twinwire::relate::Relation],
+    docs: &BTreeSet<usize>,
 ) -> Result<HashMap<usize, String>> {
-    let mut wanted: HashMap<usize, String> = HashMap::new();
-    for r in pairs {
-        for d in [r.a, r.b] {
-            let kept = analysis.docs[d.index()].text.clone();
-            wanted.insert(d.index(), kept.unwrap_or_default());
-        }
-    }
+    let mut wanted: HashMap<usize, String> = docs
+        .iter()
+        .map(|&d| (d, analysis.docs[d].text.clone().unwrap_or_default()))
+        .collect();
     if wanted.is_empty() || analysis.docs.iter().any(|d| d.text.is_some()) {
         return Ok(wanted);
     }

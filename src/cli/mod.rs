@@ -13,6 +13,7 @@ mod keep_by;
 mod lexicon;
 mod pairs;
 mod progress;
+mod report;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -65,6 +66,7 @@ enum Command {
     Lexicon(lexicon::LexiconArgs),
     Gen(gen::GenArgs),
     Bench(bench::BenchArgs),
+    Report(report::ReportArgs),
 }
 
 /// Runs the subcommand.
@@ -78,6 +80,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lexicon(args) => lexicon::run(args),
         Command::Gen(args) => gen::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -24,6 +24,21 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/data"));
     let found = dir.join("README.md").exists();
+    log_requirement(test, found);
+    if found {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED {test}: needs the shared data folder at {} (or set TWINWIRE_SHARED_DATA)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// With `$TWINWIRE_DATA_LOG` set, appends `ran TEST` or `skipped TEST` to that file, for `.ci/run`
+/// to count the tests that need something a machine may lack.
+pub fn log_requirement(test: &str, found: bool) {
     if let Some(log) = std::env::var_os("TWINWIRE_DATA_LOG") {
         use std::io::Write;
         let line = format!("{} {test}\n", if found { "ran" } else { "skipped" });
@@ -35,15 +50,28 @@ pub fn shared_data(test: &str) -> Option<PathBuf> {
             let _ = f.write_all(line.as_bytes());
         }
     }
-    if found {
-        Some(dir)
-    } else {
+}
+
+/// A headless Chromium (`$TWINWIRE_CHROMIUM`, else `chromium`, `chromium-browser` or
+/// `google-chrome` on the PATH), or `None` with a message saying the test is skipped.
+pub fn chromium(test: &str) -> Option<PathBuf> {
+    let named = std::env::var_os("TWINWIRE_CHROMIUM").map(PathBuf::from);
+    let found = named.or_else(|| {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path).find_map(|dir| {
+            ["chromium", "chromium-browser", "google-chrome"]
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    });
+    log_requirement(test, found.is_some());
+    if found.is_none() {
         eprintln!(
-            "SKIPPED {test}: needs the shared data folder at {} (or set TWINWIRE_SHARED_DATA)",
-            dir.display()
+            "SKIPPED {test}: needs Chromium (apt-get install chromium, or set TWINWIRE_CHROMIUM)"
         );
-        None
     }
+    found
 }
 
 /// The library's deterministic generator (SplitMix64): the same seed gives the same corpus everywhere.

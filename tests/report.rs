@@ -1,0 +1,285 @@
+//! `twinwire report`: the page, opened in a real headless Chromium (the DOM after its script ran,
+//! and its console), on the sample and on a generated corpus with a hostile text; and the page
+//! made from a pairs file. Browser tests say SKIPPED where Chromium is absent.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{chromium, parse_pairs, root, run, Pair};
+
+/// A text that would run if the page put article text in as markup.
+const HOSTILE: &str =
+    "Officials said <script>document.body.setAttribute('data-pwned','script')</script> \
+    the talks would resume <img src=x onerror=\"document.body.setAttribute('data-pwned','img')\"> \
+    on Monday in Geneva after a week of delays, according to a statement from the ministry of \
+    foreign affairs, which added that both delegations had agreed on an agenda.";
+
+/// The DOM of `page` (with `#fragment`) after its script ran, and what the browser logged.
+fn open_in_chromium(browser: &Path, page: &Path, fragment: &str) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}#{fragment}", page.display());
+    let out = Command::new(browser)
+        .args(headless_flags(profile.path()))
+        .args(["--enable-logging=stderr", "--v=0", "--dump-dom", &url])
+        .output()
+        .expect("chromium starts");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn headless_flags(profile: &Path) -> Vec<String> {
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect()
+}
+
+/// Console messages (the page logs none; an uncaught error is one).
+fn console_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
+}
+
+/// The number the page shows for a counter (`data-n` of the element with that id).
+fn shown_count(dom: &str, id: &str) -> u64 {
+    let at = dom
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in the page"));
+    let rest = &dom[at..];
+    let n = &rest[rest.find("data-n=\"").unwrap() + 8..];
+    n[..n.find('"').unwrap()].parse().unwrap()
+}
+
+fn counts(pairs: &[Pair]) -> BTreeMap<String, u64> {
+    let mut c = BTreeMap::new();
+    for p in pairs {
+        *c.entry(p.relation.clone()).or_default() += 1;
+    }
+    c
+}
+
+fn assert_counts_match(dom: &str, pairs: &[Pair]) {
+    let expected = counts(pairs);
+    for kind in ["exact", "near_duplicate", "containment", "translation"] {
+        let want = expected.get(kind).copied().unwrap_or(0);
+        assert_eq!(shown_count(dom, &format!("count-{kind}")), want, "{kind}");
+    }
+    assert_eq!(shown_count(dom, "count-pairs"), pairs.len() as u64);
+}
+
+fn pairs_of(inputs: &[&str]) -> Vec<Pair> {
+    let mut args = vec!["pairs", "-q"];
+    args.extend(inputs);
+    let r = run(&args);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    parse_pairs(&r.stdout)
+}
+
+fn report(args: &[&str]) {
+    let mut all = vec!["report", "-q"];
+    all.extend(args);
+    let r = run(&all);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+#[test]
+fn the_sample_report_shows_the_translation_in_chromium() {
+    let Some(browser) = chromium("the_sample_report_shows_the_translation_in_chromium") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("bamako.html");
+    let sample = root().join("corpus/bamako");
+    let sample = sample.to_str().unwrap();
+    report(&[sample, "-o", page.to_str().unwrap()]);
+    let pairs = pairs_of(&[sample]);
+    let (dom, log) = open_in_chromium(&browser, &page, "pair=1");
+    assert!(console_lines(&log).is_empty(), "{log}");
+    assert!(dom.contains("id=\"errors\" role=\"alert\" hidden"), "{dom}");
+    assert_counts_match(&dom, &pairs);
+    assert_eq!(shown_count(&dom, "count-documents"), 5);
+    // The one pair, French and English, sentence facing sentence.
+    let aligned = &dom[dom.find("id=\"aligned\"").expect("aligned sentences shown")..];
+    let aligned = &aligned[..aligned.find("</table>").unwrap()];
+    assert!(aligned.matches("<tr>").count() > 5, "{aligned}");
+    assert!(aligned.contains("Bamako") && aligned.contains("jihadistes"));
+}
+
+/// A generated corpus, plus a hostile text and its near-copy.
+fn generated_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus.jsonl");
+    let sample = root().join("corpus/bamako");
+    let r = run(&[
+        "gen",
+        sample.to_str().unwrap(),
+        "-n",
+        "300",
+        "--seed",
+        "7",
+        "-o",
+        corpus.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let mut text = std::fs::read_to_string(&corpus).unwrap();
+    for (id, t) in [
+        ("hostile-a", HOSTILE.to_string()),
+        ("hostile-b", format!("{HOSTILE} Reporting by staff.")),
+    ] {
+        text.push_str(&serde_json::json!({"id": id, "text": t}).to_string());
+        text.push('\n');
+    }
+    std::fs::write(&corpus, text).unwrap();
+    corpus
+}
+
+#[test]
+fn a_generated_corpus_report_opens_pairs_with_marked_passages_in_chromium() {
+    let Some(browser) = chromium("a_generated_corpus_report_opens_pairs_in_chromium") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(dir.path());
+    let corpus = corpus.to_str().unwrap();
+    let page = dir.path().join("report.html");
+    // Markup in text fields is kept as text here: the page must show it, not run it.
+    report(&[
+        corpus,
+        "--strip-html",
+        "never",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    let pairs = pairs_of(&[corpus, "--strip-html", "never"]);
+    assert!(pairs.len() > 50);
+
+    // The largest cluster's first member beside the kept document, passages marked on both sides.
+    let (dom, log) = open_in_chromium(&browser, &page, "member=1/1");
+    assert!(console_lines(&log).is_empty(), "{log}");
+    assert_counts_match(&dom, &pairs);
+    assert!(dom.contains("id=\"member-table\""), "cluster members shown");
+    let sides: Vec<&str> = dom.split("<div class=\"side\"").skip(1).collect();
+    assert_eq!(sides.len(), 2, "two texts side by side");
+    for side in &sides {
+        assert!(side.contains("<mark class=\"shared\">"), "{side}");
+    }
+
+    // The hostile pair: its text shows as text, and nothing in it ran.
+    let k = pairs
+        .iter()
+        .position(|p| p.a.starts_with("hostile") && p.b.starts_with("hostile"))
+        .expect("the hostile texts are a pair");
+    let (dom, log) = open_in_chromium(&browser, &page, &format!("pair={}", k + 1));
+    assert!(console_lines(&log).is_empty(), "{log}");
+    assert!(
+        dom.contains("&lt;script&gt;document.body.setAttribute"),
+        "shown as text"
+    );
+    assert!(dom.contains("&lt;img src=x onerror="), "shown as text");
+    let body = &dom[dom.find("<body").unwrap()..];
+    let body = &body[..body.find('>').unwrap()];
+    assert!(
+        !body.contains("data-pwned"),
+        "a script of the corpus ran: {body}"
+    );
+    assert!(
+        body.contains("data-ready=\"1\""),
+        "the page's own script ran to the end"
+    );
+
+    // A picture of it, for the README and BENCHMARKS.
+    let profile = tempfile::tempdir().unwrap();
+    let shot = root().join("target/report-screenshot.png");
+    let url = format!("file://{}#member=1/1", page.display());
+    let status = Command::new(&browser)
+        .args(headless_flags(profile.path()))
+        .args([
+            "--window-size=1400,1100",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ])
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success() && shot.metadata().unwrap().len() > 10_000);
+}
+
+#[test]
+fn the_page_from_a_pairs_file_counts_what_the_run_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(dir.path());
+    let corpus = corpus.to_str().unwrap();
+    let pairs_file = dir.path().join("pairs.jsonl");
+    let r = run(&["pairs", "-q", corpus, "-o", pairs_file.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let (computed, given) = (dir.path().join("a.html"), dir.path().join("b.html"));
+    report(&[corpus, "-o", computed.to_str().unwrap()]);
+    report(&[
+        corpus,
+        "--pairs",
+        pairs_file.to_str().unwrap(),
+        "-o",
+        given.to_str().unwrap(),
+    ]);
+    let data = |page: &Path| -> serde_json::Value {
+        let html = std::fs::read_to_string(page).unwrap();
+        let start = html.find("id=\"data\">").unwrap() + 10;
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end]).unwrap()
+    };
+    let (a, b) = (data(&computed), data(&given));
+    assert_eq!(a["summary"]["pairs"], b["summary"]["pairs"]);
+    assert_eq!(a["pairs"], b["pairs"]);
+    assert_eq!(
+        a["clusters"], b["clusters"],
+        "the same clusters and kept documents"
+    );
+    // No text of the corpus appears raw in the page: the hostile markup is escaped in the data.
+    let html = std::fs::read_to_string(&computed).unwrap();
+    assert!(!html.contains("<script>document.body"));
+}
+
+#[test]
+fn a_pairs_file_that_names_other_documents_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs_file = dir.path().join("pairs.jsonl");
+    std::fs::write(
+        &pairs_file,
+        "{\"a\":\"000_037d270298f87007\",\"b\":\"002_cebe9f5fd735330a\",\"relation\":\"translation\",\"score\":0.9}\n\
+         {\"a\":\"000_037d270298f87007\",\"b\":\"nowhere\",\"relation\":\"exact\",\"score\":1}\n",
+    )
+    .unwrap();
+    let sample = root().join("corpus/bamako");
+    let page = dir.path().join("r.html");
+    let r = run(&[
+        "report",
+        "-q",
+        sample.to_str().unwrap(),
+        "--pairs",
+        pairs_file.to_str().unwrap(),
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("pairs.jsonl:2"), "{}", r.stderr);
+    assert!(r.stderr.contains("\"nowhere\""), "{}", r.stderr);
+    assert!(!page.exists(), "no page from a refused run");
+}

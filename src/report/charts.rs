@@ -7,8 +7,8 @@ use crate::relate::RelationKind;
 
 use super::tally::BINS;
 
-const WIDTH: f64 = 300.0;
-const HEIGHT: f64 = 150.0;
+const WIDTH: f64 = 240.0;
+const HEIGHT: f64 = 120.0;
 const MARGIN_LEFT: f64 = 44.0;
 const MARGIN_BOTTOM: f64 = 30.0;
 const TOP: f64 = 22.0;
@@ -40,7 +40,7 @@ pub fn score_charts(counts: &[u64; 4], histograms: &[[u64; BINS]; 4]) -> String 
                 (format!("{lo:.2}-{hi:.2}"), histograms[k][b])
             })
             .collect();
-        let title = format!("{}: {} pairs by score", kind.name(), counts[k]);
+        let title = format!("{}: {} pairs", kind.name(), counts[k]);
         out.push_str(&bar_chart(
             &format!("chart-{}", kind.name()),
             &title,
@@ -68,7 +68,7 @@ pub fn size_chart(sizes: impl Iterator<Item = u64>) -> String {
         .zip(bins)
         .map(|(&(_, label), n)| (label.to_string(), n))
         .collect();
-    let title = format!("{total} clusters by size (documents)");
+    let title = format!("{total} clusters by size");
     bar_chart("chart-sizes", &title, &bars, ("2", "documents", "1000+"))
 }
 

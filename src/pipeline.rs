@@ -446,6 +446,8 @@ pub struct Matched {
     pub translations: Vec<Relation>,
     /// Translation candidates aligned.
     pub translation_candidates: usize,
+    /// Those candidates, between exact groups' representatives (smaller id first, sorted).
+    pub translation_candidate_pairs: Vec<(DocId, DocId)>,
     pub candidates_time: Duration,
     pub translate_time: Duration,
 }
@@ -545,6 +547,7 @@ pub fn relate_fingerprints(
         index,
         translations,
         translation_candidates: translation_pairs.len(),
+        translation_candidate_pairs: translation_pairs,
         candidates_time,
         translate_time: candidates_translate_time + verify_time,
     }

@@ -57,24 +57,16 @@ fn wmt_french_english_pairs() {
     .into_iter()
     .map(|p| unordered(&p.a, &p.b))
     .collect();
-    let mut by_key: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for lang in ["fr", "en"] {
-        for a in wmt_articles(&data, lang) {
-            by_key.entry(wmt_key(&a.id)).or_default().push(a.id);
-        }
-    }
-    let gold: BTreeSet<(String, String)> = by_key
-        .values()
-        .filter(|v| v.len() == 2)
-        .map(|v| unordered(&v[0], &v[1]))
-        .collect();
+    let gold = wmt_gold(&data);
     assert_eq!(gold.len(), 554);
     let (p, r, f) = f1(&found, &gold);
     eprintln!(
         "WMT fr-en: {} found, precision {p:.4}, recall {r:.4}, F1 {f:.4}",
         found.len()
     );
-    assert!(f >= 0.99, "F1 {f:.4}");
+    // 0.995 is the goal of issue 15; the rules for short articles that reach it were found by
+    // reading this test's misses (BENCHMARKS.md section 14), so it is not a held-out figure.
+    assert!(f >= 0.995, "F1 {f:.4}");
     // Nothing is ever paired with a German or Spanish article.
     assert!(found.iter().all(|(a, b)| !a.contains(".de#")
         && !a.contains(".es#")
@@ -220,7 +212,8 @@ fn wmt_hard_variants() {
             .collect();
     let (p, r, f) = f1(&found, &gold);
     eprintln!("hard variants {counts:?}: {} documents, {} gold, {} found, precision {p:.4}, recall {r:.4}, F1 {f:.4}", docs.len(), gold.len(), found.len());
-    assert!(f >= 0.97, "F1 {f:.4}");
+    // As for WMT: 0.995 since the short-article rules, found on these misses.
+    assert!(f >= 0.995, "F1 {f:.4}");
 }
 
 #[test]
@@ -293,4 +286,135 @@ fn language_identification_on_news() {
     let accuracy = right as f64 / total as f64;
     eprintln!("language id on WMT articles of 20+ words: {right}/{total} right ({accuracy:.4}), {unknown} unknown");
     assert!(accuracy >= 0.99);
+}
+
+/// Where translations are lost: candidate recall (gold pairs the candidate index proposes),
+/// verification recall (gold pairs the alignment accepts when given them directly) and end to end,
+/// with today's parameters and with those before short articles were provided for (one shared rare
+/// key for a short signature; two groups covering a short article whole), on WMT and the hard
+/// variants. Printed for BENCHMARKS.md.
+#[test]
+fn candidate_and_verification_recall() {
+    use twinwire::crosslingual::translate::TranslationParams;
+
+    let Some(data) = shared_data("translation::candidate_and_verification_recall") else {
+        return;
+    };
+    let Variants { docs, gold, .. } = hard_variants(&data);
+    let dir = tempfile::tempdir().unwrap();
+    let hard = dir.path().join("hard.jsonl");
+    common::write_jsonl(&hard, &docs);
+    let before = TranslationParams {
+        short_signature: 0,
+        whole_min_aligned: TranslationParams::default().min_aligned,
+        ..TranslationParams::default()
+    };
+    for (corpus, gold) in [(data.join("wmt-dev"), wmt_gold(&data)), (hard, gold)] {
+        let mut recalls = Vec::new();
+        for (name, params) in [
+            ("before", &before),
+            ("after", &TranslationParams::default()),
+        ] {
+            let r = recall_split(&corpus, &gold, params);
+            eprintln!(
+                "{}, {name}: candidate recall {:.4}, verification recall {:.4}, end to end {:.4} \
+                 ({} gold pairs, {} candidates)",
+                corpus.file_name().unwrap().to_string_lossy(),
+                r.0,
+                r.1,
+                r.2,
+                gold.len(),
+                r.3
+            );
+            recalls.push(r);
+        }
+        // What was fixed stays fixed: each recall at least as high, and end to end above 0.99.
+        let (before, after) = (recalls[0], recalls[1]);
+        assert!(after.0 >= before.0 && after.1 >= before.1 && after.2 >= before.2);
+        assert!(after.2 >= 0.99, "{after:?}");
+    }
+}
+
+/// The WMT French/English gold pairs (same test set and docid).
+fn wmt_gold(data: &std::path::Path) -> BTreeSet<(String, String)> {
+    let mut by_key: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for lang in ["fr", "en"] {
+        for a in wmt_articles(data, lang) {
+            by_key.entry(wmt_key(&a.id)).or_default().push(a.id);
+        }
+    }
+    by_key
+        .values()
+        .filter(|v| v.len() == 2)
+        .map(|v| unordered(&v[0], &v[1]))
+        .collect()
+}
+
+/// (candidate recall, verification recall, end-to-end recall, candidates) of `gold` in `corpus`.
+fn recall_split(
+    corpus: &std::path::Path,
+    gold: &BTreeSet<(String, String)>,
+    params: &twinwire::crosslingual::translate::TranslationParams,
+) -> (f64, f64, f64, usize) {
+    use twinwire::corpus::{Input, ReadOptions};
+    use twinwire::crosslingual::pivot::Pivoter;
+    use twinwire::crosslingual::translate::verify;
+    use twinwire::crosslingual::Lexicon;
+    use twinwire::pipeline::{analyze, Hooks};
+    use twinwire::relate::RelationKind;
+    use twinwire::{Config, DocId};
+
+    let pivoter = Pivoter::new(vec![Lexicon::bundled_fr_en()]);
+    let config = Config {
+        relations: vec![RelationKind::Translation],
+        translation: params.clone(),
+        ..Config::default()
+    };
+    let analysis = analyze(
+        &[Input::Path(corpus.to_path_buf())],
+        &ReadOptions::default(),
+        &config,
+        &pivoter,
+        Hooks {
+            keep_text: true,
+            on_warning: &mut |_| {},
+            on_progress: &mut |_| {},
+        },
+    )
+    .unwrap();
+    let index: BTreeMap<&str, DocId> = analysis
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), DocId(i as u32)))
+        .collect();
+    let rep = |d: DocId| analysis.matched.groups.representative[d.index()];
+    let candidates = &analysis.matched.translation_candidate_pairs;
+    let found: BTreeSet<(DocId, DocId)> = analysis
+        .matched
+        .translations_of_copies()
+        .iter()
+        .map(|r| (r.a.min(r.b), r.a.max(r.b)))
+        .collect();
+    let pivot = |d: DocId| {
+        let doc = &analysis.docs[d.index()];
+        pivoter.pivot(doc.text.as_deref()?, doc.lang.as_deref()?)
+    };
+    let (mut proposed, mut verified, mut reported) = (0, 0, 0);
+    for (a, b) in gold {
+        let (a, b) = (index[a.as_str()], index[b.as_str()]);
+        let (x, y) = (rep(a).min(rep(b)), rep(a).max(rep(b)));
+        proposed += usize::from(candidates.binary_search(&(x, y)).is_ok());
+        if let (Some(pa), Some(pb)) = (pivot(a), pivot(b)) {
+            verified += usize::from(verify(&pa, &pb, params).1.is_some());
+        }
+        reported += usize::from(found.contains(&(a.min(b), a.max(b))));
+    }
+    let share = |n: usize| n as f64 / gold.len() as f64;
+    (
+        share(proposed),
+        share(verified),
+        share(reported),
+        candidates.len(),
+    )
 }

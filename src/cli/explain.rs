@@ -124,13 +124,20 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     let text = |d: &twinwire::pipeline::DocInfo| d.text.clone().unwrap_or_default();
     let (ta, tb) = (text(di), text(dj));
     if let Some((pa, pb, (alignment, evidence))) = &translation {
+        let rep = |d: DocId| analysis.matched.groups.representative[d.index()];
+        let (x, y) = (rep(i).min(rep(j)), rep(i).max(rep(j)));
+        let proposed = analysis
+            .matched
+            .translation_candidate_pairs
+            .binary_search(&(x, y))
+            .is_ok();
         print_alignment(
             out,
             &config,
             pa,
             pb,
             alignment,
-            evidence.is_some(),
+            (evidence.is_some(), proposed),
             &ta,
             &tb,
             args.passages,
@@ -235,7 +242,7 @@ fn print_alignment(
     pa: &PivotDoc,
     pb: &PivotDoc,
     alignment: &Alignment,
-    is_translation: bool,
+    (is_translation, proposed): (bool, bool),
     ta: &str,
     tb: &str,
     rows: usize,
@@ -266,6 +273,16 @@ fn print_alignment(
             "translation"
         } else {
             "not a translation"
+        }
+    )?;
+    writeln!(
+        out,
+        "  candidate index ................... {}",
+        if proposed {
+            "proposes the pair"
+        } else {
+            "does not propose the pair (too few rare names, numbers and words in common): \
+             not reported"
         }
     )?;
     writeln!(out)?;

@@ -3,8 +3,9 @@
 //! Candidates: every key of a pivot document has a document frequency; a document's signature is its
 //! `signature` rarest keys found in at least two documents of two languages. An index over signatures
 //! gives, for each document, the documents in another language that share at least `min_shared` of
-//! its signature keys; its best partners are the `max_candidates` sharing most, and a pair is a
-//! candidate when each document is among the other's best. Names, numbers and rare content words make
+//! its signature keys (one, for a short article whose signature has fewer than `short_signature`
+//! keys); its best partners are the `max_candidates` sharing most, and a pair is a candidate when
+//! each document is among the other's best. Names, numbers and rare content words make
 //! those keys, so a translation shares many of them; so do articles on the same event, which the
 //! verification tells apart.
 //!
@@ -13,7 +14,8 @@
 //! comments or "related news" is found, with a low coverage on the longer side) with at least
 //! `min_aligned` aligned groups of sentences whose mean similarity is at least `min_similarity`, and
 //! at least `few_min_similarity` when they are fewer than `few_aligned` (little evidence must be
-//! strong evidence).
+//! strong evidence). A short article aligned whole needs only `whole_min_aligned` groups, each of
+//! them at least `few_min_similarity`.
 
 use rayon::prelude::*;
 
@@ -32,6 +34,9 @@ pub struct TranslationParams {
     pub min_similarity: f64,
     /// Aligned sentence groups needed for a translation.
     pub min_aligned: usize,
+    /// Aligned groups enough when they cover every sentence of the shorter document and each has
+    /// `few_min_similarity` (a short article: two or three sentences).
+    pub whole_min_aligned: usize,
     /// An alignment of fewer groups than this is little evidence: it needs `few_min_similarity`.
     pub few_aligned: usize,
     /// Mean similarity needed by an alignment of fewer than `few_aligned` groups.
@@ -40,6 +45,9 @@ pub struct TranslationParams {
     pub signature: usize,
     /// Signature keys two documents must share to be a candidate.
     pub min_shared: usize,
+    /// A document whose signature has fewer keys than this (a short article: few names, numbers
+    /// and rare words) needs only one shared with its partner.
+    pub short_signature: usize,
     /// Candidates kept per document (those sharing most).
     pub max_candidates: usize,
     /// A candidate must share at least this share of the signature keys the document's best
@@ -56,10 +64,12 @@ impl Default for TranslationParams {
             min_coverage: 0.45,
             min_similarity: 0.33,
             min_aligned: 3,
+            whole_min_aligned: 2,
             few_aligned: 5,
             few_min_similarity: 0.45,
             signature: 40,
             min_shared: 2,
+            short_signature: 5,
             max_candidates: 8,
             min_share_of_best: 0.25,
             max_key_share: 0.05,
@@ -328,9 +338,15 @@ pub fn translation_candidates(
                     majority_run(k).iter().for_each(|&o| hits.add(o));
                 }
             }
+            // A short document has few rare keys: one shared is as much as it can show.
+            let need = if sig.len() < params.short_signature {
+                1
+            } else {
+                params.min_shared
+            };
             hits.drain()
                 .map(|(o, c)| (c as usize, o))
-                .filter(|&(c, _)| c >= params.min_shared)
+                .filter(|&(c, _)| c >= need)
                 .collect()
         });
         // Most shared first; ties by input order.
@@ -473,8 +489,17 @@ fn decide(
         sentences_b: b.content_sentences(),
         similarity: alignment.similarity,
     };
+    // A short document aligned whole, every sentence, needs fewer groups, each of them strong:
+    // two sentences are little evidence.
+    let enough_groups = evidence.aligned >= params.min_aligned
+        || (evidence.aligned >= params.whole_min_aligned
+            && evidence.shorter_coverage() >= 1.0
+            && alignment
+                .beads
+                .iter()
+                .all(|b| b.similarity >= params.few_min_similarity));
     let is_translation = a.lang != b.lang
-        && evidence.aligned >= params.min_aligned
+        && enough_groups
         && evidence.shorter_coverage() >= params.min_coverage
         && evidence.similarity >= params.min_similarity
         && (evidence.aligned >= params.few_aligned

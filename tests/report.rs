@@ -283,3 +283,28 @@ fn a_pairs_file_that_names_other_documents_is_refused_with_its_line() {
     assert!(r.stderr.contains("\"nowhere\""), "{}", r.stderr);
     assert!(!page.exists(), "no page from a refused run");
 }
+
+#[test]
+fn the_report_writes_aligned_sentences_as_pairs_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("corpus/bamako");
+    let (from_report, from_pairs) = (dir.path().join("r.jsonl"), dir.path().join("p.jsonl"));
+    report(&[
+        sample.to_str().unwrap(),
+        "-o",
+        dir.path().join("r.html").to_str().unwrap(),
+        "--aligned-sentences",
+        from_report.to_str().unwrap(),
+    ]);
+    let r = run(&[
+        "pairs",
+        "-q",
+        sample.to_str().unwrap(),
+        "--aligned-sentences",
+        from_pairs.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let written = std::fs::read_to_string(&from_report).unwrap();
+    assert!(written.lines().count() > 5, "{written}");
+    assert_eq!(written, std::fs::read_to_string(&from_pairs).unwrap());
+}

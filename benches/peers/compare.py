@@ -11,6 +11,8 @@ Tools:
   \\w+ runs, k-grams); candidates kept when their MinHash estimate is >= THRESHOLD, as their users
   do. They make no clusters: clusters are the connected components of their pairs (union-find, as
   their users do), the first document of each in input order kept.
+- "twinwire pairs + union-find": twinwire's exact pairs clustered as the indexes' are (connected
+  components, first document kept): the same pairs without dedupe's chaining guard, to show the guard.
 - text-dedup 0.4 (`python -m text_dedup.minhash`) and datatrove 0.10.1 (its four MinHash stages), each
   in its own virtual environment, timed as processes. They make clusters and write no pairs.
 
@@ -380,6 +382,8 @@ def median_run(run, repeat):
 def tools(args, ids, work):
     """(name, run) for every tool asked for, twinwire first."""
     out = [("twinwire", lambda: combined_twinwire(args, work))]
+    # The chaining guard's effect alone: twinwire's own pairs, clustered as the indexes' are.
+    out.append(("twinwire pairs + union-find", lambda: with_components(run_twinwire_pairs(args, work), ids)))
     for name in filter(None, args.peers.split(",")):
         if name in PEERS_IN_PYTHON:
             out.append((name, lambda n=name: with_components(run_python_peer(n, args, work), ids)))

@@ -26,6 +26,7 @@ the largest total resident size of the tool's process tree, polled every 20 ms.
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -446,6 +447,11 @@ def main():
             json.dump({"corpus": args.corpus, "documents": len(texts), "truth": len(gold), "rows": rows}, f, indent=1)
 
 
+def floor4(x):
+    """Four decimals, rounded down: one pair missed in 60,000 does not print as 1.0000."""
+    return f"{math.floor(x * 1e4) / 1e4:.4f}"
+
+
 def print_tables(args, rows, documents, truth_pairs):
     base = rows[0]["seconds"]
     print(f"corpus: {args.corpus} ({documents} documents), truth: {truth_pairs} pairs with "
@@ -455,7 +461,7 @@ def print_tables(args, rows, documents, truth_pairs):
     print("| tool | seconds (median) | runs | x twinwire time | peak memory MB | pairs it reports | recall | precision |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        pairs = "-" if r["pairs"] is None else f"{r['pairs']} | {r['recall']:.4f} | {r['precision']:.4f}"
+        pairs = "-" if r["pairs"] is None else f"{r['pairs']} | {floor4(r['recall'])} | {floor4(r['precision'])}"
         if r["pairs"] is None:
             pairs = "- | - | -"
         print(f"| {r['tool']} | {r['seconds']:.2f} | {r['runs']} | {r['seconds'] / base:.1f} | {r['peak_rss_mb']:.0f} | {pairs} |")
@@ -464,8 +470,8 @@ def print_tables(args, rows, documents, truth_pairs):
           f"| removed for an unrelated document (J < {UNRELATED}) | true twins both kept | lost |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['tool']} | {r['cluster_pairs']} | {r['cluster_recall']:.4f} | {r['cluster_precision']:.4f} "
-              f"| {r['largest_cluster']} | {r['kept']} | {r['removed']} | {r['removed_for_a_true_twin']:.4f} "
+        print(f"| {r['tool']} | {r['cluster_pairs']} | {floor4(r['cluster_recall'])} | {floor4(r['cluster_precision'])} "
+              f"| {r['largest_cluster']} | {r['kept']} | {r['removed']} | {floor4(r['removed_for_a_true_twin'])} "
               f"| {r['removed_for_an_unrelated_document']} | {r['true_twins_both_kept']} | {r['lost']} |")
 
 

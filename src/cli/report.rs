@@ -67,8 +67,13 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let mut outputs: Vec<&Path> = vec![args.output.as_path()];
     outputs.extend(args.input.outputs());
     outputs.extend(args.aligned.aligned_sentences.as_deref());
-    outputs.extend(args.pairs.as_deref());
     check_outputs(&outputs, &args.inputs)?;
+    if let Some(pairs) = args.pairs.as_deref().filter(|p| outputs.contains(p)) {
+        bail!(
+            "{}: the pairs file is also named as an output; write the output somewhere else",
+            pairs.display()
+        );
+    }
     let limits = Limits {
         text_clusters: args.texts,
         text_translations: args.texts,

@@ -308,3 +308,182 @@ fn the_report_writes_aligned_sentences_as_pairs_does() {
     assert!(written.lines().count() > 5, "{written}");
     assert_eq!(written, std::fs::read_to_string(&from_pairs).unwrap());
 }
+
+/// A page in headless Chromium driven over the DevTools protocol: JavaScript evaluated in the page,
+/// as a person's clicks and typing would run it.
+struct Browser {
+    process: std::process::Child,
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
+    session: String,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn open(browser: &Path, url: &str) -> Browser {
+        use std::io::BufRead;
+        let profile = tempfile::tempdir().unwrap();
+        let mut process = Command::new(browser)
+            .args(headless_flags(profile.path()))
+            .args(["--remote-debugging-port=0", "about:blank"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("chromium starts");
+        let stderr = std::io::BufReader::new(process.stderr.take().unwrap());
+        let endpoint = stderr
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| Some(l.split("DevTools listening on ").nth(1)?.trim().to_string()))
+            .expect("chromium prints its DevTools address");
+        let (socket, _) = tungstenite::connect(&endpoint).expect("DevTools answers");
+        let mut b = Browser {
+            process,
+            socket,
+            session: String::new(),
+            next_id: 0,
+            _profile: profile,
+        };
+        let target = b.call(
+            None,
+            "Target.createTarget",
+            serde_json::json!({ "url": url }),
+        );
+        let target = target["targetId"].as_str().unwrap().to_string();
+        let attached = b.call(
+            None,
+            "Target.attachToTarget",
+            serde_json::json!({ "targetId": target, "flatten": true }),
+        );
+        b.session = attached["sessionId"].as_str().unwrap().to_string();
+        // The page's script has run to its end.
+        b.wait_until("document.body && document.body.dataset.ready === '1'");
+        b
+    }
+
+    /// Waits (up to 10 s) for a JavaScript condition to hold in the page.
+    fn wait_until(&mut self, condition: &str) {
+        for _ in 0..200 {
+            if self.eval(condition) == true {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("never true: {condition}");
+    }
+
+    fn call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: serde_json::Value,
+    ) -> serde_json::Value {
+        self.next_id += 1;
+        let mut message =
+            serde_json::json!({ "id": self.next_id, "method": method, "params": params });
+        if let Some(s) = session {
+            message["sessionId"] = serde_json::Value::String(s.to_string());
+        }
+        self.socket
+            .send(tungstenite::Message::Text(message.to_string()))
+            .unwrap();
+        loop {
+            let reply = self.socket.read().unwrap();
+            let tungstenite::Message::Text(text) = reply else {
+                continue;
+            };
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            if v["id"] == self.next_id {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// The value of a JavaScript expression in the page (an exception fails the test).
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let session = self.session.clone();
+        let r = self.call(
+            Some(&session),
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": expression, "returnByValue": true }),
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{expression}: {r}");
+        r["result"]["value"].clone()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+#[test]
+fn the_cluster_list_sorts_filters_and_opens_pairs_on_clicks_in_chromium() {
+    let Some(browser) =
+        chromium("the_cluster_list_sorts_filters_and_opens_pairs_on_clicks_in_chromium")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(dir.path());
+    let page = dir.path().join("report.html");
+    report(&[corpus.to_str().unwrap(), "-o", page.to_str().unwrap()]);
+    let mut b = Browser::open(&browser, &format!("file://{}", page.display()));
+    let column = |b: &mut Browser, n: usize| -> Vec<String> {
+        let v = b.eval(&format!(
+            "[...document.querySelectorAll('#cluster-table tbody tr td:nth-child({n})')].map(td => td.textContent)"
+        ));
+        serde_json::from_value(v).unwrap()
+    };
+    let sorted_desc = |v: &[String]| v.windows(2).all(|w| w[0] >= w[1]);
+
+    // Largest first at load; a click on "weakest score" sorts by it, a second click reverses.
+    let sizes: Vec<usize> = column(&mut b, 2)
+        .iter()
+        .map(|s| s.replace(',', "").parse().unwrap())
+        .collect();
+    assert!(
+        sizes.windows(2).all(|w| w[0] >= w[1]) && sizes.len() > 10,
+        "{sizes:?}"
+    );
+    b.eval("document.querySelector('#cluster-table th[data-sort=weakest]').click()");
+    let weakest = column(&mut b, 5);
+    assert!(sorted_desc(&weakest), "{weakest:?}");
+    b.eval("document.querySelector('#cluster-table th[data-sort=weakest]').click()");
+    let mut ascending = column(&mut b, 5);
+    ascending.reverse();
+    assert!(sorted_desc(&ascending), "{ascending:?}");
+
+    // Typing an id keeps the clusters that hold it; choosing a relation keeps those with it.
+    let id: String = serde_json::from_value(
+        b.eval("document.querySelector('#cluster-table tbody tr td:nth-child(3)').textContent"),
+    )
+    .unwrap();
+    b.eval(&format!(
+        "{{ const s = document.getElementById('cluster-search'); s.value = {}; s.dispatchEvent(new Event('input')) }}",
+        serde_json::Value::String(id.clone())
+    ));
+    let count: String =
+        serde_json::from_value(b.eval("document.getElementById('cluster-count').textContent"))
+            .unwrap();
+    assert!(count.starts_with("1 of "), "{count}");
+    b.eval("{ const s = document.getElementById('cluster-search'); s.value = ''; s.dispatchEvent(new Event('input')) }");
+    b.eval("{ const k = document.getElementById('cluster-kind'); k.value = '2'; k.dispatchEvent(new Event('change')) }");
+    let relations = column(&mut b, 4);
+    assert!(
+        !relations.is_empty() && relations.iter().all(|r| r.contains("containment")),
+        "{relations:?}"
+    );
+
+    // A click on a cluster shows its members; a click on "compare" shows the pair, passages marked.
+    b.eval("document.querySelector('#cluster-table tbody tr').click()");
+    b.wait_until("document.querySelectorAll('#member-table tbody tr').length >= 2");
+    b.eval("document.querySelector('#member-table a.open').click()");
+    b.wait_until("document.querySelectorAll('#pair .side').length === 2");
+    let marked = b.eval("document.querySelectorAll('#pair .side mark.shared').length");
+    assert!(marked.as_u64().unwrap() >= 2, "{marked}");
+    let errors = b.eval("document.getElementById('errors').hidden");
+    assert_eq!(errors, true);
+}

@@ -71,7 +71,7 @@ impl RelationKind {
 
 /// The numbers behind a copy relation (exact, near-duplicate, containment); its field names are
 /// those of `twinwire pairs` output.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct PairEvidence {
     pub jaccard: f64,
     /// Share of b's shingles found in a.

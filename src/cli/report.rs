@@ -268,16 +268,7 @@ fn pair_of_line(line: &str, ids: &HashMap<&str, DocId>) -> Result<Relation> {
         kind,
         score: p.score,
         // Clusters are made from the relation and its score; the evidence is not read.
-        evidence: Evidence::Shingles(PairEvidence {
-            jaccard: 0.0,
-            containment: 0.0,
-            hamming: 0,
-            shared_shingles: 0,
-            shingles_a: 0,
-            shingles_b: 0,
-            words_a: 0,
-            words_b: 0,
-        }),
+        evidence: Evidence::Shingles(PairEvidence::default()),
     })
 }
 

@@ -93,13 +93,19 @@
     return rows;
   }
 
+  // The rows of the state's page (the page brought back in range), and how many pages there are.
+  function pageOf(rows, state) {
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE));
+    state.page = Math.min(state.page, pages - 1);
+    return [rows.slice(state.page * PAGE, (state.page + 1) * PAGE), pages];
+  }
+
   function renderClusters() {
     const rows = clusterRows();
-    const pages = Math.max(1, Math.ceil(rows.length / PAGE));
-    clusterState.page = Math.min(clusterState.page, pages - 1);
+    const [shown, pages] = pageOf(rows, clusterState);
     const body = document.querySelector("#cluster-table tbody");
     body.replaceChildren();
-    for (const c of rows.slice(clusterState.page * PAGE, (clusterState.page + 1) * PAGE)) {
+    for (const c of shown) {
       const rels = kinds.filter((_, k) => c.mask & (1 << k)).join(", ");
       const tr = el("tr", { "data-cluster": c.index },
         el("td", {}, c.index + 1), el("td", { class: "n" }, fmt(c.size)), el("td", { class: "id" }, docId(c.rep)),
@@ -171,11 +177,10 @@
 
   function renderPairs() {
     const rows = pairRows();
-    const pages = Math.max(1, Math.ceil(rows.length / PAGE));
-    pairState.page = Math.min(pairState.page, pages - 1);
+    const [shown, pages] = pageOf(rows, pairState);
     const body = document.querySelector("#pair-table tbody");
     body.replaceChildren();
-    for (const k of rows.slice(pairState.page * PAGE, (pairState.page + 1) * PAGE)) {
+    for (const k of shown) {
       const p = D.pairs[k];
       const tr = el("tr", { "data-pair": k }, el("td", {}, k + 1), el("td", { class: "id" }, docId(p[0])),
         el("td", { class: "id" }, docId(p[1])), el("td", {}, kinds[p[2]]), el("td", { class: "n" }, score(p[3])),

@@ -15,7 +15,7 @@ use twinwire::keep::{choose_kept, Core};
 use twinwire::output::AtomicFile;
 use twinwire::pipeline::Analysis;
 use twinwire::relate::{Evidence, PairEvidence, Relation, RelationKind};
-use twinwire::report::{write_page, Limits, ListedPair, PairTally, Run};
+use twinwire::report::{write_page, Limits, ListedPair, PageStats, PairTally, Run};
 use twinwire::stream::Related;
 use twinwire::DocId;
 
@@ -126,21 +126,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     file.commit()
         .with_context(|| format!("{}: cannot write", args.output.display()))?;
 
-    let mut extra = vec![format!(
-        "{} pairs ({}), {} clusters; wrote {} ({:.1} MB): texts of {} documents, {} pairs to open{}",
-        found.tally.total(),
-        by_kind(&found.tally),
-        clusters.len(),
-        args.output.display(),
-        page.bytes as f64 / 1e6,
-        page.texts,
-        page.views,
-        if found.tally.left_out > 0 {
-            format!("; {} pairs counted but not listed", found.tally.left_out)
-        } else {
-            String::new()
-        }
-    )];
+    let mut extra = vec![page_line(&found.tally, clusters.len(), &args.output, &page)];
     let aligned = args.aligned.write_pairs(
         &analysis,
         &found.translations,
@@ -166,18 +152,18 @@ fn matched(analysis: &Analysis, cap: usize, step: &(dyn Fn(usize, usize) + Sync)
     let mut tally = PairTally::new(cap);
     let mut translations = Vec::new();
     let listed = |rs: &[Relation]| -> Vec<ListedPair> { rs.iter().map(listed_pair).collect() };
-    let _ =
-        analysis
-            .related()
-            .for_each::<_, std::convert::Infallible>(None, &listed, &mut |pairs| {
-                for p in pairs {
-                    if p.kind == RelationKind::Translation {
-                        translations.push((p.a, p.b));
-                    }
-                    tally.add(p);
+    analysis
+        .related()
+        .for_each::<_, std::convert::Infallible>(None, &listed, &mut |pairs| {
+            for p in pairs {
+                if p.kind == RelationKind::Translation {
+                    translations.push((p.a, p.b));
                 }
-                Ok(())
-            });
+                tally.add(p);
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| match e {});
     Found {
         tally,
         clusters: settled.clusters,
@@ -270,6 +256,24 @@ fn pair_of_line(line: &str, ids: &HashMap<&str, DocId>) -> Result<Relation> {
         // Clusters are made from the relation and its score; the evidence is not read.
         evidence: Evidence::Shingles(PairEvidence::default()),
     })
+}
+
+/// The summary's line on what the page holds.
+fn page_line(tally: &PairTally, clusters: usize, output: &Path, page: &PageStats) -> String {
+    format!(
+        "{} pairs ({}), {clusters} clusters; wrote {} ({:.1} MB): texts of {} documents, {} pairs to open{}",
+        tally.total(),
+        by_kind(tally),
+        output.display(),
+        page.bytes as f64 / 1e6,
+        page.texts,
+        page.views,
+        if tally.left_out > 0 {
+            format!("; {} pairs counted but not listed", tally.left_out)
+        } else {
+            String::new()
+        }
+    )
 }
 
 fn by_kind(tally: &PairTally) -> String {

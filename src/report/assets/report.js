@@ -14,6 +14,12 @@
   const kinds = D.kinds;
   const texts = new Map(D.texts.map((t) => [t[0], { text: t[1], cut: t[2] }]));
   const docId = (d) => D.docs[d][0];
+  // Ids in lower case for the searches, made once, at the first search.
+  let lowerIds = null;
+  const idHas = (d, q) => {
+    lowerIds = lowerIds || D.docs.map((doc) => doc[0].toLowerCase());
+    return lowerIds[d].includes(q);
+  };
 
   // el("td", {class: "n"}, "text", childNode, ...): an element; strings become text nodes.
   function el(tag, attrs, ...children) {
@@ -81,7 +87,7 @@
     let rows = clusters.filter((c) =>
       c.size >= clusterState.min &&
       (clusterState.kind < 0 || (c.mask & (1 << clusterState.kind))) &&
-      (!q || docId(c.rep).toLowerCase().includes(q) || c.members.some((m) => docId(m[0]).toLowerCase().includes(q))));
+      (!q || idHas(c.rep, q) || c.members.some((m) => idHas(m[0], q))));
     const key = {
       index: (c) => c.index, size: (c) => c.size, weakest: (c) => c.weakest, rep: (c) => docId(c.rep),
     }[clusterState.sort];
@@ -169,7 +175,7 @@
     const rows = [];
     D.pairs.forEach((p, k) => {
       if (pairState.kind >= 0 && p[2] !== pairState.kind) return;
-      if (q && !docId(p[0]).toLowerCase().includes(q) && !docId(p[1]).toLowerCase().includes(q)) return;
+      if (q && !idHas(p[0], q) && !idHas(p[1], q)) return;
       rows.push(k);
     });
     return rows;

@@ -96,6 +96,7 @@ impl ExactGroups {
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Candidate pairs among `docs`, as (smaller id, larger id), sorted and unique: every pair that
 /// [`CandidateIndex`] proposes, listed whole (for tests and measurements; the pipeline queries the
 /// index one document at a time instead).
@@ -114,6 +115,7 @@ pub fn candidate_pairs(
     pairs
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Pairs that share at least one MinHash band, listed whole (a dense family of m documents lists
 /// m²/2 pairs here: measurements and tests only).
 pub fn lsh_pairs(

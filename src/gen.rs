@@ -217,10 +217,7 @@ fn sources(docs: &[Document]) -> Sources {
     // Real articles are bases of different families, so none may be a twin of another: Reuters
     // itself holds re-sent stories. Keep the first of every related group (twinwire's own verdict).
     let texts: Vec<String> = articles.iter().map(Article::text).collect();
-    let config = crate::Config {
-        relations: crate::relate::RelationKind::DUPLICATES.to_vec(),
-        ..crate::Config::default()
-    };
+    let config = crate::Config::default().with_relations(crate::relate::RelationKind::DUPLICATES);
     let mut twin = vec![false; articles.len()];
     for r in crate::pipeline::relate_texts(&texts, &config) {
         twin[r.a.index().max(r.b.index())] = true;
@@ -378,6 +375,7 @@ pub struct Shape {
     pub mixed_languages: f64,
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Generates `n` documents (at least) from `source` documents with seed `seed`.
 pub fn generate(source: &[Document], n: usize, seed: u64) -> Result<Generated, String> {
     generate_shaped(source, n, seed, &Shape::default())

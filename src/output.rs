@@ -24,48 +24,43 @@ pub fn round4(x: f64) -> f64 {
 }
 
 /// One line of `twinwire pairs`: the pair, the relation, and its evidence (shingle measures for
-/// copies, alignment measures for translations, with their field names; absent fields are left out).
+/// copies, alignment measures for translations, with their field names).
 #[derive(Debug, Serialize)]
 pub struct PairRecord<'a> {
     pub a: &'a str,
     pub b: &'a str,
     pub relation: &'static str,
     pub score: f64,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub shingles: Option<PairEvidence>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub alignment: Option<TranslationEvidence>,
+    #[serde(flatten)]
+    pub evidence: Evidence,
 }
 
 impl<'a> PairRecord<'a> {
     pub fn new(r: &'a Relation, docs: &'a [DocInfo]) -> PairRecord<'a> {
-        let (shingles, alignment) = match &r.evidence {
-            Evidence::Shingles(e) => (
-                Some(PairEvidence {
-                    jaccard: round4(e.jaccard),
-                    containment: round4(e.containment),
-                    ..*e
-                }),
-                None,
-            ),
-            Evidence::Alignment(e) => (
-                None,
-                Some(TranslationEvidence {
-                    coverage_a: round4(e.coverage_a),
-                    coverage_b: round4(e.coverage_b),
-                    similarity: round4(e.similarity),
-                    ..e.clone()
-                }),
-            ),
-        };
         PairRecord {
             a: &docs[r.a.index()].id,
             b: &docs[r.b.index()].id,
             relation: r.kind.name(),
             score: round4(r.score),
-            shingles,
-            alignment,
+            evidence: rounded(&r.evidence),
         }
+    }
+}
+
+/// The evidence with its fractions rounded as they are written.
+pub fn rounded(evidence: &Evidence) -> Evidence {
+    match evidence {
+        Evidence::Shingles(e) => Evidence::Shingles(PairEvidence {
+            jaccard: round4(e.jaccard),
+            containment: round4(e.containment),
+            ..*e
+        }),
+        Evidence::Alignment(e) => Evidence::Alignment(TranslationEvidence {
+            coverage_a: round4(e.coverage_a),
+            coverage_b: round4(e.coverage_b),
+            similarity: round4(e.similarity),
+            ..e.clone()
+        }),
     }
 }
 

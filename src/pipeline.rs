@@ -167,65 +167,33 @@ pub fn analyze(
     let translations = config.wants(RelationKind::Translation);
     let eager = translations && !keep_text && inputs.contains(&Input::Stdin);
     let start = Instant::now();
-    let mut docs: Vec<DocInfo> = Vec::new();
-    let mut fingerprints: Vec<Fingerprint> = Vec::new();
-    let mut keyed = KeyedDocs::default();
-    let mut eager_pivots: Vec<Option<PivotDoc>> = Vec::new();
-    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
-    let mut fingerprint_time = Duration::ZERO;
-    type Made = (
-        Fingerprint,
-        Option<String>,
-        Option<Vec<u32>>,
-        Option<PivotDoc>,
-    );
-    let fingerprint_document = |d: &Document, tokens: &mut TokenList| -> Made {
-        tokens.refill(&d.text);
-        let tokens = &*tokens;
-        let f = Fingerprint::of_tokens(tokens, config);
-        let given = d.lang.as_deref().and_then(normalize_lang);
-        if !translations {
-            return (f, given, None, None);
-        }
-        let lang = given.or_else(|| detect_language_of(tokens).map(String::from));
-        let Some(l) = lang.as_deref().filter(|l| pivoter.supports(l)) else {
-            return (f, lang, None, None);
-        };
-        let keys = Some(candidate_keys(&d.text, tokens, l));
-        let pivot = eager
-            .then(|| pivoter.pivot_tokens(&d.text, tokens, l))
-            .flatten();
-        (f, lang, keys, pivot)
+    let featurizer = Featurizer {
+        config,
+        pivoter,
+        translations,
+        eager,
     };
+    let mut collected = Collected::default();
+    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     let mut flush = |batch: &mut Vec<Document>| {
         let t = Instant::now();
-        let new: Vec<Made> = batch
+        let features: Vec<Features> = batch
             .par_iter()
-            .map(|d| {
-                // One tokenization serves the fingerprint, the language and the keys, in memory
-                // each thread reuses.
-                TOKENS.with(|tokens| fingerprint_document(d, &mut tokens.borrow_mut()))
-            })
+            .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
             .collect();
-        fingerprint_time += t.elapsed();
-        for (d, (f, lang, keys, pivot)) in batch.drain(..).zip(new) {
-            if translations {
-                keyed.push(lang.as_deref().zip(keys.as_deref()));
-            }
-            docs.push(DocInfo {
+        collected.fingerprint_time += t.elapsed();
+        for (d, f) in batch.drain(..).zip(features) {
+            let info = DocInfo {
                 id: d.id,
                 origin: d.origin,
-                words: f.words,
-                lang,
+                words: f.fingerprint.words,
+                lang: None,
                 record: d.record,
                 text: keep_text.then_some(d.text),
-            });
-            fingerprints.push(f);
-            if eager {
-                eager_pivots.push(pivot);
-            }
+            };
+            collected.push(info, f, &featurizer);
         }
-        on_progress(Progress::Read(docs.len()));
+        on_progress(Progress::Read(collected.docs.len()));
     };
     let mut report = read_inputs(
         inputs,
@@ -239,8 +207,14 @@ pub fn analyze(
         on_warning,
     )?;
     flush(&mut batch);
-    report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
-    let read_time = start.elapsed().saturating_sub(fingerprint_time);
+    let read_time = start.elapsed().saturating_sub(collected.fingerprint_time);
+    let Collected {
+        docs,
+        fingerprints,
+        keyed,
+        mut eager_pivots,
+        fingerprint_time,
+    } = collected;
 
     let mut changed: Vec<DocId> = Vec::new();
     let mut pivots_of = |wanted: &[DocId]| -> Vec<Option<PivotDoc>> {
@@ -285,6 +259,7 @@ pub fn analyze(
         *report.warnings.entry(warning.kind).or_default() += 1;
         on_warning(&warning);
     }
+    report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
     let times = StageTimes {
         read: read_time,
         fingerprint: fingerprint_time,
@@ -299,12 +274,173 @@ pub fn analyze(
         matched,
         times,
         config: config.clone(),
-        checked_languages: if translations {
-            pivoter.languages().into_iter().map(String::from).collect()
-        } else {
-            Vec::new()
-        },
+        checked_languages: checked_languages(translations, pivoter),
     })
+}
+
+/// The languages translations are looked for in, when they are.
+fn checked_languages(translations: bool, pivoter: &Pivoter) -> Vec<String> {
+    if !translations {
+        return Vec::new();
+    }
+    pivoter.languages().into_iter().map(String::from).collect()
+}
+
+/// Runs the pipeline over documents in memory (the library's and Python's way in). Their texts are
+/// not copied: translation candidates are put in pivot space from `documents` directly.
+pub fn analyze_documents(
+    documents: &[crate::Document],
+    config: &Config,
+    pivoter: &Pivoter,
+) -> Analysis {
+    let translations = config.wants(RelationKind::Translation);
+    let featurizer = Featurizer {
+        config,
+        pivoter,
+        translations,
+        eager: false,
+    };
+    let t = Instant::now();
+    let features: Vec<Features> = documents
+        .par_iter()
+        .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
+        .collect();
+    let mut collected = Collected {
+        fingerprint_time: t.elapsed(),
+        ..Collected::default()
+    };
+    let memory: Arc<str> = Arc::from("<memory>");
+    for (i, (d, f)) in documents.iter().zip(features).enumerate() {
+        let info = DocInfo {
+            id: d.id.clone(),
+            origin: Origin {
+                file: memory.clone(),
+                line: Some(i as u64 + 1),
+            },
+            words: f.fingerprint.words,
+            lang: None,
+            record: None,
+            text: None,
+        };
+        collected.push(info, f, &featurizer);
+    }
+    let Collected {
+        docs,
+        fingerprints,
+        keyed,
+        fingerprint_time,
+        ..
+    } = collected;
+    let mut pivots_of = |wanted: &[DocId]| -> Vec<Option<PivotDoc>> {
+        wanted
+            .par_iter()
+            .map(|d| pivoter.pivot(&documents[d.index()].text, docs[d.index()].lang.as_deref()?))
+            .collect()
+    };
+    let translation = translations.then_some(TranslationInput {
+        keyed,
+        pivots_of: &mut pivots_of,
+    });
+    let matched = relate_fingerprints(&fingerprints, translation, config);
+    let report = ReadReport {
+        documents: docs.len(),
+        bytes: documents.iter().map(|d| d.text.len() as u64).sum(),
+        empty_documents: fingerprints.iter().filter(|f| f.is_empty()).count(),
+        ..ReadReport::default()
+    };
+    let times = StageTimes {
+        read: Duration::ZERO,
+        fingerprint: fingerprint_time,
+        candidates: matched.candidates_time,
+        score: Duration::ZERO,
+        translate: matched.translate_time,
+    };
+    Analysis {
+        docs,
+        fingerprints,
+        report,
+        matched,
+        times,
+        config: config.clone(),
+        checked_languages: checked_languages(translations, pivoter),
+    }
+}
+
+/// What one pass over a document's words gives.
+struct Features {
+    fingerprint: Fingerprint,
+    /// Given (normalized) or, when translations are asked for, detected.
+    lang: Option<String>,
+    /// Translation candidate keys, in a supported language.
+    keys: Option<Vec<u32>>,
+    /// The document in pivot space, when pivoting happens as documents are read.
+    pivot: Option<PivotDoc>,
+}
+
+/// Computes [`Features`]: one tokenization serves the fingerprint, the language and the keys, in
+/// memory each thread reuses.
+struct Featurizer<'a> {
+    config: &'a Config,
+    pivoter: &'a Pivoter,
+    translations: bool,
+    /// Put documents in pivot space as they are read (standard input cannot be read twice).
+    eager: bool,
+}
+
+impl Featurizer<'_> {
+    fn features(&self, text: &str, lang: Option<&str>) -> Features {
+        TOKENS.with(|tokens| {
+            let mut tokens = tokens.borrow_mut();
+            tokens.refill(text);
+            let tokens = &*tokens;
+            let fingerprint = Fingerprint::of_tokens(tokens, self.config);
+            let given = lang.and_then(normalize_lang);
+            let mut features = Features {
+                fingerprint,
+                lang: given,
+                keys: None,
+                pivot: None,
+            };
+            if !self.translations {
+                return features;
+            }
+            features.lang = features
+                .lang
+                .or_else(|| detect_language_of(tokens).map(String::from));
+            let Some(l) = features.lang.as_deref().filter(|l| self.pivoter.supports(l)) else {
+                return features;
+            };
+            features.keys = Some(candidate_keys(text, tokens, l));
+            if self.eager {
+                features.pivot = self.pivoter.pivot_tokens(text, tokens, l);
+            }
+            features
+        })
+    }
+}
+
+/// The documents fingerprinted so far.
+#[derive(Default)]
+struct Collected {
+    docs: Vec<DocInfo>,
+    fingerprints: Vec<Fingerprint>,
+    keyed: KeyedDocs,
+    eager_pivots: Vec<Option<PivotDoc>>,
+    fingerprint_time: Duration,
+}
+
+impl Collected {
+    fn push(&mut self, mut info: DocInfo, f: Features, featurizer: &Featurizer<'_>) {
+        if featurizer.translations {
+            self.keyed.push(f.lang.as_deref().zip(f.keys.as_deref()));
+        }
+        info.lang = f.lang;
+        self.docs.push(info);
+        self.fingerprints.push(f.fingerprint);
+        if featurizer.eager {
+            self.eager_pivots.push(f.pivot);
+        }
+    }
 }
 
 /// Pivot documents read again from the inputs.

@@ -73,20 +73,27 @@ impl RelationKind {
 /// those of `twinwire pairs` output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct PairEvidence {
+    /// Jaccard resemblance of the shingle sets.
     pub jaccard: f64,
     /// Share of b's shingles found in a.
     pub containment: f64,
     /// Differing SimHash bits (of 64).
     pub hamming: u32,
+    /// Shingles in both.
     pub shared_shingles: usize,
+    /// a's distinct shingles.
     pub shingles_a: usize,
+    /// b's distinct shingles.
     pub shingles_b: usize,
+    /// a's words.
     pub words_a: u32,
+    /// b's words.
     pub words_b: u32,
 }
 
-/// The evidence behind a relation.
-#[derive(Debug, Clone, PartialEq)]
+/// The measures behind a relation; serialized, its fields are those of a `twinwire pairs` line.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Evidence {
     /// Shingle-set measures (exact, near-duplicate, containment).
     Shingles(PairEvidence),
@@ -137,6 +144,7 @@ impl Relation {
         r
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// The shingle evidence, for copy relations.
     pub fn shingles(&self) -> Option<&PairEvidence> {
         match &self.evidence {

@@ -3,9 +3,11 @@
 //! Candidate tables only propose pairs; every reported number comes from here, computed exactly on
 //! the shingle sets. So precision does not depend on the sketches, only recall does.
 
+#[cfg(any(test, feature = "internals"))]
 use rayon::prelude::*;
 
 use crate::fingerprint::Fingerprint;
+#[cfg(any(test, feature = "internals"))]
 use crate::DocId;
 
 /// How much two documents share.
@@ -38,6 +40,7 @@ pub fn score(a: &Fingerprint, b: &Fingerprint) -> PairScore {
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Scores `pairs` in parallel, keeping what `keep` maps to `Some`, in the order of `pairs`.
 pub fn score_pairs<T, F>(fingerprints: &[Fingerprint], pairs: &[(DocId, DocId)], keep: F) -> Vec<T>
 where
@@ -53,6 +56,7 @@ where
         .collect()
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Scores every pair of `docs` (quadratic), keeping what `keep` maps to `Some`, in (i, j) order.
 pub fn score_all_pairs<T, F>(fingerprints: &[Fingerprint], docs: &[DocId], keep: F) -> Vec<T>
 where

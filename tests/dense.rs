@@ -167,19 +167,10 @@ fn settled_clusters_are_those_of_every_pair() {
         let texts = dense_corpus(seed);
         for config in [
             Config::default(),
-            Config {
-                relations: vec![RelationKind::NearDuplicate, RelationKind::Containment],
-                ..Config::default()
-            },
-            Config {
-                relations: vec![RelationKind::Containment],
-                ..Config::default()
-            },
-            Config {
-                threshold: 0.3,
-                containment: 0.6,
-                ..Config::default()
-            },
+            Config::default()
+                .with_relations([RelationKind::NearDuplicate, RelationKind::Containment]),
+            Config::default().with_relations([RelationKind::Containment]),
+            Config::default().with_threshold(0.3).with_containment(0.6),
         ] {
             let fps = fingerprints(&texts, &config);
             let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
@@ -190,9 +181,10 @@ fn settled_clusters_are_those_of_every_pair() {
                 let want = clusters(fps.len(), &all, &words, keep);
                 let got = settle(&related, &words, keep);
                 assert_eq!(
-                    got.clusters, want,
+                    got.clusters,
+                    want,
                     "seed {seed}, {keep:?}, {:?}",
-                    config.relations
+                    config.relations()
                 );
             }
         }
@@ -202,10 +194,7 @@ fn settled_clusters_are_those_of_every_pair() {
 #[test]
 fn exhaustive_runs_settle_the_clusters_of_every_pair_too() {
     let texts = dense_corpus(6);
-    let config = Config {
-        exhaustive: true,
-        ..Config::default()
-    };
+    let config = Config::default().with_exhaustive(true);
     let fps = fingerprints(&texts, &config);
     let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
     let matched = relate_fingerprints(&fps, None, &config);

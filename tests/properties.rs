@@ -124,7 +124,7 @@ fn the_anchor_cap_never_hides_an_excerpt_behind_boilerplate() {
     for n in 0..1500 {
         docs.push(format!("{boiler} {}", words(0..60, &format!("p{n}x"))));
     }
-    assert!(1500 > c.max_anchor_postings);
+    assert!(1500 > c.max_anchor_postings());
     let with = relate_texts(&docs, &c);
     assert!(
         with.iter()

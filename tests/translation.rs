@@ -365,11 +365,9 @@ fn recall_split(
     use twinwire::{Config, DocId};
 
     let pivoter = Pivoter::new(vec![Lexicon::bundled_fr_en()]);
-    let config = Config {
-        relations: vec![RelationKind::Translation],
-        translation: params.clone(),
-        ..Config::default()
-    };
+    let config = Config::default()
+        .with_relations([RelationKind::Translation])
+        .with_translation_params(params.clone());
     let analysis = analyze(
         &[Input::Path(corpus.to_path_buf())],
         &ReadOptions::default(),

@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use twinwire::corpus::{read_inputs, Input, ReadOptions};
-use twinwire::crosslingual::bitext::{aligned_groups, BitextFormat, BitextWriter, Side};
-use twinwire::crosslingual::pivot::Pivoter;
-use twinwire::output::AtomicFile;
-use twinwire::pipeline::Analysis;
-use twinwire::text::detect_language;
-use twinwire::DocId;
+use crate::corpus::{read_inputs, Input, ReadOptions};
+use crate::crosslingual::bitext::{aligned_groups, BitextFormat, BitextWriter, Side};
+use crate::crosslingual::pivot::Pivoter;
+use crate::output::AtomicFile;
+use crate::pipeline::Analysis;
+use crate::text::detect_language;
+use crate::DocId;
 
 /// The options, shared by `pairs` and `dedupe`.
 #[derive(Debug, Clone, Args)]

@@ -9,9 +9,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
-use twinwire::cluster::{settle, Keep};
-use twinwire::output::{write_json_line, PairRecord};
-use twinwire::relate::RelationKind;
+use crate::cluster::{settle, Keep};
+use crate::output::{write_json_line, PairRecord};
+use crate::relate::RelationKind;
 
 use super::{analyze_inputs, InputArgs, MatchArgs};
 
@@ -119,7 +119,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         family.insert(s("b"), f);
         planted.push((s("a"), s("b"), s("relation"), s("kind")));
     }
-    let id = |d: twinwire::DocId| analysis.docs[d.index()].id.as_str();
+    let id = |d: crate::DocId| analysis.docs[d.index()].id.as_str();
     let mut found: HashMap<(&str, &str), &'static str> = HashMap::new();
     let mut right_by: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     let mut right = 0usize;

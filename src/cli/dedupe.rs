@@ -1,6 +1,6 @@
 //! `twinwire dedupe`: the corpus without its duplicates.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,12 +10,11 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use twinwire::cluster::{groups, settle, Group, Keep};
-use twinwire::corpus::{parquet, Record};
-use twinwire::keep::{choose_kept, Core};
-use twinwire::output::{round4, write_json_line, AtomicFile, ClusterRecord};
-use twinwire::pipeline::DocInfo;
-use twinwire::stream::Related;
+use crate::cluster::{groups, Group};
+use crate::corpus::{parquet, Record};
+use crate::dedupe::{dedupe, Deduped, KeepPolicy};
+use crate::output::{round4, write_json_line, AtomicFile, ClusterRecord};
+use crate::pipeline::DocInfo;
 
 use super::aligned::AlignedArgs;
 use super::keep_by;
@@ -105,47 +104,27 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     let keep_text = args.aligned.needs_texts_kept(&args.inputs);
     let (mut analysis, _config, pivoter, progress) =
         analyze_inputs(&args.inputs, &args.input, &args.matching, true, keep_text)?;
-    let keep = match args.keep {
-        KeepArg::First => Keep::First,
-        KeepArg::Longest | KeepArg::Core => Keep::Longest,
-    };
-    let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
     // Clusters are settled from verified edges; the pairs are never all listed.
     let t = Instant::now();
     let step = |done: usize, total: usize| progress.step("settling clusters", done, total);
-    let related = Related {
-        progress: Some(&step),
-        ..analysis.related()
-    };
-    let settled = settle(&related, &words, keep);
-    progress.finish();
-    let clusters = match (&args.keep_by, args.keep) {
+    let by_field;
+    let policy = match (&args.keep_by, args.keep) {
         (Some(spec), _) => {
-            let policy = keep_by::policy(spec, args.prefer_values.as_deref(), &analysis.docs)?;
-            choose_kept(
-                settled.clusters,
-                &analysis.fingerprints,
-                &analysis.config,
-                &policy,
-            )
+            by_field = keep_by::policy(spec, args.prefer_values.as_deref(), &analysis.docs)?;
+            KeepPolicy::Order(&by_field)
         }
-        (None, KeepArg::Core) => choose_kept(
-            settled.clusters,
-            &analysis.fingerprints,
-            &analysis.config,
-            &Core,
-        ),
-        (None, _) => settled.clusters,
+        (None, KeepArg::Core) => KeepPolicy::Core,
+        (None, KeepArg::Longest) => KeepPolicy::Longest,
+        (None, KeepArg::First) => KeepPolicy::First,
     };
+    let Deduped {
+        clusters,
+        scored,
+        dropped_for,
+    } = dedupe(&analysis, &policy, Some(&step));
+    progress.finish();
     analysis.times.score = t.elapsed();
 
-    // Which cluster, if any, drops each document.
-    let mut dropped_for: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    for (c, cluster) in clusters.iter().enumerate() {
-        for (m, member) in cluster.members.iter().enumerate() {
-            dropped_for.insert(member.doc.index(), (c, m));
-        }
-    }
     let docs = &analysis.docs;
     let mut written = vec![0u8; docs.len()];
 
@@ -236,7 +215,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
             "{} clusters settled from {} scored candidates and {} aligned translation candidates \
              (pairs are not listed: see twinwire pairs){}; kept {n_kept}, removed {n_removed}",
             clusters.len(),
-            settled.scored,
+            scored,
             analysis.matched.translation_candidates,
             match largest {
                 Some(c) => format!(

@@ -1,17 +1,13 @@
-//! `twinwire explain`: why two documents are (or are not) related, for a person.
+//! `twinwire explain`: why two documents are (or are not) related, for a person. The library
+//! computes the [`Explanation`]; this prints it.
 
 use std::io::Write;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 
-use twinwire::crosslingual::align::Alignment;
-use twinwire::crosslingual::pivot::PivotDoc;
-use twinwire::crosslingual::translate::verify;
-use twinwire::fingerprint::Fingerprint;
-use twinwire::relate::{relate, shared_passages, RelationKind};
-use twinwire::score::score;
-use twinwire::{Config, DocId};
+use crate::api::find;
+use crate::{DocId, Explanation, RelationKind, TranslationCheck};
 
 use super::{analyze_inputs, InputArgs, MatchArgs};
 
@@ -38,238 +34,151 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Result<()> {
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, config, pivoter, progress) =
+    let (analysis, _config, pivoter, progress) =
         analyze_inputs(&args.inputs, &input, &args.matching, false, true)?;
     progress.finish();
-    let find = |id: &str| -> Result<DocId> {
-        match analysis.docs.iter().position(|d| d.id == id) {
-            Some(i) => Ok(DocId(i as u32)),
-            None => {
-                let some: Vec<&str> = analysis
-                    .docs
-                    .iter()
-                    .take(5)
-                    .map(|d| d.id.as_str())
-                    .collect();
-                bail!(
-                    "no document with id \"{id}\" in the inputs ({} documents; the first ids are {})",
-                    analysis.docs.len(),
-                    some.join(", ")
-                )
-            }
-        }
-    };
-    let (i, j) = (find(&args.id_a)?, find(&args.id_b)?);
-    let (fi, fj) = (
-        &analysis.fingerprints[i.index()],
-        &analysis.fingerprints[j.index()],
-    );
-    let (di, dj) = (&analysis.docs[i.index()], &analysis.docs[j.index()]);
-    let s = score(fi, fj);
-    let (lo, hi) = if i <= j { (i, j) } else { (j, i) };
-    let (flo, fhi) = (
-        &analysis.fingerprints[lo.index()],
-        &analysis.fingerprints[hi.index()],
-    );
-    let verdict = relate(lo, hi, flo, fhi, &score(flo, fhi), &config);
+    let (i, j) = (find(&analysis, &args.id_a)?, find(&analysis, &args.id_b)?);
+    let text = |d: DocId| analysis.docs[d.index()].text.as_deref().unwrap_or_default();
+    let explanation = Explanation::of(&analysis, (i, j), (text(i), text(j)), &pivoter);
     // Written through a handle so that a closed pipe (`| head`) is an error to end on, not a panic.
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let out = &mut out as &mut dyn Write;
+    print(&mut out, &explanation, args.passages)?;
+    Ok(())
+}
 
-    for (d, f) in [(di, fi), (dj, fj)] {
+/// Prints an explanation for a person, `rows` passages or aligned groups at most.
+fn print(out: &mut dyn Write, e: &Explanation, rows: usize) -> std::io::Result<()> {
+    for d in [&e.a, &e.b] {
         writeln!(
             out,
             "{}  ({} words, {} shingles, from {})",
-            d.id,
-            f.words,
-            f.shingles.len(),
-            d.origin
+            d.id, d.words, d.shingles, d.origin
         )?;
     }
     writeln!(out)?;
-    let pivot =
-        |d: &twinwire::pipeline::DocInfo| pivoter.pivot(d.text.as_deref()?, d.lang.as_deref()?);
-    let (pivot_a, pivot_b) = (pivot(di), pivot(dj));
-    let translation = match (&pivot_a, &pivot_b) {
-        (Some(pa), Some(pb)) if pa.lang != pb.lang => {
-            Some((pa, pb, verify(pa, pb, &config.translation)))
-        }
-        _ => None,
-    };
-    if let Some((_, _, (_, Some(e)))) = &translation {
-        writeln!(
-            out,
-            "relation: translation ({} / {}; score {:.4} = coverage of the shorter)",
-            e.lang_a,
-            e.lang_b,
-            e.shorter_coverage()
-        )?;
-    }
-    match &verdict {
-        Some(r) if r.kind == RelationKind::Containment => writeln!(
-            out,
-            "relation: containment: {} contains {} ({:.1}% of its shingles)",
-            analysis.docs[r.a.index()].id,
-            analysis.docs[r.b.index()].id,
-            r.score * 100.0
-        )?,
-        Some(r) => writeln!(out, "relation: {} (score {:.4})", r.kind.name(), r.score)?,
-        None if matches!(translation, Some((_, _, (_, Some(_))))) => {}
-        None => writeln!(out, "relation: none")?,
-    }
+    print_relation(out, e)?;
     writeln!(out)?;
-    print_scores(out, &args, &config, fi, fj, &s)?;
+    print_measures(out, e)?;
     writeln!(out)?;
-    let text = |d: &twinwire::pipeline::DocInfo| d.text.clone().unwrap_or_default();
-    let (ta, tb) = (text(di), text(dj));
-    if let Some((pa, pb, (alignment, evidence))) = &translation {
-        let rep = |d: DocId| analysis.matched.groups.representative[d.index()];
-        let (x, y) = (rep(i).min(rep(j)), rep(i).max(rep(j)));
-        let proposed = analysis
-            .matched
-            .translation_candidate_pairs
-            .binary_search(&(x, y))
-            .is_ok();
-        print_alignment(
-            out,
-            &config,
-            pa,
-            pb,
-            alignment,
-            (evidence.is_some(), proposed),
-            &ta,
-            &tb,
-            args.passages,
-        )?;
-        return Ok(());
+    if let Some(t) = &e.translation {
+        return print_alignment(out, t, rows);
     }
-    let passages = shared_passages(&ta, &tb, &config);
-    if passages.is_empty() {
+    if e.passages.is_empty() {
         writeln!(
             out,
             "shared passages: none ({}-word runs in common: 0)",
-            config.shingle_size
+            e.measures.shingle_size
         )?;
         return Ok(());
     }
-    let shared_words: usize = passages.iter().map(|p| p.words).sum();
+    let shared_words: usize = e.passages.iter().map(|p| p.words).sum();
     writeln!(
         out,
         "shared passages: {} runs, {} of {}'s {} words; the longest, as in {}:",
-        passages.len(),
+        e.passages.len(),
         shared_words,
-        dj.id,
-        fj.words,
-        dj.id
+        e.b.id,
+        e.b.words,
+        e.b.id
     )?;
-    for p in passages.iter().take(args.passages) {
-        writeln!(
-            out,
-            "  [{} words] {}",
-            p.words,
-            quote(&tb[p.span.0..p.span.1], 240)
-        )?;
+    for p in e.passages.iter().take(rows) {
+        writeln!(out, "  [{} words] {}", p.words, quote(&p.text, 240))?;
     }
     Ok(())
 }
 
-fn print_scores(
-    out: &mut dyn Write,
-    args: &ExplainArgs,
-    config: &Config,
-    fi: &Fingerprint,
-    fj: &Fingerprint,
-    s: &twinwire::score::PairScore,
-) -> std::io::Result<()> {
+fn print_relation(out: &mut dyn Write, e: &Explanation) -> std::io::Result<()> {
+    let translation = e.translation.as_ref().filter(|t| t.is_translation);
+    if let Some(t) = translation {
+        writeln!(
+            out,
+            "relation: translation ({} / {}; score {:.4} = coverage of the shorter)",
+            t.lang_a,
+            t.lang_b,
+            t.score.unwrap_or_default()
+        )?;
+    }
+    match &e.copy {
+        Some(c) if c.relation == RelationKind::Containment => writeln!(
+            out,
+            "relation: containment: {} contains {} ({:.1}% of its shingles)",
+            c.a,
+            c.b,
+            c.score * 100.0
+        ),
+        Some(c) => writeln!(
+            out,
+            "relation: {} (score {:.4})",
+            c.relation.name(),
+            c.score
+        ),
+        None if translation.is_some() => Ok(()),
+        None => writeln!(out, "relation: none"),
+    }
+}
+
+fn print_measures(out: &mut dyn Write, e: &Explanation) -> std::io::Result<()> {
+    let m = &e.measures;
+    let (a, b) = (&e.a.id, &e.b.id);
     let mark = |ok: bool| if ok { "yes" } else { "no " };
-    writeln!(
-        out,
-        "  exact text (after normalization) ... {}",
-        if !fi.is_empty() && fi.exact == fj.exact {
-            "identical"
-        } else {
-            "different"
-        }
-    )?;
+    let identical = if m.identical {
+        "identical"
+    } else {
+        "different"
+    };
+    writeln!(out, "  exact text (after normalization) ... {identical}")?;
     writeln!(
         out,
         "  jaccard resemblance ............... {:.4}  near_duplicate needs >= {}: {}",
-        s.jaccard,
-        config.threshold,
-        mark(s.jaccard >= config.threshold)
+        m.jaccard,
+        m.threshold,
+        mark(m.jaccard >= m.threshold)
+    )?;
+    writeln!(out, "  {a} in {b} .......... {:.4}", m.a_in_b)?;
+    writeln!(
+        out,
+        "  {b} in {a} .......... {:.4}  containment needs >= {} of the shorter, and it >= {} words",
+        m.b_in_a, m.containment, m.min_contained_words
     )?;
     writeln!(
         out,
-        "  {} in {} .......... {:.4}",
-        args.id_a, args.id_b, s.a_in_b
+        "  shared shingles ................... {}",
+        m.shared_shingles
     )?;
-    writeln!(
-        out,
-        "  {} in {} .......... {:.4}  containment needs >= {} of the shorter, and it >= {} words",
-        args.id_b, args.id_a, s.b_in_a, config.containment, config.min_contained_words
-    )?;
-    writeln!(out, "  shared shingles ................... {}", s.shared)?;
     writeln!(
         out,
         "  simhash hamming distance .......... {} of 64 bits",
-        s.hamming
+        m.hamming
     )?;
-    let bands = fi
-        .bands
-        .iter()
-        .zip(&fj.bands)
-        .filter(|(x, y)| x == y)
-        .count();
-    let anchors_i: Vec<u32> = fi.shingles.anchors(config.anchor_modulus).collect();
-    let shared_anchors = fj
-        .shingles
-        .anchors(config.anchor_modulus)
-        .filter(|a| anchors_i.binary_search(a).is_ok())
-        .count();
     writeln!(
         out,
         "  candidate tables .................. {} of {} MinHash bands shared; {} shared anchors",
-        bands, config.minhash.bands, shared_anchors
-    )?;
-    Ok(())
+        m.bands_shared, m.bands, m.anchors_shared
+    )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print_alignment(
-    out: &mut dyn Write,
-    config: &Config,
-    pa: &PivotDoc,
-    pb: &PivotDoc,
-    alignment: &Alignment,
-    (is_translation, proposed): (bool, bool),
-    ta: &str,
-    tb: &str,
-    rows: usize,
-) -> std::io::Result<()> {
-    let p = &config.translation;
-    let (sa, sb) = (pa.content_sentences(), pb.content_sentences());
-    writeln!(out, "translation ({} / {}):", pa.lang, pb.lang)?;
+fn print_alignment(out: &mut dyn Write, t: &TranslationCheck, rows: usize) -> std::io::Result<()> {
+    writeln!(out, "translation ({} / {}):", t.lang_a, t.lang_b)?;
     writeln!(
         out,
         "  aligned sentence groups ........... {} (needs >= {})",
-        alignment.beads.len(),
-        p.min_aligned
+        t.aligned, t.min_aligned
     )?;
     writeln!(
         out,
         "  coverage .......................... {:.4} of {} sentences / {:.4} of {} sentences; the shorter needs >= {}",
-        alignment.coverage_a, sa, alignment.coverage_b, sb, p.min_coverage
+        t.coverage_a, t.sentences_a, t.coverage_b, t.sentences_b, t.min_coverage
     )?;
     writeln!(
         out,
         "  mean similarity of aligned pairs .. {:.4} (needs >= {})",
-        alignment.similarity, p.min_similarity
+        t.similarity, t.min_similarity
     )?;
     writeln!(
         out,
         "  verdict ........................... {}",
-        if is_translation {
+        if t.is_translation {
             "translation"
         } else {
             "not a translation"
@@ -278,7 +187,7 @@ fn print_alignment(
     writeln!(
         out,
         "  candidate index ................... {}",
-        if proposed {
+        if t.proposed {
             "proposes the pair"
         } else {
             "does not propose the pair (too few rare names, numbers and words in common): \
@@ -286,32 +195,20 @@ fn print_alignment(
         }
     )?;
     writeln!(out)?;
-    if alignment.beads.is_empty() {
+    if t.groups.is_empty() {
         return Ok(());
     }
     writeln!(
         out,
         "aligned sentences, in order (similarity; {} of {} shown):",
-        rows.min(alignment.beads.len()),
-        alignment.beads.len()
+        rows.min(t.groups.len()),
+        t.groups.len()
     )?;
     const WIDTH: usize = 58;
-    let group = |doc: &PivotDoc, text: &str, (lo, hi): (usize, usize)| -> String {
-        doc.sentences[lo..hi]
-            .iter()
-            .map(|s| {
-                text[s.span.0 as usize..s.span.1 as usize]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    for bead in alignment.beads.iter().take(rows) {
-        let left = wrap(&group(pa, ta, bead.a), WIDTH);
-        let right = wrap(&group(pb, tb, bead.b), WIDTH);
-        writeln!(out, "  [{:.2}]", bead.similarity)?;
+    for g in t.groups.iter().take(rows) {
+        let left = wrap(&g.text_a, WIDTH);
+        let right = wrap(&g.text_b, WIDTH);
+        writeln!(out, "  [{:.2}]", g.similarity)?;
         for k in 0..left.len().max(right.len()) {
             let l = left.get(k).map(String::as_str).unwrap_or("");
             let r = right.get(k).map(String::as_str).unwrap_or("");

@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
-use twinwire::corpus::{read_inputs, Input};
-use twinwire::output::{write_json_line, AtomicFile};
+use crate::corpus::{read_inputs, Input};
+use crate::output::{write_json_line, AtomicFile};
 
 use super::{check_outputs, InputArgs, RejectsFile};
 
@@ -52,8 +52,7 @@ pub fn run(args: ExportArgs) -> Result<()> {
             &inputs,
             &args.input.read_options(false),
             &mut |doc| {
-                if error.is_some()
-                    || (args.skip_empty && twinwire::text::words(&doc.text).is_empty())
+                if error.is_some() || (args.skip_empty && crate::text::words(&doc.text).is_empty())
                 {
                     return;
                 }

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use twinwire::corpus::{read_all, Input, ReadOptions};
-use twinwire::gen::{generate_shaped, Shape};
-use twinwire::output::{write_json_line, AtomicFile};
+use crate::corpus::{read_all, Input, ReadOptions};
+use crate::gen::{generate_shaped, Shape};
+use crate::output::{write_json_line, AtomicFile};
 
 /// Write a corpus of N documents grown from the SOURCE articles (Reuters and WMT SGML, JSONL, text
 /// files), with planted exact copies, edited copies, excerpts quoted in other articles and

@@ -6,9 +6,9 @@ use std::cmp::Ordering;
 use anyhow::{bail, Result};
 use serde_json::Value;
 
-use twinwire::corpus::{field, Record};
-use twinwire::keep::ByKey;
-use twinwire::pipeline::DocInfo;
+use crate::corpus::{field, Record};
+use crate::keep::ByKey;
+use crate::pipeline::DocInfo;
 
 /// One document's place under the policy.
 #[derive(Debug, Clone, PartialEq)]

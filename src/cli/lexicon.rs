@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args};
 
-use twinwire::crosslingual::{derive_from_wiktionary, Lexicon};
-use twinwire::output::AtomicFile;
+use crate::crosslingual::{derive_from_wiktionary, Lexicon};
+use crate::output::AtomicFile;
 
 /// Derive a `source<TAB>english` lexicon from one of Matthias Buchmeier's English-Wiktionary
 /// dictionaries (`headword {pos} :: gloss; gloss` lines): how `lexicons/fr-en.tsv` is made, and how a

@@ -24,18 +24,16 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use twinwire::corpus::{
+use crate::corpus::{
     is_among_inputs, Format, Input, InputWarning, ReadOptions, ReadReport, StripHtml, WarningKind,
 };
-use twinwire::crosslingual::pivot::Pivoter;
-use twinwire::crosslingual::translate::TranslationParams;
-use twinwire::crosslingual::Lexicon;
-use twinwire::fingerprint::MinHashParams;
-use twinwire::output::{is_stdout, write_json_line, AtomicFile};
-use twinwire::pipeline::{analyze, Analysis, Hooks, Progress as PipelineProgress};
-use twinwire::relate::RelationKind;
-use twinwire::stream::StreamStats;
-use twinwire::Config;
+use crate::crosslingual::pivot::Pivoter;
+use crate::crosslingual::Lexicon;
+use crate::output::{is_stdout, write_json_line, AtomicFile};
+use crate::pipeline::{analyze, Analysis, Hooks, Progress as PipelineProgress};
+use crate::relate::RelationKind;
+use crate::stream::StreamStats;
+use crate::Config;
 
 use progress::Progress;
 
@@ -51,8 +49,39 @@ pub struct Cli {
     config: Option<PathBuf>,
 }
 
+/// The `twinwire` command: parses the command line, runs one subcommand, maps the outcome to an exit
+/// code (0 done, 2 error). A closed pipe (`twinwire pairs ... | head`) is a normal end.
+pub fn main() -> std::process::ExitCode {
+    use std::process::ExitCode;
+    // A panic inside the Parquet decoder is caught and reported as a damaged file; say nothing else.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crate::corpus::parquet::in_guarded_read() {
+            default_hook(info)
+        }
+    }));
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("twinwire: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 /// Parses the command line, with the configuration file's options (see `config_file`).
-pub fn parse_args() -> Result<Cli, clap::Error> {
+fn parse_args() -> Result<Cli, clap::Error> {
     config_file::parse_with_config(std::env::args_os().collect())
 }
 
@@ -70,7 +99,7 @@ enum Command {
 }
 
 /// Runs the subcommand.
-pub fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pairs(args) => pairs::run(args),
         Command::Dedupe(args) => dedupe::run(args),
@@ -88,22 +117,22 @@ pub fn run(cli: Cli) -> Result<()> {
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// JSONL field holding the document id (a record without it gets FILE:LINE).
-    #[arg(long, default_value = "id", value_name = "NAME")]
+    #[arg(long, default_value_t = ReadOptions::default().id_field, value_name = "NAME")]
     id_field: String,
     /// JSONL field holding the article text.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value_t = ReadOptions::default().text_field, value_name = "NAME")]
     text_field: String,
     /// JSONL field holding the title, prepended to the text when present.
-    #[arg(long, default_value = "title", value_name = "NAME")]
+    #[arg(long, default_value_t = ReadOptions::default().title_field, value_name = "NAME")]
     title_field: String,
     /// JSONL field holding the language code (optional).
-    #[arg(long, default_value = "lang", value_name = "NAME")]
+    #[arg(long, default_value_t = ReadOptions::default().lang_field, value_name = "NAME")]
     lang_field: String,
     /// Stop with exit code 2 at the first bad input instead of skipping it with a warning.
     #[arg(long)]
     strict: bool,
     /// Longest document read, in bytes: longer text files are cut, longer JSONL lines skipped (with a warning).
-    #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
+    #[arg(long, default_value_t = ReadOptions::default().max_doc_bytes, value_name = "BYTES")]
     max_doc_bytes: usize,
     /// No progress bar, no summary, no warnings on stderr (errors are still shown).
     #[arg(long, short)]
@@ -257,25 +286,25 @@ pub struct MatchArgs {
     #[arg(
         long,
         allow_negative_numbers = true,
-        default_value_t = 0.5,
+        default_value_t = Config::default().threshold(),
         value_name = "J"
     )]
     threshold: f64,
     /// Words per shingle.
-    #[arg(long, default_value_t = 3, value_name = "K")]
+    #[arg(long, default_value_t = Config::default().shingle_size(), value_name = "K")]
     shingle_size: usize,
     /// Containment threshold: share of the shorter document's shingles found in the longer.
     #[arg(
         long,
         allow_negative_numbers = true,
-        default_value_t = 0.8,
+        default_value_t = Config::default().containment(),
         value_name = "C"
     )]
     containment: f64,
     /// Relations to report, comma-separated: exact, near_duplicate, containment, translation.
     #[arg(
         long,
-        default_value = "exact,near_duplicate,containment,translation",
+        default_value_t = default_relations(),
         value_name = "LIST"
     )]
     relations: String,
@@ -284,10 +313,10 @@ pub struct MatchArgs {
     #[arg(long, value_name = "[LANG=]FILE")]
     lexicon: Vec<String>,
     /// Translation: share of the shorter document's sentences the alignment must cover.
-    #[arg(long, allow_negative_numbers = true, default_value_t = TranslationParams::default().min_coverage, value_name = "F")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().translation_coverage(), value_name = "F")]
     translation_coverage: f64,
     /// Translation: mean similarity of the aligned sentences needed.
-    #[arg(long, allow_negative_numbers = true, default_value_t = TranslationParams::default().min_similarity, value_name = "S")]
+    #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().translation_similarity(), value_name = "S")]
     translation_similarity: f64,
     /// Worker threads (default: all cores). Output is the same whatever the number.
     #[arg(long, value_name = "N")]
@@ -305,11 +334,21 @@ pub struct MatchArgs {
     /// Expert: one shingle in N is an anchor of the containment index (a power of two).
     #[arg(
         long,
-        default_value_t = 4,
+        default_value_t = Config::default().anchor_modulus(),
         value_name = "N",
         help_heading = "Candidate tables (expert)"
     )]
     anchor_modulus: u32,
+}
+
+/// Every relation, as `--relations` lists them.
+fn default_relations() -> String {
+    let names: Vec<&str> = Config::default()
+        .relations()
+        .iter()
+        .map(|k| k.name())
+        .collect();
+    names.join(",")
 }
 
 impl MatchArgs {
@@ -317,36 +356,30 @@ impl MatchArgs {
         let mut relations = Vec::new();
         for name in self.relations.split(',').filter(|s| !s.trim().is_empty()) {
             match RelationKind::parse(name) {
-                Some(k) if !relations.contains(&k) => relations.push(k),
-                Some(_) => {}
+                Some(k) => relations.push(k),
                 None => bail!(
                     "--relations: unknown relation \"{}\"; use exact, near_duplicate, containment, translation",
                     name.trim()
                 ),
             }
         }
-        let config = Config {
-            threshold: self.threshold,
-            shingle_size: self.shingle_size,
-            containment: self.containment,
-            relations,
-            exhaustive: self.exhaustive,
-            translation: TranslationParams {
-                min_coverage: self.translation_coverage,
-                min_similarity: self.translation_similarity,
-                ..TranslationParams::default()
-            },
-            minhash: {
-                let derived = MinHashParams::for_threshold(self.threshold);
-                MinHashParams {
-                    bands: self.minhash_bands.unwrap_or(derived.bands),
-                    rows: self.minhash_rows.unwrap_or(derived.rows),
-                }
-            },
-            anchor_modulus: self.anchor_modulus,
-            ..Config::default()
-        };
-        config.validate().map_err(anyhow::Error::msg)?;
+        let mut config = Config::default()
+            .with_threshold(self.threshold)
+            .with_shingle_size(self.shingle_size)
+            .with_containment(self.containment)
+            .with_relations(relations)
+            .with_exhaustive(self.exhaustive)
+            .with_translation_coverage(self.translation_coverage)
+            .with_translation_similarity(self.translation_similarity)
+            .with_anchor_modulus(self.anchor_modulus);
+        if self.minhash_bands.is_some() || self.minhash_rows.is_some() {
+            let (bands, rows) = config.minhash_shape();
+            config = config.with_minhash_shape(
+                self.minhash_bands.unwrap_or(bands),
+                self.minhash_rows.unwrap_or(rows),
+            );
+        }
+        config.validate().map_err(option_names)?;
         Ok(config)
     }
 
@@ -360,13 +393,9 @@ impl MatchArgs {
             };
             let lexicon = Lexicon::load(&lang, Path::new(path))
                 .map_err(|e| anyhow::anyhow!("--lexicon: {e}"))?;
-            lexicons.retain(|l| l.source != lang);
             lexicons.push(lexicon);
         }
-        if !lexicons.iter().any(|l| l.source == "fr") {
-            lexicons.push(Lexicon::bundled_fr_en());
-        }
-        Ok(Pivoter::new(lexicons))
+        Ok(crate::crosslingual::pivoter_with(lexicons))
     }
 
     fn init_threads(&self) -> Result<()> {
@@ -381,6 +410,27 @@ impl MatchArgs {
         }
         Ok(())
     }
+}
+
+/// A library error in the command line's words: parameters named as options (`--shingle-size`).
+fn option_names(e: crate::Error) -> anyhow::Error {
+    let mut message = e.to_string();
+    if let crate::Error::Config { .. } = e {
+        for name in [
+            "translation_coverage",
+            "translation_similarity",
+            "threshold",
+            "containment",
+            "shingle_size",
+            "minhash_bands",
+            "minhash_rows",
+            "anchor_modulus",
+            "relations",
+        ] {
+            message = message.replace(name, &format!("--{}", name.replace('_', "-")));
+        }
+    }
+    anyhow::Error::msg(message)
 }
 
 /// Warnings shown per kind before the rest are only counted.

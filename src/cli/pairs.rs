@@ -7,9 +7,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use twinwire::output::{write_json_line, AtomicFile, PairRecord};
-use twinwire::relate::Relation;
-use twinwire::stream::{Related, StreamStats};
+use crate::output::{write_json_line, AtomicFile, PairRecord};
+use crate::relate::Relation;
+use crate::stream::{Related, StreamStats};
 
 use super::aligned::AlignedArgs;
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};

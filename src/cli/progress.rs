@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use twinwire::corpus::{list_files, Input};
+use crate::corpus::{list_files, Input};
 
 /// The progress line, or nothing when stderr is not a terminal or `--quiet` is given.
 #[derive(Clone)]

@@ -9,15 +9,15 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde::Deserialize;
 
-use twinwire::cluster::{clusters, settle, Cluster, Keep};
-use twinwire::corpus::format;
-use twinwire::keep::{choose_kept, Core};
-use twinwire::output::AtomicFile;
-use twinwire::pipeline::Analysis;
-use twinwire::relate::{Evidence, PairEvidence, Relation, RelationKind};
-use twinwire::report::{write_page, Limits, ListedPair, PageStats, PairTally, Run};
-use twinwire::stream::Related;
-use twinwire::DocId;
+use crate::cluster::{clusters, settle, Cluster, Keep};
+use crate::corpus::format;
+use crate::keep::{choose_kept, Core};
+use crate::output::AtomicFile;
+use crate::pipeline::Analysis;
+use crate::relate::{Evidence, PairEvidence, Relation, RelationKind};
+use crate::report::{write_page, Limits, ListedPair, PageStats, PairTally, Run};
+use crate::stream::Related;
+use crate::DocId;
 
 use super::aligned::{texts_of, AlignedArgs};
 use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};

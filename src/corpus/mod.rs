@@ -31,8 +31,12 @@ use std::sync::Arc;
 pub use decode::{decode, Encoding};
 pub use format::{Compression, Format};
 pub use json::field;
-pub use sgml::{parse_sgml, SgmlRecord};
-pub use walk::{glob_match, list_files, InputFile};
+pub use sgml::parse_sgml;
+#[cfg(any(test, feature = "internals"))]
+pub use sgml::SgmlRecord;
+#[cfg(any(test, feature = "internals"))]
+pub use walk::glob_match;
+pub use walk::{list_files, InputFile};
 pub use warning::{InputWarning, ReadReport, Rejected, WarningKind};
 
 /// One input named on the command line.
@@ -627,6 +631,7 @@ fn read_error_kind(_e: &io::Error, compressed: bool) -> (WarningKind, &'static s
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Reads one stream (`name` is used in ids and messages) as an input of `format`, or of the format
 /// its first bytes show; compression is sniffed. Zero documents is an error unless `allow_empty`.
 pub fn read_stream(

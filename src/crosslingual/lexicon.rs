@@ -321,6 +321,7 @@ impl Lexicon {
         self.forms.len()
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// True when it has no entry.
     pub fn is_empty(&self) -> bool {
         self.forms.len() == 0
@@ -353,6 +354,7 @@ impl Lexicon {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// The pivot keys of the English translations of a folded source word.
     pub fn translate(&self, folded: &str) -> Vec<u32> {
         let mut out = Vec::new();

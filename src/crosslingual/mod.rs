@@ -18,3 +18,17 @@ pub mod stopwords;
 pub mod translate;
 
 pub use lexicon::{derive_from_wiktionary, Lexicon};
+
+/// The pivoter of a run: English, each of `lexicons` (a later one for a language replaces an
+/// earlier one), and the bundled French one unless French is given.
+pub fn pivoter_with(given: Vec<Lexicon>) -> pivot::Pivoter {
+    let mut lexicons: Vec<Lexicon> = Vec::new();
+    for lexicon in given {
+        lexicons.retain(|l| l.source != lexicon.source);
+        lexicons.push(lexicon);
+    }
+    if !lexicons.iter().any(|l| l.source == "fr") {
+        lexicons.push(Lexicon::bundled_fr_en());
+    }
+    pivot::Pivoter::new(lexicons)
+}

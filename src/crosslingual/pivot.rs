@@ -40,6 +40,7 @@ pub struct PivotDoc {
 }
 
 impl PivotDoc {
+    #[cfg(any(test, feature = "internals"))]
     /// Builds a document from sentences given as (span, keys, content words, characters).
     pub fn from_sentences(
         lang: &str,
@@ -107,6 +108,11 @@ impl Pivoter {
             english: stemmer("en").expect("English has a stemmer"),
             lexicons,
         }
+    }
+
+    /// Its lexicons, given back.
+    pub fn into_lexicons(self) -> Vec<Lexicon> {
+        self.lexicons
     }
 
     /// Whether `lang` can be put in pivot space.

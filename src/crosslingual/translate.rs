@@ -81,7 +81,9 @@ impl Default for TranslationParams {
 /// output.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TranslationEvidence {
+    /// a's language.
     pub lang_a: String,
+    /// b's language.
     pub lang_b: String,
     /// Share of a's content sentences aligned to b.
     pub coverage_a: f64,
@@ -89,7 +91,9 @@ pub struct TranslationEvidence {
     pub coverage_b: f64,
     /// Aligned groups of sentences.
     pub aligned: usize,
+    /// a's content sentences.
     pub sentences_a: usize,
+    /// b's content sentences.
     pub sentences_b: usize,
     /// Mean similarity of the aligned groups.
     pub similarity: f64,

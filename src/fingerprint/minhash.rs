@@ -49,6 +49,7 @@ impl MinHashParams {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// Probability that two documents with Jaccard resemblance `j` share at least one band.
     pub fn collision_probability(&self, j: f64) -> f64 {
         1.0 - (1.0 - j.powi(self.rows as i32)).powi(self.bands as i32)

@@ -62,6 +62,7 @@ impl ShingleSet {
         self.0.len()
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// True for a document without words.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

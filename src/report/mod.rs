@@ -19,5 +19,7 @@ mod tally;
 mod views;
 
 pub use page::{write_page, PageStats, Run};
-pub use tally::{ListedPair, PairTally, BINS};
+#[cfg(any(test, feature = "internals"))]
+pub use tally::BINS;
+pub use tally::{ListedPair, PairTally};
 pub use views::Limits;

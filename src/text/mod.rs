@@ -13,4 +13,6 @@ pub use language::{
     LanguageCounter,
 };
 pub use sentences::sentence_spans;
-pub use tokenize::{for_each_token, words, Token, TokenList};
+#[cfg(any(test, feature = "internals"))]
+pub use tokenize::Token;
+pub use tokenize::{for_each_token, words, TokenList};

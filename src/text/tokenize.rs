@@ -146,6 +146,7 @@ impl TokenList {
         self.tokens.len()
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// True for a text without words.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()

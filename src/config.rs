@@ -20,7 +20,7 @@ use crate::relate::RelationKind;
 /// let config = Config::default()
 ///     .with_threshold(0.8)
 ///     .with_relations([RelationKind::Exact, RelationKind::NearDuplicate]);
-/// assert_eq!(config.minhash_shape(), (18, 6)); // derived from the threshold
+/// assert_eq!(config.minhash_shape(), (31, 8)); // derived from the threshold
 /// config.validate()?;
 /// # Ok::<(), twinwire::Error>(())
 /// ```

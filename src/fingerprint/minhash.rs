@@ -25,7 +25,7 @@ impl MinHashParams {
 
     /// The table for a near-duplicate threshold: the most selective shape (most rows per band, so the
     /// fewest false candidates) that finds a pair at J = `threshold` with probability at least
-    /// [`Self::TARGET_RECALL`] using at most 64 bands. 42 x 3 at J = 0.5; 59 x 2 at 0.3; 18 x 6 at 0.8.
+    /// [`Self::TARGET_RECALL`] using at most 64 bands. 42 x 3 at J = 0.5; 59 x 2 at 0.3; 31 x 8 at 0.8.
     pub fn for_threshold(threshold: f64) -> MinHashParams {
         let t = threshold.clamp(0.01, 1.0);
         let bands_for = |rows: usize| -> usize {

@@ -55,6 +55,10 @@ pub struct TranslationParams {
     pub min_share_of_best: f64,
     /// Keys in more than this share of the documents are too common to index.
     pub max_key_share: f64,
+    /// ... but a key in at most this many documents is always indexed: in a small corpus, a
+    /// story, a few copies of it and its translation share their keys (with a floor of 2, ten
+    /// documents lost the sample's translation to one near-duplicate copy of each).
+    pub min_key_postings: u32,
 }
 
 impl Default for TranslationParams {
@@ -73,6 +77,7 @@ impl Default for TranslationParams {
             max_candidates: 8,
             min_share_of_best: 0.25,
             max_key_share: 0.05,
+            min_key_postings: 8,
         }
     }
 }
@@ -235,7 +240,7 @@ pub fn translation_candidates(
     // Those eligible keys, with their document frequency, get a table and a filter of their own:
     // a majority document's keys are mostly common ones (`The`, small numbers) that the filter
     // passes over.
-    let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(2);
+    let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(params.min_key_postings);
     let eligible = FilteredKeys::new(minority_keys.iter().zip(df.iter().zip(&langs)).filter_map(
         |(&k, (d, l))| {
             let (d, l) = (d.load(Relaxed), l.load(Relaxed));

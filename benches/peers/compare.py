@@ -177,7 +177,25 @@ def run_rensa(ids, texts, args):
     return time.perf_counter() - t, pairs
 
 
-PEERS_IN_PYTHON = {"gaoya": run_gaoya, "datasketch": run_datasketch, "rensa": run_rensa}
+def run_twinwire_python(ids, texts, args):
+    """The twinwire Python package (`pip install ./python`), the texts in memory like the others'."""
+    import twinwire
+
+    docs = list(zip(ids, texts))
+    t = time.perf_counter()
+    found = twinwire.pairs(
+        docs, threshold=args.threshold, shingle_size=args.k, relations=["exact", "near_duplicate"]
+    )
+    elapsed = time.perf_counter() - t
+    return elapsed, {tuple(sorted((p["a"], p["b"]))) for p in found}
+
+
+PEERS_IN_PYTHON = {
+    "gaoya": run_gaoya,
+    "datasketch": run_datasketch,
+    "rensa": run_rensa,
+    "twinwire-python": run_twinwire_python,
+}
 
 
 @dataclass
@@ -393,7 +411,7 @@ def tools(args, ids, work):
         elif name == "datatrove":
             out.append((name, lambda: run_datatrove(args, work)))
         else:
-            sys.exit(f"unknown peer {name!r}: use gaoya, datasketch, rensa, text-dedup, datatrove")
+            sys.exit(f"unknown peer {name!r}: use gaoya, datasketch, rensa, twinwire-python, text-dedup, datatrove")
     return out
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peers side by side: twinwire, gaoya, datasketch, rensa, text-dedup and datatrove on the same JSONL
+# Peers side by side: twinwire (its CLI and its Python package), gaoya, datasketch, rensa, text-dedup and datatrove on the same JSONL
 # corpus, in one run, scored on pairs and on clusters.
 #
 #   bash benches/peers/run.sh CORPUS.jsonl [compare.py options, e.g. --peers gaoya,datatrove --repeat 1]
@@ -20,4 +20,6 @@ make_venv "$here/.venv" "$here/requirements.txt"
 make_venv "$here/.venv-text-dedup" "$here/requirements-text-dedup.txt"
 make_venv "$here/.venv-datatrove" "$here/requirements-datatrove.txt"
 (cd "$root" && cargo build --release --quiet)
+# The twinwire Python package (peer "twinwire-python"), built from this checkout into the indexes' venv.
+"$here/.venv/bin/pip" install --quiet --disable-pip-version-check "$root/python"
 exec "$here/.venv/bin/python" "$here/compare.py" --twinwire "$root/target/release/twinwire" "$@"

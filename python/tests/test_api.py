@@ -187,3 +187,33 @@ def test_help_is_useful() -> None:
     assert sig.parameters["threshold"].default == 0.5
     assert sig.parameters["containment"].default == 0.8
     assert sig.parameters["shingle_size"].default == 3
+
+
+def test_the_gil_is_released_while_it_works() -> None:
+    """Another Python thread runs while `pairs` works: with the GIL held, none of its steps would
+    fall strictly inside the call."""
+    import random
+    import threading
+    import time
+
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    docs = [(str(i), " ".join(rng.choices(vocabulary, k=300))) for i in range(12000)]
+    span: list = []
+
+    def work() -> None:
+        start = time.perf_counter()
+        twinwire.pairs(docs)
+        span.extend([start, time.perf_counter()])
+
+    steps = []
+    worker = threading.Thread(target=work)
+    worker.start()
+    while worker.is_alive():
+        steps.append(time.perf_counter())
+        time.sleep(0.001)
+    worker.join()
+    start, end = span
+    assert end - start > 0.05, "the call is long enough to tell"
+    inside = [t for t in steps if start + 0.02 < t < end - 0.02]
+    assert len(inside) >= 5, f"{len(inside)} steps of the other thread during {end - start:.2f}s"

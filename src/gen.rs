@@ -421,26 +421,66 @@ pub fn generate_shaped(
                 .into(),
         );
     }
-    let mut rng = Rng(seed);
-    let mut out = Generated::default();
-    let mut next_base = 0usize;
     let pool = if shape.sentence_reuse > 0 {
         sentence_pool(&src, n, shape.sentence_reuse, seed)
     } else {
         Vec::new()
     };
-    // With shared sentences, every base is drawn from the pool: a real article of one or two
-    // sentences would be contained, whole, in every article that reuses them.
-    let real_bases = if pool.is_empty() {
-        src.articles.len()
-    } else {
-        0
+    let mut g = Generator {
+        // With shared sentences, every base is drawn from the pool: a real article of one or two
+        // sentences would be contained, whole, in every article that reuses them.
+        real_bases: if pool.is_empty() {
+            src.articles.len()
+        } else {
+            0
+        },
+        src: &src,
+        pool,
+        shape,
+        rng: Rng(seed),
+        out: Generated::default(),
+        next_base: 0,
+        family: 0,
     };
-    let mut new_article = |rng: &mut Rng| -> Article {
-        if next_base < real_bases {
-            next_base += 1;
-            return src.articles[next_base - 1].clone();
+    // Translations first: each French/English pair once, with its other-language versions.
+    for k in 0..src.translations.len() {
+        if g.out.docs.len() >= n {
+            break;
         }
+        g.translation_family(k);
+    }
+    while g.out.docs.len() < n {
+        g.copy_family();
+    }
+    let mut out = g.out;
+    // A stable order that tells nothing: by id (random hex).
+    out.docs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The corpus being grown: one family at a time, every random draw from one generator in a fixed
+/// order (same sources and seed, same bytes).
+struct Generator<'a> {
+    src: &'a Sources,
+    pool: Vec<String>,
+    shape: &'a Shape,
+    rng: Rng,
+    out: Generated,
+    /// Real articles used as bases so far, and how many may be.
+    next_base: usize,
+    real_bases: usize,
+    family: u64,
+}
+
+impl Generator<'_> {
+    /// A new base article: the next real one, else 5-9 sentences drawn (varied, or whole from the
+    /// shared pool) in paragraphs of 1-3.
+    fn new_article(&mut self) -> Article {
+        if self.next_base < self.real_bases {
+            self.next_base += 1;
+            return self.src.articles[self.next_base - 1].clone();
+        }
+        let (src, pool, rng) = (self.src, &self.pool, &mut self.rng);
         let count = 5 + rng.below(5);
         let mut paragraphs = Vec::new();
         let mut k = 0;
@@ -448,7 +488,7 @@ pub fn generate_shaped(
             let size = if k == 0 { 1 } else { 1 + rng.below(3) };
             let p: Vec<String> = (0..size)
                 .map(|_| match pool.len() {
-                    0 => vary(&src.sentences[rng.below(src.sentences.len())], &src, rng),
+                    0 => vary(&src.sentences[rng.below(src.sentences.len())], src, rng),
                     len => pool[rng.below(len)].clone(),
                 })
                 .collect();
@@ -456,39 +496,39 @@ pub fn generate_shaped(
             k += size;
         }
         Article { paragraphs }
-    };
-    let id = |rng: &mut Rng| format!("{:016x}", rng.next_u64());
-    let mut family = 0u64;
-    let push = |out: &mut Generated, id: String, text: String, lang: Option<&str>| {
-        out.docs.push(GenDoc {
+    }
+
+    fn id(&mut self) -> String {
+        format!("{:016x}", self.rng.next_u64())
+    }
+
+    fn push(&mut self, id: String, text: String, lang: Option<&str>) {
+        self.out.docs.push(GenDoc {
             id,
             text,
             lang: lang.map(String::from),
         });
-    };
-    let plant = |out: &mut Generated,
-                 a: &str,
-                 b: &str,
-                 relation: &'static str,
-                 kind: &'static str,
-                 family: u64| {
-        *out.kinds.entry(kind).or_default() += 1;
-        out.truth.push(TruthPair {
+    }
+
+    /// Records a planted pair of the current family.
+    fn plant(&mut self, a: &str, b: &str, relation: &'static str, kind: &'static str) {
+        *self.out.kinds.entry(kind).or_default() += 1;
+        self.out.truth.push(TruthPair {
             a: a.to_string(),
             b: b.to_string(),
             relation,
             kind,
-            family,
+            family: self.family,
         });
-    };
+    }
 
-    // Translations first: each French/English pair once, with its other-language versions.
-    for (k, (fr, en, others)) in src.translations.iter().enumerate() {
-        if out.docs.len() >= n {
-            break;
-        }
-        family += 1;
-        let (fr_id, en_id) = (id(&mut rng), id(&mut rng));
+    /// The `k`-th French/English pair of the sources, whole or edited (the edit by `k % 4`), and
+    /// its versions in other languages.
+    fn translation_family(&mut self, k: usize) {
+        let src = self.src;
+        let (fr, en, others) = &src.translations[k];
+        self.family += 1;
+        let (fr_id, en_id) = (self.id(), self.id());
         let (fr_text, en_text, kind) = match k % 4 {
             0 => (fr.clone(), en.clone(), "translation"),
             1 => {
@@ -506,7 +546,7 @@ pub fn generate_shaped(
             _ => {
                 let related: Vec<String> = (0..4)
                     .map(|_| {
-                        let s = &src.sentences[rng.below(src.sentences.len())];
+                        let s = &src.sentences[self.rng.below(src.sentences.len())];
                         s.split_whitespace().take(10).collect::<Vec<_>>().join(" ")
                     })
                     .collect();
@@ -517,180 +557,158 @@ pub fn generate_shaped(
                 )
             }
         };
-        push(&mut out, fr_id.clone(), fr_text, Some("fr"));
-        push(&mut out, en_id.clone(), en_text, Some("en"));
-        plant(&mut out, &fr_id, &en_id, "translation", kind, family);
+        self.push(fr_id.clone(), fr_text, Some("fr"));
+        self.push(en_id.clone(), en_text, Some("en"));
+        self.plant(&fr_id, &en_id, "translation", kind);
         for (lang, text) in others {
-            push(&mut out, id(&mut rng), text.clone(), Some(lang));
+            let id = self.id();
+            self.push(id, text.clone(), Some(lang));
         }
     }
 
-    while out.docs.len() < n {
-        family += 1;
-        let mut base = new_article(&mut rng);
-        let base_id = id(&mut rng);
-        if shape.mixed_languages > 0.0 && rng.chance(shape.mixed_languages) {
-            if let Some(french) = french_paragraph(&src, &mut rng) {
-                let at = 1 + rng.below(base.paragraphs.len());
+    /// A base article and what happens to it: nothing (55%), exact copies (8%), edited copies
+    /// (20%), an excerpt quoted in another article (10%), an exact and an edited copy (7%); or,
+    /// with [`Shape::mixed_languages`], a French paragraph inside it and a typo'd copy.
+    fn copy_family(&mut self) {
+        self.family += 1;
+        let mut base = self.new_article();
+        let base_id = self.id();
+        if self.shape.mixed_languages > 0.0 && self.rng.chance(self.shape.mixed_languages) {
+            if let Some(french) = french_paragraph(self.src, &mut self.rng) {
+                let at = 1 + self.rng.below(base.paragraphs.len());
                 base.paragraphs
                     .insert(at.min(base.paragraphs.len()), french);
-                push(&mut out, base_id.clone(), base.text(), None);
-                let copy_id = id(&mut rng);
-                push(
-                    &mut out,
-                    copy_id.clone(),
-                    typos(&base.text(), 0.01, &mut rng),
-                    None,
-                );
-                plant(
-                    &mut out,
-                    &base_id,
-                    &copy_id,
-                    "near_duplicate",
-                    "mixed_language",
-                    family,
-                );
-                continue;
+                self.push(base_id.clone(), base.text(), None);
+                let copy_id = self.id();
+                let copy = typos(&base.text(), 0.01, &mut self.rng);
+                self.push(copy_id.clone(), copy, None);
+                self.plant(&base_id, &copy_id, "near_duplicate", "mixed_language");
+                return;
             }
         }
-        push(&mut out, base_id.clone(), base.text(), None);
-        let roll = rng.below(100);
-        // An edited copy, the edit, and the relation it makes (a Unicode variant is exact once folded).
-        let edited = |rng: &mut Rng, base: &Article| -> (String, &'static str) {
-            let mut a = base.clone();
-            match rng.below(6) {
-                // A dropped or replaced paragraph holds at most a quarter of the words: beyond that, the
-                // copy is no longer a near-duplicate (resemblance under 0.5) but contained in the base.
-                0 if small_paragraph(&a, 1).is_some() => {
-                    let i = small_paragraph(&a, 1 + rng.below(a.paragraphs.len())).unwrap_or(1);
-                    a.paragraphs.remove(i);
-                    (a.text(), "dropped_paragraph")
-                }
-                1 => {
-                    let s = src.sentences[rng.below(src.sentences.len())].clone();
-                    let i = 1 + rng.below(a.paragraphs.len());
-                    a.paragraphs.insert(i.min(a.paragraphs.len()), s);
-                    (a.text(), "added_paragraph")
-                }
-                2 => {
-                    let site = rng.below(4);
-                    (
-                        format!("{}\n\n{}\n\n{}", HEADERS[site], a.text(), FOOTERS[site]),
-                        "boilerplate",
-                    )
-                }
-                3 => {
-                    let rate = 0.01 + 0.01 * rng.below(2) as f64;
-                    (typos(&a.text(), rate, rng), "typos")
-                }
-                4 => (unicode_variant(&a.text()), "unicode_variant"),
-                _ if small_paragraph(&a, 0) == Some(0) => {
-                    let headline = vary(&src.sentences[rng.below(src.sentences.len())], &src, rng);
-                    a.paragraphs[0] = headline.split(' ').take(14).collect::<Vec<_>>().join(" ");
-                    (a.text(), "new_headline")
-                }
-                _ => {
-                    let site = rng.below(4);
-                    (
-                        format!("{}\n\n{}\n\n{}", HEADERS[site], a.text(), FOOTERS[site]),
-                        "boilerplate",
-                    )
-                }
-            }
-        };
-        // One edited copy of the base, planted with the relation its edit makes.
-        let add_edited = |out: &mut Generated, rng: &mut Rng| {
-            let (text, kind) = edited(rng, &base);
-            let edit_id = id(rng);
-            push(out, edit_id.clone(), text, None);
-            plant(out, &base_id, &edit_id, relation_of(kind), kind, family);
-        };
-        match roll {
+        self.push(base_id.clone(), base.text(), None);
+        match self.rng.below(100) {
             0..=54 => {}
-            55..=62 => {
-                for _ in 0..1 + rng.below(3) {
-                    let copy_id = id(&mut rng);
-                    let text = if rng.chance(0.5) {
-                        base.text()
-                    } else {
-                        base.text().replace(' ', "  ")
-                    };
-                    push(&mut out, copy_id.clone(), text, None);
-                    plant(&mut out, &base_id, &copy_id, "exact", "copy", family);
-                }
-            }
+            55..=62 => self.exact_copies(&base, &base_id),
             63..=82 => {
-                for _ in 0..1 + rng.below(3) {
-                    add_edited(&mut out, &mut rng);
+                for _ in 0..1 + self.rng.below(3) {
+                    self.edited_copy(&base, &base_id);
                 }
             }
-            83..=92 => {
-                // An excerpt of 30-50% of the base, contiguous paragraphs.
-                let total = base.words();
-                // 30-45%: at half the base, resemblance reaches 0.5 and it is a near-duplicate.
-                let target = total * (30 + rng.below(16)) / 100;
-                let start = rng.below(base.paragraphs.len().div_ceil(2));
-                let mut ex = Vec::new();
-                let mut words = 0;
-                for p in &base.paragraphs[start..] {
-                    let w = p.split_whitespace().count();
-                    if (words + w) * 100 > total * 45 {
-                        break;
-                    }
-                    ex.push(p.clone());
-                    words += w;
-                    if words >= target {
-                        break;
-                    }
-                }
-                // With shared sentences, an excerpt of one or two of them is really contained in
-                // every article that reuses them: three make it the base's own.
-                let shared_only =
-                    shape.sentence_reuse > 0 && sentence_spans(&ex.join(" ")).len() < 3;
-                if words < 20 || words * 100 < total * 30 || shared_only {
-                    continue;
-                }
-                let ex_id = id(&mut rng);
-                push(&mut out, ex_id.clone(), ex.join("\n\n"), None);
-                plant(
-                    &mut out,
-                    &base_id,
-                    &ex_id,
-                    "containment",
-                    "excerpt_of_source",
-                    family,
-                );
-                // Quoted inside another article at least twice as long.
-                let mut host = new_article(&mut rng);
-                while host.words() < 2 * words {
-                    let more = new_article(&mut rng);
-                    host.paragraphs.extend(more.paragraphs);
-                }
-                let at = host.paragraphs.len() / 2;
-                host.paragraphs
-                    .insert(at, format!("As the report put it: \"{}\"", ex.join(" ")));
-                let host_id = id(&mut rng);
-                push(&mut out, host_id.clone(), host.text(), None);
-                plant(
-                    &mut out,
-                    &host_id,
-                    &ex_id,
-                    "containment",
-                    "excerpt_quoted",
-                    family,
-                );
-            }
+            83..=92 => self.excerpt(&base, &base_id),
             _ => {
-                let copy_id = id(&mut rng);
-                push(&mut out, copy_id.clone(), base.text(), None);
-                plant(&mut out, &base_id, &copy_id, "exact", "copy", family);
-                add_edited(&mut out, &mut rng);
+                let copy_id = self.id();
+                self.push(copy_id.clone(), base.text(), None);
+                self.plant(&base_id, &copy_id, "exact", "copy");
+                self.edited_copy(&base, &base_id);
             }
         }
     }
-    // A stable order that tells nothing: by id (random hex).
-    out.docs.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(out)
+
+    /// 1-3 exact copies (half of them with doubled spaces: the same once folded).
+    fn exact_copies(&mut self, base: &Article, base_id: &str) {
+        for _ in 0..1 + self.rng.below(3) {
+            let copy_id = self.id();
+            let text = if self.rng.chance(0.5) {
+                base.text()
+            } else {
+                base.text().replace(' ', "  ")
+            };
+            self.push(copy_id.clone(), text, None);
+            self.plant(base_id, &copy_id, "exact", "copy");
+        }
+    }
+
+    /// One edited copy of the base, planted with the relation its edit makes.
+    fn edited_copy(&mut self, base: &Article, base_id: &str) {
+        let (text, kind) = self.edit(base);
+        let edit_id = self.id();
+        self.push(edit_id.clone(), text, None);
+        self.plant(base_id, &edit_id, relation_of(kind), kind);
+    }
+
+    /// An edited copy, and the edit (a Unicode variant is exact once folded).
+    fn edit(&mut self, base: &Article) -> (String, &'static str) {
+        let (src, rng) = (self.src, &mut self.rng);
+        let mut a = base.clone();
+        let boilerplate = |a: &Article, rng: &mut Rng| {
+            let site = rng.below(4);
+            (
+                format!("{}\n\n{}\n\n{}", HEADERS[site], a.text(), FOOTERS[site]),
+                "boilerplate",
+            )
+        };
+        match rng.below(6) {
+            // A dropped or replaced paragraph holds at most a quarter of the words: beyond that, the
+            // copy is no longer a near-duplicate (resemblance under 0.5) but contained in the base.
+            0 if small_paragraph(&a, 1).is_some() => {
+                let i = small_paragraph(&a, 1 + rng.below(a.paragraphs.len())).unwrap_or(1);
+                a.paragraphs.remove(i);
+                (a.text(), "dropped_paragraph")
+            }
+            1 => {
+                let s = src.sentences[rng.below(src.sentences.len())].clone();
+                let i = 1 + rng.below(a.paragraphs.len());
+                a.paragraphs.insert(i.min(a.paragraphs.len()), s);
+                (a.text(), "added_paragraph")
+            }
+            2 => boilerplate(&a, rng),
+            3 => {
+                let rate = 0.01 + 0.01 * rng.below(2) as f64;
+                (typos(&a.text(), rate, rng), "typos")
+            }
+            4 => (unicode_variant(&a.text()), "unicode_variant"),
+            _ if small_paragraph(&a, 0) == Some(0) => {
+                let headline = vary(&src.sentences[rng.below(src.sentences.len())], src, rng);
+                a.paragraphs[0] = headline.split(' ').take(14).collect::<Vec<_>>().join(" ");
+                (a.text(), "new_headline")
+            }
+            _ => boilerplate(&a, rng),
+        }
+    }
+
+    /// An excerpt of 30-45% of the base (contiguous paragraphs; at half the base, resemblance
+    /// reaches 0.5 and it is a near-duplicate), and the same excerpt quoted inside another article
+    /// at least twice as long.
+    fn excerpt(&mut self, base: &Article, base_id: &str) {
+        let total = base.words();
+        let target = total * (30 + self.rng.below(16)) / 100;
+        let start = self.rng.below(base.paragraphs.len().div_ceil(2));
+        let mut ex = Vec::new();
+        let mut words = 0;
+        for p in &base.paragraphs[start..] {
+            let w = p.split_whitespace().count();
+            if (words + w) * 100 > total * 45 {
+                break;
+            }
+            ex.push(p.clone());
+            words += w;
+            if words >= target {
+                break;
+            }
+        }
+        // With shared sentences, an excerpt of one or two of them is really contained in every
+        // article that reuses them: three make it the base's own.
+        let shared_only =
+            self.shape.sentence_reuse > 0 && sentence_spans(&ex.join(" ")).len() < 3;
+        if words < 20 || words * 100 < total * 30 || shared_only {
+            return;
+        }
+        let ex_id = self.id();
+        self.push(ex_id.clone(), ex.join("\n\n"), None);
+        self.plant(base_id, &ex_id, "containment", "excerpt_of_source");
+        let mut host = self.new_article();
+        while host.words() < 2 * words {
+            let more = self.new_article();
+            host.paragraphs.extend(more.paragraphs);
+        }
+        let at = host.paragraphs.len() / 2;
+        host.paragraphs
+            .insert(at, format!("As the report put it: \"{}\"", ex.join(" ")));
+        let host_id = self.id();
+        self.push(host_id.clone(), host.text(), None);
+        self.plant(&host_id, &ex_id, "containment", "excerpt_quoted");
+    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,8 @@ use crate::corpus::{
     Record, WarningKind,
 };
 use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
-use crate::crosslingual::translate::{translation_candidates, verify, KeyedDocs};
+use crate::crosslingual::candidate_index::translation_candidates;
+use crate::crosslingual::translate::{verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint};
 use crate::relate::{relate, Evidence, Relation, RelationKind};
 use crate::score::score;

@@ -12,6 +12,7 @@
 
 pub mod align;
 pub mod bitext;
+pub mod candidate_index;
 pub mod lexicon;
 pub mod pivot;
 pub mod stopwords;

@@ -1,0 +1,441 @@
+//! The translation candidate index: which documents are worth aligning. The rules are in
+//! [`super::translate`]'s documentation; here they are built step by step, each step a function
+//! with a named result:
+//!
+//! 1. [`Languages`]: each keyed document's language as a small number, and the most common one
+//!    (its documents only answer; the others search).
+//! 2. [`Signatures`]: the keys found in two documents of two languages or more and in at most
+//!    `max(max_key_share of the documents, min_key_postings)` documents; a document's signature is
+//!    its `signature` rarest such keys.
+//! 3. [`SearcherPostings`] and [`MajorityPostings`]: for each signature key the searching
+//!    documents that have it (grouped by language) and the majority documents that have it.
+//! 4. [`best_partners`]: a document's best partners in another language.
+//! 5. [`mutual_pairs`]: a pair is a candidate when each is among the other's best.
+
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
+use super::translate::{KeyedDocs, TranslationParams};
+use crate::fingerprint::{HitCounts, KeyMap};
+use crate::DocId;
+
+/// Candidate translation pairs (smaller id first), sorted and unique, among `docs`: those keyed.
+pub fn translation_candidates(
+    keyed: &KeyedDocs,
+    docs: &[DocId],
+    params: &TranslationParams,
+) -> Vec<(DocId, DocId)> {
+    let with_keys: Vec<(DocId, &str, &[u32])> = docs
+        .iter()
+        .filter_map(|&d| keyed.get(d.index()).map(|(lang, keys)| (d, lang, keys)))
+        .collect();
+    if !(2..1 << 28).contains(&with_keys.len()) {
+        return Vec::new();
+    }
+    let keys: Vec<&[u32]> = with_keys.iter().map(|&(_, _, k)| k).collect();
+    let languages = Languages::of(with_keys.iter().map(|&(_, l, _)| l));
+    if languages.searchers.is_empty() {
+        return Vec::new();
+    }
+    let signatures = Signatures::new(&keys, &languages, params);
+    let searcher_signatures: Vec<Vec<u32>> = languages
+        .searchers
+        .par_iter()
+        .map(|&x| signatures.of(x))
+        .collect();
+    let searchers = SearcherPostings::new(&languages, &searcher_signatures);
+    let majority = MajorityPostings::new(&languages, &signatures, &searchers.keys);
+    let index = Index {
+        languages: &languages,
+        searchers: &searchers,
+        majority: &majority,
+        params,
+    };
+    let best = best_lists(&index, &signatures, &searcher_signatures);
+    let ids: Vec<DocId> = with_keys.iter().map(|&(d, _, _)| d).collect();
+    mutual_pairs(&languages, &best, &ids)
+}
+
+/// Step 1: languages as small numbers (at most 15 kinds: a posting packs 4 bits of language).
+struct Languages {
+    /// Per keyed document.
+    lang_of: Vec<u8>,
+    /// The most common language (ties: the first seen).
+    majority: u8,
+    /// The documents outside it, in order: only they search (see [`mutual_pairs`]).
+    searchers: Vec<usize>,
+}
+
+impl Languages {
+    fn of<'a>(langs: impl Iterator<Item = &'a str>) -> Languages {
+        let mut codes: Vec<&str> = Vec::new();
+        let lang_of: Vec<u8> = langs
+            .map(|l| match codes.iter().position(|c| *c == l) {
+                Some(i) => i as u8,
+                None if codes.len() < 15 => {
+                    codes.push(l);
+                    (codes.len() - 1) as u8
+                }
+                None => 15,
+            })
+            .collect();
+        let mut per_lang = [0usize; 16];
+        for &l in &lang_of {
+            per_lang[l as usize] += 1;
+        }
+        let majority = (0..per_lang.len())
+            .max_by_key(|&l| (per_lang[l], std::cmp::Reverse(l)))
+            .unwrap_or(0) as u8;
+        let searchers = (0..lang_of.len())
+            .filter(|&x| lang_of[x] != majority)
+            .collect();
+        Languages {
+            lang_of,
+            majority,
+            searchers,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.lang_of.len()
+    }
+}
+
+/// Step 2: the keys a signature may hold, with their document frequency.
+struct Signatures<'a> {
+    keys: &'a [&'a [u32]],
+    eligible: FilteredKeys,
+    size: usize,
+}
+
+impl<'a> Signatures<'a> {
+    /// Counts the searchers' keys (only they can be shared by two languages) over every document,
+    /// and keeps those in two documents of two languages or more, and not too common. The table
+    /// of eligible keys is small: a majority document's keys are mostly common ones (`The`, small
+    /// numbers) that its filter passes over.
+    fn new(keys: &'a [&'a [u32]], languages: &Languages, params: &TranslationParams) -> Self {
+        let n = keys.len();
+        let mut minority_keys: Vec<u32> = languages
+            .searchers
+            .iter()
+            .flat_map(|&x| keys[x])
+            .copied()
+            .collect();
+        minority_keys.par_sort_unstable();
+        minority_keys.dedup();
+        let (df, langs) = key_counts(keys, &minority_keys, &languages.lang_of);
+        let max_df =
+            ((n as f64 * params.max_key_share).ceil() as u32).max(params.min_key_postings);
+        let eligible = FilteredKeys::new(minority_keys.iter().zip(df.iter().zip(&langs)).filter_map(
+            |(&k, (&d, &l))| ((2..=max_df).contains(&d) && l.count_ones() >= 2).then_some((k, d)),
+        ));
+        Signatures {
+            keys,
+            eligible,
+            size: params.signature,
+        }
+    }
+
+    /// Document `x`'s signature: its rarest eligible keys, ties by key ((df, key) pairs are
+    /// unique, so the order is total), sorted that way.
+    fn of(&self, x: usize) -> Vec<u32> {
+        let mut sig: Vec<(u32, u32)> = self.keys[x]
+            .iter()
+            .filter_map(|&k| Some((self.eligible.get(k)?, k)))
+            .collect();
+        if sig.len() > self.size {
+            sig.select_nth_unstable(self.size);
+            sig.truncate(self.size);
+        }
+        sig.sort_unstable();
+        sig.into_iter().map(|(_, k)| k).collect()
+    }
+}
+
+/// Document frequency of each of `counted` (sorted) and the languages it occurs in, over every
+/// document (sums and unions: the same whatever the order the threads count in).
+fn key_counts(keys: &[&[u32]], counted: &[u32], lang_of: &[u8]) -> (Vec<u32>, Vec<u32>) {
+    let slot = FilteredKeys::new(counted.iter().enumerate().map(|(i, &k)| (k, i as u32)));
+    let df: Vec<AtomicU32> = (0..counted.len()).map(|_| AtomicU32::new(0)).collect();
+    let langs: Vec<AtomicU32> = (0..counted.len()).map(|_| AtomicU32::new(0)).collect();
+    (0..keys.len()).into_par_iter().for_each(|x| {
+        for &k in keys[x] {
+            if let Some(i) = slot.get(k) {
+                df[i as usize].fetch_add(1, Relaxed);
+                langs[i as usize].fetch_or(1 << lang_of[x], Relaxed);
+            }
+        }
+    });
+    let load = |v: Vec<AtomicU32>| v.into_iter().map(AtomicU32::into_inner).collect();
+    (load(df), load(langs))
+}
+
+/// Step 3a: the searchers' signature keys, and their postings packed: key (32 bits) | language
+/// (4 bits) | document (28 bits), so that within a key, documents are grouped by language.
+struct SearcherPostings {
+    /// Every key of a searcher's signature, sorted, unique.
+    keys: Vec<u32>,
+    postings: Vec<u64>,
+}
+
+impl SearcherPostings {
+    fn new(languages: &Languages, signatures: &[Vec<u32>]) -> SearcherPostings {
+        let mut keys: Vec<u32> = signatures.iter().flatten().copied().collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let lang_of = &languages.lang_of;
+        let pack = |x: usize, k: u32| u64::from(k) << 32 | u64::from(lang_of[x]) << 28 | x as u64;
+        let mut postings: Vec<u64> = languages
+            .searchers
+            .iter()
+            .zip(signatures)
+            .flat_map(|(&x, sig)| sig.iter().map(move |&k| pack(x, k)))
+            .collect();
+        postings.par_sort_unstable();
+        SearcherPostings { keys, postings }
+    }
+
+    /// The postings of key `k`.
+    fn of(&self, k: u32) -> &[u64] {
+        let lo = self.postings.partition_point(|&e| (e >> 32) < u64::from(k));
+        let hi = self.postings.partition_point(|&e| (e >> 32) <= u64::from(k));
+        &self.postings[lo..hi]
+    }
+
+    fn lang(e: u64) -> u8 {
+        ((e >> 28) & 0xF) as u8
+    }
+
+    fn doc(e: u64) -> u32 {
+        (e & 0x0FFF_FFFF) as u32
+    }
+}
+
+/// Step 3b: the majority's postings, only for the keys some searcher looks up, laid out by key in
+/// one array of exactly their number: in a dump of millions they are the bulk.
+struct MajorityPostings {
+    /// Slot of each searched key.
+    slots: FilteredKeys,
+    /// Key in slot s has `postings[starts[s]..starts[s + 1]]`.
+    starts: Vec<usize>,
+    postings: Vec<u32>,
+}
+
+impl MajorityPostings {
+    /// Documents per run of the parallel pass.
+    const RUN: usize = 4096;
+
+    /// Each majority document's signature is made once, its searched keys kept (as slots) in
+    /// runs of documents, then counted and placed in document order.
+    fn new(languages: &Languages, signatures: &Signatures<'_>, searched: &[u32]) -> Self {
+        let slots = FilteredKeys::new(searched.iter().enumerate().map(|(i, &k)| (k, i as u32)));
+        let majority_list: Vec<u32> = (0..languages.len() as u32)
+            .filter(|&x| languages.lang_of[x as usize] == languages.majority)
+            .collect();
+        let runs: Vec<(Vec<u32>, Vec<u32>)> = majority_list
+            .par_chunks(Self::RUN)
+            .map(|docs| {
+                let (mut found, mut ends) = (Vec::new(), Vec::with_capacity(docs.len()));
+                for &x in docs {
+                    let sig = signatures.of(x as usize);
+                    found.extend(sig.iter().filter_map(|&k| slots.get(k)));
+                    ends.push(found.len() as u32);
+                }
+                found.shrink_to_fit();
+                (found, ends)
+            })
+            .collect();
+        let mut starts = vec![0usize; searched.len() + 1];
+        for &s in runs.iter().flat_map(|(found, _)| found) {
+            starts[s as usize + 1] += 1;
+        }
+        for i in 0..searched.len() {
+            starts[i + 1] += starts[i];
+        }
+        let mut postings = vec![0u32; starts[searched.len()]];
+        let mut next = starts.clone();
+        for ((found, ends), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
+            let mut from = 0;
+            for (&x, &end) in docs.iter().zip(ends) {
+                for &s in &found[from..end as usize] {
+                    postings[next[s as usize]] = x;
+                    next[s as usize] += 1;
+                }
+                from = end as usize;
+            }
+        }
+        MajorityPostings {
+            slots,
+            starts,
+            postings,
+        }
+    }
+
+    /// The majority documents with key `k` in their signature.
+    fn of(&self, k: u32) -> &[u32] {
+        match self.slots.get(k) {
+            Some(s) => &self.postings[self.starts[s as usize]..self.starts[s as usize + 1]],
+            None => &[],
+        }
+    }
+}
+
+/// What [`best_partners`] looks up.
+struct Index<'a> {
+    languages: &'a Languages,
+    searchers: &'a SearcherPostings,
+    majority: &'a MajorityPostings,
+    params: &'a TranslationParams,
+}
+
+thread_local! {
+    /// How many signature keys each document shares with the one whose partners are sought.
+    static HITS: std::cell::RefCell<HitCounts> = std::cell::RefCell::new(HitCounts::default());
+}
+
+/// Step 4: document `x`'s best partners in another language (its signature `sig`), sorted:
+/// those sharing at least `min_shared` keys (one for a short signature), the `max_candidates`
+/// sharing most (ties by input order), and none far behind the best: a translation shares about as
+/// many keys as the best does (its copies too), a same-event article far fewer.
+fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
+    let Index {
+        languages,
+        searchers,
+        majority,
+        params,
+    } = index;
+    let own = languages.lang_of[x];
+    let mut counted: Vec<(usize, u32)> = HITS.with(|hits| {
+        let mut hits = hits.borrow_mut();
+        hits.prepare(languages.len());
+        for &k in sig {
+            let run = searchers.of(k);
+            let (lo, hi) = (
+                run.partition_point(|&e| SearcherPostings::lang(e) < own),
+                run.partition_point(|&e| SearcherPostings::lang(e) <= own),
+            );
+            for &e in run[..lo].iter().chain(&run[hi..]) {
+                hits.add(SearcherPostings::doc(e));
+            }
+            if own != languages.majority {
+                majority.of(k).iter().for_each(|&o| hits.add(o));
+            }
+        }
+        let need = if sig.len() < params.short_signature {
+            1
+        } else {
+            params.min_shared
+        };
+        hits.drain()
+            .map(|(o, c)| (c as usize, o))
+            .filter(|&(c, _)| c >= need)
+            .collect()
+    });
+    counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
+    counted.truncate(params.max_candidates);
+    if let Some(&(top, _)) = counted.first() {
+        counted.retain(|&(n, _)| n as f64 >= params.min_share_of_best * top as f64);
+    }
+    let mut partners: Vec<u32> = counted.into_iter().map(|(_, o)| o).collect();
+    partners.sort_unstable();
+    partners
+}
+
+/// The best partners of every searcher, and of every majority document a searcher named (the
+/// result is the same as every document searching, at a fraction of the cost in a
+/// mostly-English dump); `None` for the others.
+fn best_lists(
+    index: &Index<'_>,
+    signatures: &Signatures<'_>,
+    searcher_signatures: &[Vec<u32>],
+) -> Vec<Option<Vec<u32>>> {
+    let languages = index.languages;
+    let mut best: Vec<Option<Vec<u32>>> = vec![None; languages.len()];
+    let found: Vec<(usize, Vec<u32>)> = languages
+        .searchers
+        .par_iter()
+        .zip(searcher_signatures)
+        .map(|(&x, sig)| (x, best_partners(index, x, sig)))
+        .collect();
+    let mut named: Vec<usize> = Vec::new();
+    for (x, list) in found {
+        named.extend(
+            list.iter()
+                .map(|&o| o as usize)
+                .filter(|&o| languages.lang_of[o] == languages.majority),
+        );
+        best[x] = Some(list);
+    }
+    named.sort_unstable();
+    named.dedup();
+    let answers: Vec<(usize, Vec<u32>)> = named
+        .par_iter()
+        .map(|&o| (o, best_partners(index, o, &signatures.of(o))))
+        .collect();
+    for (o, list) in answers {
+        best[o] = Some(list);
+    }
+    best
+}
+
+/// Step 5: a pair is a candidate when each is among the other's best: a translation stands out
+/// from both sides, while an English article that merely shares names with a French one is rarely
+/// among that French article's best. Pairs as (smaller, larger) document, sorted.
+fn mutual_pairs(
+    languages: &Languages,
+    best: &[Option<Vec<u32>>],
+    ids: &[DocId],
+) -> Vec<(DocId, DocId)> {
+    let lists = |x: usize| best[x].as_deref().unwrap_or(&[]);
+    let lang_of = &languages.lang_of;
+    let majority = languages.majority;
+    let mut pairs: Vec<(DocId, DocId)> = languages
+        .searchers
+        .iter()
+        .flat_map(|&x| {
+            lists(x)
+                .iter()
+                .map(|&o| o as usize)
+                .filter(move |&o| {
+                    (lang_of[o] == majority || o > x) && lists(o).binary_search(&(x as u32)).is_ok()
+                })
+                .map(move |o| (ids[x].min(ids[o]), ids[x].max(ids[o])))
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs
+}
+
+/// Keys with a value, and a bit per hashed key in front of the table: most keys looked up are
+/// absent, and their bit says so without a table probe.
+struct FilteredKeys {
+    bits: Vec<u64>,
+    table: KeyMap<u32, u32>,
+}
+
+impl FilteredKeys {
+    /// Bits of the filter, as a power of two (4 million bits: 512 kB).
+    const BITS: u32 = 22;
+
+    fn new(entries: impl IntoIterator<Item = (u32, u32)>) -> FilteredKeys {
+        let table: KeyMap<u32, u32> = entries.into_iter().collect();
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        for &k in table.keys() {
+            let b = Self::bit(k);
+            bits[b >> 6] |= 1 << (b & 63);
+        }
+        FilteredKeys { bits, table }
+    }
+
+    fn bit(k: u32) -> usize {
+        (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
+    }
+
+    fn get(&self, k: u32) -> Option<u32> {
+        let b = Self::bit(k);
+        if self.bits[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
+        self.table.get(&k).copied()
+    }
+}

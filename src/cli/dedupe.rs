@@ -10,11 +10,11 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::cluster::{groups, Group};
+use crate::cluster::{groups, Cluster, Group};
 use crate::corpus::{parquet, Record};
 use crate::dedupe::{dedupe, Deduped, KeepPolicy};
 use crate::output::{round4, write_json_line, AtomicFile, ClusterRecord};
-use crate::pipeline::DocInfo;
+use crate::pipeline::{Analysis, DocInfo};
 
 use super::aligned::AlignedArgs;
 use super::keep_by;
@@ -117,17 +117,45 @@ pub fn run(args: DedupeArgs) -> Result<()> {
         (None, KeepArg::Longest) => KeepPolicy::Longest,
         (None, KeepArg::First) => KeepPolicy::First,
     };
-    let Deduped {
-        clusters,
-        scored,
-        dropped_for,
-    } = dedupe(&analysis, &policy, Some(&step));
+    let deduped = dedupe(&analysis, &policy, Some(&step));
     progress.finish();
     analysis.times.score = t.elapsed();
 
-    let docs = &analysis.docs;
-    let mut written = vec![0u8; docs.len()];
+    let counts = write_kept_and_removed(&args, &analysis, &deduped)?;
+    let groups_line = match &args.clusters {
+        Some(path) => Some(write_groups(path, &analysis, &deduped.clusters)?),
+        None => None,
+    };
+    let read_options = args.input.read_options(false);
+    let aligned = args
+        .aligned
+        .write(&analysis, &args.inputs, &read_options, &pivoter)?
+        .map(|n| format!("{n} aligned sentence groups written"));
+    let extra: Vec<String> = summary_lines(&args, &analysis, &deduped, counts)
+        .into_iter()
+        .chain(groups_line)
+        .chain(aligned)
+        .collect();
+    print_summary(&analysis, started, None, &extra, args.input.quiet);
+    Ok(())
+}
 
+/// Documents written to KEPT and to REMOVED.
+#[derive(Clone, Copy)]
+struct Written {
+    kept: usize,
+    removed: usize,
+}
+
+/// Writes KEPT (and REMOVED when asked): every record read goes to exactly one of them, checked
+/// before either file is put in place.
+fn write_kept_and_removed(
+    args: &DedupeArgs,
+    analysis: &Analysis,
+    deduped: &Deduped,
+) -> Result<Written> {
+    let (docs, clusters) = (&analysis.docs, &deduped.clusters);
+    let mut written = vec![0u8; docs.len()];
     let mut kept = AtomicFile::create(&args.output)
         .with_context(|| format!("{}: cannot create", args.output.display()))?;
     let mut removed = match &args.removed {
@@ -141,7 +169,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     let mut record_buf = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         record_bytes(doc, &mut record_buf)?;
-        match dropped_for.get(&i) {
+        match deduped.dropped_for.get(&i) {
             None if as_parquet => kept_docs.push(i),
             None => {
                 let w = kept.writer();
@@ -180,42 +208,62 @@ pub fn run(args: DedupeArgs) -> Result<()> {
         write_parquet(&kept_docs, docs, kept.writer())
             .with_context(|| format!("{}: cannot write", args.output.display()))?;
     }
-    let n_removed = dropped_for.len();
-    let n_kept = docs.len() - n_removed;
-    let n_rejected = analysis.report.skipped_total();
     kept.commit()
         .with_context(|| format!("{}: cannot write", args.output.display()))?;
     if let (Some(out), Some(p)) = (removed, &args.removed) {
         out.commit()
             .with_context(|| format!("{}: cannot write", p.display()))?;
     }
-    let mut groups_line = None;
-    if let Some(p) = &args.clusters {
-        let translations = analysis.matched.translations_of_copies();
-        let groups = groups(docs.len(), &clusters, &translations);
-        write_clusters(p, &groups, docs)?;
-        let only_translations = groups.iter().filter(|g| g.min_similarity.is_none()).count();
-        let joined = groups
-            .iter()
-            .filter(|g| g.min_similarity.is_some() && g.kept.len() > 1)
-            .count();
-        groups_line = Some(format!(
-            "{} lines in {}: {} duplicate clusters ({joined} of them joined to their translations) \
-             and {only_translations} groups of translations only",
-            groups.len(),
-            p.display(),
-            groups.len() - only_translations,
-        ));
-    }
+    let n_removed = deduped.dropped_for.len();
+    Ok(Written {
+        kept: docs.len() - n_removed,
+        removed: n_removed,
+    })
+}
+
+/// Writes `--clusters` (duplicate clusters joined by their translations, and groups of
+/// translations only); returns the summary line about them.
+fn write_groups(path: &Path, analysis: &Analysis, clusters: &[Cluster]) -> Result<String> {
+    let docs = &analysis.docs;
+    let translations = analysis.matched.translations_of_copies();
+    let groups = groups(docs.len(), clusters, &translations);
+    write_clusters(path, &groups, docs)?;
+    let only_translations = groups.iter().filter(|g| g.min_similarity.is_none()).count();
+    let joined = groups
+        .iter()
+        .filter(|g| g.min_similarity.is_some() && g.kept.len() > 1)
+        .count();
+    Ok(format!(
+        "{} lines in {}: {} duplicate clusters ({joined} of them joined to their translations) \
+         and {only_translations} groups of translations only",
+        groups.len(),
+        path.display(),
+        groups.len() - only_translations,
+    ))
+}
+
+/// The summary's lines about the clusters and the conservation of records.
+fn summary_lines(
+    args: &DedupeArgs,
+    analysis: &Analysis,
+    deduped: &Deduped,
+    written: Written,
+) -> [String; 2] {
+    let (docs, clusters) = (&analysis.docs, &deduped.clusters);
+    let Written {
+        kept: n_kept,
+        removed: n_removed,
+    } = written;
+    let n_rejected = analysis.report.skipped_total();
     let largest = clusters
         .iter()
         .max_by_key(|c| (c.members.len(), std::cmp::Reverse(c.representative)));
-    let extra = [
+    [
         format!(
             "{} clusters settled from {} scored candidates and {} aligned translation candidates \
              (pairs are not listed: see twinwire pairs){}; kept {n_kept}, removed {n_removed}",
             clusters.len(),
-            scored,
+            deduped.scored,
             analysis.matched.translation_candidates,
             match largest {
                 Some(c) => format!(
@@ -240,19 +288,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
                 ""
             }
         ),
-    ];
-    let read_options = args.input.read_options(false);
-    let aligned = args
-        .aligned
-        .write(&analysis, &args.inputs, &read_options, &pivoter)?
-        .map(|n| format!("{n} aligned sentence groups written"));
-    let extra: Vec<String> = extra
-        .into_iter()
-        .chain(groups_line)
-        .chain(aligned)
-        .collect();
-    print_summary(&analysis, started, None, &extra, args.input.quiet);
-    Ok(())
+    ]
 }
 
 /// The record of `doc` as it goes to KEPT or inside REMOVED.

@@ -63,155 +63,212 @@ fn similarity(shared: usize, tokens_a: usize, tokens_b: usize, chars_a: f64, cha
     dice * (0.6 + 0.4 * length)
 }
 
-/// Aligns two documents.
+/// Aligns two documents: the shared keys of every sentence pair, the dynamic programming table
+/// over them, the beads traced back from its last cell, and what they cover.
 pub fn align(a: &PivotDoc, b: &PivotDoc, params: &AlignParams) -> Alignment {
-    let (n, m) = (a.sentences.len(), b.sentences.len());
-    let (sa, sb) = (&a.sentences, &b.sentences);
-    let width = m + 1;
-    // Keys shared by each sentence pair, counted once. A merged group (2-1, 1-2) shares the sum of
-    // its members' counts, capped by the other side's content words (keys found in both members are
-    // counted twice: rare, and only ever in favour of a merge that already aligns).
-    let mut shared = vec![0usize; n * m];
-    // Through an index of b's keys: cheaper than n x m merges when sentences share few keys.
-    let mut b_index: Vec<(u32, u32)> = sb
-        .iter()
-        .enumerate()
-        .flat_map(|(j, _)| b.sentence_keys(j).iter().map(move |&k| (k, j as u32)))
-        .collect();
-    b_index.sort_unstable();
-    for i in 0..n {
-        for k in a.sentence_keys(i) {
-            let start = b_index.partition_point(|e| e.0 < *k);
-            for e in b_index[start..].iter().take_while(|e| e.0 == *k) {
-                shared[i * m + e.1 as usize] += 1;
-            }
-        }
-    }
-    let s = |i: usize, j: usize| shared[i * m + j];
-    let (t, c) = (
-        |x: &PivotSentence| x.tokens as usize,
-        |x: &PivotSentence| x.chars as f64,
-    );
-    // best[i][j]: best gain aligning the first i sentences of a with the first j of b.
-    let mut best = vec![0.0f64; (n + 1) * width];
-    // back: 0 skip a, 1 skip b, 2 = 1-1, 3 = 2-1, 4 = 1-2
-    let mut back = vec![0u8; (n + 1) * width];
-    let mut sims = vec![0.0f64; (n + 1) * width];
-    // A group of sentences with `shared` keys among `tokens` content words in all: its similarity
-    // is at most its Dice share, so most pairs are passed over without computing it.
-    let hopeless = |shared: usize, tokens: usize| {
-        2.0 * shared as f64 <= params.min_similarity * tokens as f64 * (1.0 - 1e-9)
-    };
-    for i in 0..=n {
-        for j in 0..=m {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut choice = (f64::NEG_INFINITY, 0u8, 0.0);
-            if i > 0 {
-                choice = (best[(i - 1) * width + j], 0, 0.0);
-            }
-            if j > 0 && best[i * width + j - 1] > choice.0 {
-                choice = (best[i * width + j - 1], 1, 0.0);
-            }
-            let consider =
-                |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
-                    let gain = sim - params.min_similarity - penalty;
-                    if gain > 0.0 && best[prev] + gain > choice.0 {
-                        *choice = (best[prev] + gain, kind, sim);
-                    }
-                };
-            if i > 0 && j > 0 {
-                let (x, y) = (&sa[i - 1], &sb[j - 1]);
-                let one = s(i - 1, j - 1);
-                if !hopeless(one, t(x) + t(y)) {
-                    let sim = similarity(one, t(x), t(y), c(x), c(y));
-                    consider((i - 1) * width + j - 1, sim, 2, 0.0, &mut choice);
-                }
-                if i > 1 {
-                    let w = &sa[i - 2];
-                    let common = (s(i - 2, j - 1) + one).min(t(y));
-                    if !hopeless(common, t(w) + t(x) + t(y)) {
-                        let sim = similarity(common, t(w) + t(x), t(y), c(w) + c(x), c(y));
-                        consider(
-                            (i - 2) * width + j - 1,
-                            sim,
-                            3,
-                            params.merge_penalty,
-                            &mut choice,
-                        );
-                    }
-                }
-                if j > 1 {
-                    let z = &sb[j - 2];
-                    let common = (s(i - 1, j - 2) + one).min(t(x));
-                    if !hopeless(common, t(x) + t(z) + t(y)) {
-                        let sim = similarity(common, t(x), t(z) + t(y), c(x), c(z) + c(y));
-                        consider(
-                            (i - 1) * width + j - 2,
-                            sim,
-                            4,
-                            params.merge_penalty,
-                            &mut choice,
-                        );
-                    }
-                }
-            }
-            best[i * width + j] = choice.0;
-            back[i * width + j] = choice.1;
-            sims[i * width + j] = choice.2;
-        }
-    }
-    let mut beads = Vec::new();
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        let k = i * width + j;
-        let (da, db) = match back[k] {
-            0 => (1, 0),
-            1 => (0, 1),
-            2 => (1, 1),
-            3 => (2, 1),
-            _ => (1, 2),
-        };
-        if back[k] >= 2 {
-            beads.push(Bead {
-                a: (i - da, i),
-                b: (j - db, j),
-                similarity: sims[k],
-            });
-        }
-        i -= da;
-        j -= db;
-    }
-    beads.reverse();
-    let covered = |doc: &PivotDoc, side: fn(&Bead) -> (usize, usize)| -> f64 {
-        let total = doc.content_sentences();
-        if total == 0 {
-            return 0.0;
-        }
-        let aligned: usize = beads
-            .iter()
-            .map(|bd| {
-                let (lo, hi) = side(bd);
-                doc.sentences[lo..hi]
-                    .iter()
-                    .filter(|s| s.tokens > 0)
-                    .count()
-            })
-            .sum();
-        aligned as f64 / total as f64
-    };
+    let shared = SharedKeys::of(a, b);
+    let table = Table::fill(a, b, &shared, params);
+    let beads = table.beads();
     let similarity = if beads.is_empty() {
         0.0
     } else {
         beads.iter().map(|b| b.similarity).sum::<f64>() / beads.len() as f64
     };
     Alignment {
-        coverage_a: covered(a, |b| b.a),
-        coverage_b: covered(b, |b| b.b),
+        coverage_a: coverage(a, &beads, |b| b.a),
+        coverage_b: coverage(b, &beads, |b| b.b),
         similarity,
         beads,
     }
+}
+
+/// Keys shared by each sentence pair, counted once. A merged group (2-1, 1-2) shares the sum of
+/// its members' counts, capped by the other side's content words (keys found in both members are
+/// counted twice: rare, and only ever in favour of a merge that already aligns).
+struct SharedKeys {
+    counts: Vec<usize>,
+    /// Sentences of b.
+    m: usize,
+}
+
+impl SharedKeys {
+    /// Through an index of b's keys: cheaper than n x m merges when sentences share few keys.
+    fn of(a: &PivotDoc, b: &PivotDoc) -> SharedKeys {
+        let (n, m) = (a.sentences.len(), b.sentences.len());
+        let mut counts = vec![0usize; n * m];
+        let mut b_index: Vec<(u32, u32)> = (0..m)
+            .flat_map(|j| b.sentence_keys(j).iter().map(move |&k| (k, j as u32)))
+            .collect();
+        b_index.sort_unstable();
+        for i in 0..n {
+            for k in a.sentence_keys(i) {
+                let start = b_index.partition_point(|e| e.0 < *k);
+                for e in b_index[start..].iter().take_while(|e| e.0 == *k) {
+                    counts[i * m + e.1 as usize] += 1;
+                }
+            }
+        }
+        SharedKeys { counts, m }
+    }
+
+    /// Keys sentence i of a shares with sentence j of b.
+    fn get(&self, i: usize, j: usize) -> usize {
+        self.counts[i * self.m + j]
+    }
+}
+
+/// How a cell of the table was reached.
+const SKIP_A: u8 = 0;
+const SKIP_B: u8 = 1;
+const ONE_ONE: u8 = 2;
+const TWO_ONE: u8 = 3;
+const ONE_TWO: u8 = 4;
+
+/// The dynamic programming table: cell (i, j) is the best gain aligning the first i sentences
+/// of a with the first j of b, how it was reached, and the similarity of its last bead.
+struct Table {
+    best: Vec<f64>,
+    back: Vec<u8>,
+    sims: Vec<f64>,
+    n: usize,
+    width: usize,
+}
+
+impl Table {
+    fn fill(a: &PivotDoc, b: &PivotDoc, shared: &SharedKeys, params: &AlignParams) -> Table {
+        let (n, m) = (a.sentences.len(), b.sentences.len());
+        let width = m + 1;
+        let mut table = Table {
+            best: vec![0.0f64; (n + 1) * width],
+            back: vec![0u8; (n + 1) * width],
+            sims: vec![0.0f64; (n + 1) * width],
+            n,
+            width,
+        };
+        for i in 0..=n {
+            for j in 0..=m {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let (gain, back, sim) = table.choice(a, b, shared, params, (i, j));
+                let k = i * width + j;
+                table.best[k] = gain;
+                table.back[k] = back;
+                table.sims[k] = sim;
+            }
+        }
+        table
+    }
+
+    /// The best way to reach cell (i, j): skip a sentence of a or of b, or end with a 1-1, 2-1
+    /// or 1-2 bead whose similarity exceeds `min_similarity` (and the merge penalty).
+    fn choice(
+        &self,
+        a: &PivotDoc,
+        b: &PivotDoc,
+        shared: &SharedKeys,
+        params: &AlignParams,
+        (i, j): (usize, usize),
+    ) -> (f64, u8, f64) {
+        let (sa, sb, width, best) = (&a.sentences, &b.sentences, self.width, &self.best);
+        let s = |i: usize, j: usize| shared.get(i, j);
+        let (t, c) = (
+            |x: &PivotSentence| x.tokens as usize,
+            |x: &PivotSentence| x.chars as f64,
+        );
+        // A group of sentences with `shared` keys among `tokens` content words in all: its
+        // similarity is at most its Dice share, so most pairs are passed over without computing it.
+        let hopeless = |shared: usize, tokens: usize| {
+            2.0 * shared as f64 <= params.min_similarity * tokens as f64 * (1.0 - 1e-9)
+        };
+        let mut choice = (f64::NEG_INFINITY, SKIP_A, 0.0);
+        if i > 0 {
+            choice = (best[(i - 1) * width + j], SKIP_A, 0.0);
+        }
+        if j > 0 && best[i * width + j - 1] > choice.0 {
+            choice = (best[i * width + j - 1], SKIP_B, 0.0);
+        }
+        let consider = |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
+            let gain = sim - params.min_similarity - penalty;
+            if gain > 0.0 && best[prev] + gain > choice.0 {
+                *choice = (best[prev] + gain, kind, sim);
+            }
+        };
+        if i == 0 || j == 0 {
+            return choice;
+        }
+        let (x, y) = (&sa[i - 1], &sb[j - 1]);
+        let one = s(i - 1, j - 1);
+        if !hopeless(one, t(x) + t(y)) {
+            let sim = similarity(one, t(x), t(y), c(x), c(y));
+            consider((i - 1) * width + j - 1, sim, ONE_ONE, 0.0, &mut choice);
+        }
+        if i > 1 {
+            let w = &sa[i - 2];
+            let common = (s(i - 2, j - 1) + one).min(t(y));
+            if !hopeless(common, t(w) + t(x) + t(y)) {
+                let sim = similarity(common, t(w) + t(x), t(y), c(w) + c(x), c(y));
+                let prev = (i - 2) * width + j - 1;
+                consider(prev, sim, TWO_ONE, params.merge_penalty, &mut choice);
+            }
+        }
+        if j > 1 {
+            let z = &sb[j - 2];
+            let common = (s(i - 1, j - 2) + one).min(t(x));
+            if !hopeless(common, t(x) + t(z) + t(y)) {
+                let sim = similarity(common, t(x), t(z) + t(y), c(x), c(z) + c(y));
+                let prev = (i - 1) * width + j - 2;
+                consider(prev, sim, ONE_TWO, params.merge_penalty, &mut choice);
+            }
+        }
+        choice
+    }
+
+    /// The beads of the best alignment, in order, traced back from the last cell.
+    fn beads(&self) -> Vec<Bead> {
+        let mut beads = Vec::new();
+        let (mut i, mut j) = (self.n, self.width - 1);
+        while i > 0 || j > 0 {
+            let k = i * self.width + j;
+            let (da, db) = match self.back[k] {
+                SKIP_A => (1, 0),
+                SKIP_B => (0, 1),
+                ONE_ONE => (1, 1),
+                TWO_ONE => (2, 1),
+                _ => (1, 2),
+            };
+            if self.back[k] >= ONE_ONE {
+                beads.push(Bead {
+                    a: (i - da, i),
+                    b: (j - db, j),
+                    similarity: self.sims[k],
+                });
+            }
+            i -= da;
+            j -= db;
+        }
+        beads.reverse();
+        beads
+    }
+}
+
+/// Share of `doc`'s content sentences inside the beads (`side` picks its side of a bead).
+fn coverage(doc: &PivotDoc, beads: &[Bead], side: fn(&Bead) -> (usize, usize)) -> f64 {
+    let total = doc.content_sentences();
+    if total == 0 {
+        return 0.0;
+    }
+    let aligned: usize = beads
+        .iter()
+        .map(|bd| {
+            let (lo, hi) = side(bd);
+            doc.sentences[lo..hi]
+                .iter()
+                .filter(|s| s.tokens > 0)
+                .count()
+        })
+        .sum();
+    aligned as f64 / total as f64
 }
 
 #[cfg(test)]

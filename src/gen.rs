@@ -689,8 +689,7 @@ impl Generator<'_> {
         }
         // With shared sentences, an excerpt of one or two of them is really contained in every
         // article that reuses them: three make it the base's own.
-        let shared_only =
-            self.shape.sentence_reuse > 0 && sentence_spans(&ex.join(" ")).len() < 3;
+        let shared_only = self.shape.sentence_reuse > 0 && sentence_spans(&ex.join(" ")).len() < 3;
         if words < 20 || words * 100 < total * 30 || shared_only {
             return;
         }

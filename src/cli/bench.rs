@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -11,9 +11,11 @@ use serde::Serialize;
 
 use crate::cluster::{settle, Keep};
 use crate::output::{write_json_line, PairRecord};
-use crate::relate::RelationKind;
+use crate::pipeline::Analysis;
+use crate::relate::{Relation, RelationKind};
+use crate::Config;
 
-use super::{analyze_inputs, InputArgs, MatchArgs};
+use super::{analyze_inputs, Analyzed, InputArgs, Keeping, MatchArgs};
 
 /// Run the whole pipeline on CORPUS (as `pairs` does, plus clustering) and report documents/s, MB/s,
 /// peak resident memory, the time of each stage, and recall and precision against the planted pairs
@@ -72,23 +74,86 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let started = Instant::now();
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, config, _, progress) = analyze_inputs(
+    let Analyzed {
+        analysis, progress, ..
+    } = analyze_inputs(
         std::slice::from_ref(&args.corpus),
         &input,
         &args.matching,
-        false,
-        false,
+        Keeping::default(),
     )?;
     progress.finish();
+    let after = after_matching(&analysis)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = peak_rss_mb();
+    let truth = Truth::read(&args.truth)?;
+    let checked = Checked::of(&analysis, &after.relations, &truth);
+    let t = &analysis.times;
+    let stages: BTreeMap<&'static str, f64> = [
+        ("1 read", t.read.as_secs_f64()),
+        (
+            "2 fingerprint (normalize, shingle, SimHash, MinHash, pivot)",
+            t.fingerprint.as_secs_f64(),
+        ),
+        ("3 candidates", t.candidates.as_secs_f64()),
+        ("4 score", after.score_time),
+        ("5 translate", t.translate.as_secs_f64()),
+        ("6 cluster", after.cluster_time),
+        ("7 write", after.write_time),
+    ]
+    .into_iter()
+    .collect();
+    let megabytes = analysis.report.bytes as f64 / 1e6;
+    let pairs = after.relations.len();
+    let report = Report {
+        documents: analysis.docs.len(),
+        megabytes,
+        seconds,
+        documents_per_second: analysis.docs.len() as f64 / seconds,
+        megabytes_per_second: megabytes / seconds,
+        peak_rss_mb: peak,
+        stages,
+        pairs,
+        pairs_by_relation: checked.right_by.iter().map(|(k, v)| (*k, v.1)).collect(),
+        precision: checked.right as f64 / pairs.max(1) as f64,
+        precision_by_relation: checked
+            .right_by
+            .iter()
+            .map(|(k, v)| (*k, v.0 as f64 / v.1.max(1) as f64))
+            .collect(),
+        recall_by_kind: recall_by_kind(&truth, &checked, &analysis.config),
+        threads: rayon::current_num_threads(),
+    };
+    print_report(&mut std::io::stdout().lock(), &report, after.clusters)?;
+    if let Some(path) = &args.json {
+        let mut f = std::fs::File::create(path)
+            .with_context(|| format!("{}: cannot create", path.display()))?;
+        serde_json::to_writer_pretty(&mut f, &report)?;
+        writeln!(f)?;
+    }
+    Ok(())
+}
 
+/// The stages after matching, timed: scoring the pairs, settling the clusters, writing the pairs
+/// (to a temporary file, removed).
+struct AfterMatching {
+    relations: Vec<Relation>,
+    clusters: usize,
+    score_time: f64,
+    cluster_time: f64,
+    write_time: f64,
+}
+
+fn after_matching(analysis: &Analysis) -> Result<AfterMatching> {
     let t = Instant::now();
     let (relations, _) = analysis.related().collect();
     let score_time = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
-    let found_clusters = settle(&analysis.related(), &words, Keep::Longest).clusters;
+    let clusters = settle(&analysis.related(), &words, Keep::Longest)
+        .clusters
+        .len();
     let cluster_time = t.elapsed().as_secs_f64();
-
     let t = Instant::now();
     let out_path =
         std::env::temp_dir().join(format!("twinwire-bench-{}.jsonl", std::process::id()));
@@ -100,45 +165,86 @@ pub fn run(args: BenchArgs) -> Result<()> {
         out.flush()?;
     }
     let _ = std::fs::remove_file(&out_path);
-    let write_time = t.elapsed().as_secs_f64();
-    let seconds = started.elapsed().as_secs_f64();
-    let peak = peak_rss_mb();
+    Ok(AfterMatching {
+        relations,
+        clusters,
+        score_time,
+        cluster_time,
+        write_time: t.elapsed().as_secs_f64(),
+    })
+}
 
-    // Truth: planted pairs and the family of every planted document.
-    let file = std::fs::File::open(&args.truth)
-        .with_context(|| format!("{}: cannot open", args.truth.display()))?;
-    let mut family: HashMap<String, u64> = HashMap::new();
-    let mut planted: Vec<(String, String, String, String)> = Vec::new();
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line?;
-        let v: serde_json::Value = serde_json::from_str(&line)
-            .with_context(|| format!("{}:{}: not JSON", args.truth.display(), n + 1))?;
-        let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-        let f = v["family"].as_u64().unwrap_or(0);
-        family.insert(s("a"), f);
-        family.insert(s("b"), f);
-        planted.push((s("a"), s("b"), s("relation"), s("kind")));
-    }
-    let id = |d: crate::DocId| analysis.docs[d.index()].id.as_str();
-    let mut found: HashMap<(&str, &str), &'static str> = HashMap::new();
-    let mut right_by: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
-    let mut right = 0usize;
-    for r in &relations {
-        let (a, b) = (id(r.a), id(r.b));
-        found.insert((a, b), r.kind.name());
-        if r.kind.is_symmetric() {
-            found.insert((b, a), r.kind.name());
+/// The truth file: planted pairs (a, b, relation, kind) and the family of every planted document.
+struct Truth {
+    family: HashMap<String, u64>,
+    planted: Vec<(String, String, String, String)>,
+}
+
+impl Truth {
+    fn read(path: &Path) -> Result<Truth> {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("{}: cannot open", path.display()))?;
+        let mut family: HashMap<String, u64> = HashMap::new();
+        let mut planted = Vec::new();
+        for (n, line) in BufReader::new(file).lines().enumerate() {
+            let line = line?;
+            let v: serde_json::Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            let f = v["family"].as_u64().unwrap_or(0);
+            family.insert(s("a"), f);
+            family.insert(s("b"), f);
+            planted.push((s("a"), s("b"), s("relation"), s("kind")));
         }
-        let same = matches!((family.get(a), family.get(b)), (Some(x), Some(y)) if x == y);
-        let e = right_by.entry(r.kind.name()).or_default();
-        e.1 += 1;
-        if same {
-            e.0 += 1;
-            right += 1;
-        }
+        Ok(Truth { family, planted })
     }
+}
+
+/// The pairs found, checked against the truth: a pair is right when both documents are of one
+/// planted family.
+struct Checked<'a> {
+    /// (a, b) -> relation found (both ways for symmetric relations).
+    found: HashMap<(&'a str, &'a str), &'static str>,
+    /// Per relation: (right, found).
+    right_by: BTreeMap<&'static str, (usize, usize)>,
+    right: usize,
+}
+
+impl<'a> Checked<'a> {
+    fn of(analysis: &'a Analysis, relations: &[Relation], truth: &Truth) -> Checked<'a> {
+        let id = |d: crate::DocId| analysis.docs[d.index()].id.as_str();
+        let mut checked = Checked {
+            found: HashMap::new(),
+            right_by: BTreeMap::new(),
+            right: 0,
+        };
+        for r in relations {
+            let (a, b) = (id(r.a), id(r.b));
+            checked.found.insert((a, b), r.kind.name());
+            if r.kind.is_symmetric() {
+                checked.found.insert((b, a), r.kind.name());
+            }
+            let (fa, fb) = (truth.family.get(a), truth.family.get(b));
+            let same = matches!((fa, fb), (Some(x), Some(y)) if x == y);
+            let e = checked.right_by.entry(r.kind.name()).or_default();
+            e.1 += 1;
+            if same {
+                e.0 += 1;
+                checked.right += 1;
+            }
+        }
+        checked
+    }
+}
+
+/// Recall per planted kind, over the kinds whose relation was asked for.
+fn recall_by_kind(
+    truth: &Truth,
+    checked: &Checked<'_>,
+    config: &Config,
+) -> BTreeMap<String, KindScore> {
     let mut by_kind: BTreeMap<String, KindScore> = BTreeMap::new();
-    for (a, b, relation, kind) in &planted {
+    for (a, b, relation, kind) in &truth.planted {
         let wanted = RelationKind::parse(relation)
             .map(|k| config.wants(k))
             .unwrap_or(false);
@@ -151,55 +257,14 @@ pub fn run(args: BenchArgs) -> Result<()> {
             recall: 0.0,
         });
         k.planted += 1;
-        if found.get(&(a.as_str(), b.as_str())) == Some(&relation.as_str()) {
+        if checked.found.get(&(a.as_str(), b.as_str())) == Some(&relation.as_str()) {
             k.found += 1;
         }
     }
     for k in by_kind.values_mut() {
         k.recall = k.found as f64 / k.planted.max(1) as f64;
     }
-    let t = &analysis.times;
-    let stages: BTreeMap<&'static str, f64> = [
-        ("1 read", t.read.as_secs_f64()),
-        (
-            "2 fingerprint (normalize, shingle, SimHash, MinHash, pivot)",
-            t.fingerprint.as_secs_f64(),
-        ),
-        ("3 candidates", t.candidates.as_secs_f64()),
-        ("4 score", score_time),
-        ("5 translate", t.translate.as_secs_f64()),
-        ("6 cluster", cluster_time),
-        ("7 write", write_time),
-    ]
-    .into_iter()
-    .collect();
-    let megabytes = analysis.report.bytes as f64 / 1e6;
-    let report = Report {
-        documents: analysis.docs.len(),
-        megabytes,
-        seconds,
-        documents_per_second: analysis.docs.len() as f64 / seconds,
-        megabytes_per_second: megabytes / seconds,
-        peak_rss_mb: peak,
-        stages,
-        pairs: relations.len(),
-        pairs_by_relation: right_by.iter().map(|(k, v)| (*k, v.1)).collect(),
-        precision: right as f64 / relations.len().max(1) as f64,
-        precision_by_relation: right_by
-            .iter()
-            .map(|(k, v)| (*k, v.0 as f64 / v.1.max(1) as f64))
-            .collect(),
-        recall_by_kind: by_kind,
-        threads: rayon::current_num_threads(),
-    };
-    print_report(&mut std::io::stdout().lock(), &report, found_clusters.len())?;
-    if let Some(path) = &args.json {
-        let mut f = std::fs::File::create(path)
-            .with_context(|| format!("{}: cannot create", path.display()))?;
-        serde_json::to_writer_pretty(&mut f, &report)?;
-        writeln!(f)?;
-    }
-    Ok(())
+    by_kind
 }
 
 fn print_report(out: &mut dyn Write, r: &Report, clusters: usize) -> std::io::Result<()> {

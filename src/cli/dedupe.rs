@@ -18,7 +18,9 @@ use crate::pipeline::{Analysis, DocInfo};
 
 use super::aligned::AlignedArgs;
 use super::keep_by;
-use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
+use super::{
+    analyze_inputs, check_outputs, print_summary, Analyzed, InputArgs, Keeping, MatchArgs,
+};
 
 /// Write the corpus without its duplicates: one representative per cluster plus every unrelated
 /// document, as the original records (JSONL lines unchanged; text files as {"id", "text"}).
@@ -102,8 +104,15 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     outputs.extend(args.aligned.aligned_sentences.as_deref());
     check_outputs(&outputs, &args.inputs)?;
     let keep_text = args.aligned.needs_texts_kept(&args.inputs);
-    let (mut analysis, _config, pivoter, progress) =
-        analyze_inputs(&args.inputs, &args.input, &args.matching, true, keep_text)?;
+    let keeping = Keeping {
+        records: true,
+        text: keep_text,
+    };
+    let Analyzed {
+        mut analysis,
+        pivoter,
+        progress,
+    } = analyze_inputs(&args.inputs, &args.input, &args.matching, keeping)?;
     // Clusters are settled from verified edges; the pairs are never all listed.
     let t = Instant::now();
     let step = |done: usize, total: usize| progress.step("settling clusters", done, total);

@@ -9,7 +9,7 @@ use clap::Args;
 use crate::api::find;
 use crate::{DocId, Explanation, RelationKind, TranslationCheck};
 
-use super::{analyze_inputs, InputArgs, MatchArgs};
+use super::{analyze_inputs, Analyzed, InputArgs, Keeping, MatchArgs};
 
 /// Why two documents are (or are not) related: every score next to its threshold, whether the
 /// candidate tables would propose the pair, and the longest passages they share.
@@ -34,8 +34,15 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> Result<()> {
     let mut input = args.input.clone();
     input.quiet = true;
-    let (analysis, _config, pivoter, progress) =
-        analyze_inputs(&args.inputs, &input, &args.matching, false, true)?;
+    let keeping = Keeping {
+        records: false,
+        text: true,
+    };
+    let Analyzed {
+        analysis,
+        pivoter,
+        progress,
+    } = analyze_inputs(&args.inputs, &input, &args.matching, keeping)?;
     progress.finish();
     let (i, j) = (find(&analysis, &args.id_a)?, find(&analysis, &args.id_b)?);
     let text = |d: DocId| analysis.docs[d.index()].text.as_deref().unwrap_or_default();

@@ -436,15 +436,30 @@ fn option_names(e: crate::Error) -> anyhow::Error {
 /// Warnings shown per kind before the rest are only counted.
 const WARNINGS_SHOWN_PER_KIND: usize = 20;
 
-/// Runs the pipeline with progress and warnings on stderr. The progress line is handed back for the
-/// stages that follow (the caller clears it with [`Progress::finish`]).
+/// What a subcommand keeps of each document besides its features.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keeping {
+    /// The input record, to write it back (`dedupe`).
+    pub records: bool,
+    /// The text (`explain`, `report`, aligned sentences from standard input).
+    pub text: bool,
+}
+
+/// A run of the pipeline, with the pivoter its translations used and the progress line, handed
+/// back for the stages that follow (the caller clears it with [`Progress::finish`]).
+pub struct Analyzed {
+    pub analysis: Analysis,
+    pub pivoter: Pivoter,
+    pub progress: Progress,
+}
+
+/// Runs the pipeline with progress and warnings on stderr.
 pub fn analyze_inputs(
     inputs: &[String],
     input_args: &InputArgs,
     match_args: &MatchArgs,
-    keep_records: bool,
-    keep_text: bool,
-) -> Result<(Analysis, Config, Pivoter, Progress)> {
+    keeping: Keeping,
+) -> Result<Analyzed> {
     match_args.init_threads()?;
     let config = match_args.config()?;
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
@@ -488,7 +503,7 @@ pub fn analyze_inputs(
     };
     let read_options = ReadOptions {
         bytes_read: Some(bar.bytes_read.clone()),
-        ..input_args.read_options(keep_records)
+        ..input_args.read_options(keeping.records)
     };
     let analysis = analyze(
         &inputs,
@@ -496,7 +511,7 @@ pub fn analyze_inputs(
         &config,
         &pivoter,
         Hooks {
-            keep_text,
+            keep_text: keeping.text,
             on_warning: &mut on_warning,
             on_progress: &mut on_progress,
         },
@@ -504,7 +519,11 @@ pub fn analyze_inputs(
     if let Some(r) = rejects {
         r.commit(&analysis.report)?;
     }
-    Ok((analysis, config, pivoter, bar))
+    Ok(Analyzed {
+        analysis,
+        pivoter,
+        progress: bar,
+    })
 }
 
 /// Refuses to write an output over one of the inputs.

@@ -12,7 +12,9 @@ use crate::relate::Relation;
 use crate::stream::{Related, StreamStats};
 
 use super::aligned::AlignedArgs;
-use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
+use super::{
+    analyze_inputs, check_outputs, print_summary, Analyzed, InputArgs, Keeping, MatchArgs,
+};
 
 /// Every related pair as JSONL: {"a", "b", "relation", "score", "jaccard", "containment", "hamming", ...}.
 ///
@@ -46,8 +48,15 @@ pub fn run(args: PairsArgs) -> Result<()> {
     outputs.extend(args.input.outputs());
     check_outputs(&outputs, &args.inputs)?;
     let keep_text = args.aligned.needs_texts_kept(&args.inputs);
-    let (mut analysis, _config, pivoter, progress) =
-        analyze_inputs(&args.inputs, &args.input, &args.matching, false, keep_text)?;
+    let keeping = Keeping {
+        records: false,
+        text: keep_text,
+    };
+    let Analyzed {
+        mut analysis,
+        pivoter,
+        progress,
+    } = analyze_inputs(&args.inputs, &args.input, &args.matching, keeping)?;
     let max_partners = args.max_partners.map(|k| k as usize);
     // The pairs are written as they are found, in output order: memory does not grow with them.
     let t = Instant::now();

@@ -20,7 +20,9 @@ use crate::stream::Related;
 use crate::DocId;
 
 use super::aligned::{texts_of, AlignedArgs};
-use super::{analyze_inputs, check_outputs, print_summary, InputArgs, MatchArgs};
+use super::{
+    analyze_inputs, check_outputs, print_summary, Analyzed, InputArgs, Keeping, MatchArgs,
+};
 
 /// Write one HTML page to look at a run: the summary, score and cluster-size charts, every
 /// cluster (sortable, filterable by size, relation and id), its members with which one is kept,
@@ -85,12 +87,19 @@ pub fn run(args: ReportArgs) -> Result<()> {
         matching.relations = RelationKind::Exact.name().into();
     }
     let keep_text = args.inputs.iter().any(|i| i == "-");
-    let (mut analysis, config, pivoter, progress) =
-        analyze_inputs(&args.inputs, &args.input, &matching, false, keep_text)?;
+    let keeping = Keeping {
+        records: false,
+        text: keep_text,
+    };
+    let Analyzed {
+        mut analysis,
+        pivoter,
+        progress,
+    } = analyze_inputs(&args.inputs, &args.input, &matching, keeping)?;
     // The kept documents and the views follow the options the pairs were made with.
     let (config, pivoter) = match args.pairs {
         Some(_) => (args.matching.config()?, args.matching.pivoter()?),
-        None => (config, pivoter),
+        None => (analysis.config.clone(), pivoter),
     };
     let t = Instant::now();
     let found = match &args.pairs {

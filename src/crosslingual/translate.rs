@@ -222,6 +222,8 @@ fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crosslingual::candidate_index::translation_candidates;
+    use crate::DocId;
 
     /// A French document (0), its translation (1) sharing its ten rare keys, a same-event English
     /// article (2) sharing two, and English filler sharing nothing, so that the ten keys are rare.

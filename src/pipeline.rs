@@ -174,40 +174,14 @@ pub fn analyze(
         translations,
         eager,
     };
-    let mut collected = Collected::default();
-    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
-    let mut flush = |batch: &mut Vec<Document>| {
-        let t = Instant::now();
-        let features: Vec<Features> = batch
-            .par_iter()
-            .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
-            .collect();
-        collected.fingerprint_time += t.elapsed();
-        for (d, f) in batch.drain(..).zip(features) {
-            let info = DocInfo {
-                id: d.id,
-                origin: d.origin,
-                words: f.fingerprint.words,
-                lang: None,
-                record: d.record,
-                text: keep_text.then_some(d.text),
-            };
-            collected.push(info, f, &featurizer);
-        }
-        on_progress(Progress::Read(collected.docs.len()));
-    };
-    let mut report = read_inputs(
+    let (collected, mut report) = read_and_fingerprint(
         inputs,
         read_options,
-        &mut |doc| {
-            batch.push(doc);
-            if batch.len() >= BATCH_DOCS {
-                flush(&mut batch);
-            }
-        },
+        &featurizer,
+        keep_text,
         on_warning,
+        on_progress,
     )?;
-    flush(&mut batch);
     let read_time = start.elapsed().saturating_sub(collected.fingerprint_time);
     let Collected {
         docs,
@@ -249,16 +223,7 @@ pub fn analyze(
     });
     let matched = relate_fingerprints(&fingerprints, translation, config);
     for d in changed {
-        let warning = InputWarning::new(
-            format!("{} ({})", docs[d.index()].origin, docs[d.index()].id),
-            WarningKind::ChangedInput,
-            "changed while twinwire was running (its text is read again to check \
-             translations); its translations are not reported. Run on inputs that do \
-             not change during the run"
-                .into(),
-        );
-        *report.warnings.entry(warning.kind).or_default() += 1;
-        on_warning(&warning);
+        warn_changed(&docs[d.index()], &mut report, on_warning);
     }
     report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
     let times = StageTimes {
@@ -277,6 +242,65 @@ pub fn analyze(
         config: config.clone(),
         checked_languages: checked_languages(translations, pivoter),
     })
+}
+
+/// Reads the inputs, fingerprinting them in parallel batches of [`BATCH_DOCS`] as they come.
+fn read_and_fingerprint(
+    inputs: &[Input],
+    read_options: &ReadOptions,
+    featurizer: &Featurizer<'_>,
+    keep_text: bool,
+    on_warning: &mut dyn FnMut(&InputWarning),
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<(Collected, ReadReport), InputError> {
+    let mut collected = Collected::default();
+    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
+    let mut flush = |batch: &mut Vec<Document>| {
+        let t = Instant::now();
+        let features: Vec<Features> = batch
+            .par_iter()
+            .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
+            .collect();
+        collected.fingerprint_time += t.elapsed();
+        for (d, f) in batch.drain(..).zip(features) {
+            let info = DocInfo {
+                id: d.id,
+                origin: d.origin,
+                words: f.fingerprint.words,
+                lang: None,
+                record: d.record,
+                text: keep_text.then_some(d.text),
+            };
+            collected.push(info, f, featurizer);
+        }
+        on_progress(Progress::Read(collected.docs.len()));
+    };
+    let report = read_inputs(
+        inputs,
+        read_options,
+        &mut |doc| {
+            batch.push(doc);
+            if batch.len() >= BATCH_DOCS {
+                flush(&mut batch);
+            }
+        },
+        on_warning,
+    )?;
+    flush(&mut batch);
+    Ok((collected, report))
+}
+
+/// Reports a document whose input changed between the two readings.
+fn warn_changed(doc: &DocInfo, report: &mut ReadReport, on_warning: &mut dyn FnMut(&InputWarning)) {
+    let warning = InputWarning::new(
+        format!("{} ({})", doc.origin, doc.id),
+        WarningKind::ChangedInput,
+        "changed while twinwire was running (its text is read again to check translations); \
+         its translations are not reported. Run on inputs that do not change during the run"
+            .into(),
+    );
+    *report.warnings.entry(warning.kind).or_default() += 1;
+    on_warning(&warning);
 }
 
 /// The languages translations are looked for in, when they are.

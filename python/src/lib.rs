@@ -8,7 +8,7 @@
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 use pythonize::pythonize;
 
 use twinwire::{read, Config, Document, Error, Keep, Matcher, ReadOptions, RelationKind};
@@ -30,16 +30,27 @@ fn to_py(e: Error) -> PyErr {
     }
 }
 
-/// The matching options every function takes (the Python side fills in the defaults).
+/// The matching options every function takes (the Python side fills in the defaults and makes
+/// them floats, ints, lists).
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
 struct Options {
     threshold: f64,
     containment: f64,
     relations: Option<Vec<String>>,
-    shingle_size: usize,
-    threads: Option<usize>,
+    shingle_size: i64,
+    threads: Option<i64>,
     lexicons: Option<Vec<(String, String)>>,
+}
+
+/// A count the library takes as `usize`: a negative one is out of range, said in its words.
+fn count(name: &'static str, value: i64) -> PyResult<usize> {
+    usize::try_from(value).map_err(|_| {
+        to_py(Error::Config {
+            parameter: name,
+            problem: format!("must be positive, got {value}"),
+        })
+    })
 }
 
 impl Options {
@@ -47,7 +58,7 @@ impl Options {
         let mut config = Config::default()
             .with_threshold(self.threshold)
             .with_containment(self.containment)
-            .with_shingle_size(self.shingle_size);
+            .with_shingle_size(count("shingle_size", self.shingle_size)?);
         if let Some(names) = &self.relations {
             let mut kinds = Vec::new();
             for name in names {
@@ -66,7 +77,7 @@ impl Options {
             matcher = matcher.with_lexicon_file(lang, path).map_err(to_py)?;
         }
         if let Some(n) = self.threads {
-            matcher = matcher.with_threads(n).map_err(to_py)?;
+            matcher = matcher.with_threads(count("threads", n)?).map_err(to_py)?;
         }
         Ok(matcher)
     }
@@ -80,18 +91,18 @@ fn documents(docs: &Bound<'_, PyAny>) -> PyResult<Vec<Document>> {
         PyTypeError::new_err("docs must be an iterable of (id, text) tuples or of dicts")
     })?;
     for (i, item) in iter.enumerate() {
-        out.push(document(i, &item?)?);
+        out.push(document(&format!("docs[{i}]"), &item?)?);
     }
     Ok(out)
 }
 
-fn document(i: usize, item: &Bound<'_, PyAny>) -> PyResult<Document> {
+fn document(at: &str, item: &Bound<'_, PyAny>) -> PyResult<Document> {
     let (id, text, lang) = if let Ok(d) = item.cast::<PyDict>() {
         (d.get_item("id")?, d.get_item("text")?, d.get_item("lang")?)
     } else if let Ok(t) = item.cast::<PyTuple>() {
         if !(2..=3).contains(&t.len()) {
             return Err(InputError::new_err(format!(
-                "docs[{i}]: a tuple of {} items; give (id, text) or (id, text, lang)",
+                "{at}: a tuple of {} items; give (id, text) or (id, text, lang)",
                 t.len()
             )));
         }
@@ -101,31 +112,36 @@ fn document(i: usize, item: &Bound<'_, PyAny>) -> PyResult<Document> {
             t.get_item(2).ok(),
         )
     } else {
-        let kind = item.get_type().name()?.to_string();
         return Err(InputError::new_err(format!(
-            "docs[{i}]: a {kind}; give an (id, text) tuple or a dict with \"id\" and \"text\""
+            "{at}: {}; give an (id, text) tuple or a dict with \"id\" and \"text\"",
+            a_type(item)?
         )));
     };
     let id = match id {
-        Some(v) => id_text(i, &v)?,
+        Some(v) => id_text(at, &v)?,
         None => {
             return Err(InputError::new_err(format!(
-                "docs[{i}]: no \"id\"; give every document an id"
+                "{at}: no \"id\"; give every document an id"
             )))
         }
     };
     let text = match text {
-        Some(v) if v.is_instance_of::<PyString>() => v.extract::<String>()?,
+        Some(v) if v.is_instance_of::<PyString>() => v.extract::<String>().map_err(|_| {
+            InputError::new_err(format!(
+                "{at} (id \"{id}\"): the text is not valid Unicode (a lone surrogate); \
+                 decode it with errors=\"replace\""
+            ))
+        })?,
         Some(v) if v.is_none() => String::new(),
         Some(v) => {
-            let kind = v.get_type().name()?.to_string();
             return Err(InputError::new_err(format!(
-                "docs[{i}] (id \"{id}\"): the text is a {kind}; give a str"
+                "{at} (id \"{id}\"): the text is {}; give a str",
+                a_type(&v)?
             )));
         }
         None => {
             return Err(InputError::new_err(format!(
-                "docs[{i}] (id \"{id}\"): no \"text\"; give every document a text"
+                "{at} (id \"{id}\"): no \"text\"; give every document a text"
             )))
         }
     };
@@ -133,7 +149,7 @@ fn document(i: usize, item: &Bound<'_, PyAny>) -> PyResult<Document> {
         Some(v) if v.is_none() => None,
         Some(v) => Some(v.extract::<String>().map_err(|_| {
             InputError::new_err(format!(
-                "docs[{i}] (id \"{id}\"): the language is not a str; give a code such as \"fr\" or None"
+                "{at} (id \"{id}\"): the language is not a str; give a code such as \"fr\" or None"
             ))
         })?),
         None => None,
@@ -141,17 +157,32 @@ fn document(i: usize, item: &Bound<'_, PyAny>) -> PyResult<Document> {
     Ok(Document { id, text, lang })
 }
 
-fn id_text(i: usize, v: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(s) = v.extract::<String>() {
-        return Ok(s);
+fn id_text(at: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
+    if v.is_instance_of::<PyString>() {
+        return v.extract::<String>().map_err(|_| {
+            InputError::new_err(format!(
+                "{at}: the id is not valid Unicode (a lone surrogate); give a str that is"
+            ))
+        });
     }
-    if let Ok(n) = v.extract::<i128>() {
-        return Ok(n.to_string());
+    if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
+        return Ok(v.str()?.to_string());
     }
-    let kind = v.get_type().name()?.to_string();
     Err(InputError::new_err(format!(
-        "docs[{i}]: the id is a {kind}; give a str or an int"
+        "{at}: the id is {}; give a str or an int",
+        a_type(v)?
     )))
+}
+
+/// "a float", "an int", "a NoneType": the type of `v` for a message.
+fn a_type(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    let name = v.get_type().name()?.to_string();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    Ok(format!("{article} {name}"))
 }
 
 /// Every related pair, as the command line's JSONL lines (dicts).
@@ -195,7 +226,7 @@ fn explain<'py>(
     options: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
     let matcher = options.matcher()?;
-    let (a, b) = (document(0, doc_a)?, document(1, doc_b)?);
+    let (a, b) = (document("doc_a", doc_a)?, document("doc_b", doc_b)?);
     let explanation = py.detach(|| matcher.explain(&a, &b)).map_err(to_py)?;
     Ok(pythonize(py, &explanation)?)
 }
@@ -213,8 +244,16 @@ fn fingerprint<'py>(
     let mut owned: Vec<String> = Vec::new();
     for (i, t) in texts.try_iter()?.enumerate() {
         let t = t?;
+        if !t.is_instance_of::<PyString>() {
+            return Err(InputError::new_err(format!(
+                "texts[{i}]: {}; give the texts as str",
+                a_type(&t)?
+            )));
+        }
         owned.push(t.extract::<String>().map_err(|_| {
-            InputError::new_err(format!("texts[{i}]: not a str; give the texts as str"))
+            InputError::new_err(format!(
+                "texts[{i}]: not valid Unicode (a lone surrogate); decode it with errors=\"replace\""
+            ))
         })?);
     }
     let (bands, _) = matcher.config().minhash_shape();
@@ -274,7 +313,7 @@ struct PyReadOptions {
     title_field: String,
     lang_field: String,
     strict: bool,
-    max_doc_bytes: usize,
+    max_doc_bytes: i64,
     format: Option<String>,
     strip_html: String,
     allow_empty: bool,
@@ -293,7 +332,7 @@ fn read_paths<'py>(
         title_field: options.title_field,
         lang_field: options.lang_field,
         strict: options.strict,
-        max_doc_bytes: options.max_doc_bytes,
+        max_doc_bytes: count("max_doc_bytes", options.max_doc_bytes)?,
         format: options.format,
         strip_html: options.strip_html,
         allow_empty: options.allow_empty,

@@ -91,7 +91,7 @@ def test_bad_documents_raise_input_error_naming_them() -> None:
         twinwire.InputError, match=r'docs\[1\] has the id "x" of docs\[0\]|documents\[1\]'
     ):
         twinwire.pairs([("x", "one"), ("x", "two")])
-    with pytest.raises(twinwire.InputError, match=r"docs\[1\].*a int"):
+    with pytest.raises(twinwire.InputError, match=r"docs\[1\]: an int"):
         twinwire.pairs([("a", "text"), 5])
     with pytest.raises(twinwire.InputError, match=r'docs\[0\] \(id "a"\): the text is a bytes'):
         twinwire.pairs([("a", b"bytes")])
@@ -122,7 +122,8 @@ def test_read_errors_name_the_file_and_warnings_say_what_was_skipped(tmp_path: P
     empty.write_text("")
     with pytest.raises(twinwire.InputError, match="no documents were read"):
         twinwire.read(empty)
-    assert twinwire.read(empty, allow_empty=True) == []
+    with pytest.warns(UserWarning, match="no documents were read"):
+        assert twinwire.read(empty, allow_empty=True) == []
 
 
 def test_explain_says_what_the_command_line_says() -> None:
@@ -217,3 +218,105 @@ def test_the_gil_is_released_while_it_works() -> None:
     assert end - start > 0.05, "the call is long enough to tell"
     inside = [t for t in steps if start + 0.02 < t < end - 0.02]
     assert len(inside) >= 5, f"{len(inside)} steps of the other thread during {end - start:.2f}s"
+
+
+HOSTILE = [
+    (
+        "a lone surrogate in a text",
+        lambda: twinwire.pairs([("a", "x\ud800y")]),
+        twinwire.InputError,
+        'docs\\[0\\] \\(id "a"\\): the text is not valid Unicode',
+    ),
+    (
+        "a lone surrogate in an id",
+        lambda: twinwire.pairs([("a\udc00", "t")]),
+        twinwire.InputError,
+        "the id is not valid Unicode",
+    ),
+    (
+        "a NaN threshold",
+        lambda: twinwire.pairs([("a", "t")], threshold=float("nan")),
+        ValueError,
+        "threshold must be in \\(0, 1\\], got NaN",
+    ),
+    (
+        "a negative shingle size",
+        lambda: twinwire.pairs([("a", "t")], shingle_size=-1),
+        ValueError,
+        "shingle_size must be positive, got -1",
+    ),
+    ("a float id", lambda: twinwire.pairs([(1.5, "t")]), twinwire.InputError, "the id is a float"),
+    ("a bool id", lambda: twinwire.pairs([(True, "t")]), twinwire.InputError, "the id is a bool"),
+    (
+        "None for a document",
+        lambda: twinwire.pairs([None]),
+        twinwire.InputError,
+        "docs\\[0\\]: a NoneType",
+    ),
+    (
+        "an int language",
+        lambda: twinwire.pairs([("a", "t", 5)]),
+        twinwire.InputError,
+        "the language is not a str",
+    ),
+    (
+        "a non-str text to fingerprint",
+        lambda: twinwire.fingerprint([1]),
+        twinwire.InputError,
+        "texts\\[0\\]: an int",
+    ),
+    (
+        "a bad second document to explain",
+        lambda: twinwire.explain(("a", "t"), 5),
+        twinwire.InputError,
+        "doc_b: an int",
+    ),
+    (
+        "an unknown format",
+        lambda: twinwire.read(__file__, format="klingon"),
+        ValueError,
+        'format "klingon" is not one of',
+    ),
+    (
+        "a missing lexicon",
+        lambda: twinwire.pairs([("a", "t")], lexicons={"de": "/no/such/lexicon"}),
+        twinwire.InputError,
+        "/no/such/lexicon",
+    ),
+    (
+        "a three-letter lexicon language",
+        lambda: twinwire.pairs([("a", "t")], lexicons={"deu": __file__}),
+        twinwire.InputError,
+        "two-letter code",
+    ),
+    (
+        "a trillion threads",
+        lambda: twinwire.pairs([("a", "t")], threads=10**12),
+        ValueError,
+        "threads must be 1 to 1024",
+    ),
+    (
+        "a negative max_doc_bytes",
+        lambda: twinwire.read(__file__, max_doc_bytes=-5),
+        ValueError,
+        "max_doc_bytes must be positive",
+    ),
+    (
+        "an unknown strip_html",
+        lambda: twinwire.read(__file__, strip_html="sometimes"),
+        ValueError,
+        "strip_html",
+    ),
+]
+
+
+@pytest.mark.parametrize("what,call,error,message", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_input_raises_a_python_error_naming_it(what, call, error, message) -> None:
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_huge_int_id_is_its_decimal_text() -> None:
+    story = STORY + " More."
+    found = twinwire.pairs([(10**40, STORY), (10**40 + 1, story)])
+    assert (found[0]["a"], found[0]["b"]) == (str(10**40), str(10**40 + 1))

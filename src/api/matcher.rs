@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::pipeline::{analyze_documents, Analysis};
 use crate::DocId;
 
+/// Most worker threads a matcher (or the command line) starts: more is a typo, not a machine.
+pub const MAX_THREADS: usize = 1024;
+
 /// The matching pipeline, configured: give it documents, get their pairs, their dedupe or the
 /// explanation of one pair. It finds all four relations (exact, near-duplicate, containment,
 /// translation) unless its [`Config`] says fewer, uses every core (or the threads of
@@ -51,8 +54,11 @@ impl Matcher {
 
     /// Runs on `threads` worker threads instead of every core. Answers do not depend on it.
     pub fn with_threads(mut self, threads: usize) -> Result<Matcher> {
-        if threads == 0 {
-            return Err(Error::config("threads", "must be at least 1"));
+        if !(1..=MAX_THREADS).contains(&threads) {
+            return Err(Error::config(
+                "threads",
+                format!("must be 1 to {MAX_THREADS}, got {threads}"),
+            ));
         }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

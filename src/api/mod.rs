@@ -10,7 +10,7 @@ mod signature;
 pub use dedupe::{Cluster, Dedupe, Keep, Removed};
 pub use explain::{AlignedGroup, ExplainedDoc, Explanation, Measures, Passage, TranslationCheck};
 pub(crate) use matcher::find;
-pub use matcher::Matcher;
+pub use matcher::{Matcher, MAX_THREADS};
 pub use read::{read, Read, ReadOptions, Warning};
 pub use signature::Signature;
 

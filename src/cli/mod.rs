@@ -400,8 +400,8 @@ impl MatchArgs {
 
     fn init_threads(&self) -> Result<()> {
         if let Some(n) = self.threads {
-            if n == 0 {
-                bail!("--threads must be at least 1");
+            if !(1..=crate::MAX_THREADS).contains(&n) {
+                bail!("--threads must be 1 to {}, got {n}", crate::MAX_THREADS);
             }
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)

@@ -285,6 +285,21 @@ fn errors_name_what_is_wrong() {
         .unwrap()
         .with_threads(0)
         .is_err());
+    let e = Matcher::new(Config::default())
+        .unwrap()
+        .with_threads(5000)
+        .err();
+    assert!(e
+        .unwrap()
+        .to_string()
+        .contains("threads must be 1 to 1024, got 5000"));
+    let out = twinwire()
+        .args(["pairs", "-q", "--threads", "100000"])
+        .arg(root().join("corpus/bamako"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threads must be 1 to 1024"));
 }
 
 #[test]

@@ -320,3 +320,25 @@ def test_a_huge_int_id_is_its_decimal_text() -> None:
     story = STORY + " More."
     found = twinwire.pairs([(10**40, STORY), (10**40 + 1, story)])
     assert (found[0]["a"], found[0]["b"]) == (str(10**40), str(10**40 + 1))
+
+
+def test_a_pyarrow_table_gives_the_pairs_its_rows_give() -> None:
+    pa = pytest.importorskip("pyarrow")
+    rows = [("a", STORY, None), ("b", STORY + " More.", "en"), ("c", "Wheat rose.", None)]
+    table = pa.table(
+        {"id": [r[0] for r in rows], "text": [r[1] for r in rows], "lang": [r[2] for r in rows]}
+    )
+    assert twinwire.pairs(table) == twinwire.pairs(rows)
+    assert twinwire.pairs(table.to_batches()[0]) == twinwire.pairs(rows)
+    assert twinwire.dedupe(table).kept == twinwire.dedupe(rows).kept
+    with pytest.raises(twinwire.InputError, match='no "text" column .*it has: id, body'):
+        twinwire.pairs(pa.table({"id": ["a"], "body": ["t"]}))
+
+
+def test_a_pandas_dataframe_gives_the_pairs_its_rows_give() -> None:
+    pd = pytest.importorskip("pandas")
+    rows = [("a", STORY), ("b", STORY + " More."), ("c", "Wheat rose.")]
+    frame = pd.DataFrame(rows, columns=["id", "text"])
+    assert twinwire.pairs(frame) == twinwire.pairs(rows)
+    with pytest.raises(twinwire.InputError, match='no "id" column'):
+        twinwire.pairs(pd.DataFrame({"key": ["a"], "text": ["t"]}))

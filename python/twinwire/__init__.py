@@ -43,6 +43,39 @@ _DEFAULTS: Dict[str, Any] = _twinwire.defaults()
 Doc = Union[Sequence[Any], Mapping[str, Any]]
 
 
+def _documents(docs: Any) -> Iterable[Any]:
+    """Tables as rows: a pyarrow Table or RecordBatch, or a pandas DataFrame, with columns ``id``,
+    ``text`` and optionally ``lang``, become ``(id, text, lang)`` tuples; anything else is
+    passed as is (an iterable of tuples or dicts)."""
+    columns = getattr(docs, "column_names", None)  # pyarrow Table / RecordBatch
+    if columns is None and hasattr(docs, "itertuples") and hasattr(docs, "columns"):
+        columns = [str(c) for c in docs.columns]  # pandas DataFrame
+        get = docs.__getitem__
+    elif columns is not None:
+
+        def get(name: str) -> Any:
+            return docs.column(name)
+
+    else:
+        return docs
+    for needed in ("id", "text"):
+        if needed not in columns:
+            raise InputError(
+                f'the table has no "{needed}" column (it has: {", ".join(map(str, columns))}); '
+                "rename the columns holding the ids and the texts to id and text"
+            )
+    ids, texts = _column(get("id")), _column(get("text"))
+    langs = _column(get("lang")) if "lang" in columns else [None] * len(ids)
+    return zip(ids, texts, langs)
+
+
+def _column(column: Any) -> List[Any]:
+    to_pylist = getattr(column, "to_pylist", None)
+    if to_pylist is not None:
+        return to_pylist()
+    return column.tolist()
+
+
 def _options(
     threshold: float,
     containment: float,
@@ -83,8 +116,9 @@ def pairs(
     document; for a containment, ``a`` contains ``b``.
 
     docs: ``(id, text)`` or ``(id, text, lang)`` tuples, or dicts with ``id``, ``text`` and an
-        optional ``lang`` (``fr``, ``en``, ``fr-FR``, ``fra``...; detected when absent). Ids
-        must be unique (str, or int taken as its decimal text).
+        optional ``lang`` (``fr``, ``en``, ``fr-FR``, ``fra``...; detected when absent), or a
+        pyarrow Table / RecordBatch or pandas DataFrame with those columns. Ids must be unique
+        (str, or int taken as its decimal text).
     threshold: Jaccard resemblance of word-shingle sets for a near-duplicate, in (0, 1].
     containment: share of the shorter document's shingles found in the longer, in (0, 1].
     relations: the relations to report (default: all four), a list or a comma-separated str.
@@ -97,7 +131,7 @@ def pairs(
     ``ValueError`` for a parameter out of range.
     """
     options = _options(threshold, containment, relations, shingle_size, threads, lexicons)
-    return _twinwire.pairs(docs, options)
+    return _twinwire.pairs(_documents(docs), options)
 
 
 @dataclass
@@ -136,7 +170,7 @@ def dedupe(
     line's default). The other parameters are those of :func:`pairs`.
     """
     options = _options(threshold, containment, relations, shingle_size, threads, lexicons)
-    result = _twinwire.dedupe(docs, keep, options)
+    result = _twinwire.dedupe(_documents(docs), keep, options)
     return Dedupe(kept=result["kept"], removed=result["removed"], clusters=result["clusters"])
 
 

@@ -9,12 +9,14 @@ import numpy.typing as npt
 __version__: str
 
 Doc = Union[Sequence[Any], Mapping[str, Any]]
+# Also accepted where documents are: a pyarrow Table or RecordBatch, or a pandas DataFrame, with
+# columns id, text and optionally lang.
 PathLike = Union[str, os.PathLike[str]]
 
 class InputError(ValueError): ...
 
 def pairs(
-    docs: Iterable[Doc],
+    docs: Union[Iterable[Doc], Any],
     *,
     threshold: float = ...,
     containment: float = ...,
@@ -31,7 +33,7 @@ class Dedupe:
     clusters: List[Dict[str, Any]]
 
 def dedupe(
-    docs: Iterable[Doc],
+    docs: Union[Iterable[Doc], Any],
     *,
     keep: Literal["longest", "first", "core"] = ...,
     threshold: float = ...,

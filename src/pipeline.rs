@@ -226,22 +226,8 @@ pub fn analyze(
         warn_changed(&docs[d.index()], &mut report, on_warning);
     }
     report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
-    let times = StageTimes {
-        read: read_time,
-        fingerprint: fingerprint_time,
-        candidates: matched.candidates_time,
-        score: Duration::ZERO,
-        translate: matched.translate_time,
-    };
-    Ok(Analysis {
-        docs,
-        fingerprints,
-        report,
-        matched,
-        times,
-        config: config.clone(),
-        checked_languages: checked_languages(translations, pivoter),
-    })
+    let times = (read_time, fingerprint_time);
+    Ok(Analysis::of(docs, fingerprints, report, matched, times, (config, pivoter)))
 }
 
 /// Reads the inputs, fingerprinting them in parallel batches of [`BATCH_DOCS`] as they come.
@@ -303,12 +289,40 @@ fn warn_changed(doc: &DocInfo, report: &mut ReadReport, on_warning: &mut dyn FnM
     on_warning(&warning);
 }
 
-/// The languages translations are looked for in, when they are.
-fn checked_languages(translations: bool, pivoter: &Pivoter) -> Vec<String> {
-    if !translations {
-        return Vec::new();
+impl Analysis {
+    /// The analysis of a run: its documents and what matching found; `(read, fingerprint)` the
+    /// times of the first stages.
+    fn of(
+        docs: Vec<DocInfo>,
+        fingerprints: Vec<Fingerprint>,
+        report: ReadReport,
+        matched: Matched,
+        (read, fingerprint): (Duration, Duration),
+        (config, pivoter): (&Config, &Pivoter),
+    ) -> Analysis {
+        let times = StageTimes {
+            read,
+            fingerprint,
+            candidates: matched.candidates_time,
+            score: Duration::ZERO,
+            translate: matched.translate_time,
+        };
+        // The languages translations are looked for in, when they are.
+        let checked_languages = if config.wants(RelationKind::Translation) {
+            pivoter.languages().into_iter().map(String::from).collect()
+        } else {
+            Vec::new()
+        };
+        Analysis {
+            docs,
+            fingerprints,
+            report,
+            matched,
+            times,
+            config: config.clone(),
+            checked_languages,
+        }
     }
-    pivoter.languages().into_iter().map(String::from).collect()
 }
 
 /// Runs the pipeline over documents in memory (the library's and Python's way in). Their texts are
@@ -373,22 +387,8 @@ pub fn analyze_documents(
         empty_documents: fingerprints.iter().filter(|f| f.is_empty()).count(),
         ..ReadReport::default()
     };
-    let times = StageTimes {
-        read: Duration::ZERO,
-        fingerprint: fingerprint_time,
-        candidates: matched.candidates_time,
-        score: Duration::ZERO,
-        translate: matched.translate_time,
-    };
-    Analysis {
-        docs,
-        fingerprints,
-        report,
-        matched,
-        times,
-        config: config.clone(),
-        checked_languages: checked_languages(translations, pivoter),
-    }
+    let times = (Duration::ZERO, fingerprint_time);
+    Analysis::of(docs, fingerprints, report, matched, times, (config, pivoter))
 }
 
 /// What one pass over a document's words gives.

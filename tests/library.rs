@@ -202,8 +202,8 @@ fn explain_gives_the_measures_and_the_passages() {
     assert!(e.passages.is_empty());
 }
 
-#[test]
-fn answers_do_not_depend_on_the_threads() {
+/// The sample's five articles and a near-duplicate copy of each (`copy0`..`copy4`).
+fn sample_with_copies() -> Vec<Document> {
     let sample = root().join("corpus/bamako");
     let mut docs = documents(&sample);
     for (i, d) in documents(&sample).into_iter().enumerate() {
@@ -212,6 +212,12 @@ fn answers_do_not_depend_on_the_threads() {
             format!("{} Updated.", d.text),
         ));
     }
+    docs
+}
+
+#[test]
+fn answers_do_not_depend_on_the_threads() {
+    let docs = sample_with_copies();
     let all = Matcher::new(Config::default())
         .unwrap()
         .pairs(&docs)
@@ -320,14 +326,7 @@ fn a_translation_is_found_beside_copies_of_its_documents_in_a_small_corpus() {
     // Ten documents: the sample's five and a near-duplicate copy of each. A key shared by an
     // article, its copy and its translation is in three documents; with a floor of two documents
     // per key, the translation was lost.
-    let sample = root().join("corpus/bamako");
-    let mut docs = documents(&sample);
-    for (i, d) in documents(&sample).into_iter().enumerate() {
-        docs.push(Document::new(
-            format!("copy{i}"),
-            format!("{} Updated.", d.text),
-        ));
-    }
+    let docs = sample_with_copies();
     let pairs = Matcher::new(Config::default())
         .unwrap()
         .pairs(&docs)

@@ -274,7 +274,7 @@ fn errors_name_what_is_wrong() {
     let e = matcher.pairs(&twice).unwrap_err();
     assert!(
         e.to_string()
-            .contains("documents[1] has the id \"x\" of documents[0]"),
+            .contains("docs[1] has the id \"x\" of docs[0]"),
         "{e}"
     );
     let e = matcher.explain_in(&twice[..1], "x", "y").unwrap_err();

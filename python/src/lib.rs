@@ -231,6 +231,23 @@ fn explain<'py>(
     Ok(pythonize(py, &explanation)?)
 }
 
+/// The explanation of documents `id_a` and `id_b` among `docs` (as `twinwire explain` gives it).
+#[pyfunction]
+fn explain_among<'py>(
+    py: Python<'py>,
+    id_a: &str,
+    id_b: &str,
+    docs: &Bound<'py, PyAny>,
+    options: Options,
+) -> PyResult<Bound<'py, PyAny>> {
+    let matcher = options.matcher()?;
+    let docs = documents(docs)?;
+    let explanation = py
+        .detach(|| matcher.explain_in(&docs, id_a, id_b))
+        .map_err(to_py)?;
+    Ok(pythonize(py, &explanation)?)
+}
+
 /// The signatures of `texts`, as raw little-endian buffers the Python side wraps in arrays:
 /// `words` (u32), `exact` (16 bytes each), `simhash` (u64), `bands` (u32, `bands` per document,
 /// zeros for a document without words), `shingle_offsets` (i64, n + 1) and `shingles` (u32).
@@ -373,6 +390,7 @@ fn _twinwire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pairs, m)?)?;
     m.add_function(wrap_pyfunction!(dedupe, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(explain_among, m)?)?;
     m.add_function(wrap_pyfunction!(fingerprint, m)?)?;
     m.add_function(wrap_pyfunction!(read_paths, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;

@@ -183,8 +183,14 @@ def explain(
     relations: Optional[Iterable[str]] = None,
     shingle_size: int = _DEFAULTS["shingle_size"],
     lexicons: Optional[Mapping[str, str]] = None,
+    among: Any = None,
 ) -> Dict[str, Any]:
     """Why two documents are (or are not) related: what ``twinwire explain`` shows, as a dict.
+
+    Alone, the two are looked at on their own. With ``among`` (the documents of a run, in any
+    form :func:`pairs` takes), ``doc_a`` and ``doc_b`` may be ids, and the pair is explained as
+    ``twinwire explain ID_A ID_B INPUT`` would: among the others, which decide for instance which
+    words are rare enough for the translation candidate index to propose the pair.
 
     Keys: ``a`` and ``b`` (id, words, shingles, origin, lang), ``copy`` (the copy relation
     found, or None: relation, score, a, b), ``measures`` (jaccard, a_in_b, b_in_a, shared
@@ -194,7 +200,20 @@ def explain(
     groups), ``passages`` (runs of b's words found in a, longest first).
     """
     options = _options(threshold, containment, relations, shingle_size, None, lexicons)
-    return _twinwire.explain(doc_a, doc_b, options)
+    if among is None:
+        return _twinwire.explain(doc_a, doc_b, options)
+    return _twinwire.explain_among(_id_of(doc_a), _id_of(doc_b), _documents(among), options)
+
+
+def _id_of(doc: Any) -> str:
+    """An id given as such (str or int), or the id of a document (tuple or dict)."""
+    if isinstance(doc, Mapping):
+        doc = doc.get("id")
+    elif isinstance(doc, (tuple, list)) and doc:
+        doc = doc[0]
+    if isinstance(doc, bool) or not isinstance(doc, (str, int)):
+        raise InputError(f"explain: {doc!r} is not an id or a document with one")
+    return str(doc)
 
 
 def fingerprint(

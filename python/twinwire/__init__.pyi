@@ -52,6 +52,7 @@ def explain(
     relations: Optional[Iterable[str]] = None,
     shingle_size: int = ...,
     lexicons: Optional[Mapping[str, str]] = None,
+    among: Optional[Union[Iterable[Doc], Any]] = None,
 ) -> Dict[str, Any]: ...
 @overload
 def fingerprint(

@@ -146,7 +146,7 @@ fn check_ids(documents: &[Document]) -> Result<()> {
     for (i, d) in documents.iter().enumerate() {
         if let Some(earlier) = first.insert(d.id.as_str(), i) {
             return Err(Error::Document(format!(
-                "documents[{i}] has the id \"{}\" of documents[{earlier}]; give each document its own id",
+                "docs[{i}] has the id \"{}\" of docs[{earlier}]; give each document its own id",
                 d.id
             )));
         }

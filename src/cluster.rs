@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::relate::{relate, Relation, RelationKind};
 use crate::score::score;
 use crate::stream::Related;
-use crate::DocId;
+use crate::{Config, DocId};
 
 /// Which document of a cluster is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -97,17 +97,23 @@ fn preference(d: DocId, contained: &[bool], words: &[u32], keep: Keep) -> (bool,
 /// edges alone).
 ///
 /// `words[d]` is document d's length, used by [`Keep::Longest`].
-pub fn clusters(n: usize, relations: &[Relation], words: &[u32], keep: Keep) -> Vec<Cluster> {
+pub fn clusters(
+    n: usize,
+    relations: &[Relation],
+    words: &[u32],
+    keep: Keep,
+    config: &Config,
+) -> Vec<Cluster> {
     let mut uf = UnionFind((0..n as u32).collect());
     // Adjacency: (other, kind, score, may `other` join a cluster of which this doc is representative).
     let mut adjacent: Vec<Vec<(DocId, RelationKind, f64, bool)>> = vec![Vec::new(); n];
     let mut contained = vec![false; n];
     for r in relations.iter().filter(|r| r.kind.is_duplicate()) {
         uf.union(r.a.0, r.b.0);
-        let symmetric = r.kind.is_symmetric();
+        let either_way = r.may_stand_for(r.b, config);
         adjacent[r.a.index()].push((r.b, r.kind, r.score, true));
-        adjacent[r.b.index()].push((r.a, r.kind, r.score, symmetric));
-        if !symmetric {
+        adjacent[r.b.index()].push((r.a, r.kind, r.score, either_way));
+        if !either_way {
             contained[r.b.index()] = true;
         }
     }
@@ -258,7 +264,7 @@ fn contained_flags(related: &Related<'_>, heads: &[DocId]) -> Vec<bool> {
     if !config.wants(RelationKind::Containment) {
         return contained;
     }
-    // A container of b that is not a near-duplicate of it has at least `factor` times b's
+    // A container of b that does not resemble it (Jaccard under J) has at least `factor` times b's
     // shingles: with s >= C|B| shared and s / (|A| + |B| - s) < J, |A| > |B| (C (1 + J) / J - 1).
     let factor = if config.wants(RelationKind::NearDuplicate) {
         config.containment * (1.0 + config.threshold) / config.threshold - 1.0
@@ -280,7 +286,7 @@ fn contained_flags(related: &Related<'_>, heads: &[DocId]) -> Vec<bool> {
                 let (i, j) = (b.min(o), b.max(o));
                 let (fi, fj) = (&fps[i.index()], &fps[j.index()]);
                 relate(i, j, fi, fj, &score(fi, fj), config)
-                    .is_some_and(|r| r.kind == RelationKind::Containment && r.b == b)
+                    .is_some_and(|r| r.b == b && !r.may_stand_for(b, config))
             });
             (b, is_contained)
         })
@@ -313,7 +319,7 @@ fn edges_of(
                 (o, h, fo, fh)
             };
             let r = relate(i, j, fi, fj, &score(fi, fj), config)?;
-            let may_join = r.kind.is_symmetric() || r.a == h;
+            let may_join = r.may_stand_for(h, config);
             may_join.then_some(Member {
                 doc: o,
                 relation: r.kind,
@@ -463,11 +469,11 @@ mod tests {
             rel(0, 1, RelationKind::NearDuplicate, 0.6),
             rel(1, 2, RelationKind::NearDuplicate, 0.7),
         ];
-        let c = clusters(3, &r, &[100, 120, 100], Keep::Longest);
+        let c = clusters(3, &r, &[100, 120, 100], Keep::Longest, &Config::default());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].representative, DocId(1));
         // With the first kept, 2 is not related to 0 and stays on its own.
-        let c = clusters(3, &r, &[100, 120, 100], Keep::First);
+        let c = clusters(3, &r, &[100, 120, 100], Keep::First, &Config::default());
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].representative, DocId(0));
         assert_eq!(
@@ -485,7 +491,7 @@ mod tests {
             rel(2, 1, RelationKind::Containment, 0.9),
         ];
         for keep in [Keep::First, Keep::Longest] {
-            let c = clusters(3, &r, &[500, 100, 400], keep);
+            let c = clusters(3, &r, &[500, 100, 400], keep, &Config::default());
             assert_eq!(c.len(), 1, "{keep:?}");
             assert_eq!(c[0].representative, DocId(0));
             assert_eq!(c[0].members[0].doc, DocId(1));
@@ -499,7 +505,7 @@ mod tests {
             rel(0, 1, RelationKind::NearDuplicate, 0.8),
             rel(0, 2, RelationKind::Translation, 0.9),
         ];
-        let c = clusters(4, &r, &[100, 90, 95, 10], Keep::Longest);
+        let c = clusters(4, &r, &[100, 90, 95, 10], Keep::Longest, &Config::default());
         assert_eq!(c.len(), 1, "translations form no duplicate cluster");
         let g = groups(4, &c, &r);
         assert_eq!(g.len(), 1);
@@ -512,6 +518,6 @@ mod tests {
 
     #[test]
     fn unrelated_documents_are_in_no_cluster() {
-        assert!(clusters(3, &[], &[1, 2, 3], Keep::Longest).is_empty());
+        assert!(clusters(3, &[], &[1, 2, 3], Keep::Longest, &Config::default()).is_empty());
     }
 }

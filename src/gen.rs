@@ -11,9 +11,9 @@
 //! |---|---:|---|
 //! | `single` | 55% | none |
 //! | `exact` | 8% | 1-3 copies, byte-identical or re-spaced (`exact`) |
-//! | `edited` | 20% | 1-3 copies, each with one edit: a paragraph dropped, a paragraph added, a site's header and footer, 1-2% typos, or a new headline (`near_duplicate`); or a Unicode variant (NFD, curly quotes, no-break spaces: `exact`) |
+//! | `edited` | 20% | 1-3 copies, each with one edit: a paragraph dropped, a paragraph added, a site's header and footer, 1-2% typos, or a new headline; or a Unicode variant (NFD, curly quotes, no-break spaces). Each is planted with the relation the rule gives it (`near_duplicate`; `containment` when the header and footer make a fifth of the page or the dropped paragraph a fifth of the base; `exact` for the Unicode variant; nothing when typos leave a short article unrelated) |
 //! | `excerpt` | 10% | an excerpt of 30-45% of the base (`containment`, base first) quoted inside another article at least twice its length (`containment`, quoting article first) |
-//! | `copy_and_edit` | 7% | one copy and one edited copy (`exact` and `near_duplicate`) |
+//! | `copy_and_edit` | 7% | one copy and one edited copy (`exact`, and as above) |
 //!
 //! and every French/English pair of the sources (same WMT docid) once, as a `translation` family:
 //! plain, the English cut to the first half of its sentences (at least four), the French followed by
@@ -351,12 +351,19 @@ fn small_paragraph(a: &Article, from: usize) -> Option<usize> {
 }
 
 /// The relation an edit makes: a Unicode variant is identical once folded.
-fn relation_of(edit: &str) -> &'static str {
-    if edit == "unicode_variant" {
-        "exact"
-    } else {
-        "near_duplicate"
-    }
+/// The relation of an edited copy to its base, by definition: the one [`crate::relate::relate`]
+/// gives the two texts at the default settings (word 3-shingles, Jaccard 0.5, containment 0.8), as
+/// exhaustive scoring would. A copy whose added header and footer make more than a fifth of it
+/// contains its base; one missing a fifth of the base is contained in it; typos in a short article
+/// can leave it related to nothing (then nothing is planted). Returns the relation's name and
+/// whether the base comes first (a containment names its container first).
+fn copy_relation(base: &str, edited: &str) -> Option<(&'static str, bool)> {
+    let config = crate::Config::default();
+    let fb = crate::fingerprint::Fingerprint::of_text(base, &config);
+    let fe = crate::fingerprint::Fingerprint::of_text(edited, &config);
+    let s = crate::score::score(&fb, &fe);
+    let r = crate::relate::relate(crate::DocId(0), crate::DocId(1), &fb, &fe, &s, &config)?;
+    Some((r.kind.name(), r.a == crate::DocId(0)))
 }
 
 /// The shape of a generated corpus beyond its families: how often passages recur across unrelated
@@ -581,8 +588,7 @@ impl Generator<'_> {
                 self.push(base_id.clone(), base.text(), None);
                 let copy_id = self.id();
                 let copy = typos(&base.text(), 0.01, &mut self.rng);
-                self.push(copy_id.clone(), copy, None);
-                self.plant(&base_id, &copy_id, "near_duplicate", "mixed_language");
+                self.plant_copy(&base, &base_id, copy_id, copy, "mixed_language");
                 return;
             }
         }
@@ -623,8 +629,26 @@ impl Generator<'_> {
     fn edited_copy(&mut self, base: &Article, base_id: &str) {
         let (text, kind) = self.edit(base);
         let edit_id = self.id();
-        self.push(edit_id.clone(), text, None);
-        self.plant(base_id, &edit_id, relation_of(kind), kind);
+        self.plant_copy(base, base_id, edit_id, text, kind);
+    }
+
+    /// Adds an edited copy of the base and plants it with the relation the edit made
+    /// ([`copy_relation`]), if any.
+    fn plant_copy(
+        &mut self,
+        base: &Article,
+        base_id: &str,
+        copy_id: String,
+        copy: String,
+        kind: &'static str,
+    ) {
+        let relation = copy_relation(&base.text(), &copy);
+        self.push(copy_id.clone(), copy, None);
+        match relation {
+            Some((relation, true)) => self.plant(base_id, &copy_id, relation, kind),
+            Some((relation, false)) => self.plant(&copy_id, base_id, relation, kind),
+            None => {}
+        }
     }
 
     /// An edited copy, and the edit (a Unicode variant is exact once folded).

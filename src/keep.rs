@@ -127,7 +127,7 @@ fn around(c: &Cluster, k: DocId, fingerprints: &[Fingerprint], config: &Config) 
             _ => (d, k, fd, fk),
         };
         let r = relate(i, j, fi, fj, &score(fi, fj), config)?;
-        if !(r.kind.is_duplicate() && (r.kind.is_symmetric() || r.a == k)) {
+        if !r.may_stand_for(k, config) {
             return None;
         }
         members.push(Member {

@@ -1,7 +1,11 @@
 //! Pair -> relation: what one document is to another, with the evidence a user needs to check it.
 //!
-//! The strongest relation the user asked for wins: an exact copy is reported as `exact`, or as a
-//! `near_duplicate` (resemblance 1) when only near-duplicates were asked for. Symmetric relations name
+//! One relation per pair, the most specific one the user asked for: an exact copy is reported as
+//! `exact` (or as a `near_duplicate` of resemblance 1 when only near-duplicates were asked for). An
+//! excerpt is an excerpt: when b lies mostly inside a (containment of b in a at the threshold C) but a
+//! does not lie mostly inside b, the pair is a `containment` even when its Jaccard resemblance
+//! reaches the near-duplicate threshold (a 75% excerpt); when both lie mostly inside each other (a
+//! copy missing a paragraph) it is a `near_duplicate`. Symmetric relations name
 //! the documents in input order; a containment names the container first (`a` contains `b`).
 //! Translations are decided in [`crate::crosslingual`] and carry alignment evidence instead.
 
@@ -144,6 +148,26 @@ impl Relation {
         r
     }
 
+    /// Whether `rep`, one of the pair, may stand for the other in a cluster of duplicates (dedupe
+    /// keeps `rep` and removes the other): either of two copies or near-duplicates, only the
+    /// container of a containment unless the two also resemble each other ([`Self::resembles`]),
+    /// never a translation.
+    pub fn may_stand_for(&self, rep: DocId, config: &Config) -> bool {
+        match self.kind {
+            RelationKind::Translation => false,
+            RelationKind::Containment => self.a == rep || self.resembles(config),
+            _ => true,
+        }
+    }
+
+    /// Whether the two documents resemble each other as near-duplicates do (Jaccard at the
+    /// threshold, near-duplicates asked for), whatever the relation reported: an excerpt of three
+    /// quarters of an article is reported as contained in it, and deduplicated as its near-duplicate.
+    pub fn resembles(&self, config: &Config) -> bool {
+        config.wants(RelationKind::NearDuplicate)
+            && matches!(&self.evidence, Evidence::Shingles(e) if e.jaccard >= config.threshold)
+    }
+
     #[cfg(any(test, feature = "internals"))]
     /// The shingle evidence, for copy relations.
     pub fn shingles(&self) -> Option<&PairEvidence> {
@@ -188,27 +212,47 @@ pub fn relate(
     if fi.exact == fj.exact && config.wants(RelationKind::Exact) {
         return Some(symmetric(RelationKind::Exact, 1.0));
     }
-    if s.jaccard >= config.threshold && config.wants(RelationKind::NearDuplicate) {
-        return Some(symmetric(RelationKind::NearDuplicate, s.jaccard));
-    }
-    if config.wants(RelationKind::Containment) {
-        // The container is the document with more shingles; equal sizes cannot be a containment.
-        let (a, b, fa, fb, b_in_a) = match fi.shingles.len().cmp(&fj.shingles.len()) {
-            std::cmp::Ordering::Greater => (i, j, fi, fj, s.b_in_a),
-            std::cmp::Ordering::Less => (j, i, fj, fi, s.a_in_b),
-            std::cmp::Ordering::Equal => return None,
-        };
-        if b_in_a >= config.containment && fb.words >= config.min_contained_words {
-            return Some(Relation {
+    let near_duplicate = s.jaccard >= config.threshold && config.wants(RelationKind::NearDuplicate);
+    let containment = config
+        .wants(RelationKind::Containment)
+        .then(|| contained(i, j, fi, fj, s, config))
+        .flatten();
+    let mutual = s.a_in_b >= config.containment && s.b_in_a >= config.containment;
+    match containment {
+        // An excerpt is an excerpt: b mostly inside a, a not mostly inside b, whatever their
+        // resemblance. Both mostly inside each other (a copy missing a paragraph) is a near-duplicate.
+        Some((a, b, fa, fb, b_in_a)) if !near_duplicate || !mutual => {
+            Some(Relation {
                 a,
                 b,
                 kind: RelationKind::Containment,
                 score: b_in_a,
                 evidence: evidence(fa, fb, b_in_a),
-            });
+            })
         }
+        _ if near_duplicate => Some(symmetric(RelationKind::NearDuplicate, s.jaccard)),
+        _ => None,
     }
-    None
+}
+
+/// The pair as (container, contained, their fingerprints, containment) when one holds at least
+/// `containment` of the other's shingles and the contained one is long enough. The container is
+/// the document with more shingles; equal sizes cannot be a containment.
+fn contained<'f>(
+    i: DocId,
+    j: DocId,
+    fi: &'f Fingerprint,
+    fj: &'f Fingerprint,
+    s: &PairScore,
+    config: &Config,
+) -> Option<(DocId, DocId, &'f Fingerprint, &'f Fingerprint, f64)> {
+    let (a, b, fa, fb, b_in_a) = match fi.shingles.len().cmp(&fj.shingles.len()) {
+        std::cmp::Ordering::Greater => (i, j, fi, fj, s.b_in_a),
+        std::cmp::Ordering::Less => (j, i, fj, fi, s.a_in_b),
+        std::cmp::Ordering::Equal => return None,
+    };
+    (b_in_a >= config.containment && fb.words >= config.min_contained_words)
+        .then_some((a, b, fa, fb, b_in_a))
 }
 
 #[cfg(test)]
@@ -249,6 +293,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!((r.kind, r.score), (RelationKind::NearDuplicate, 1.0));
+    }
+
+    #[test]
+    fn an_excerpt_is_contained_even_when_it_resembles_its_source() {
+        let c = Config::default();
+        // Three quarters of the article: Jaccard 0.74, the article 0.74 inside the excerpt.
+        let r = rel(&text(0..200), &text(0..150), &c).unwrap();
+        assert_eq!((r.kind, r.a, r.b), (RelationKind::Containment, DocId(0), DocId(1)));
+        assert!(r.shingles().unwrap().jaccard >= c.threshold);
+        assert!(r.resembles(&c) && r.may_stand_for(DocId(1), &c));
+        // Missing a tenth: both mostly inside each other.
+        let r = rel(&text(0..200), &text(0..180), &c).unwrap();
+        assert_eq!(r.kind, RelationKind::NearDuplicate);
+        // Containment not asked for: the resemblance is what is reported.
+        let only_near = c.clone().with_relations([RelationKind::NearDuplicate]);
+        let r = rel(&text(0..200), &text(0..150), &only_near).unwrap();
+        assert_eq!(r.kind, RelationKind::NearDuplicate);
+        // Too short to be contained (under `min_contained_words`): a near-duplicate.
+        let r = rel(&text(0..16), &text(0..12), &c).unwrap();
+        assert_eq!(r.kind, RelationKind::NearDuplicate);
+    }
+
+    #[test]
+    fn only_the_container_stands_for_a_containment_that_does_not_resemble() {
+        let c = Config::default();
+        let r = rel(&text(40..70), &text(0..200), &c).unwrap();
+        assert!(!r.resembles(&c));
+        assert!(r.may_stand_for(DocId(1), &c) && !r.may_stand_for(DocId(0), &c));
     }
 
     #[test]

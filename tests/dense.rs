@@ -178,7 +178,7 @@ fn settled_clusters_are_those_of_every_pair() {
             let related = matched.related(&fps, &config);
             let all = reference_pairs(&fps, &config);
             for keep in [Keep::Longest, Keep::First] {
-                let want = clusters(fps.len(), &all, &words, keep);
+                let want = clusters(fps.len(), &all, &words, keep, &config);
                 let got = settle(&related, &words, keep);
                 assert_eq!(
                     got.clusters,
@@ -207,7 +207,7 @@ fn exhaustive_runs_settle_the_clusters_of_every_pair_too() {
         stats.scored
     );
     for keep in [Keep::Longest, Keep::First] {
-        let want = clusters(fps.len(), &all, &words, keep);
+        let want = clusters(fps.len(), &all, &words, keep, &config);
         assert!(!want.is_empty());
         assert_eq!(settle(&related, &words, keep).clusters, want, "{keep:?}");
     }

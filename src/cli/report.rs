@@ -17,7 +17,7 @@ use crate::pipeline::Analysis;
 use crate::relate::{Evidence, PairEvidence, Relation, RelationKind};
 use crate::report::{write_page, Limits, ListedPair, PageStats, PairTally, Run};
 use crate::stream::Related;
-use crate::DocId;
+use crate::{Config, DocId};
 
 use super::aligned::{texts_of, AlignedArgs};
 use super::{
@@ -103,7 +103,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     };
     let t = Instant::now();
     let found = match &args.pairs {
-        Some(path) => from_pairs_file(path, &analysis, limits.listed_pairs)?,
+        Some(path) => from_pairs_file(path, &analysis, &config, limits.listed_pairs)?,
         None => {
             let step = |done: usize, total: usize| progress.step("settling clusters", done, total);
             matched(&analysis, limits.listed_pairs, &step)
@@ -196,10 +196,13 @@ struct PairLine {
     b: String,
     relation: String,
     score: f64,
+    /// Copy relations only (a containment that also resembles may be deduplicated either way).
+    #[serde(default)]
+    jaccard: f64,
 }
 
 /// The pairs of a `twinwire pairs` file, and the clusters they make.
-fn from_pairs_file(path: &Path, analysis: &Analysis, cap: usize) -> Result<Found> {
+fn from_pairs_file(path: &Path, analysis: &Analysis, config: &Config, cap: usize) -> Result<Found> {
     let shown = path.display();
     let file = std::fs::File::open(path).with_context(|| format!("{shown}: cannot read"))?;
     let reader = format::open(Box::new(file), Some(format::Format::Jsonl))
@@ -234,7 +237,13 @@ fn from_pairs_file(path: &Path, analysis: &Analysis, cap: usize) -> Result<Found
         }
     }
     let words: Vec<u32> = analysis.docs.iter().map(|d| d.words).collect();
-    let clusters = clusters(analysis.docs.len(), &duplicates, &words, Keep::Longest);
+    let clusters = clusters(
+        analysis.docs.len(),
+        &duplicates,
+        &words,
+        Keep::Longest,
+        config,
+    );
     Ok(Found {
         tally,
         clusters,
@@ -262,8 +271,11 @@ fn pair_of_line(line: &str, ids: &HashMap<&str, DocId>) -> Result<Relation> {
         b,
         kind,
         score: p.score,
-        // Clusters are made from the relation and its score; the evidence is not read.
-        evidence: Evidence::Shingles(PairEvidence::default()),
+        // Clusters are made from the relation, its score and the resemblance.
+        evidence: Evidence::Shingles(PairEvidence {
+            jaccard: p.jaccard,
+            ..PairEvidence::default()
+        }),
     })
 }
 

@@ -9,7 +9,8 @@
 //!    its `signature` rarest such keys.
 //! 3. [`SearcherPostings`] and [`MajorityPostings`]: for each signature key the searching
 //!    documents that have it (grouped by language) and the majority documents that have it.
-//! 4. [`best_partners`]: a document's best partners in another language.
+//! 4. [`best_partners`]: a document's best partners in another language, by the rarity of the keys
+//!    they share ([`key_weight`]) over the square root of the partner's signature length.
 //! 5. [`mutual_pairs`]: a pair is a candidate when each is among the other's best.
 
 use rayon::prelude::*;
@@ -45,7 +46,13 @@ pub fn translation_candidates(
         .collect();
     let searchers = SearcherPostings::new(&languages, &searcher_signatures);
     let majority = MajorityPostings::new(&languages, &signatures, &searchers.keys);
+    let mut signature_lengths = majority.signature_lengths.clone();
+    for (&x, sig) in languages.searchers.iter().zip(&searcher_signatures) {
+        signature_lengths[x] = sig.len() as u8;
+    }
     let index = Index {
+        eligible: &signatures.eligible,
+        signature_lengths: &signature_lengths,
         languages: &languages,
         searchers: &searchers,
         majority: &majority,
@@ -114,6 +121,7 @@ impl<'a> Signatures<'a> {
     /// of eligible keys is small: a majority document's keys are mostly common ones (`The`, small
     /// numbers) that its filter passes over.
     fn new(keys: &'a [&'a [u32]], languages: &Languages, params: &TranslationParams) -> Self {
+        assert!(params.signature <= 255, "a signature holds at most 255 keys");
         let n = keys.len();
         let mut minority_keys: Vec<u32> = languages
             .searchers
@@ -219,6 +227,8 @@ struct MajorityPostings {
     /// Key in slot s has `postings[starts[s]..starts[s + 1]]`.
     starts: Vec<usize>,
     postings: Vec<u32>,
+    /// The signature length of every majority document (0 for the others).
+    signature_lengths: Vec<u8>,
 }
 
 impl MajorityPostings {
@@ -232,21 +242,29 @@ impl MajorityPostings {
         let majority_list: Vec<u32> = (0..languages.len() as u32)
             .filter(|&x| languages.lang_of[x as usize] == languages.majority)
             .collect();
-        let runs: Vec<(Vec<u32>, Vec<u32>)> = majority_list
+        let runs: Vec<(Vec<u32>, Vec<u32>, Vec<u8>)> = majority_list
             .par_chunks(Self::RUN)
             .map(|docs| {
                 let (mut found, mut ends) = (Vec::new(), Vec::with_capacity(docs.len()));
+                let mut lengths = Vec::with_capacity(docs.len());
                 for &x in docs {
                     let sig = signatures.of(x as usize);
                     found.extend(sig.iter().filter_map(|&k| slots.get(k)));
                     ends.push(found.len() as u32);
+                    lengths.push(sig.len() as u8);
                 }
                 found.shrink_to_fit();
-                (found, ends)
+                (found, ends, lengths)
             })
             .collect();
+        let mut signature_lengths = vec![0u8; languages.len()];
+        for ((_, _, lengths), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
+            for (&x, &l) in docs.iter().zip(lengths) {
+                signature_lengths[x as usize] = l;
+            }
+        }
         let mut starts = vec![0usize; searched.len() + 1];
-        for &s in runs.iter().flat_map(|(found, _)| found) {
+        for &s in runs.iter().flat_map(|(found, _, _)| found) {
             starts[s as usize + 1] += 1;
         }
         for i in 0..searched.len() {
@@ -254,7 +272,7 @@ impl MajorityPostings {
         }
         let mut postings = vec![0u32; starts[searched.len()]];
         let mut next = starts.clone();
-        for ((found, ends), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
+        for ((found, ends, _), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
             let mut from = 0;
             for (&x, &end) in docs.iter().zip(ends) {
                 for &s in &found[from..end as usize] {
@@ -268,6 +286,7 @@ impl MajorityPostings {
             slots,
             starts,
             postings,
+            signature_lengths,
         }
     }
 
@@ -282,6 +301,10 @@ impl MajorityPostings {
 
 /// What [`best_partners`] looks up.
 struct Index<'a> {
+    /// Eligible keys, with their document frequency.
+    eligible: &'a FilteredKeys,
+    /// Every keyed document's signature length.
+    signature_lengths: &'a [u8],
     languages: &'a Languages,
     searchers: &'a SearcherPostings,
     majority: &'a MajorityPostings,
@@ -293,32 +316,50 @@ thread_local! {
     static HITS: std::cell::RefCell<HitCounts> = std::cell::RefCell::new(HitCounts::default());
 }
 
+/// The weight of a shared key of document frequency `df` among `n` documents: `4 log2(n / df)`
+/// rounded up, at least 1 (a key in every document weighs 1, a key in two of a million 76; a
+/// signature of 255 keys weighs under 2^15).
+fn key_weight(n: usize, df: u32) -> u32 {
+    (4.0 * (n as f64 / f64::from(df.max(1))).log2())
+        .ceil()
+        .max(1.0) as u32
+}
+
+/// A hit packs the shared keys' weight (high 24 bits) and their number (low 8 bits: a signature
+/// holds at most 255 keys).
+const HIT_COUNT_BITS: u32 = 8;
+
 /// Step 4: document `x`'s best partners in another language (its signature `sig`), sorted:
 /// those sharing at least `min_shared` keys (one for a short signature), the `max_candidates`
-/// sharing most (ties by input order), and none far behind the best: a translation shares about as
-/// many keys as the best does (its copies too), a same-event article far fewer.
+/// sharing most by weight (the rarity of the shared keys over the square root of the partner's
+/// signature length; ties by input order), and none far behind the best: a translation shares
+/// about as much as the best does (its copies too), a same-event article far less.
 fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
     let Index {
+        eligible,
+        signature_lengths,
         languages,
         searchers,
         majority,
         params,
     } = index;
     let own = languages.lang_of[x];
-    let mut counted: Vec<(usize, u32)> = HITS.with(|hits| {
+    let mut counted: Vec<(u64, u32)> = HITS.with(|hits| {
         let mut hits = hits.borrow_mut();
         hits.prepare(languages.len());
         for &k in sig {
+            let df = eligible.get(k).unwrap_or(1);
+            let w = key_weight(languages.len(), df) << HIT_COUNT_BITS | 1;
             let run = searchers.of(k);
             let (lo, hi) = (
                 run.partition_point(|&e| SearcherPostings::lang(e) < own),
                 run.partition_point(|&e| SearcherPostings::lang(e) <= own),
             );
             for &e in run[..lo].iter().chain(&run[hi..]) {
-                hits.add(SearcherPostings::doc(e));
+                hits.add_weighted(SearcherPostings::doc(e), w);
             }
             if own != languages.majority {
-                majority.of(k).iter().for_each(|&o| hits.add(o));
+                majority.of(k).iter().for_each(|&o| hits.add_weighted(o, w));
             }
         }
         let need = if sig.len() < params.short_signature {
@@ -326,9 +367,15 @@ fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
         } else {
             params.min_shared
         };
+        let mask = (1 << HIT_COUNT_BITS) - 1;
         hits.drain()
-            .map(|(o, c)| (c as usize, o))
-            .filter(|&(c, _)| c >= need)
+            .filter(|&(_, hit)| (hit & mask) as usize >= need)
+            .map(|(o, hit)| {
+                let length = f64::from(signature_lengths[o as usize].max(1));
+                // Fixed point, so that ties and order are exact.
+                let weight = f64::from(hit >> HIT_COUNT_BITS) * 1024.0 / length.sqrt();
+                (weight as u64, o)
+            })
             .collect()
     });
     counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));

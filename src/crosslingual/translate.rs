@@ -9,6 +9,15 @@
 //! those keys, so a translation shares many of them; so do articles on the same event, which the
 //! verification tells apart.
 //!
+//! "Sharing most" is weighed, not counted: a shared key weighs its rarity (`4 log2(N / df)`,
+//! rounded up), and the sum is divided by the square root of the partner's signature length. When
+//! passages recur across unrelated articles, every key of an English version is common (its
+//! sentences are quoted in dozens of other articles) and only a few of them reach the French
+//! article's signature; counted, an unrelated article sharing as many common keys ties with the
+//! translation, while the key the two versions alone share outweighs them. The division keeps long
+//! articles, whose many keys meet any signature, from crowding out a short translation (an English
+//! version cut to its first half). Measured in BENCHMARKS.md, section 17.
+//!
 //! Verification: the pair is aligned ([`super::align`]); it is a translation when the alignment covers
 //! at least `min_coverage` of the shorter document's sentences (a partial translation followed by
 //! comments or "related news" is found, with a low coverage on the longer side) with at least
@@ -38,7 +47,7 @@ pub struct TranslationParams {
     pub few_aligned: usize,
     /// Mean similarity needed by an alignment of fewer than `few_aligned` groups.
     pub few_min_similarity: f64,
-    /// Rarest keys of a document indexed for candidates.
+    /// Rarest keys of a document indexed for candidates (at most 255).
     pub signature: usize,
     /// Signature keys two documents must share to be a candidate.
     pub min_shared: usize,
@@ -71,7 +80,7 @@ impl Default for TranslationParams {
             signature: 40,
             min_shared: 2,
             short_signature: 5,
-            max_candidates: 8,
+            max_candidates: 12,
             min_share_of_best: 0.25,
             max_key_share: 0.05,
             min_key_postings: 8,
@@ -226,17 +235,21 @@ mod tests {
     use crate::DocId;
 
     /// A French document (0), its translation (1) sharing its ten rare keys, a same-event English
-    /// article (2) sharing two, and English filler sharing nothing, so that the ten keys are rare.
+    /// article (2) sharing two and with eight names of its own, English filler sharing nothing (so
+    /// that the keys are rare), and a French article (63) on the same event as 2, sharing its eight.
     fn corpus() -> (KeyedDocs, Vec<DocId>) {
         let mut keyed = KeyedDocs::default();
         let rare: Vec<u32> = (1..=10).collect();
+        let own: Vec<u32> = (11..=18).collect();
+        let same_event: Vec<u32> = rare[..2].iter().chain(&own).copied().collect();
         keyed.push(Some(("fr", &rare)));
         keyed.push(Some(("en", &rare)));
-        keyed.push(Some(("en", &rare[..2])));
+        keyed.push(Some(("en", &same_event)));
         for i in 0..60u32 {
             keyed.push(Some(("en", &[1000 + i])));
         }
-        (keyed, (0..63).map(DocId).collect())
+        keyed.push(Some(("fr", &own)));
+        (keyed, (0..64).map(DocId).collect())
     }
 
     #[test]
@@ -245,7 +258,7 @@ mod tests {
         let cut = TranslationParams::default();
         assert_eq!(
             translation_candidates(&keyed, &docs, &cut),
-            [(DocId(0), DocId(1))]
+            [(DocId(0), DocId(1)), (DocId(2), DocId(63))]
         );
         let no_cut = TranslationParams {
             min_share_of_best: 0.0,
@@ -253,7 +266,32 @@ mod tests {
         };
         assert_eq!(
             translation_candidates(&keyed, &docs, &no_cut),
-            [(DocId(0), DocId(1)), (DocId(0), DocId(2))]
+            [(DocId(0), DocId(1)), (DocId(0), DocId(2)), (DocId(2), DocId(63))]
         );
+    }
+
+    /// Passages quoted across articles make every key of an English version common: twenty
+    /// English articles quoting its sentences share three common keys with the French article,
+    /// more than the translation (last in input order, so ties go against it) shares, one of them
+    /// a key the two versions alone have. Counted, the twenty fill the candidate list; weighed by
+    /// rarity, the translation leads it.
+    #[test]
+    fn a_rare_shared_key_outweighs_common_ones() {
+        let mut keyed = KeyedDocs::default();
+        let french = [1, 100, 101, 102];
+        keyed.push(Some(("fr", &french)));
+        let quoting = [100, 101, 102];
+        for _ in 0..20 {
+            keyed.push(Some(("en", &quoting)));
+        }
+        for i in 0..478u32 {
+            keyed.push(Some(("en", &[1000 + i])));
+        }
+        keyed.push(Some(("en", &[1, 100])));
+        let docs: Vec<DocId> = (0..500).map(DocId).collect();
+        let params = TranslationParams::default();
+        let found = translation_candidates(&keyed, &docs, &params);
+        assert!(found.contains(&(DocId(0), DocId(499))), "{found:?}");
+        assert!(found.len() < 20, "{found:?}");
     }
 }

@@ -165,6 +165,15 @@ impl HitCounts {
         *c += 1;
     }
 
+    /// Counts `w` for document `o` (a weighted hit).
+    pub fn add_weighted(&mut self, o: u32, w: u32) {
+        let c = &mut self.counts[o as usize];
+        if *c == 0 {
+            self.touched.push(o);
+        }
+        *c += w;
+    }
+
     /// Every document hit, with its count, in the order first hit; the counts are set back to
     /// zero.
     pub fn drain(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {

@@ -80,7 +80,8 @@ impl Store for Redb {
             }
             let mut s = tx.open_table(SH).unwrap();
             for (i, d) in docs.iter().enumerate() {
-                s.insert(first + i as u32, bytes(&d.shingles).as_slice()).unwrap();
+                s.insert(first + i as u32, bytes(&d.shingles).as_slice())
+                    .unwrap();
             }
         }
         tx.commit().unwrap();
@@ -89,7 +90,11 @@ impl Store for Redb {
         use redb::ReadableDatabase;
         let tx = self.0.begin_read().unwrap();
         let t = tx.open_table(POST).unwrap();
-        for e in t.range((k, 0)..=(k, u32::MAX)).unwrap().take(MAX_POSTINGS + 1) {
+        for e in t
+            .range((k, 0)..=(k, u32::MAX))
+            .unwrap()
+            .take(MAX_POSTINGS + 1)
+        {
             out.push(e.unwrap().0.value().1);
         }
     }
@@ -145,7 +150,11 @@ impl Store for Lmdb {
         }
         for (i, d) in docs.iter().enumerate() {
             self.sh
-                .put(&mut tx, &(first + i as u32).to_be_bytes(), &bytes(&d.shingles))
+                .put(
+                    &mut tx,
+                    &(first + i as u32).to_be_bytes(),
+                    &bytes(&d.shingles),
+                )
                 .unwrap();
         }
         tx.commit().unwrap();
@@ -153,14 +162,22 @@ impl Store for Lmdb {
     fn postings(&self, k: u64, out: &mut Vec<u32>) {
         let tx = self.env.read_txn().unwrap();
         let prefix = k.to_be_bytes();
-        for e in self.post.prefix_iter(&tx, &prefix[..]).unwrap().take(MAX_POSTINGS + 1) {
+        for e in self
+            .post
+            .prefix_iter(&tx, &prefix[..])
+            .unwrap()
+            .take(MAX_POSTINGS + 1)
+        {
             let (key, _) = e.unwrap();
             out.push(u32::from_be_bytes(key[8..12].try_into().unwrap()));
         }
     }
     fn shingles(&self, d: u32) -> usize {
         let tx = self.env.read_txn().unwrap();
-        self.sh.get(&tx, &d.to_be_bytes()).unwrap().map_or(0, |v| v.len())
+        self.sh
+            .get(&tx, &d.to_be_bytes())
+            .unwrap()
+            .map_or(0, |v| v.len())
     }
 }
 
@@ -182,10 +199,19 @@ impl Segments {
         std::fs::create_dir_all(dir).unwrap();
         let mut names: Vec<u32> = std::fs::read_dir(dir)
             .unwrap()
-            .filter_map(|e| e.unwrap().file_name().to_str()?.strip_suffix(".entries")?.parse().ok())
+            .filter_map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_str()?
+                    .strip_suffix(".entries")?
+                    .parse()
+                    .ok()
+            })
             .collect();
         names.sort();
-        let map = |p: std::path::PathBuf| unsafe { memmap2::Mmap::map(&std::fs::File::open(p).unwrap()).unwrap() };
+        let map = |p: std::path::PathBuf| unsafe {
+            memmap2::Mmap::map(&std::fs::File::open(p).unwrap()).unwrap()
+        };
         let segs = names
             .into_iter()
             .map(|f| Seg {
@@ -195,7 +221,10 @@ impl Segments {
                 shingles: map(dir.join(format!("{f}.shingles"))),
             })
             .collect();
-        Segments { dir: dir.to_path_buf(), segs }
+        Segments {
+            dir: dir.to_path_buf(),
+            segs,
+        }
     }
 }
 fn write_synced(path: &Path, data: &[u8]) {
@@ -211,10 +240,7 @@ impl Store for Segments {
             .flat_map(|(i, d)| d.keys.iter().map(move |&k| (k, first + i as u32)))
             .collect();
         entries.par_sort_unstable();
-        let e: Vec<u8> = entries
-            .iter()
-            .flat_map(|&(k, d)| pkey(k, d))
-            .collect();
+        let e: Vec<u8> = entries.iter().flat_map(|&(k, d)| pkey(k, d)).collect();
         let mut offsets = vec![0u64];
         let mut sh = Vec::new();
         for d in docs {
@@ -229,15 +255,22 @@ impl Store for Segments {
     fn postings(&self, k: u64, out: &mut Vec<u32>) {
         for s in &self.segs {
             let n = s.entries.len() / 12;
-            let at = |i: usize| u64::from_be_bytes(s.entries[i * 12..i * 12 + 8].try_into().unwrap());
+            let at =
+                |i: usize| u64::from_be_bytes(s.entries[i * 12..i * 12 + 8].try_into().unwrap());
             let (mut lo, mut hi) = (0, n);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                if at(mid) < k { lo = mid + 1 } else { hi = mid }
+                if at(mid) < k {
+                    lo = mid + 1
+                } else {
+                    hi = mid
+                }
             }
             let end = (lo + MAX_POSTINGS + 1).min(n);
             while lo < end && at(lo) == k {
-                out.push(u32::from_be_bytes(s.entries[lo * 12 + 8..lo * 12 + 12].try_into().unwrap()));
+                out.push(u32::from_be_bytes(
+                    s.entries[lo * 12 + 8..lo * 12 + 12].try_into().unwrap(),
+                ));
                 lo += 1;
             }
         }
@@ -245,7 +278,8 @@ impl Store for Segments {
     fn shingles(&self, d: u32) -> usize {
         let s = self.segs.iter().rev().find(|s| s.first <= d).unwrap();
         let i = (d - s.first) as usize;
-        let off = |j: usize| u64::from_le_bytes(s.offsets[j * 8..j * 8 + 8].try_into().unwrap()) as usize;
+        let off =
+            |j: usize| u64::from_le_bytes(s.offsets[j * 8..j * 8 + 8].try_into().unwrap()) as usize;
         s.shingles[off(i)..off(i + 1)].len()
     }
 }
@@ -254,7 +288,9 @@ fn open(kind: &str, dir: &Path) -> Box<dyn Store> {
     match kind {
         "redb" => {
             std::fs::create_dir_all(dir).unwrap();
-            Box::new(Redb(redb::Database::create(dir.join("index.redb")).unwrap()))
+            Box::new(Redb(
+                redb::Database::create(dir.join("index.redb")).unwrap(),
+            ))
         }
         "lmdb" => Box::new(Lmdb::open(dir)),
         "segments" => Box::new(Segments::open(dir)),
@@ -284,7 +320,11 @@ fn main() {
             for (c, chunk) in docs.chunks(100_000).enumerate() {
                 s.insert((c * 100_000) as u32, chunk);
             }
-            println!("{kind} create {n}: {:.2} s, {:.1} MB on disk", t.elapsed().as_secs_f64(), dir_size(dir) as f64 / 1e6);
+            println!(
+                "{kind} create {n}: {:.2} s, {:.1} MB on disk",
+                t.elapsed().as_secs_f64(),
+                dir_size(dir) as f64 / 1e6
+            );
         }
         "add" => {
             // a[5] = documents already in; a[6] = batch size

@@ -79,7 +79,10 @@ def test_parameters_change_the_answer() -> None:
     cut = " ".join(STORY.split()[:-6])
     docs = [("a", STORY), ("b", cut)]
     default = twinwire.pairs(docs)
-    assert [p["relation"] for p in default] == ["near_duplicate"]
+    # An excerpt is an excerpt: b lies inside a, a does not lie mostly inside b.
+    assert [p["relation"] for p in default] == ["containment"]
+    near_only = twinwire.pairs(docs, relations="exact,near_duplicate")
+    assert [p["relation"] for p in near_only] == ["near_duplicate"]
     assert [p["relation"] for p in twinwire.pairs(docs, threshold=0.9)] == ["containment"]
     assert twinwire.pairs(docs, threshold=0.9, relations="exact,near_duplicate") == []
     assert twinwire.pairs(docs, threshold=0.9, containment=0.95, shingle_size=1) != []

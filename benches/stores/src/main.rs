@@ -53,6 +53,17 @@ fn bytes(s: &[u32]) -> Vec<u8> {
 /// are, to know), as twinwire's anchor index skips anchors in more than `max_anchor_postings`.
 const MAX_POSTINGS: usize = 1000;
 
+/// The batch's (key, document) postings, sorted (every store inserts them in key order).
+fn sorted_entries(first: u32, docs: &[Doc]) -> Vec<(u64, u32)> {
+    let mut entries: Vec<(u64, u32)> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| d.keys.iter().map(move |&k| (k, first + i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    entries
+}
+
 trait Store {
     fn insert(&mut self, first: u32, docs: &[Doc]);
     /// Documents with key k (the first [`MAX_POSTINGS`]).
@@ -66,12 +77,7 @@ const SH: redb::TableDefinition<u32, &[u8]> = redb::TableDefinition::new("sh");
 struct Redb(redb::Database);
 impl Store for Redb {
     fn insert(&mut self, first: u32, docs: &[Doc]) {
-        let mut entries: Vec<(u64, u32)> = docs
-            .iter()
-            .enumerate()
-            .flat_map(|(i, d)| d.keys.iter().map(move |&k| (k, first + i as u32)))
-            .collect();
-        entries.par_sort_unstable();
+        let entries = sorted_entries(first, docs);
         let tx = self.0.begin_write().unwrap();
         {
             let mut t = tx.open_table(POST).unwrap();
@@ -138,12 +144,7 @@ impl Lmdb {
 }
 impl Store for Lmdb {
     fn insert(&mut self, first: u32, docs: &[Doc]) {
-        let mut entries: Vec<(u64, u32)> = docs
-            .iter()
-            .enumerate()
-            .flat_map(|(i, d)| d.keys.iter().map(move |&k| (k, first + i as u32)))
-            .collect();
-        entries.par_sort_unstable();
+        let entries = sorted_entries(first, docs);
         let mut tx = self.env.write_txn().unwrap();
         for &(k, d) in &entries {
             self.post.put(&mut tx, &pkey(k, d), &[]).unwrap();
@@ -234,12 +235,7 @@ fn write_synced(path: &Path, data: &[u8]) {
 }
 impl Store for Segments {
     fn insert(&mut self, first: u32, docs: &[Doc]) {
-        let mut entries: Vec<(u64, u32)> = docs
-            .iter()
-            .enumerate()
-            .flat_map(|(i, d)| d.keys.iter().map(move |&k| (k, first + i as u32)))
-            .collect();
-        entries.par_sort_unstable();
+        let entries = sorted_entries(first, docs);
         let e: Vec<u8> = entries.iter().flat_map(|&(k, d)| pkey(k, d)).collect();
         let mut offsets = vec![0u64];
         let mut sh = Vec::new();

@@ -45,8 +45,8 @@ pub fn translation_candidates(
         .map(|&x| signatures.of(x))
         .collect();
     let searchers = SearcherPostings::new(&languages, &searcher_signatures);
-    let majority = MajorityPostings::new(&languages, &signatures, &searchers.keys);
-    let mut signature_lengths = majority.signature_lengths.clone();
+    let mut majority = MajorityPostings::new(&languages, &signatures, &searchers.keys);
+    let mut signature_lengths = std::mem::take(&mut majority.signature_lengths);
     for (&x, sig) in languages.searchers.iter().zip(&searcher_signatures) {
         signature_lengths[x] = sig.len() as u8;
     }

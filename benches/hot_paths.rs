@@ -15,7 +15,7 @@ use twinwire::candidates::{anchor_pairs, lsh_pairs};
 use twinwire::crosslingual::align::{align, AlignParams};
 use twinwire::crosslingual::pivot::Pivoter;
 use twinwire::crosslingual::Lexicon;
-use twinwire::fingerprint::{Fingerprint, SimHash64};
+use twinwire::fingerprint::{Fingerprint, Fingerprints, SimHash64};
 use twinwire::score::score;
 use twinwire::text::for_each_token;
 use twinwire::Config;
@@ -102,6 +102,7 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|t| Fingerprint::of_text(t, &config))
         .collect();
+    let grown_fps = Fingerprints::from(grown_fps);
     let docs: Vec<DocId> = (0..grown_fps.len() as u32).map(DocId).collect();
     let mut g = c.benchmark_group("candidates");
     g.throughput(Throughput::Elements(docs.len() as u64));

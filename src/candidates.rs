@@ -24,7 +24,7 @@
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::fingerprint::{Fingerprint, HitCounts, KeyMap};
+use crate::fingerprint::{Fingerprints, HitCounts, KeyMap, Shingles};
 use crate::relate::RelationKind;
 use crate::DocId;
 
@@ -41,7 +41,7 @@ pub struct ExactGroups {
 
 impl ExactGroups {
     /// Groups the non-empty documents by their exact-text hash.
-    pub fn of(fingerprints: &[Fingerprint]) -> ExactGroups {
+    pub fn of(fingerprints: &Fingerprints) -> ExactGroups {
         let mut order: Vec<u32> = (0..fingerprints.len() as u32)
             .filter(|&i| !fingerprints[i as usize].is_empty())
             .collect();
@@ -86,7 +86,7 @@ impl ExactGroups {
     }
 
     /// The representatives of non-empty documents, in input order: the documents left to compare.
-    pub fn representatives(&self, fingerprints: &[Fingerprint]) -> Vec<DocId> {
+    pub fn representatives(&self, fingerprints: &Fingerprints) -> Vec<DocId> {
         self.representative
             .iter()
             .enumerate()
@@ -101,7 +101,7 @@ impl ExactGroups {
 /// [`CandidateIndex`] proposes, listed whole (for tests and measurements; the pipeline queries the
 /// index one document at a time instead).
 pub fn candidate_pairs(
-    fingerprints: &[Fingerprint],
+    fingerprints: &Fingerprints,
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
@@ -119,7 +119,7 @@ pub fn candidate_pairs(
 /// Pairs that share at least one MinHash band, listed whole (a dense family of m documents lists
 /// m²/2 pairs here: measurements and tests only).
 pub fn lsh_pairs(
-    fingerprints: &[Fingerprint],
+    fingerprints: &Fingerprints,
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
@@ -182,27 +182,8 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn build(fingerprints: &[Fingerprint], docs: &[DocId], config: &Config) -> Buckets {
-        // Every band's shared buckets, one band's table at a time per thread.
-        let per_band: Vec<Lists> = (0..config.minhash.bands)
-            .into_par_iter()
-            .map(|band| {
-                let mut table: Vec<(u32, u32)> = docs
-                    .iter()
-                    .filter_map(|&d| fingerprints[d.index()].bands.get(band).map(|&k| (k, d.0)))
-                    .collect();
-                table.sort_unstable();
-                let mut lists = Lists {
-                    offsets: vec![0],
-                    items: Vec::new(),
-                };
-                for run in table.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
-                    lists.items.extend(run.iter().map(|&(_, d)| d));
-                    lists.offsets.push(lists.items.len());
-                }
-                lists
-            })
-            .collect();
+    fn build(fingerprints: &Fingerprints, docs: &[DocId], config: &Config) -> Buckets {
+        let per_band = shared_buckets_per_band(fingerprints, docs, config.minhash.bands);
         // Identical member lists are kept once: sorted by content hash, then compared whole.
         let mut all: Vec<(u64, usize, usize)> = per_band
             .par_iter()
@@ -230,6 +211,42 @@ impl Buckets {
         }
         Buckets { members }
     }
+}
+
+/// Every band's buckets of two documents or more. The band keys are read in passes over the
+/// documents, one band per worker thread at a time, so that a pass holds one table per thread.
+fn shared_buckets_per_band(fingerprints: &Fingerprints, docs: &[DocId], bands: usize) -> Vec<Lists> {
+    let per_pass = rayon::current_num_threads().clamp(1, bands.max(1));
+    let mut per_band = Vec::with_capacity(bands);
+    for first in (0..bands).step_by(per_pass) {
+        let these = first..(first + per_pass).min(bands);
+        let mut tables: Vec<Vec<(u32, u32)>> =
+            these.clone().map(|_| Vec::with_capacity(docs.len())).collect();
+        fingerprints.scan_bands(docs, |d, keys| {
+            for (table, band) in tables.iter_mut().zip(these.clone()) {
+                if let Some(&k) = keys.get(band) {
+                    table.push((k, d.0));
+                }
+            }
+        });
+        let lists: Vec<Lists> = tables
+            .into_par_iter()
+            .map(|mut table| {
+                table.sort_unstable();
+                let mut lists = Lists {
+                    offsets: vec![0],
+                    items: Vec::new(),
+                };
+                for run in table.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
+                    lists.items.extend(run.iter().map(|&(_, d)| d));
+                    lists.offsets.push(lists.items.len());
+                }
+                lists
+            })
+            .collect();
+        per_band.extend(lists);
+    }
+    per_band
 }
 
 fn content_hash(list: &[u32]) -> u64 {
@@ -265,7 +282,7 @@ pub struct CandidateIndex {
 
 impl CandidateIndex {
     /// Builds the tables over `docs` (the exact-group representatives).
-    pub fn build(fingerprints: &[Fingerprint], docs: &[DocId], config: &Config) -> CandidateIndex {
+    pub fn build(fingerprints: &Fingerprints, docs: &[DocId], config: &Config) -> CandidateIndex {
         let n = fingerprints.len();
         let buckets = Buckets::build(fingerprints, docs, config);
         let entries: Vec<(u32, u32)> = (0..buckets.members.len())
@@ -290,7 +307,7 @@ impl CandidateIndex {
                 let mut m = buckets.members.get(b).to_vec();
                 m.sort_by_key(|&d| {
                     (
-                        std::cmp::Reverse(fingerprints[d as usize].shingles.len()),
+                        std::cmp::Reverse(fingerprints.shingle_count(d as usize)),
                         d,
                     )
                 });
@@ -362,11 +379,11 @@ impl CandidateIndex {
         &self,
         d: DocId,
         min_shingles: usize,
-        fingerprints: &[Fingerprint],
+        fingerprints: &Fingerprints,
         out: &mut Vec<DocId>,
     ) {
         out.clear();
-        let big_enough = |&o: &u32| fingerprints[o as usize].shingles.len() >= min_shingles;
+        let big_enough = |&o: &u32| fingerprints.shingle_count(o as usize) >= min_shingles;
         if let Some(all) = &self.everyone {
             out.extend(all.iter().filter(|o| big_enough(o)).map(|&o| DocId(o)));
         }
@@ -436,7 +453,7 @@ struct AnchorIndex {
 }
 
 impl AnchorIndex {
-    fn build(fingerprints: &[Fingerprint], docs: &[DocId], modulus: u32) -> AnchorIndex {
+    fn build(fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> AnchorIndex {
         let mut index = AnchorIndex {
             slots: KeyMap::default(),
             offsets: vec![0],
@@ -444,15 +461,11 @@ impl AnchorIndex {
         };
         // One slice of the anchor values at a time (by their top bits), so that only a quarter of
         // all (anchor, document) entries is ever held; the slices come in value order.
-        const SLICES: u32 = 4;
+        let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
+        let sizes = anchors_per_slice(fingerprints, &groups, modulus);
         for slice in 0..SLICES {
-            let anchors = move |d: DocId| {
-                fingerprints[d.index()]
-                    .shingles
-                    .anchors(modulus)
-                    .filter(move |a| a >> 30 == slice)
-            };
-            let mut entries = entries_of(docs, anchors);
+            let slice_sizes: Vec<usize> = sizes.iter().map(|s| s[slice as usize]).collect();
+            let mut entries = entries_of(fingerprints, &groups, &slice_sizes, (modulus, slice));
             entries.par_sort_unstable();
             let shared = entries
                 .chunk_by(|x, y| x.0 == y.0)
@@ -473,7 +486,7 @@ impl AnchorIndex {
                     .insert(run[0].0, (index.offsets.len() - 1) as u32);
                 index.postings.extend(
                     run.iter()
-                        .map(|&(_, d)| (d, fingerprints[d.index()].shingles.len() as u32)),
+                        .map(|&(_, d)| (d, fingerprints.shingle_count(d.index()) as u32)),
                 );
                 index.offsets.push(index.postings.len());
             }
@@ -492,33 +505,57 @@ impl AnchorIndex {
     }
 }
 
-/// (anchor, document) for every anchor of every document, written in place: documents in
-/// contiguous groups, each group filling its own part of one array sized in advance.
-fn entries_of<I: Iterator<Item = u32>>(
-    docs: &[DocId],
-    anchors: impl Fn(DocId) -> I + Sync,
-) -> Vec<(u32, DocId)> {
-    let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
-    let sizes: Vec<usize> = groups
+/// The anchor index is built in this many slices of anchor values.
+const SLICES: u32 = 4;
+
+/// For each group of documents, how many anchors it has in each slice (one pass over the sets).
+fn anchors_per_slice(
+    fingerprints: &Fingerprints,
+    groups: &[&[DocId]],
+    modulus: u32,
+) -> Vec<[usize; SLICES as usize]> {
+    groups
         .par_iter()
-        .map(|g| g.iter().map(|&d| anchors(d).count()).sum())
-        .collect();
+        .map(|g| {
+            let mut counts = [0; SLICES as usize];
+            fingerprints.scan_shingles(g, |_, s| {
+                for a in s.anchors(modulus) {
+                    counts[(a >> 30) as usize] += 1;
+                }
+            });
+            counts
+        })
+        .collect()
+}
+
+/// (anchor, document) for every anchor in `slice` of every document, written in place: each group
+/// of documents fills its own part of one array, sized in advance (`sizes`, one per group).
+fn entries_of(
+    fingerprints: &Fingerprints,
+    groups: &[&[DocId]],
+    sizes: &[usize],
+    (modulus, slice): (u32, u32),
+) -> Vec<(u32, DocId)> {
     let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
     let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
     let mut rest = entries.as_mut_slice();
-    for &size in &sizes {
+    for &size in sizes {
         let (part, tail) = rest.split_at_mut(size);
         parts.push(part);
         rest = tail;
     }
     parts
         .into_par_iter()
-        .zip(&groups)
+        .zip(groups)
         .for_each(|(part, group)| {
-            let all = group.iter().flat_map(|&d| anchors(d).map(move |a| (a, d)));
-            for (slot, e) in part.iter_mut().zip(all) {
-                *slot = e;
-            }
+            let mut slots = part.iter_mut();
+            fingerprints.scan_shingles(group, |d, s| {
+                let anchors = s.anchors(modulus).filter(|a| a >> 30 == slice);
+                // Anchors first: `zip` stops on them without taking a slot.
+                for (a, slot) in anchors.zip(slots.by_ref()) {
+                    *slot = (a, d);
+                }
+            });
         });
     entries
 }
@@ -537,15 +574,25 @@ fn entries_of<I: Iterator<Item = u32>>(
 /// without it, a document sharing one sentence with d (a fifth of a short article's anchors) passes
 /// the lowered bar, and candidates grow with the square of how often passages recur.
 pub fn anchor_pairs(
-    fingerprints: &[Fingerprint],
+    fingerprints: &Fingerprints,
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
     let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
-    let mut pairs: Vec<(DocId, DocId)> = docs
-        .par_iter()
+    let long_enough: Vec<DocId> = docs
+        .iter()
+        .copied()
         .filter(|d| fingerprints[d.index()].words >= config.min_contained_words)
-        .flat_map_iter(|&d| containers_of(d, fingerprints, &index, config))
+        .collect();
+    let mut pairs: Vec<(DocId, DocId)> = long_enough
+        .par_chunks(256)
+        .flat_map_iter(|chunk| {
+            let mut out = Vec::new();
+            fingerprints.scan_shingles(chunk, |d, s| {
+                out.extend(containers_of(d, s, fingerprints.len(), &index, config));
+            });
+            out
+        })
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -567,13 +614,13 @@ pub fn anchors_needed(anchors: usize, containment: f64) -> usize {
 /// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
 fn containers_of(
     d: DocId,
-    fingerprints: &[Fingerprint],
+    shingles: Shingles<'_>,
+    documents: usize,
     index: &AnchorIndex,
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
-    let size = fingerprints[d.index()].shingles.len() as u32;
-    let mut postings: Vec<&[(DocId, u32)]> = fingerprints[d.index()]
-        .shingles
+    let size = shingles.len() as u32;
+    let mut postings: Vec<&[(DocId, u32)]> = shingles
         .anchors(config.anchor_modulus)
         .map(|a| index.postings(a))
         .collect();
@@ -595,7 +642,7 @@ fn containers_of(
     // Hits are counted in a per-thread array indexed by document (no sorting of hits).
     HITS.with(|hits| {
         let mut hits = hits.borrow_mut();
-        hits.prepare(fingerprints.len());
+        hits.prepare(documents);
         for p in probed {
             for &(o, o_size) in p.iter() {
                 if o != d && o_size >= size {
@@ -632,10 +679,12 @@ thread_local! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fingerprint::Fingerprint;
 
-    fn fps(texts: &[String]) -> Vec<Fingerprint> {
+    fn fps(texts: &[String]) -> Fingerprints {
         let c = Config::default();
-        texts.iter().map(|t| Fingerprint::of_text(t, &c)).collect()
+        let all: Vec<Fingerprint> = texts.iter().map(|t| Fingerprint::of_text(t, &c)).collect();
+        Fingerprints::from(all)
     }
 
     fn words(range: std::ops::Range<usize>) -> String {

@@ -15,7 +15,7 @@
 
 use rayon::prelude::*;
 
-use crate::relate::{relate, Relation, RelationKind};
+use crate::relate::{relate, relate_either, Relation, RelationKind};
 use crate::score::score;
 use crate::stream::Related;
 use crate::{Config, DocId};
@@ -275,17 +275,17 @@ fn contained_flags(related: &Related<'_>, heads: &[DocId]) -> Vec<bool> {
         .par_iter()
         .filter(|&&b| fps[b.index()].words >= config.min_contained_words)
         .map_init(Vec::new, |partners, &b| {
-            let fb = &fps[b.index()];
-            let size = fb.shingles.len();
+            let size = fps.shingle_count(b.index());
             // One shingle of slack for rounding; never below one more than b's own count.
             let min_size = ((size as f64 * factor - 1.0).floor().max(0.0) as usize).max(size + 1);
             related
                 .index
                 .partners_with_at_least(b, min_size, fps, partners);
+            let (mut bb, mut bo) = (Vec::new(), Vec::new());
+            let fb = fps.get(b.index(), &mut bb);
             let is_contained = partners.iter().any(|&o| {
-                let (i, j) = (b.min(o), b.max(o));
-                let (fi, fj) = (&fps[i.index()], &fps[j.index()]);
-                relate(i, j, fi, fj, &score(fi, fj), config)
+                let fo = fps.get(o.index(), &mut bo);
+                relate_either((b, fb), (o, fo), config)
                     .is_some_and(|r| r.b == b && !r.may_stand_for(b, config))
             });
             (b, is_contained)
@@ -308,17 +308,13 @@ fn edges_of(
     let (fps, config) = (related.fingerprints, related.config);
     related.index.partners(h, partners);
     partners.retain(|o| !assigned[o.index()]);
-    let fh = &fps[h.index()];
+    let (mut bh, mut bo) = (Vec::new(), Vec::new());
+    let fh = fps.get(h.index(), &mut bh);
     let edges = partners
         .iter()
         .filter_map(|&o| {
-            let fo = &fps[o.index()];
-            let (i, j, fi, fj) = if h < o {
-                (h, o, fh, fo)
-            } else {
-                (o, h, fo, fh)
-            };
-            let r = relate(i, j, fi, fj, &score(fi, fj), config)?;
+            let fo = fps.get(o.index(), &mut bo);
+            let r = relate_either((h, fh), (o, fo), config)?;
             let may_join = r.may_stand_for(h, config);
             may_join.then_some(Member {
                 doc: o,
@@ -333,7 +329,8 @@ fn edges_of(
 /// The cluster of head h: its own copies, then each absorbed representative with its copies.
 fn with_copies(related: &Related<'_>, h: DocId, absorbed: Vec<Member>) -> Option<Cluster> {
     let groups = related.groups;
-    let f = &related.fingerprints[h.index()];
+    let mut buf = Vec::new();
+    let f = related.fingerprints.get(h.index(), &mut buf);
     let mut members: Vec<Member> = Vec::new();
     let copies = groups.copies(h);
     if copies.len() > 1 {

@@ -17,15 +17,13 @@
 //! tried in order of the policy, a few at most; the settled representative always qualifies, so a
 //! cluster never loses its guarantee, only, at worst, the policy's preference.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
 use crate::cluster::{Cluster, Member};
-use crate::fingerprint::Fingerprint;
-use crate::relate::relate;
-use crate::score::score;
+use crate::fingerprint::Fingerprints;
+use crate::relate::relate_either;
 use crate::{Config, DocId};
 
 /// Candidates tried per cluster before the settled representative is kept.
@@ -34,7 +32,7 @@ const TRIES: usize = 8;
 /// The policy ordering a cluster's documents (best first) for [`choose_kept`].
 pub trait KeepOrder: Sync {
     /// The documents of `cluster` (its representative and members), best first.
-    fn order(&self, cluster: &Cluster, fingerprints: &[Fingerprint]) -> Vec<DocId>;
+    fn order(&self, cluster: &Cluster, fingerprints: &Fingerprints) -> Vec<DocId>;
 }
 
 /// `--keep core`: best covered by the others first, then the longer, then input order. Length
@@ -42,7 +40,7 @@ pub trait KeepOrder: Sync {
 pub struct Core;
 
 impl KeepOrder for Core {
-    fn order(&self, cluster: &Cluster, fingerprints: &[Fingerprint]) -> Vec<DocId> {
+    fn order(&self, cluster: &Cluster, fingerprints: &Fingerprints) -> Vec<DocId> {
         let docs = documents(cluster);
         let coverage = coverage(&docs, fingerprints);
         let mut order: Vec<(DocId, (usize, usize))> = docs.into_iter().zip(coverage).collect();
@@ -59,7 +57,7 @@ impl KeepOrder for Core {
 pub struct ByKey<K: Ord + Sync>(pub Vec<K>);
 
 impl<K: Ord + Sync> KeepOrder for ByKey<K> {
-    fn order(&self, cluster: &Cluster, _: &[Fingerprint]) -> Vec<DocId> {
+    fn order(&self, cluster: &Cluster, _: &Fingerprints) -> Vec<DocId> {
         let mut docs = documents(cluster);
         docs.sort_by(|a, b| self.0[a.index()].cmp(&self.0[b.index()]).then(a.cmp(b)));
         docs
@@ -75,17 +73,19 @@ fn documents(cluster: &Cluster) -> Vec<DocId> {
 }
 
 /// For each document: (shingles found in another document of `docs`, shingles).
-pub fn coverage(docs: &[DocId], fingerprints: &[Fingerprint]) -> Vec<(usize, usize)> {
+pub fn coverage(docs: &[DocId], fingerprints: &Fingerprints) -> Vec<(usize, usize)> {
     // How many documents hold each shingle: one pass over the cluster, not a pass per member.
     let mut holders: HashMap<u32, u32> = HashMap::new();
+    let mut buf = Vec::new();
     for d in docs {
-        for &s in fingerprints[d.index()].shingles.as_slice() {
+        let f = fingerprints.get(d.index(), &mut buf);
+        for &s in f.shingles.as_slice() {
             *holders.entry(s).or_default() += 1;
         }
     }
     docs.iter()
         .map(|d| {
-            let shingles = fingerprints[d.index()].shingles.as_slice();
+            let shingles = fingerprints.get(d.index(), &mut buf).shingles.as_slice();
             let covered = shingles.iter().filter(|s| holders[s] >= 2).count();
             (covered, shingles.len())
         })
@@ -95,7 +95,7 @@ pub fn coverage(docs: &[DocId], fingerprints: &[Fingerprint]) -> Vec<(usize, usi
 /// The clusters with their kept member chosen by `policy` (see the module doc for the guard).
 pub fn choose_kept(
     clusters: Vec<Cluster>,
-    fingerprints: &[Fingerprint],
+    fingerprints: &Fingerprints,
     config: &Config,
     policy: &dyn KeepOrder,
 ) -> Vec<Cluster> {
@@ -117,16 +117,13 @@ pub fn choose_kept(
 }
 
 /// The cluster of `c`'s documents kept around `k`, if every other one may join `k`.
-fn around(c: &Cluster, k: DocId, fingerprints: &[Fingerprint], config: &Config) -> Option<Cluster> {
-    let fk = &fingerprints[k.index()];
+fn around(c: &Cluster, k: DocId, fingerprints: &Fingerprints, config: &Config) -> Option<Cluster> {
+    let (mut bk, mut bd) = (Vec::new(), Vec::new());
+    let fk = fingerprints.get(k.index(), &mut bk);
     let mut members = Vec::with_capacity(c.members.len());
     for d in documents(c).into_iter().filter(|&d| d != k) {
-        let fd = &fingerprints[d.index()];
-        let (i, j, fi, fj) = match k.cmp(&d) {
-            Ordering::Less => (k, d, fk, fd),
-            _ => (d, k, fd, fk),
-        };
-        let r = relate(i, j, fi, fj, &score(fi, fj), config)?;
+        let fd = fingerprints.get(d.index(), &mut bd);
+        let r = relate_either((k, fk), (d, fd), config)?;
         if !r.may_stand_for(k, config) {
             return None;
         }

@@ -23,9 +23,8 @@ use crate::corpus::{
 use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
 use crate::crosslingual::candidate_index::translation_candidates;
 use crate::crosslingual::translate::{verify, KeyedDocs};
-use crate::fingerprint::{exact_hash_of, Fingerprint};
-use crate::relate::{relate, Evidence, Relation, RelationKind};
-use crate::score::score;
+use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Spill};
+use crate::relate::{relate_either, Evidence, Relation, RelationKind};
 use crate::stream::Related;
 use crate::text::{detect_language_of, TokenList};
 use crate::DocId;
@@ -65,7 +64,7 @@ pub struct StageTimes {
 /// [`crate::cluster::settle`] finds the clusters from verified edges alone.
 pub struct Analysis {
     pub docs: Vec<DocInfo>,
-    pub fingerprints: Vec<Fingerprint>,
+    pub fingerprints: Fingerprints,
     pub report: ReadReport,
     /// The matching tables and the translations found.
     pub matched: Matched,
@@ -105,6 +104,8 @@ pub struct Hooks<'a> {
     pub on_warning: &'a mut dyn FnMut(&InputWarning),
     /// Told the documents read so far after each batch, then each stage as it starts.
     pub on_progress: &'a mut dyn FnMut(Progress),
+    /// Where and when the fingerprints' sets go to disk.
+    pub spill: Spill,
 }
 
 /// How far [`analyze`] is.
@@ -164,6 +165,7 @@ pub fn analyze(
         keep_text,
         on_warning,
         on_progress,
+        spill,
     } = hooks;
     let translations = config.wants(RelationKind::Translation);
     let eager = translations && !keep_text && inputs.contains(&Input::Stdin);
@@ -177,7 +179,7 @@ pub fn analyze(
     let (collected, mut report) = read_and_fingerprint(
         inputs,
         read_options,
-        &featurizer,
+        (&featurizer, Fingerprints::new(spill)),
         keep_text,
         on_warning,
         on_progress,
@@ -189,6 +191,7 @@ pub fn analyze(
         keyed,
         mut eager_pivots,
         fingerprint_time,
+        ..
     } = collected;
 
     let mut changed: Vec<DocId> = Vec::new();
@@ -225,7 +228,7 @@ pub fn analyze(
     for d in changed {
         warn_changed(&docs[d.index()], &mut report, on_warning);
     }
-    report.empty_documents = fingerprints.iter().filter(|f| f.is_empty()).count();
+    report.empty_documents = fingerprints.heads().iter().filter(|f| f.is_empty()).count();
     let times = (read_time, fingerprint_time);
     Ok(Analysis::of(docs, fingerprints, report, matched, times, (config, pivoter)))
 }
@@ -234,12 +237,15 @@ pub fn analyze(
 fn read_and_fingerprint(
     inputs: &[Input],
     read_options: &ReadOptions,
-    featurizer: &Featurizer<'_>,
+    (featurizer, fingerprints): (&Featurizer<'_>, Fingerprints),
     keep_text: bool,
     on_warning: &mut dyn FnMut(&InputWarning),
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Collected, ReadReport), InputError> {
-    let mut collected = Collected::default();
+    let mut collected = Collected {
+        fingerprints,
+        ..Collected::default()
+    };
     let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
     let mut flush = |batch: &mut Vec<Document>| {
         let t = Instant::now();
@@ -273,7 +279,10 @@ fn read_and_fingerprint(
         on_warning,
     )?;
     flush(&mut batch);
-    Ok((collected, report))
+    match collected.spill_error.take() {
+        Some(e) => Err(InputError::Spill(e)),
+        None => Ok((collected, report)),
+    }
 }
 
 /// Reports a document whose input changed between the two readings.
@@ -294,7 +303,7 @@ impl Analysis {
     /// times of the first stages.
     fn of(
         docs: Vec<DocInfo>,
-        fingerprints: Vec<Fingerprint>,
+        fingerprints: Fingerprints,
         report: ReadReport,
         matched: Matched,
         (read, fingerprint): (Duration, Duration),
@@ -384,7 +393,7 @@ pub fn analyze_documents(
     let report = ReadReport {
         documents: docs.len(),
         bytes: documents.iter().map(|d| d.text.len() as u64).sum(),
-        empty_documents: fingerprints.iter().filter(|f| f.is_empty()).count(),
+        empty_documents: fingerprints.heads().iter().filter(|f| f.is_empty()).count(),
         ..ReadReport::default()
     };
     let times = (Duration::ZERO, fingerprint_time);
@@ -448,7 +457,9 @@ impl Featurizer<'_> {
 #[derive(Default)]
 struct Collected {
     docs: Vec<DocInfo>,
-    fingerprints: Vec<Fingerprint>,
+    fingerprints: Fingerprints,
+    /// The first failure to write the temporary file, if any (reading stops being useful then).
+    spill_error: Option<std::io::Error>,
     keyed: KeyedDocs,
     eager_pivots: Vec<Option<PivotDoc>>,
     fingerprint_time: Duration,
@@ -461,7 +472,9 @@ impl Collected {
         }
         info.lang = f.lang;
         self.docs.push(info);
-        self.fingerprints.push(f.fingerprint);
+        if let Err(e) = self.fingerprints.push(f.fingerprint) {
+            self.spill_error.get_or_insert(e);
+        }
         if featurizer.eager {
             self.eager_pivots.push(f.pivot);
         }
@@ -484,7 +497,7 @@ fn reread_pivots(
     read_options: &ReadOptions,
     wanted: &[DocId],
     docs: &[DocInfo],
-    fingerprints: &[Fingerprint],
+    fingerprints: &Fingerprints,
     pivoter: &Pivoter,
 ) -> Reread {
     // A document is known by where it was read, (file, line), and its rank among the documents
@@ -631,7 +644,7 @@ impl Matched {
     /// The related pairs, to stream or collect.
     pub fn related<'a>(
         &'a self,
-        fingerprints: &'a [Fingerprint],
+        fingerprints: &'a Fingerprints,
         config: &'a Config,
     ) -> Related<'a> {
         Related {
@@ -650,7 +663,7 @@ impl Matched {
 /// `translation` is given (and asked for in `config`): their candidates first, then their
 /// verification side by side with building the copy candidate tables.
 pub fn relate_fingerprints(
-    fingerprints: &[Fingerprint],
+    fingerprints: &Fingerprints,
     translation: Option<TranslationInput<'_>>,
     config: &Config,
 ) -> Matched {
@@ -697,10 +710,11 @@ pub fn relate_fingerprints(
     );
     // A pair is reported once, with its most specific relation: a copy is never also a translation
     // (a French page with an English paragraph and its typo'd copy are near-duplicates).
+    let (mut ba, mut bb) = (Vec::new(), Vec::new());
     translations.retain(|t| {
-        let (i, j) = (t.a.min(t.b), t.a.max(t.b));
-        let (fi, fj) = (&fingerprints[i.index()], &fingerprints[j.index()]);
-        relate(i, j, fi, fj, &score(fi, fj), config).is_none()
+        let fa = fingerprints.get(t.a.index(), &mut ba);
+        let fb = fingerprints.get(t.b.index(), &mut bb);
+        relate_either((t.a, fa), (t.b, fb), config).is_none()
     });
     translations.sort_by_key(|r| (r.a.min(r.b), r.a.max(r.b)));
     Matched {
@@ -752,6 +766,7 @@ pub fn relate_texts<S: AsRef<str> + Sync>(texts: &[S], config: &Config) -> Vec<R
         .par_iter()
         .map(|t| Fingerprint::of_text(t.as_ref(), config))
         .collect();
+    let fingerprints = Fingerprints::from(fingerprints);
     let matched = relate_fingerprints(&fingerprints, None, config);
     matched.related(&fingerprints, config).collect().0
 }

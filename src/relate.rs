@@ -11,8 +11,8 @@
 
 use crate::config::Config;
 use crate::crosslingual::translate::TranslationEvidence;
-use crate::fingerprint::Fingerprint;
-use crate::score::PairScore;
+use crate::fingerprint::FingerprintRef;
+use crate::score::{score, PairScore};
 use crate::DocId;
 
 /// The kinds of relation twinwire reports.
@@ -179,18 +179,19 @@ impl Relation {
 }
 
 /// Decides what `j` is to `i` (with `i < j`), if anything the configuration asks for.
-pub fn relate(
+pub fn relate<'a, 'b>(
     i: DocId,
     j: DocId,
-    fi: &Fingerprint,
-    fj: &Fingerprint,
+    fi: impl Into<FingerprintRef<'a>>,
+    fj: impl Into<FingerprintRef<'b>>,
     s: &PairScore,
     config: &Config,
 ) -> Option<Relation> {
+    let (fi, fj): (FingerprintRef<'_>, FingerprintRef<'_>) = (fi.into(), fj.into());
     if fi.is_empty() || fj.is_empty() {
         return None;
     }
-    let evidence = |a: &Fingerprint, b: &Fingerprint, b_in_a: f64| {
+    let evidence = |a: FingerprintRef<'_>, b: FingerprintRef<'_>, b_in_a: f64| {
         Evidence::Shingles(PairEvidence {
             jaccard: s.jaccard,
             containment: b_in_a,
@@ -235,17 +236,31 @@ pub fn relate(
     }
 }
 
+/// [`relate`] for two documents in either order, scored here.
+pub fn relate_either(
+    (x, fx): (DocId, FingerprintRef<'_>),
+    (y, fy): (DocId, FingerprintRef<'_>),
+    config: &Config,
+) -> Option<Relation> {
+    let ((i, fi), (j, fj)) = if x < y {
+        ((x, fx), (y, fy))
+    } else {
+        ((y, fy), (x, fx))
+    };
+    relate(i, j, fi, fj, &score(fi, fj), config)
+}
+
 /// The pair as (container, contained, their fingerprints, containment) when one holds at least
 /// `containment` of the other's shingles and the contained one is long enough. The container is
 /// the document with more shingles; equal sizes cannot be a containment.
 fn contained<'f>(
     i: DocId,
     j: DocId,
-    fi: &'f Fingerprint,
-    fj: &'f Fingerprint,
+    fi: FingerprintRef<'f>,
+    fj: FingerprintRef<'f>,
     s: &PairScore,
     config: &Config,
-) -> Option<(DocId, DocId, &'f Fingerprint, &'f Fingerprint, f64)> {
+) -> Option<(DocId, DocId, FingerprintRef<'f>, FingerprintRef<'f>, f64)> {
     let (a, b, fa, fb, b_in_a) = match fi.shingles.len().cmp(&fj.shingles.len()) {
         std::cmp::Ordering::Greater => (i, j, fi, fj, s.b_in_a),
         std::cmp::Ordering::Less => (j, i, fj, fi, s.a_in_b),
@@ -258,7 +273,7 @@ fn contained<'f>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::score;
+    use crate::fingerprint::Fingerprint;
 
     fn text(range: std::ops::Range<usize>) -> String {
         range.map(|i| format!("w{i} ")).collect()

@@ -6,7 +6,11 @@
 #[cfg(any(test, feature = "internals"))]
 use rayon::prelude::*;
 
+#[cfg(test)]
 use crate::fingerprint::Fingerprint;
+use crate::fingerprint::FingerprintRef;
+#[cfg(any(test, feature = "internals"))]
+use crate::fingerprint::Fingerprints;
 #[cfg(any(test, feature = "internals"))]
 use crate::DocId;
 
@@ -26,9 +30,10 @@ pub struct PairScore {
 }
 
 /// Scores one pair. Symmetric: swapping the documents swaps `a_in_b` and `b_in_a` and nothing else.
-pub fn score(a: &Fingerprint, b: &Fingerprint) -> PairScore {
+pub fn score<'a, 'b>(a: impl Into<FingerprintRef<'a>>, b: impl Into<FingerprintRef<'b>>) -> PairScore {
+    let (a, b) = (a.into(), b.into());
     let (na, nb) = (a.shingles.len(), b.shingles.len());
-    let shared = a.shingles.intersection_len(&b.shingles);
+    let shared = a.shingles.intersection_len(b.shingles);
     let union = na + nb - shared;
     let ratio = |x: usize, y: usize| if y == 0 { 0.0 } else { x as f64 / y as f64 };
     PairScore {
@@ -42,23 +47,27 @@ pub fn score(a: &Fingerprint, b: &Fingerprint) -> PairScore {
 
 #[cfg(any(test, feature = "internals"))]
 /// Scores `pairs` in parallel, keeping what `keep` maps to `Some`, in the order of `pairs`.
-pub fn score_pairs<T, F>(fingerprints: &[Fingerprint], pairs: &[(DocId, DocId)], keep: F) -> Vec<T>
+pub fn score_pairs<T, F>(fingerprints: &Fingerprints, pairs: &[(DocId, DocId)], keep: F) -> Vec<T>
 where
     T: Send,
     F: Fn(DocId, DocId, &PairScore) -> Option<T> + Sync,
 {
     pairs
         .par_iter()
-        .filter_map(|&(i, j)| {
-            let s = score(&fingerprints[i.index()], &fingerprints[j.index()]);
-            keep(i, j, &s)
-        })
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(bi, bj), &(i, j)| {
+                let s = score(fingerprints.get(i.index(), bi), fingerprints.get(j.index(), bj));
+                keep(i, j, &s)
+            },
+        )
+        .flatten()
         .collect()
 }
 
 #[cfg(any(test, feature = "internals"))]
 /// Scores every pair of `docs` (quadratic), keeping what `keep` maps to `Some`, in (i, j) order.
-pub fn score_all_pairs<T, F>(fingerprints: &[Fingerprint], docs: &[DocId], keep: F) -> Vec<T>
+pub fn score_all_pairs<T, F>(fingerprints: &Fingerprints, docs: &[DocId], keep: F) -> Vec<T>
 where
     T: Send,
     F: Fn(DocId, DocId, &PairScore) -> Option<T> + Sync,
@@ -68,8 +77,9 @@ where
         .flat_map_iter(|x| {
             let i = docs[x];
             let keep = &keep;
+            let (mut bi, mut bj) = (Vec::new(), Vec::new());
             docs[x + 1..].iter().filter_map(move |&j| {
-                let s = score(&fingerprints[i.index()], &fingerprints[j.index()]);
+                let s = score(fingerprints.get(i.index(), &mut bi), fingerprints.get(j.index(), &mut bj));
                 keep(i, j, &s)
             })
         })

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::candidates::{CandidateIndex, ExactGroups};
 use crate::config::Config;
-use crate::fingerprint::{Fingerprint, KeyMap};
+use crate::fingerprint::{Fingerprints, KeyMap};
 use crate::relate::{relate, Relation, RelationKind};
 use crate::score::score;
 use crate::DocId;
@@ -38,7 +38,7 @@ const WINDOW_LINES: usize = 1 << 16;
 /// What the pairs are drawn from: fingerprints, exact groups, candidate tables and the translations
 /// found between representatives.
 pub struct Related<'a> {
-    pub fingerprints: &'a [Fingerprint],
+    pub fingerprints: &'a Fingerprints,
     pub groups: &'a ExactGroups,
     pub index: &'a CandidateIndex,
     /// Translation relations between representatives.
@@ -226,11 +226,12 @@ impl Related<'_> {
             return (Vec::new(), 0);
         }
         self.index.partners_after(r, partners);
-        let fr = &self.fingerprints[r.index()];
+        let (mut br, mut bo) = (Vec::new(), Vec::new());
+        let fr = self.fingerprints.get(r.index(), &mut br);
         let rels = partners
             .iter()
             .filter_map(|&o| {
-                let fo = &self.fingerprints[o.index()];
+                let fo = self.fingerprints.get(o.index(), &mut bo);
                 relate(r, o, fr, fo, &score(fr, fo), self.config)
             })
             .collect();
@@ -358,7 +359,8 @@ impl Related<'_> {
     fn mate_relation(&self, r: DocId) -> Option<Relation> {
         let copies = self.groups.copies(r);
         let (&a, &b) = (copies.first()?, copies.get(1)?);
-        let f = &self.fingerprints[r.index()];
+        let mut buf = Vec::new();
+        let f = self.fingerprints.get(r.index(), &mut buf);
         relate(a, b, f, f, &score(f, f), self.config)
     }
 

@@ -201,6 +201,7 @@ fn an_input_changed_during_the_run_is_reported_not_trusted() {
                 keep_text: false,
                 on_warning: &mut on_warning,
                 on_progress: &mut on_progress,
+                spill: Default::default(),
             },
         )
         .unwrap();

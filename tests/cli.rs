@@ -182,3 +182,94 @@ fn the_output_does_not_depend_on_the_thread_count() {
         assert!(run("2", cmd) == run("2", cmd), "{cmd}: two runs differ");
     }
 }
+
+#[test]
+fn spilling_fingerprints_to_disk_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let spill_dir = dir.path().join("spill");
+    std::fs::create_dir(&spill_dir).unwrap();
+    let file = dir.path().join("docs.jsonl");
+    // Copies, near-duplicates and excerpts, with the sample's translation beside them.
+    let mut docs = String::new();
+    for i in 0..300 {
+        let base = (i % 11) * 1000;
+        let text = match i % 5 {
+            0 => words(base..base + 300),
+            1 => words(base..base + 280) + " x y z",
+            2 => words(base + 40..base + 140),
+            3 => words(base + i * 3..base + i * 3 + 90),
+            _ => words(base..base + 300),
+        };
+        docs += &(serde_json::json!({"id": format!("d{i}"), "text": text}).to_string() + "\n");
+    }
+    std::fs::write(&file, docs).unwrap();
+    let inputs = [file.to_str().unwrap().to_string(), bamako()];
+    let run = |cmd: &str, extra: &[&str]| -> (Vec<u8>, String) {
+        let kept = dir.path().join("kept.jsonl");
+        let mut args: Vec<&str> = vec![cmd];
+        args.extend(inputs.iter().map(String::as_str));
+        if cmd == "dedupe" {
+            args.extend(["--keep", "core", "-o", kept.to_str().unwrap()]);
+        }
+        let out = twinwire().args(&args).args(extra).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let written = if cmd == "dedupe" {
+            std::fs::read(&kept).unwrap()
+        } else {
+            out.stdout
+        };
+        (written, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    for cmd in ["pairs", "dedupe"] {
+        let (whole, said) = run(cmd, &[]);
+        assert!(whole.len() > 1000);
+        assert!(!said.contains("temporary file"), "{said}");
+        let spill_dir = spill_dir.to_str().unwrap();
+        for threads in ["1", "2"] {
+            let args = [
+                "--memory-limit",
+                "1K",
+                "--temp-dir",
+                spill_dir,
+                "--threads",
+                threads,
+            ];
+            let (spilled, said) = run(cmd, &args);
+            assert!(said.contains("went to a temporary file"), "{said}");
+            assert!(
+                spilled == whole,
+                "{cmd} spilled on {threads} threads differs"
+            );
+        }
+    }
+    // The sample's translation is found from spilled fingerprints too.
+    let (pairs, _) = run("pairs", &["--memory-limit", "1K"]);
+    assert!(String::from_utf8_lossy(&pairs).contains(r#""relation":"translation""#));
+    // The temporary file is unnamed: nothing is left behind.
+    assert_eq!(std::fs::read_dir(&spill_dir).unwrap().count(), 0);
+}
+
+#[test]
+fn a_memory_limit_must_be_a_size() {
+    for bad in ["12Q", "G", "0", "1.5.5G"] {
+        let out = twinwire()
+            .args(["pairs", &bamako(), "--memory-limit", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains("--memory-limit") && said.contains("4G"),
+            "{bad}: {said}"
+        );
+    }
+    let out = twinwire()
+        .args(["pairs", &bamako(), "--memory-limit", "none", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

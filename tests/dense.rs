@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use twinwire::candidates::{candidate_pairs, ExactGroups};
 use twinwire::cluster::{clusters, settle, Keep};
-use twinwire::fingerprint::Fingerprint;
+use twinwire::fingerprint::{Fingerprint, Fingerprints};
 use twinwire::gen::Rng;
 use twinwire::pipeline::relate_fingerprints;
 use twinwire::relate::{relate, Relation, RelationKind};
@@ -94,17 +94,18 @@ fn dense_corpus(seed: u64) -> Vec<String> {
     docs
 }
 
-fn fingerprints(texts: &[String], config: &Config) -> Vec<Fingerprint> {
-    texts
+fn fingerprints(texts: &[String], config: &Config) -> Fingerprints {
+    let all: Vec<Fingerprint> = texts
         .iter()
         .map(|t| Fingerprint::of_text(t, config))
-        .collect()
+        .collect();
+    Fingerprints::from(all)
 }
 
 /// The pairs as the pipeline defined them before streaming: every candidate pair of
 /// representatives scored, repeated for every copy, plus the pairs within each exact group; sorted
 /// by (first, second, relation).
-fn reference_pairs(fps: &[Fingerprint], config: &Config) -> Vec<Relation> {
+fn reference_pairs(fps: &Fingerprints, config: &Config) -> Vec<Relation> {
     let groups = ExactGroups::of(fps);
     let reps = groups.representatives(fps);
     let candidates: HashSet<(DocId, DocId)> =
@@ -116,14 +117,8 @@ fn reference_pairs(fps: &[Fingerprint], config: &Config) -> Vec<Relation> {
             let (ra, rb) = (groups.representative[i], groups.representative[j]);
             let same_group = ra == rb && !fps[i].is_empty();
             if same_group || candidates.contains(&(ra.min(rb), ra.max(rb))) {
-                out.extend(relate(
-                    a,
-                    b,
-                    &fps[i],
-                    &fps[j],
-                    &score(&fps[i], &fps[j]),
-                    config,
-                ));
+                let (fa, fb) = (fps.to_owned(i), fps.to_owned(j));
+                out.extend(relate(a, b, &fa, &fb, &score(&fa, &fb), config));
             }
         }
     }
@@ -173,7 +168,7 @@ fn settled_clusters_are_those_of_every_pair() {
             Config::default().with_threshold(0.3).with_containment(0.6),
         ] {
             let fps = fingerprints(&texts, &config);
-            let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
+            let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
             let matched = relate_fingerprints(&fps, None, &config);
             let related = matched.related(&fps, &config);
             let all = reference_pairs(&fps, &config);
@@ -196,11 +191,11 @@ fn exhaustive_runs_settle_the_clusters_of_every_pair_too() {
     let texts = dense_corpus(6);
     let config = Config::default().with_exhaustive(true);
     let fps = fingerprints(&texts, &config);
-    let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
+    let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
     let matched = relate_fingerprints(&fps, None, &config);
     let related = matched.related(&fps, &config);
     let (all, stats) = related.collect();
-    let n = fps.iter().filter(|f| !f.is_empty()).count() as u64;
+    let n = fps.heads().iter().filter(|f| !f.is_empty()).count() as u64;
     assert!(
         stats.scored > n * 10,
         "every pair of representatives is scored: {}",
@@ -219,7 +214,7 @@ fn a_family_of_near_identical_pages_is_one_cluster_settled_from_its_edges() {
     let texts: Vec<String> = (0..2000).map(|_| soft404(&mut rng)).collect();
     let config = Config::default();
     let fps = fingerprints(&texts, &config);
-    let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
+    let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
     let matched = relate_fingerprints(&fps, None, &config);
     let settled = settle(&matched.related(&fps, &config), &words, Keep::Longest);
     let members: usize = settled.clusters.iter().map(|c| c.members.len() + 1).sum();
@@ -303,7 +298,7 @@ fn output_is_the_same_whatever_the_thread_count() {
             .unwrap();
         pool.install(|| {
             let fps = fingerprints(&texts, &config);
-            let words: Vec<u32> = fps.iter().map(|f| f.words).collect();
+            let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
             let matched = relate_fingerprints(&fps, None, &config);
             let related = matched.related(&fps, &config);
             let pairs = related.collect().0;

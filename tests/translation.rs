@@ -377,6 +377,7 @@ fn recall_split(
             keep_text: true,
             on_warning: &mut |_| {},
             on_progress: &mut |_| {},
+            spill: Default::default(),
         },
     )
     .unwrap();

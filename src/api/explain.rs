@@ -165,9 +165,10 @@ impl Explanation {
         let (di, dj) = (&analysis.docs[i.index()], &analysis.docs[j.index()]);
         let (lo, hi) = (i.min(j), i.max(j));
         let (flo, fhi) = (
-            &analysis.fingerprints[lo.index()],
-            &analysis.fingerprints[hi.index()],
+            analysis.fingerprints.to_owned(lo.index()),
+            analysis.fingerprints.to_owned(hi.index()),
         );
+        let (flo, fhi) = (&flo, &fhi);
         let copy = relate(lo, hi, flo, fhi, &score(flo, fhi), config)
             .map(|r| CopyVerdict::of(&r, &analysis.docs));
         let pivots = (pivot(pivoter, di, ta), pivot(pivoter, dj, tb));
@@ -208,7 +209,7 @@ impl ExplainedDoc {
         ExplainedDoc {
             id: doc.id.clone(),
             words: f.words,
-            shingles: f.shingles.len(),
+            shingles: analysis.fingerprints.shingle_count(d.index()),
             origin: doc.origin.to_string(),
             lang: doc.lang.clone(),
         }
@@ -230,9 +231,10 @@ impl Measures {
     fn of(analysis: &Analysis, i: DocId, j: DocId) -> Measures {
         let config = &analysis.config;
         let (fi, fj) = (
-            &analysis.fingerprints[i.index()],
-            &analysis.fingerprints[j.index()],
+            analysis.fingerprints.to_owned(i.index()),
+            analysis.fingerprints.to_owned(j.index()),
         );
+        let (fi, fj) = (&fi, &fj);
         let s = score(fi, fj);
         let bands_shared = fi
             .bands

@@ -29,6 +29,7 @@ use crate::corpus::{
 };
 use crate::crosslingual::pivot::Pivoter;
 use crate::crosslingual::Lexicon;
+use crate::fingerprint::Spill;
 use crate::output::{is_stdout, write_json_line, AtomicFile};
 use crate::pipeline::{analyze, Analysis, Hooks, Progress as PipelineProgress};
 use crate::relate::RelationKind;
@@ -321,6 +322,14 @@ pub struct MatchArgs {
     /// Worker threads (default: all cores). Output is the same whatever the number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Memory the run aims to stay under (e.g. 512M, 4G, 1.5G; "none": no limit). Past it the
+    /// documents' shingle sets and band keys go to a temporary file and are read back from there:
+    /// slower, same output.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
+    memory_limit: MemoryLimit,
+    /// Directory of that temporary file [default: TMPDIR, else the system's].
+    #[arg(long, value_name = "DIR")]
+    temp_dir: Option<PathBuf>,
     /// Score every pair instead of using the candidate tables (quadratic: small corpora, measuring recall).
     #[arg(long)]
     exhaustive: bool,
@@ -396,6 +405,14 @@ impl MatchArgs {
             lexicons.push(lexicon);
         }
         Ok(crate::crosslingual::pivoter_with(lexicons))
+    }
+
+    /// Where and when fingerprints go to disk.
+    fn spill(&self) -> Spill {
+        Spill {
+            limit: self.memory_limit.0,
+            dir: self.temp_dir.clone(),
+        }
     }
 
     fn init_threads(&self) -> Result<()> {
@@ -514,6 +531,7 @@ pub fn analyze_inputs(
             keep_text: keeping.text,
             on_warning: &mut on_warning,
             on_progress: &mut on_progress,
+            spill: match_args.spill(),
         },
     )?;
     if let Some(r) = rejects {
@@ -596,6 +614,13 @@ pub fn print_summary(
             analysis.matched.translation_candidates
         );
     }
+    let spilled = analysis.fingerprints.spilled_bytes();
+    if spilled > 0 {
+        eprintln!(
+            "twinwire: to stay under --memory-limit, {} of fingerprints went to a temporary file",
+            human_bytes(spilled)
+        );
+    }
     if let Some(line) = languages_line(analysis) {
         eprintln!("twinwire: {line}");
     }
@@ -644,6 +669,43 @@ fn languages_line(analysis: &Analysis) -> Option<String> {
         line += "; a document whose language is not told is never paired as a translation";
     }
     Some(line)
+}
+
+/// `--memory-limit`: bytes, or `None` for no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryLimit(Option<u64>);
+
+/// A size as `--memory-limit` takes it: a number of bytes with an optional binary unit (`K`, `M`,
+/// `G`, `T`, with or without `B`/`iB`), or `none`.
+fn parse_size(given: &str) -> std::result::Result<MemoryLimit, String> {
+    let text = given.trim().to_ascii_lowercase();
+    if text == "none" {
+        return Ok(MemoryLimit(None));
+    }
+    let digits = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let scale: u64 = match unit.trim().trim_end_matches("ib").trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "\"{given}\": use a size such as 512M, 4G or 1.5G, or none"
+            ))
+        }
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 && n * (scale as f64) < 1e18 => {
+            Ok(MemoryLimit(Some((n * scale as f64) as u64)))
+        }
+        _ => Err(format!(
+            "\"{given}\": use a size such as 512M, 4G or 1.5G, or none"
+        )),
+    }
 }
 
 fn human_bytes(n: u64) -> String {

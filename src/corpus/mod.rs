@@ -182,6 +182,12 @@ pub enum InputError {
     /// Not one document in the inputs (an error unless [`ReadOptions::allow_empty`]).
     #[error("no documents were read: {0}")]
     NothingRead(String),
+    /// The fingerprints could not go to their temporary file (`--memory-limit`).
+    #[error(
+        "cannot write the temporary file of fingerprints ({0}); free disk space in the temporary \
+         directory (TMPDIR), choose another with --temp-dir, or raise --memory-limit"
+    )]
+    Spill(io::Error),
 }
 
 /// Reads every input, calling `on_document` for each document and `on_warning` for each problem.

@@ -12,10 +12,12 @@
 mod minhash;
 mod shingle;
 mod simhash;
+mod store;
 
 pub use minhash::{band_keys, MinHashParams};
-pub use shingle::{shingle_hashes, shingle_hashes_into, ShingleSet};
+pub use shingle::{shingle_hashes, shingle_hashes_into, ShingleSet, Shingles};
 pub use simhash::SimHash64;
+pub use store::{FingerprintRef, Fingerprints, Spill};
 
 use crate::config::Config;
 use crate::text::{for_each_token, TokenList};

@@ -57,6 +57,17 @@ impl ShingleSet {
         ShingleSet(scratch.to_vec())
     }
 
+    /// A set from values already sorted and unique.
+    pub(crate) fn of_sorted(values: Vec<u32>) -> ShingleSet {
+        ShingleSet(values)
+    }
+
+    /// The set, borrowed.
+    pub fn view(&self) -> Shingles<'_> {
+        Shingles(&self.0)
+    }
+
+    #[cfg(any(test, feature = "internals"))]
     /// Number of distinct shingles.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -75,12 +86,56 @@ impl ShingleSet {
 
     /// Whether `shingle` is in the set.
     pub fn contains(&self, shingle: u32) -> bool {
+        self.view().contains(shingle)
+    }
+
+    #[cfg(any(test, feature = "internals"))]
+    /// Number of shingles in both sets.
+    pub fn intersection_len(&self, other: &ShingleSet) -> usize {
+        self.view().intersection_len(other.view())
+    }
+
+    /// The anchors (see [`Shingles::anchors`]).
+    pub fn anchors(&self, modulus: u32) -> impl Iterator<Item = u32> + '_ {
+        self.view().anchors(modulus)
+    }
+}
+
+/// A document's shingle set, borrowed: from a [`ShingleSet`] or from a corpus's store
+/// ([`super::Fingerprints`]), in memory or read back from its temporary file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shingles<'a>(&'a [u32]);
+
+impl<'a> Shingles<'a> {
+    /// A set from sorted, unique values.
+    pub(crate) fn of_sorted(values: &'a [u32]) -> Shingles<'a> {
+        Shingles(values)
+    }
+
+    /// Number of distinct shingles.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    #[cfg(any(test, feature = "internals"))]
+    /// True for a document without words.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The shingles, sorted.
+    pub fn as_slice(&self) -> &'a [u32] {
+        self.0
+    }
+
+    /// Whether `shingle` is in the set.
+    pub fn contains(&self, shingle: u32) -> bool {
         self.0.binary_search(&shingle).is_ok()
     }
 
     /// Number of shingles in both sets (a linear merge).
-    pub fn intersection_len(&self, other: &ShingleSet) -> usize {
-        let (a, b) = (&self.0, &other.0);
+    pub fn intersection_len(&self, other: Shingles<'_>) -> usize {
+        let (a, b) = (self.0, other.0);
         // A snippet against a page thousands of times longer: look each of its shingles up
         // (galloping from the last place found) instead of walking the page.
         let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -101,7 +156,7 @@ impl ShingleSet {
     ///
     /// The choice depends on the shingle alone, never on the document, so a passage quoted in two
     /// documents has the same anchors in both (Broder's "0 mod p" sampling).
-    pub fn anchors(&self, modulus: u32) -> impl Iterator<Item = u32> + '_ {
+    pub fn anchors(&self, modulus: u32) -> impl Iterator<Item = u32> + 'a {
         let mask = modulus.max(1).next_power_of_two() - 1;
         // The low bits of the stored (high) half are independent of the MinHash bin choice.
         self.0.iter().copied().filter(move |s| s & mask == 0)

@@ -1,0 +1,420 @@
+//! A corpus's fingerprints, column by column, within a memory budget.
+//!
+//! Per document the matcher keeps a small head (words, exact hash, SimHash: 32 bytes) and two
+//! variable parts that make most of the memory: the shingle set (about 800 bytes for a news
+//! article) and the MinHash band keys (168 bytes). Those two are stored end to end, one store for
+//! each, so that a million documents are two arrays rather than two million allocations. When a
+//! memory budget is set and the stores outgrow it, what they hold goes to one temporary file and
+//! later documents follow it there: sets are then read back with positioned reads (`pread`),
+//! which leave the file's pages to the kernel's page cache (shared, reclaimable, not the
+//! process's resident memory) where memory maps would count every page touched.
+//!
+//! Reading back never changes a value: a run gives the same output with or without spilling.
+//!
+//! Access patterns: scoring reads two sets per candidate pair (one positioned read each); the
+//! candidate tables read every document's anchors and band keys in input order, through
+//! [`Fingerprints::scan_shingles`] and [`Fingerprints::scan_bands`], which read runs of
+//! neighbouring documents in one call.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::ops::Index;
+use std::path::PathBuf;
+
+use super::{Fingerprint, ShingleSet, Shingles, SimHash64};
+use crate::DocId;
+
+/// What every stage reads of one document without its sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// Number of words after folding.
+    pub words: u32,
+    /// SimHash over the shingles.
+    pub simhash: SimHash64,
+    /// Hash of the whole folded word sequence; 0 for an empty document.
+    pub exact: u128,
+}
+
+impl Head {
+    /// True when the document has no words: it is kept and counted, never matched.
+    pub fn is_empty(&self) -> bool {
+        self.words == 0
+    }
+}
+
+/// One document's fingerprint, borrowed from a [`Fingerprint`] or from a [`Fingerprints`] store:
+/// what scoring and relation decisions read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FingerprintRef<'a> {
+    pub words: u32,
+    pub exact: u128,
+    pub simhash: SimHash64,
+    pub shingles: Shingles<'a>,
+}
+
+impl FingerprintRef<'_> {
+    /// True when the document has no words.
+    pub fn is_empty(&self) -> bool {
+        self.words == 0
+    }
+}
+
+impl<'a> From<&'a Fingerprint> for FingerprintRef<'a> {
+    fn from(f: &'a Fingerprint) -> FingerprintRef<'a> {
+        FingerprintRef {
+            words: f.words,
+            exact: f.exact,
+            simhash: f.simhash,
+            shingles: f.shingles.view(),
+        }
+    }
+}
+
+/// Where the stores may spill, and when.
+///
+/// Sets stay in memory while they and what the run holds besides them (estimated as [`BASE`] and
+/// [`PER_DOCUMENT`] per document read so far) fit the limit; past it, they go to disk by chunks of
+/// at least a sixteenth of the limit (16 MiB at most), and later documents' sets follow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spill {
+    /// The memory the run aims to stay under, in bytes; `None`: sets are never spilled.
+    pub limit: Option<u64>,
+    /// The directory of the temporary file (the system's temporary directory when `None`).
+    pub dir: Option<PathBuf>,
+}
+
+/// What a run holds per document besides its sets, for the spill decision: its record (id, origin,
+/// language), head, set offsets, its share of the candidate tables and, with translations, its
+/// candidate keys until their candidates are found. Measured about 900 bytes on a million
+/// shared-passage articles (BENCHMARKS.md section 18).
+pub const PER_DOCUMENT: u64 = 1024;
+
+/// What a run holds whatever the corpus: the program, lexicons, thread stacks, reading batches.
+pub const BASE: u64 = 128 << 20;
+
+/// Sets go to disk by chunks of at least this (or a sixteenth of the limit when that is less).
+const SPILL_CHUNK: u64 = 16 << 20;
+
+/// Every document's fingerprint, in input order ([`DocId`] k is document k).
+#[derive(Debug, Default)]
+pub struct Fingerprints {
+    heads: Vec<Head>,
+    shingles: Sets,
+    bands: Sets,
+    spill: Spill,
+}
+
+impl Index<usize> for Fingerprints {
+    type Output = Head;
+
+    fn index(&self, d: usize) -> &Head {
+        &self.heads[d]
+    }
+}
+
+impl From<Vec<Fingerprint>> for Fingerprints {
+    fn from(all: Vec<Fingerprint>) -> Fingerprints {
+        let mut store = Fingerprints::default();
+        for f in all {
+            store.push_in_memory(f);
+        }
+        store
+    }
+}
+
+impl Fingerprints {
+    /// An empty store that spills as `spill` says.
+    pub fn new(spill: Spill) -> Fingerprints {
+        Fingerprints {
+            spill,
+            ..Fingerprints::default()
+        }
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    #[cfg(any(test, feature = "internals"))]
+    /// True when there is no document.
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    /// Every document's head, in input order.
+    pub fn heads(&self) -> &[Head] {
+        &self.heads
+    }
+
+    /// Adds the next document; its sets go to disk when the budget is passed.
+    pub fn push(&mut self, f: Fingerprint) -> io::Result<()> {
+        self.push_in_memory(f);
+        let Some(limit) = self.spill.limit else {
+            return Ok(());
+        };
+        let held = self.memory_bytes();
+        let others = BASE + PER_DOCUMENT * self.len() as u64;
+        if held >= SPILL_CHUNK.min(limit / 16) && held + others > limit {
+            let dir = self.spill.dir.clone();
+            self.shingles.spill(dir.as_ref())?;
+            self.bands.spill(dir.as_ref())?;
+        }
+        Ok(())
+    }
+
+    fn push_in_memory(&mut self, f: Fingerprint) {
+        self.heads.push(Head {
+            words: f.words,
+            simhash: f.simhash,
+            exact: f.exact,
+        });
+        self.shingles.push(f.shingles.as_slice());
+        self.bands.push(&f.bands);
+    }
+
+    /// Bytes of sets held in memory.
+    pub fn memory_bytes(&self) -> u64 {
+        self.shingles.memory_bytes() + self.bands.memory_bytes()
+    }
+
+    /// Bytes of sets written to the temporary file.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.shingles.disk_bytes() + self.bands.disk_bytes()
+    }
+
+    /// Number of distinct shingles of document d (no read).
+    pub fn shingle_count(&self, d: usize) -> usize {
+        self.shingles.len_of(d)
+    }
+
+    /// Document d's fingerprint, its sets read into `buf` when they are on disk.
+    pub fn get<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> FingerprintRef<'a> {
+        let h = &self.heads[d];
+        FingerprintRef {
+            words: h.words,
+            exact: h.exact,
+            simhash: h.simhash,
+            shingles: Shingles::of_sorted(self.shingles.get(d, buf)),
+        }
+    }
+
+    /// Document d's whole fingerprint, owned.
+    pub fn to_owned(&self, d: usize) -> Fingerprint {
+        let (mut s, mut b) = (Vec::new(), Vec::new());
+        let h = &self.heads[d];
+        Fingerprint {
+            words: h.words,
+            exact: h.exact,
+            simhash: h.simhash,
+            shingles: ShingleSet::of_sorted(self.shingles.get(d, &mut s).to_vec()),
+            bands: self.bands.get(d, &mut b).to_vec(),
+        }
+    }
+
+    /// Calls `f` with each of `docs` (in input order) and its shingles.
+    pub fn scan_shingles(&self, docs: &[DocId], f: impl FnMut(DocId, Shingles<'_>)) {
+        let mut f = f;
+        self.shingles
+            .scan(docs, |d, values| f(d, Shingles::of_sorted(values)));
+    }
+
+    /// Calls `f` with each of `docs` (in input order) and its band keys.
+    pub fn scan_bands(&self, docs: &[DocId], f: impl FnMut(DocId, &[u32])) {
+        self.bands.scan(docs, f);
+    }
+}
+
+/// Runs of documents read back in one call hold at most this many values (4 MiB).
+const SCAN_VALUES: u64 = 1 << 20;
+
+/// Sets of `u32` end to end: set d is values `ends[d - 1]..ends[d]` of the store; the first
+/// `on_disk` values are in the temporary file, the rest in `memory`. A set is never split: the
+/// whole of `memory` goes to disk at once.
+#[derive(Debug, Default)]
+struct Sets {
+    ends: Vec<u64>,
+    memory: Vec<u32>,
+    on_disk: u64,
+    file: Option<File>,
+}
+
+impl Sets {
+    fn push(&mut self, values: &[u32]) {
+        self.memory.extend_from_slice(values);
+        self.ends.push(self.on_disk + self.memory.len() as u64);
+    }
+
+    fn span(&self, d: usize) -> (u64, u64) {
+        let start = if d == 0 { 0 } else { self.ends[d - 1] };
+        (start, self.ends[d])
+    }
+
+    fn len_of(&self, d: usize) -> usize {
+        let (s, e) = self.span(d);
+        (e - s) as usize
+    }
+
+    fn memory_bytes(&self) -> u64 {
+        self.memory.len() as u64 * 4
+    }
+
+    fn disk_bytes(&self) -> u64 {
+        self.on_disk * 4
+    }
+
+    /// Moves every value held in memory to the end of the temporary file (created unnamed, so
+    /// that nothing is left behind whatever ends the run). The buffer keeps its capacity for the
+    /// documents that follow.
+    fn spill(&mut self, dir: Option<&PathBuf>) -> io::Result<()> {
+        if self.memory.is_empty() {
+            return Ok(());
+        }
+        if self.file.is_none() {
+            let file = match dir {
+                Some(dir) => tempfile::tempfile_in(dir)?,
+                None => tempfile::tempfile()?,
+            };
+            self.file = Some(file);
+        }
+        if let Some(file) = self.file.as_mut() {
+            file.write_all(bytemuck::cast_slice(&self.memory))?;
+        }
+        self.on_disk += self.memory.len() as u64;
+        self.memory.clear();
+        Ok(())
+    }
+
+    /// Set d: a slice of memory, or read into `buf` from the file.
+    fn get<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> &'a [u32] {
+        let (start, end) = self.span(d);
+        if start >= self.on_disk {
+            let from = (start - self.on_disk) as usize;
+            return &self.memory[from..from + (end - start) as usize];
+        }
+        self.read(start, end, buf);
+        buf
+    }
+
+    /// Values `start..end` (on disk) into `buf`.
+    fn read(&self, start: u64, end: u64, buf: &mut Vec<u32>) {
+        buf.clear();
+        buf.resize((end - start) as usize, 0);
+        if let Some(file) = &self.file {
+            if let Err(e) = read_at(file, bytemuck::cast_slice_mut(buf), start * 4) {
+                // The file is twinwire's own, written and synced to the kernel moments ago: only a
+                // failing disk gets here.
+                panic!("twinwire: cannot read back its temporary file of fingerprints: {e}");
+            }
+        }
+    }
+
+    /// Calls `f` with each of `docs` (sorted) and its set, reading neighbours on disk together.
+    fn scan(&self, docs: &[DocId], mut f: impl FnMut(DocId, &[u32])) {
+        let mut buf = Vec::new();
+        let mut at = 0;
+        while at < docs.len() {
+            let (start, end) = self.span(docs[at].index());
+            if start >= self.on_disk {
+                let from = (start - self.on_disk) as usize;
+                f(docs[at], &self.memory[from..from + (end - start) as usize]);
+                at += 1;
+                continue;
+            }
+            // The run of documents after this one that are on disk and fit one read.
+            let mut last = at;
+            while let Some(next) = docs.get(last + 1) {
+                let (_, e) = self.span(next.index());
+                if e > self.on_disk || e - start > SCAN_VALUES {
+                    break;
+                }
+                last += 1;
+            }
+            let (_, run_end) = self.span(docs[last].index());
+            self.read(start, run_end, &mut buf);
+            for &d in &docs[at..=last] {
+                let (s, e) = self.span(d.index());
+                f(d, &buf[(s - start) as usize..(e - start) as usize]);
+            }
+            at = last + 1;
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn corpus() -> Vec<Fingerprint> {
+        let c = Config::default();
+        (0..50)
+            .map(|i| {
+                let text: String = (0..(i * 7) % 40).map(|w| format!("w{} ", w + i)).collect();
+                Fingerprint::of_text(&text, &c)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spilled_sets_read_back_as_they_went_in() {
+        let all = corpus();
+        // A limit of a few documents' sets: most go to disk, the last ones stay in memory.
+        let mut store = Fingerprints::new(Spill {
+            limit: Some(16_000),
+            dir: None,
+        });
+        for f in &all {
+            store.push(f.clone()).unwrap();
+        }
+        assert!(store.spilled_bytes() > 0);
+        assert!(store.memory_bytes() <= 1_000 + 4 * 200);
+        let mut buf = Vec::new();
+        for (d, f) in all.iter().enumerate() {
+            assert_eq!(store.to_owned(d), *f);
+            assert_eq!(store.get(d, &mut buf), FingerprintRef::from(f));
+            assert_eq!(store.shingle_count(d), f.shingles.len());
+        }
+        let docs: Vec<DocId> = (0..all.len() as u32).step_by(3).map(DocId).collect();
+        let mut seen = Vec::new();
+        store.scan_bands(&docs, |d, b| seen.push((d, b.to_vec())));
+        let want: Vec<(DocId, Vec<u32>)> = docs
+            .iter()
+            .map(|&d| (d, all[d.index()].bands.clone()))
+            .collect();
+        assert_eq!(seen, want);
+        let mut counts = Vec::new();
+        store.scan_shingles(&docs, |d, s| counts.push((d, s.len())));
+        assert!(counts
+            .iter()
+            .all(|&(d, n)| n == all[d.index()].shingles.len()));
+    }
+
+    #[test]
+    fn without_a_budget_nothing_is_written() {
+        let mut store = Fingerprints::new(Spill::default());
+        for f in corpus() {
+            store.push(f).unwrap();
+        }
+        assert_eq!(store.spilled_bytes(), 0);
+    }
+}

@@ -264,8 +264,8 @@ impl Sets {
     }
 
     /// Moves every value held in memory to the end of the temporary file (created unnamed, so
-    /// that nothing is left behind whatever ends the run). The buffer keeps its capacity for the
-    /// documents that follow.
+    /// that nothing is left behind whatever ends the run). The buffer is given back: the first
+    /// spill can be much larger than the chunks that follow it.
     fn spill(&mut self, dir: Option<&PathBuf>) -> io::Result<()> {
         if self.memory.is_empty() {
             return Ok(());
@@ -281,7 +281,7 @@ impl Sets {
             file.write_all(bytemuck::cast_slice(&self.memory))?;
         }
         self.on_disk += self.memory.len() as u64;
-        self.memory.clear();
+        self.memory = Vec::new();
         Ok(())
     }
 

@@ -24,6 +24,8 @@
 //! shuffled order, and a truth file: one line per planted pair, `{"a", "b", "relation", "kind",
 //! "family"}` (`kind` is the edit, `family` a number). Any pair inside one family is a real relation
 //! (copies of a base are also twins of its edited copies); a pair across families is a false positive.
+//! A page quoting a French article that is a translation of the article's English version is of
+//! both families.
 //! Same sources and seed, same bytes.
 
 use std::collections::BTreeMap;
@@ -31,6 +33,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::corpus::Document;
+use crate::crosslingual::pivot::Pivoter;
 use crate::text::sentence_spans;
 
 /// A small deterministic generator (SplitMix64).
@@ -378,7 +381,9 @@ pub struct Shape {
     /// articles are bases first, and every drawn sentence is varied: unrelated articles share none.
     pub sentence_reuse: usize,
     /// Share of bases that get a French paragraph inside them (an English page quoting a French
-    /// source), each planted with a typo'd copy (`near_duplicate`, kind `mixed_language`).
+    /// source), each planted with a typo'd copy (`near_duplicate`, kind `mixed_language`). A page
+    /// that twinwire's rule makes a translation of the quoted article's English version (a short
+    /// one, mostly covered by the paragraph) is planted as that too (kind `quoted_translation`).
     pub mixed_languages: f64,
 }
 
@@ -401,16 +406,39 @@ fn sentence_pool(src: &Sources, n: usize, reuse: usize, seed: u64) -> Vec<String
         .collect()
 }
 
-/// A few sentences of a French article of the sources (`None` when they hold none).
-fn french_paragraph(src: &Sources, rng: &mut Rng) -> Option<String> {
-    let (fr, _, _) = src
-        .translations
-        .get(rng.below(src.translations.len().max(1)))?;
+/// A few sentences of a French article of the sources, with the article's place in
+/// `src.translations` (`None` when they hold none).
+fn french_paragraph(src: &Sources, rng: &mut Rng) -> Option<(usize, String)> {
+    let k = rng.below(src.translations.len().max(1));
+    let (fr, _, _) = src.translations.get(k)?;
     let spans = sentence_spans(fr);
     let start = rng.below(spans.len().saturating_sub(3).max(1));
     let picked = spans.get(start..(start + 3).min(spans.len()))?;
     let text: Vec<&str> = picked.iter().map(|&(a, b)| fr[a..b].trim()).collect();
-    Some(text.join(" "))
+    Some((k, text.join(" ")))
+}
+
+/// Whether twinwire's translation rule (default settings, the bundled lexicon, languages detected
+/// as the pipeline detects them) holds between a page and an English article.
+fn is_translation(pivoter: &Pivoter, page: &str, english: &str) -> bool {
+    let tokens = crate::text::TokenList::of(page);
+    let Some(lang) = crate::text::detect_language_of(&tokens) else {
+        return false;
+    };
+    if lang == "en" {
+        return false;
+    }
+    let params = &crate::Config::default().translation;
+    let pivots = (
+        pivoter.pivot_tokens(page, &tokens, lang),
+        pivoter.pivot(english, "en"),
+    );
+    match pivots {
+        (Some(a), Some(b)) => crate::crosslingual::translate::verify(&a, &b, params)
+            .1
+            .is_some(),
+        _ => false,
+    }
 }
 
 /// Generates `n` documents (at least) from `source` documents with seed `seed`, in shape `shape`.
@@ -448,6 +476,8 @@ pub fn generate_shaped(
         out: Generated::default(),
         next_base: 0,
         family: 0,
+        english: vec![None; src.translations.len()],
+        pivoter: None,
     };
     // Translations first: each French/English pair once, with its other-language versions.
     for k in 0..src.translations.len() {
@@ -477,6 +507,11 @@ struct Generator<'a> {
     next_base: usize,
     real_bases: usize,
     family: u64,
+    /// For each French article of the sources planted as a translation: its English version's id,
+    /// text and family (a page quoting the French article may be a translation of it).
+    english: Vec<Option<(String, String, u64)>>,
+    /// To check those pages, made when first needed.
+    pivoter: Option<Pivoter>,
 }
 
 impl Generator<'_> {
@@ -519,14 +554,45 @@ impl Generator<'_> {
 
     /// Records a planted pair of the current family.
     fn plant(&mut self, a: &str, b: &str, relation: &'static str, kind: &'static str) {
+        self.plant_in(self.family, (a, b), relation, kind);
+    }
+
+    /// Records a planted pair of family `family`.
+    fn plant_in(
+        &mut self,
+        family: u64,
+        (a, b): (&str, &str),
+        relation: &'static str,
+        kind: &'static str,
+    ) {
         *self.out.kinds.entry(kind).or_default() += 1;
         self.out.truth.push(TruthPair {
             a: a.to_string(),
             b: b.to_string(),
             relation,
             kind,
-            family: self.family,
+            family,
         });
+    }
+
+    /// The pages quoting French article `k` that are translations of its English version in the
+    /// corpus (a short English article whose sentences the quoted paragraph mostly covers), planted
+    /// in its family as kind `quoted_translation`.
+    fn plant_quoted_translations(&mut self, k: usize, pages: &[(&str, &str)]) {
+        let Some((en_id, en_text, family)) = self.english.get(k).cloned().flatten() else {
+            return;
+        };
+        let pivoter = self
+            .pivoter
+            .get_or_insert_with(|| crate::crosslingual::pivoter_with(Vec::new()));
+        let found: Vec<&str> = pages
+            .iter()
+            .filter(|(_, text)| is_translation(pivoter, text, &en_text))
+            .map(|&(id, _)| id)
+            .collect();
+        for id in found {
+            self.plant_in(family, (&en_id, id), "translation", "quoted_translation");
+        }
     }
 
     /// The `k`-th French/English pair of the sources, whole or edited (the edit by `k % 4`), and
@@ -564,6 +630,7 @@ impl Generator<'_> {
                 )
             }
         };
+        self.english[k] = Some((en_id.clone(), en_text.clone(), self.family));
         self.push(fr_id.clone(), fr_text, Some("fr"));
         self.push(en_id.clone(), en_text, Some("en"));
         self.plant(&fr_id, &en_id, "translation", kind);
@@ -581,14 +648,23 @@ impl Generator<'_> {
         let mut base = self.new_article();
         let base_id = self.id();
         if self.shape.mixed_languages > 0.0 && self.rng.chance(self.shape.mixed_languages) {
-            if let Some(french) = french_paragraph(self.src, &mut self.rng) {
+            if let Some((k, french)) = french_paragraph(self.src, &mut self.rng) {
                 let at = 1 + self.rng.below(base.paragraphs.len());
                 base.paragraphs
                     .insert(at.min(base.paragraphs.len()), french);
                 self.push(base_id.clone(), base.text(), None);
                 let copy_id = self.id();
                 let copy = typos(&base.text(), 0.01, &mut self.rng);
+                let pages = [
+                    (base_id.clone(), base.text()),
+                    (copy_id.clone(), copy.clone()),
+                ];
                 self.plant_copy(&base, &base_id, copy_id, copy, "mixed_language");
+                let pages: Vec<(&str, &str)> = pages
+                    .iter()
+                    .map(|(i, t)| (i.as_str(), t.as_str()))
+                    .collect();
+                self.plant_quoted_translations(k, &pages);
                 return;
             }
         }
@@ -789,6 +865,25 @@ mod tests {
             assert!(ids.contains(t.a.as_str()) && ids.contains(t.b.as_str()));
         }
         assert!(g.kinds.contains_key("copy") && g.kinds.contains_key("excerpt_quoted"));
+    }
+
+    #[test]
+    fn a_page_is_a_quoted_translation_only_when_the_rule_holds() {
+        let bamako = |prefix: &str| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/bamako");
+            let file = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+                .unwrap();
+            std::fs::read_to_string(file).unwrap()
+        };
+        let (fr, en, other) = (bamako("002"), bamako("000"), bamako("001"));
+        let pivoter = crate::crosslingual::pivoter_with(Vec::new());
+        assert!(is_translation(&pivoter, &fr, &en));
+        assert!(!is_translation(&pivoter, &fr, &other));
+        // An English page is not a translation of an English article, whatever it quotes.
+        assert!(!is_translation(&pivoter, &en, &en));
     }
 
     #[test]

@@ -21,6 +21,8 @@
 //! stored list, so memory grows with documents and distinct buckets, and a caller that needs only
 //! some edges (`dedupe`, see [`crate::cluster::settle`]) pays only for those.
 
+use std::cmp::Reverse;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -307,7 +309,7 @@ impl CandidateIndex {
                 let mut m = buckets.members.get(b).to_vec();
                 m.sort_by_key(|&d| {
                     (
-                        std::cmp::Reverse(fingerprints.shingle_count(d as usize)),
+                        Reverse(fingerprints.shingle_count(d as usize)),
                         d,
                     )
                 });
@@ -445,9 +447,10 @@ impl CandidateIndex {
 struct AnchorIndex {
     /// Anchor -> its slot in `offsets`.
     slots: KeyMap<u32, u32>,
-    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, in input order
-    /// (so that one is found by binary search), each with its shingle count (kept inline: looking
-    /// it up per posting is a cache miss).
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, each with its
+    /// shingle count (kept inline: looking it up per posting is a cache miss), largest first (ties
+    /// in input order): a search for the containers of a document stops at the first smaller one,
+    /// and finds one by binary search on (size, document).
     offsets: Vec<usize>,
     postings: Vec<(DocId, u32)>,
 }
@@ -484,10 +487,12 @@ impl AnchorIndex {
                 index
                     .slots
                     .insert(run[0].0, (index.offsets.len() - 1) as u32);
+                let from = index.postings.len();
                 index.postings.extend(
                     run.iter()
                         .map(|&(_, d)| (d, fingerprints.shingle_count(d.index()) as u32)),
                 );
+                index.postings[from..].sort_unstable_by_key(|&(d, size)| (Reverse(size), d));
                 index.offsets.push(index.postings.len());
             }
         }
@@ -589,7 +594,7 @@ pub fn anchor_pairs(
         .flat_map_iter(|chunk| {
             let mut out = Vec::new();
             fingerprints.scan_shingles(chunk, |d, s| {
-                out.extend(containers_of(d, s, fingerprints.len(), &index, config));
+                out.extend(containers_of(d, s, fingerprints, &index, config));
             });
             out
         })
@@ -615,7 +620,7 @@ pub fn anchors_needed(anchors: usize, containment: f64) -> usize {
 fn containers_of(
     d: DocId,
     shingles: Shingles<'_>,
-    documents: usize,
+    fingerprints: &Fingerprints,
     index: &AnchorIndex,
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
@@ -631,7 +636,7 @@ fn containers_of(
     let verified = anchors_needed(postings.len(), config.containment);
     // The most common anchors cost the most to count: skip those over the cap and, at most, half
     // of `needed` more.
-    postings.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
+    postings.sort_unstable_by_key(|p| Reverse(p.len()));
     let over_cap = postings
         .iter()
         .take_while(|p| p.len() > config.max_anchor_postings)
@@ -642,10 +647,13 @@ fn containers_of(
     // Hits are counted in a per-thread array indexed by document (no sorting of hits).
     HITS.with(|hits| {
         let mut hits = hits.borrow_mut();
-        hits.prepare(documents);
+        hits.prepare(fingerprints.len());
         for p in probed {
             for &(o, o_size) in p.iter() {
-                if o != d && o_size >= size {
+                if o_size < size {
+                    break;
+                }
+                if o != d {
                     hits.add(o.0);
                 }
             }
@@ -660,9 +668,10 @@ fn containers_of(
                 out.push((d.min(o), d.max(o)));
                 continue;
             }
+            let key = (Reverse(fingerprints.shingle_count(o.index()) as u32), o);
             let in_skipped = skipped_postings
                 .iter()
-                .filter(|p| p.binary_search_by_key(&o, |&(x, _)| x).is_ok())
+                .filter(|p| p.binary_search_by_key(&key, |&(x, size)| (Reverse(size), x)).is_ok())
                 .count();
             if count as usize + in_skipped >= verified {
                 out.push((d.min(o), d.max(o)));

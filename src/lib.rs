@@ -58,6 +58,7 @@ internal_modules!(
     crosslingual,
     dedupe,
     fingerprint,
+    index,
     keep,
     output,
     pipeline,

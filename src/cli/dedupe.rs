@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::cluster::{groups, Cluster, Group};
-use crate::corpus::{parquet, Record};
+use crate::corpus::{parquet, Origin, Record};
 use crate::dedupe::{dedupe, Deduped, KeepPolicy};
 use crate::output::{round4, write_json_line, AtomicFile, ClusterRecord};
 use crate::pipeline::{Analysis, DocInfo};
@@ -76,11 +76,23 @@ enum KeepArg {
 
 /// A dropped record and why; the record itself follows as `"record"`, byte for byte.
 #[derive(Serialize)]
-struct RemovedRecord<'a> {
-    id: &'a str,
-    duplicate_of: &'a str,
-    relation: &'static str,
-    score: f64,
+pub(super) struct RemovedRecord<'a> {
+    pub id: &'a str,
+    pub duplicate_of: &'a str,
+    pub relation: &'static str,
+    pub score: f64,
+}
+
+impl RemovedRecord<'_> {
+    /// Writes the line of REMOVED: these fields, then `record` (JSON bytes) as `"record"`.
+    pub(super) fn write(&self, record: &[u8], out: &mut impl Write) -> Result<()> {
+        let head = serde_json::to_vec(self)?;
+        out.write_all(&head[..head.len() - 1])?;
+        out.write_all(b",\"record\":")?;
+        out.write_all(record)?;
+        out.write_all(b"}\n")?;
+        Ok(())
+    }
 }
 
 /// A text-file document written as a record.
@@ -177,7 +189,7 @@ fn write_kept_and_removed(
     let mut kept_docs: Vec<usize> = Vec::new();
     let mut record_buf = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
-        record_bytes(doc, &mut record_buf)?;
+        record_bytes(&doc.id, doc.record.as_ref(), &doc.origin, &mut record_buf)?;
         match deduped.dropped_for.get(&i) {
             None if as_parquet => kept_docs.push(i),
             None => {
@@ -189,17 +201,13 @@ fn write_kept_and_removed(
                 if let Some(out) = removed.as_mut() {
                     let cluster = &clusters[c];
                     let member = &cluster.members[m];
-                    let head = serde_json::to_vec(&RemovedRecord {
+                    let line = RemovedRecord {
                         id: &doc.id,
                         duplicate_of: &docs[cluster.representative.index()].id,
                         relation: member.relation.name(),
                         score: round4(member.score),
-                    })?;
-                    let w = out.writer();
-                    w.write_all(&head[..head.len() - 1])?;
-                    w.write_all(b",\"record\":")?;
-                    w.write_all(&record_buf)?;
-                    w.write_all(b"}\n")?;
+                    };
+                    line.write(&record_buf, out.writer())?;
                 }
             }
         }
@@ -301,14 +309,17 @@ fn summary_lines(
 }
 
 /// The record of `doc` as it goes to KEPT or inside REMOVED.
-fn record_bytes(doc: &DocInfo, buf: &mut Vec<u8>) -> Result<()> {
+pub(super) fn record_bytes(
+    id: &str,
+    record: Option<&Record>,
+    origin: &Origin,
+    buf: &mut Vec<u8>,
+) -> Result<()> {
     buf.clear();
-    match &doc.record {
+    match record {
         Some(Record::JsonLine(raw) | Record::ParquetRow(raw)) => buf.extend_from_slice(raw),
-        Some(Record::TextFile(text)) => {
-            serde_json::to_writer(&mut *buf, &TextRecord { id: &doc.id, text })?
-        }
-        None => bail!("internal error: {} was read without its record", doc.origin),
+        Some(Record::TextFile(text)) => serde_json::to_writer(&mut *buf, &TextRecord { id, text })?,
+        None => bail!("internal error: {origin} was read without its record"),
     }
     Ok(())
 }
@@ -333,7 +344,12 @@ fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send))
         let mut json_records: Vec<Vec<u8>> = Vec::with_capacity(kept.len());
         for &i in kept {
             let mut buf = Vec::new();
-            record_bytes(&docs[i], &mut buf)?;
+            record_bytes(
+                &docs[i].id,
+                docs[i].record.as_ref(),
+                &docs[i].origin,
+                &mut buf,
+            )?;
             json_records.push(buf);
         }
         let records: Vec<&[u8]> = json_records.iter().map(Vec::as_slice).collect();

@@ -9,7 +9,7 @@ use clap::Args;
 use crate::api::find;
 use crate::{DocId, Explanation, RelationKind, TranslationCheck};
 
-use super::{analyze_inputs, Analyzed, InputArgs, Keeping, MatchArgs};
+use super::{analyze_read, Analyzed, InputArgs, Keeping, MatchArgs};
 
 /// Why two documents are (or are not) related: every score next to its threshold, whether the
 /// candidate tables would propose the pair, and the longest passages they share.
@@ -20,8 +20,15 @@ pub struct ExplainArgs {
     /// Id of the second document.
     id_b: String,
     /// Files or directories to read (`-` for JSONL on standard input).
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(
+        required_unless_present = "index",
+        conflicts_with = "index",
+        value_name = "INPUT"
+    )]
     inputs: Vec<String>,
+    /// Read the documents from this index (`twinwire index`) instead of INPUTs.
+    #[arg(long, value_name = "INDEX_DIR")]
+    index: Option<std::path::PathBuf>,
     /// How many shared passages (or aligned sentence groups) to show.
     #[arg(long, default_value_t = 5, value_name = "N")]
     passages: usize,
@@ -38,11 +45,16 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         records: false,
         text: true,
     };
+    let (inputs, read_options) = match &args.index {
+        Some(dir) => super::index::explain_inputs(dir, &args.matching)?,
+        None => (args.inputs.clone(), input.read_options(false)),
+    };
+    let read = (&input, read_options);
     let Analyzed {
         analysis,
         pivoter,
         progress,
-    } = analyze_inputs(&args.inputs, &input, &args.matching, keeping)?;
+    } = analyze_read(&inputs, read, &args.matching, keeping)?;
     progress.finish();
     let (i, j) = (find(&analysis, &args.id_a)?, find(&analysis, &args.id_b)?);
     let text = |d: DocId| analysis.docs[d.index()].text.as_deref().unwrap_or_default();

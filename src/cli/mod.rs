@@ -9,6 +9,7 @@ mod eval;
 mod explain;
 mod export;
 mod gen;
+mod index;
 mod keep_by;
 mod lexicon;
 mod pairs;
@@ -97,6 +98,7 @@ enum Command {
     Gen(gen::GenArgs),
     Bench(bench::BenchArgs),
     Report(report::ReportArgs),
+    Index(index::IndexArgs),
 }
 
 /// Runs the subcommand.
@@ -111,6 +113,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Gen(args) => gen::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Report(args) => report::run(args),
+        Command::Index(args) => index::run(args),
     }
 }
 
@@ -187,6 +190,7 @@ impl InputArgs {
                 StripHtmlArg::Never => StripHtml::Never,
             },
             bytes_read: None,
+            taken_ids: None,
         }
     }
 
@@ -453,6 +457,22 @@ fn option_names(e: crate::Error) -> anyhow::Error {
 /// Warnings shown per kind before the rest are only counted.
 const WARNINGS_SHOWN_PER_KIND: usize = 20;
 
+/// The line to show for warning `w`, if it is still shown (`shown` counts them per kind).
+fn warning_line(shown: &mut BTreeMap<WarningKind, usize>, w: &InputWarning) -> Option<String> {
+    let n = shown.entry(w.kind).or_default();
+    *n += 1;
+    if *n <= WARNINGS_SHOWN_PER_KIND {
+        Some(format!("twinwire: warning: {w}"))
+    } else if *n == WARNINGS_SHOWN_PER_KIND + 1 {
+        Some(format!(
+            "twinwire: warning: more inputs with this problem ({}); they are counted in the summary",
+            w.kind.label()
+        ))
+    } else {
+        None
+    }
+}
+
 /// What a subcommand keeps of each document besides its features.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Keeping {
@@ -477,6 +497,17 @@ pub fn analyze_inputs(
     match_args: &MatchArgs,
     keeping: Keeping,
 ) -> Result<Analyzed> {
+    let read_options = input_args.read_options(keeping.records);
+    analyze_read(inputs, (input_args, read_options), match_args, keeping)
+}
+
+/// [`analyze_inputs`] reading with `read_options` (the rest of `input_args` says what is shown).
+pub fn analyze_read(
+    inputs: &[String],
+    (input_args, read_options): (&InputArgs, ReadOptions),
+    match_args: &MatchArgs,
+    keeping: Keeping,
+) -> Result<Analyzed> {
     match_args.init_threads()?;
     let config = match_args.config()?;
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
@@ -492,22 +523,9 @@ pub fn analyze_inputs(
         if let Some(r) = rejects.as_mut() {
             r.write(w);
         }
-        if quiet {
-            return;
+        if let Some(line) = warning_line(&mut shown, w).filter(|_| !quiet) {
+            bar.println(&line);
         }
-        let n = shown.entry(w.kind).or_default();
-        *n += 1;
-        let line = if *n <= WARNINGS_SHOWN_PER_KIND {
-            format!("twinwire: warning: {w}")
-        } else if *n == WARNINGS_SHOWN_PER_KIND + 1 {
-            format!(
-                "twinwire: warning: more inputs with this problem ({}); they are counted in the summary",
-                w.kind.label()
-            )
-        } else {
-            return;
-        };
-        bar.println(&line);
     };
     let mut on_progress = |p: PipelineProgress| match p {
         PipelineProgress::Read(n) => bar.reading(n),
@@ -520,7 +538,7 @@ pub fn analyze_inputs(
     };
     let read_options = ReadOptions {
         bytes_read: Some(bar.bytes_read.clone()),
-        ..input_args.read_options(keeping.records)
+        ..read_options
     };
     let analysis = analyze(
         &inputs,

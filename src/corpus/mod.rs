@@ -92,6 +92,9 @@ pub struct ReadOptions {
     pub strip_html: StripHtml,
     /// Counts the input bytes consumed (before decompression), for a progress bar.
     pub bytes_read: Option<Arc<AtomicU64>>,
+    /// Ids already used before these inputs (documents of a persistent index): a document with
+    /// one of them is renamed as a repeated id is.
+    pub taken_ids: Option<Arc<HashSet<String>>>,
 }
 
 /// `--strip-html`: remove HTML markup from text fields and text files.
@@ -120,6 +123,7 @@ impl Default for ReadOptions {
             keep_rejects: false,
             strip_html: StripHtml::Auto,
             bytes_read: None,
+            taken_ids: None,
         }
     }
 }
@@ -281,7 +285,7 @@ impl<'a> Reader<'a> {
         Reader {
             options,
             report: ReadReport::default(),
-            ids: HashSet::new(),
+            ids: options.taken_ids.as_deref().cloned().unwrap_or_default(),
             missing_text: 0,
             keys_seen: BTreeSet::new(),
             on_document,

@@ -1,0 +1,441 @@
+//! A persistent index: every batch of documents added to it, kept so that tomorrow's scrape is
+//! matched against everything seen before without the user keeping (or naming) the old corpus.
+//!
+//! An index is a directory:
+//!
+//! - `twinwire-index.json`, the manifest: the format version, the settings the index was made with
+//!   (matching an `add` made with others would give pairs a single run would not), and the batches
+//!   it holds. It alone says what the index holds; it is replaced, never edited: written to a
+//!   temporary name, fsync'd, renamed over the old one, and the directory fsync'd. That rename is
+//!   the commit point of an `add`.
+//! - `batch-000001.jsonl.zst` (and `.ids`): one batch's documents as read (id after renaming,
+//!   text with its title, language), zstd-compressed, and their ids one JSON string a line (to
+//!   rename a repeated id without reading the texts). Written once, fsync'd and renamed into place
+//!   before the manifest names them. Files the manifest does not name are what a killed `add` left:
+//!   the next `add` writes over them.
+//! - `lock`: locked (`flock`) by the one writer for the length of an `add`. The kernel lets go of
+//!   it when the process dies, so a killed `add` leaves no stale lock. Readers (`stats`, `explain`)
+//!   take no lock: they see the last committed manifest and files that never change.
+//!
+//! Power loss: a batch is durable before the manifest that names it is written (fsync of the files,
+//! then of the directory), and the manifest is replaced by an atomic rename followed by an fsync
+//! of the directory, so after a crash the manifest is either the old one or the new one, and every
+//! file it names is complete.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Document;
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "twinwire-index.json";
+/// The format this version writes and reads. A change of layout or of what a batch file holds
+/// takes a new number.
+pub const FORMAT_VERSION: u32 = 1;
+const FORMAT_NAME: &str = "twinwire-index";
+const LOCK: &str = "lock";
+
+/// What goes wrong with an index, each naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{0}: not a twinwire index ({MANIFEST} is missing); create one with `twinwire index create`")]
+    NotAnIndex(String),
+    #[error("{0}: already holds a twinwire index; add to it with `twinwire index add`")]
+    Exists(String),
+    #[error("{path}: damaged ({reason}); restore the index from a copy or create it again")]
+    Damaged { path: String, reason: String },
+    #[error("{path}: written in index format {found}, this twinwire reads format {FORMAT_VERSION}; use the twinwire that wrote it, or create the index again")]
+    Version { path: String, found: u32 },
+    #[error("{0}: another `twinwire index` command is adding to this index; wait for it to end")]
+    Locked(String),
+    #[error("{dir}: the index was made with other settings ({differences}); pass the index's (they cannot change: the pairs would not be those of one run)")]
+    Settings { dir: String, differences: String },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The settings that decide which pairs are found, by option name (`--threshold` -> "0.5").
+pub type Settings = BTreeMap<String, String>;
+
+/// The manifest: what the index holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    /// The twinwire that last wrote it.
+    pub written_by: String,
+    pub settings: Settings,
+    pub batches: Vec<Batch>,
+}
+
+/// One batch added.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Batch {
+    /// The batch's documents, in the index directory.
+    pub file: String,
+    pub documents: usize,
+    /// Bytes of text (UTF-8) of its documents.
+    pub text_bytes: u64,
+    /// When it was added, seconds since 1970.
+    pub added: u64,
+}
+
+/// An index opened for reading: its directory and manifest.
+#[derive(Debug, Clone)]
+pub struct Index {
+    dir: PathBuf,
+    manifest: Manifest,
+}
+
+/// The writer's lock, held until dropped.
+pub struct WriteLock {
+    _file: File,
+}
+
+/// A batch written and durable, not yet named by the manifest.
+pub struct PendingBatch {
+    batch: Batch,
+    path: PathBuf,
+}
+
+impl PendingBatch {
+    /// Its documents' file, to read them with the index's.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Index {
+    /// Makes a new, empty index in `dir` (created if missing) with these settings.
+    pub fn create(dir: &Path, settings: Settings) -> Result<Index, IndexError> {
+        fs::create_dir_all(dir).map_err(io_error(dir))?;
+        if dir.join(MANIFEST).exists() {
+            return Err(IndexError::Exists(dir.display().to_string()));
+        }
+        let index = Index {
+            dir: dir.to_path_buf(),
+            manifest: Manifest {
+                format: FORMAT_NAME.into(),
+                version: FORMAT_VERSION,
+                written_by: written_by(),
+                settings,
+                batches: Vec::new(),
+            },
+        };
+        index.write_manifest()?;
+        Ok(index)
+    }
+
+    /// Opens the index in `dir`, checking its manifest's format and version.
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        let path = dir.join(MANIFEST);
+        let bytes = match fs::read(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(IndexError::NotAnIndex(dir.display().to_string()))
+            }
+            other => other.map_err(io_error(&path))?,
+        };
+        let damaged = |reason: String| IndexError::Damaged {
+            path: path.display().to_string(),
+            reason,
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| damaged(format!("not JSON: {e}")))?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
+            return Err(damaged(format!("no \"format\": \"{FORMAT_NAME}\" field")));
+        }
+        match value.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) => {
+                return Err(IndexError::Version {
+                    path: path.display().to_string(),
+                    found: v.min(u64::from(u32::MAX)) as u32,
+                })
+            }
+            None => return Err(damaged("no version number".into())),
+        }
+        let manifest: Manifest =
+            serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
+        let index = Index {
+            dir: dir.to_path_buf(),
+            manifest,
+        };
+        for batch in &index.manifest.batches {
+            let file = index.dir.join(&batch.file);
+            if !file.is_file() {
+                return Err(damaged(format!("its batch {} is missing", file.display())));
+            }
+        }
+        Ok(index)
+    }
+
+    /// Takes the writer's lock of the index in `dir`, or says another writer holds it.
+    pub fn lock(dir: &Path) -> Result<WriteLock, IndexError> {
+        let path = dir.join(LOCK);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_error(&path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriteLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => {
+                Err(IndexError::Locked(dir.display().to_string()))
+            }
+            Err(fs::TryLockError::Error(e)) => Err(io_error(&path)(e)),
+        }
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Documents in the index.
+    pub fn documents(&self) -> usize {
+        self.manifest.batches.iter().map(|b| b.documents).sum()
+    }
+
+    /// The batches' document files, in the order they were added.
+    pub fn batch_paths(&self) -> Vec<PathBuf> {
+        let files = self.manifest.batches.iter();
+        files.map(|b| self.dir.join(&b.file)).collect()
+    }
+
+    /// Bytes the index takes on disk (its manifest and batches).
+    pub fn size_on_disk(&self) -> Result<u64, IndexError> {
+        let mut paths = vec![self.dir.join(MANIFEST)];
+        for p in self.batch_paths() {
+            paths.push(ids_path(&p));
+            paths.push(p);
+        }
+        let mut total = 0;
+        for p in paths {
+            total += fs::metadata(&p).map_err(io_error(&p))?.len();
+        }
+        Ok(total)
+    }
+
+    /// Refuses settings other than the index's, naming each that differs.
+    pub fn check_settings(&self, given: &Settings) -> Result<(), IndexError> {
+        let names: std::collections::BTreeSet<&String> =
+            self.manifest.settings.keys().chain(given.keys()).collect();
+        let none = String::from("(not set)");
+        let mut differences = Vec::new();
+        for name in names {
+            let index = self.manifest.settings.get(name).unwrap_or(&none);
+            let given = given.get(name).unwrap_or(&none);
+            if index != given {
+                differences.push(format!("{name}: index {index}, this command {given}"));
+            }
+        }
+        if differences.is_empty() {
+            return Ok(());
+        }
+        Err(IndexError::Settings {
+            dir: self.dir.display().to_string(),
+            differences: differences.join("; "),
+        })
+    }
+
+    /// The ids of every document in the index.
+    pub fn ids(&self) -> Result<HashSet<String>, IndexError> {
+        let mut ids = HashSet::with_capacity(self.documents());
+        for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
+            let path = ids_path(&path);
+            let file = File::open(&path).map_err(io_error(&path))?;
+            let before = ids.len();
+            for (n, line) in BufReader::new(file).lines().enumerate() {
+                let line = line.map_err(io_error(&path))?;
+                let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
+                    path: format!("{}:{}", path.display(), n + 1),
+                    reason: e.to_string(),
+                })?;
+                ids.insert(id);
+            }
+            if ids.len() - before != batch.documents {
+                return Err(IndexError::Damaged {
+                    path: path.display().to_string(),
+                    reason: format!(
+                        "{} new ids, the manifest says {} documents",
+                        ids.len() - before,
+                        batch.documents
+                    ),
+                });
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Writes `documents` as the next batch, durably, without naming it in the manifest yet.
+    pub fn write_batch(&self, documents: &[Document]) -> Result<PendingBatch, IndexError> {
+        let file = format!("batch-{:06}.jsonl.zst", self.manifest.batches.len() + 1);
+        let path = self.dir.join(&file);
+        let mut texts = zstd::stream::write::Encoder::new(Vec::new(), 3).map_err(io_error(&path))?;
+        let mut ids = Vec::new();
+        let mut text_bytes = 0;
+        for d in documents {
+            text_bytes += d.text.len() as u64;
+            let record = StoredDocument {
+                id: &d.id,
+                text: &d.text,
+                lang: d.lang.as_deref(),
+            };
+            crate::output::write_json_line(&mut texts, &record).map_err(io_error(&path))?;
+            crate::output::write_json_line(&mut ids, &d.id).map_err(io_error(&path))?;
+        }
+        let texts = texts.finish().map_err(io_error(&path))?;
+        write_durably(&path, &texts)?;
+        write_durably(&ids_path(&path), &ids)?;
+        sync_dir(&self.dir)?;
+        let added = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(PendingBatch {
+            batch: Batch {
+                file,
+                documents: documents.len(),
+                text_bytes,
+                added,
+            },
+            path,
+        })
+    }
+
+    /// Names `pending` in the manifest: from here on the index holds it.
+    pub fn commit(&mut self, pending: PendingBatch) -> Result<(), IndexError> {
+        self.manifest.batches.push(pending.batch);
+        self.manifest.written_by = written_by();
+        self.write_manifest()
+    }
+
+    fn write_manifest(&self) -> Result<(), IndexError> {
+        let path = self.dir.join(MANIFEST);
+        let mut bytes = serde_json::to_vec_pretty(&self.manifest).expect("a manifest serializes");
+        bytes.push(b'\n');
+        write_durably(&path, &bytes)?;
+        sync_dir(&self.dir)
+    }
+}
+
+/// One document as a batch file holds it (read back with the default field names).
+#[derive(Serialize)]
+struct StoredDocument<'a> {
+    id: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
+}
+
+fn written_by() -> String {
+    format!("twinwire {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The ids file beside a batch's documents.
+fn ids_path(batch: &Path) -> PathBuf {
+    let name = batch.file_name().unwrap_or_default().to_string_lossy();
+    batch.with_file_name(name.replace(".jsonl.zst", ".ids"))
+}
+
+/// Writes `bytes` to a temporary name beside `path`, fsyncs it and renames it to `path`.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let partial = path.with_file_name(format!("{name}.partial"));
+    let file = File::create(&partial).map_err(io_error(&partial))?;
+    let mut out = BufWriter::new(file);
+    out.write_all(bytes).map_err(io_error(&partial))?;
+    let file = out.into_inner().map_err(|e| io_error(&partial)(e.into_error()))?;
+    file.sync_all().map_err(io_error(&partial))?;
+    fs::rename(&partial, path).map_err(io_error(path))
+}
+
+/// Makes the directory's entries (renames) durable.
+fn sync_dir(dir: &Path) -> Result<(), IndexError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_error(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Origin;
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            lang: None,
+            origin: Origin {
+                file: std::sync::Arc::from("test"),
+                line: None,
+            },
+            record: None,
+        }
+    }
+
+    fn settings(threshold: &str) -> Settings {
+        [("--threshold".to_string(), threshold.to_string())].into()
+    }
+
+    #[test]
+    fn a_committed_batch_is_found_again_and_a_pending_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::create(dir.path(), settings("0.5")).unwrap();
+        let pending = index.write_batch(&[doc("a", "one"), doc("b", "two")]).unwrap();
+        index.commit(pending).unwrap();
+        let pending = index.write_batch(&[doc("c", "three")]).unwrap();
+        assert!(pending.path().is_file());
+        let reopened = Index::open(dir.path()).unwrap();
+        assert_eq!(reopened.documents(), 2);
+        let ids = reopened.ids().unwrap();
+        assert_eq!(ids, ["a", "b"].map(String::from).into());
+    }
+
+    #[test]
+    fn other_settings_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::create(dir.path(), settings("0.5")).unwrap();
+        assert!(index.check_settings(&settings("0.5")).is_ok());
+        let e = index.check_settings(&settings("0.7")).unwrap_err();
+        assert!(e.to_string().contains("--threshold: index 0.5, this command 0.7"), "{e}");
+        assert!(Index::create(dir.path(), settings("0.5")).is_err());
+    }
+
+    #[test]
+    fn a_damaged_or_newer_manifest_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        Index::create(dir.path(), settings("0.5")).unwrap();
+        let path = dir.path().join(MANIFEST);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, &text[..text.len() / 2]).unwrap();
+        let e = Index::open(dir.path()).unwrap_err().to_string();
+        assert!(e.contains(MANIFEST) && e.contains("damaged"), "{e}");
+        fs::write(&path, text.replace("\"version\": 1", "\"version\": 99")).unwrap();
+        let e = Index::open(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("format 99"), "{e}");
+        let e = Index::open(&dir.path().join("nothing")).unwrap_err().to_string();
+        assert!(e.contains("not a twinwire index"), "{e}");
+    }
+
+    #[test]
+    fn one_writer_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        Index::create(dir.path(), settings("0.5")).unwrap();
+        let held = Index::lock(dir.path()).unwrap();
+        assert!(matches!(Index::lock(dir.path()), Err(IndexError::Locked(_))));
+        drop(held);
+        assert!(Index::lock(dir.path()).is_ok());
+    }
+}

@@ -1,0 +1,432 @@
+//! `twinwire index`: the pairs of batches added one by one are those of one run over all of them;
+//! a killed `add` leaves the index as it was; one writer at a time; damaged files are named.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{root, shared_data, twinwire};
+
+fn sample(name: &str) -> String {
+    let dir = root().join("corpus/bamako");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name))
+        .unwrap();
+    file.to_str().unwrap().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    twinwire().args(args).output().unwrap()
+}
+
+fn run_ok(args: &[&str]) -> Output {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn lines(bytes: &[u8]) -> BTreeSet<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Adds `batches` one by one to a new index and checks that the pairs of every `add`, together,
+/// are the lines `twinwire pairs` writes over all the batches in order.
+fn same_as_one_run(batches: &[Vec<String>], dir: &Path) {
+    let index = dir.join("index");
+    let mut union = BTreeSet::new();
+    let mut every_pair = 0;
+    for (n, batch) in batches.iter().enumerate() {
+        let out = dir.join(format!("pairs-{n}.jsonl"));
+        let verb = if n == 0 { "create" } else { "add" };
+        let mut args = vec!["index", verb, "-q", s(&index)];
+        args.extend(batch.iter().map(String::as_str));
+        args.extend(["-o", s(&out)]);
+        run_ok(&args);
+        let found = lines(&std::fs::read(&out).unwrap());
+        every_pair += found.len();
+        union.extend(found);
+    }
+    let mut args = vec!["pairs", "-q"];
+    args.extend(batches.iter().flatten().map(String::as_str));
+    let one_run = lines(&run_ok(&args).stdout);
+    assert!(!one_run.is_empty());
+    assert_eq!(every_pair, union.len(), "a pair was written by two adds");
+    assert_eq!(union, one_run, "{} pairs in one run", one_run.len());
+}
+
+#[test]
+fn the_sample_added_in_three_batches_pairs_as_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let batches = vec![
+        vec![sample("000")],
+        vec![sample("001"), sample("002")],
+        vec![sample("003"), sample("004")],
+    ];
+    same_as_one_run(&batches, dir.path());
+    let pairs = std::fs::read_to_string(dir.path().join("pairs-1.jsonl")).unwrap();
+    assert!(pairs.contains("\"relation\":\"translation\""), "{pairs}");
+}
+
+/// A corpus grown by `twinwire gen` from the sample, split into `parts` JSONL files.
+fn generated(dir: &Path, documents: usize, parts: usize) -> Vec<String> {
+    let corpus = dir.join("gen.jsonl");
+    let bamako = root().join("corpus/bamako");
+    let n = documents.to_string();
+    run_ok(&["gen", s(&bamako), "-n", &n, "--seed", "3", "-o", s(&corpus)]);
+    let text = std::fs::read_to_string(&corpus).unwrap();
+    let all: Vec<&str> = text.lines().collect();
+    let per = all.len().div_ceil(parts);
+    all.chunks(per)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let path = dir.join(format!("part-{k:02}.jsonl"));
+            std::fs::write(&path, chunk.join("\n") + "\n").unwrap();
+            s(&path).to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_generated_corpus_added_in_ten_batches_pairs_as_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = generated(dir.path(), 1500, 10);
+    let batches: Vec<Vec<String>> = parts.into_iter().map(|p| vec![p]).collect();
+    assert_eq!(batches.len(), 10);
+    same_as_one_run(&batches, dir.path());
+}
+
+#[test]
+fn reuters_added_in_five_batches_pairs_as_one_run() {
+    let Some(data) = shared_data("reuters_added_in_five_batches_pairs_as_one_run") else {
+        return;
+    };
+    let mut files: Vec<String> = std::fs::read_dir(data.join("reuters21578"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sgm"))
+        .map(|p| s(&p).to_string())
+        .collect();
+    files.sort();
+    let per = files.len().div_ceil(5);
+    let batches: Vec<Vec<String>> = files.chunks(per).map(<[String]>::to_vec).collect();
+    assert_eq!(batches.len(), 5);
+    let dir = tempfile::tempdir().unwrap();
+    same_as_one_run(&batches, dir.path());
+}
+
+fn write_jsonl(path: &Path, docs: &[(&str, &str)]) -> String {
+    let text: String = docs
+        .iter()
+        .map(|(id, text)| serde_json::json!({"id": id, "text": text}).to_string() + "\n")
+        .collect();
+    std::fs::write(path, text).unwrap();
+    s(path).to_string()
+}
+
+fn words(range: std::ops::Range<usize>) -> String {
+    range.map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn an_id_already_indexed_is_renamed_as_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_jsonl(&dir.path().join("a.jsonl"), &[("x", &words(0..80))]);
+    let b = write_jsonl(&dir.path().join("b.jsonl"), &[("x", &words(0..79))]);
+    same_as_one_run(&[vec![a], vec![b]], dir.path());
+    let pairs = std::fs::read_to_string(dir.path().join("pairs-1.jsonl")).unwrap();
+    assert!(pairs.contains(r#""a":"x","b":"x#2""#), "{pairs}");
+}
+
+#[test]
+fn dedupe_keeps_the_new_documents_that_twin_nothing_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let old = write_jsonl(
+        &dir.path().join("old.jsonl"),
+        &[("old1", &words(0..100)), ("old2", &words(500..600))],
+    );
+    run_ok(&["index", "create", "-q", s(&index), &old, "-o", "/dev/null"]);
+    let new = write_jsonl(
+        &dir.path().join("new.jsonl"),
+        &[
+            ("copy_of_old1", &words(0..99)),
+            ("fresh", &words(1000..1100)),
+            ("fresh_again", &words(1000..1100)),
+            ("other", &words(2000..2100)),
+        ],
+    );
+    let (kept, removed) = (
+        dir.path().join("kept.jsonl"),
+        dir.path().join("removed.jsonl"),
+    );
+    run_ok(&[
+        "index",
+        "dedupe",
+        "-q",
+        s(&index),
+        &new,
+        "-o",
+        s(&kept),
+        "--removed",
+        s(&removed),
+    ]);
+    let kept = std::fs::read_to_string(&kept).unwrap();
+    let ids: Vec<String> = kept
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["fresh", "other"]);
+    let removed = std::fs::read_to_string(&removed).unwrap();
+    assert!(
+        removed.contains(r#""id":"copy_of_old1","duplicate_of":"old1""#),
+        "{removed}"
+    );
+    assert!(
+        removed.contains(r#""id":"fresh_again","duplicate_of":"fresh""#),
+        "{removed}"
+    );
+    let stats = String::from_utf8(run_ok(&["index", "stats", s(&index)]).stdout).unwrap();
+    assert!(stats.contains("documents: 6 in 2 batches"), "{stats}");
+}
+
+#[test]
+fn other_settings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    run_ok(&["index", "create", "-q", s(&index)]);
+    let out = run(&[
+        "index",
+        "add",
+        s(&index),
+        &sample("000"),
+        "--threshold",
+        "0.7",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--threshold: index 0.5, this command 0.7"),
+        "{err}"
+    );
+    let again = run(&["index", "create", s(&index)]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a twinwire index"));
+}
+
+/// Polls until `index add` on `index` is refused because another holds the lock.
+fn wait_until_locked(index: &Path) {
+    let started = Instant::now();
+    loop {
+        let out = twinwire()
+            .args(["index", "add", s(index), "-"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        if err.contains("another `twinwire index` command is adding") {
+            assert_eq!(out.status.code(), Some(2));
+            return;
+        }
+        assert!(!out.status.success(), "an add of nothing succeeded: {err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "never locked: {err}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn one_writer_while_readers_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let (a, b) = (sample("000"), sample("002"));
+    run_ok(&["index", "create", "-q", s(&index), &a, "-o", "/dev/null"]);
+    // An add reading standard input holds the lock until its input ends.
+    let mut writer = twinwire()
+        .args(["index", "add", "-q", s(&index), "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_locked(&index);
+    let stats = String::from_utf8(run_ok(&["index", "stats", s(&index)]).stdout).unwrap();
+    assert!(stats.contains("documents: 1 in 1 batches"), "{stats}");
+    let text = std::fs::read_to_string(&b).unwrap();
+    let doc = serde_json::json!({"id": "french", "text": text});
+    let mut stdin = writer.stdin.take().unwrap();
+    writeln!(stdin, "{doc}").unwrap();
+    drop(stdin);
+    let out = writer.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"relation\":\"translation\""));
+    let id_a = Path::new(&a).file_stem().unwrap().to_str().unwrap();
+    let explained = run_ok(&["explain", id_a, "french", "--index", s(&index)]);
+    let explained = String::from_utf8(explained.stdout).unwrap();
+    assert!(explained.contains("relation: translation"), "{explained}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+fn indexed_documents(index: &Path) -> usize {
+    let stats = String::from_utf8(run_ok(&["index", "stats", s(index)]).stdout).unwrap();
+    let line = stats
+        .lines()
+        .find(|l| l.starts_with("documents: "))
+        .unwrap();
+    line["documents: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn an_add_killed_at_any_moment_leaves_the_index_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = generated(dir.path(), 3000, 2);
+    let base = dir.path().join("base");
+    run_ok(&[
+        "index",
+        "create",
+        "-q",
+        s(&base),
+        &parts[0],
+        "-o",
+        "/dev/null",
+    ]);
+    let before = indexed_documents(&base);
+    // The answer of an add left alone, and how long it takes.
+    let clean = dir.path().join("clean");
+    copy_dir(&base, &clean);
+    let expected = dir.path().join("expected.jsonl");
+    let started = Instant::now();
+    run_ok(&[
+        "index",
+        "add",
+        "-q",
+        s(&clean),
+        &parts[1],
+        "-o",
+        s(&expected),
+    ]);
+    let took = started.elapsed();
+    let expected = lines(&std::fs::read(&expected).unwrap());
+    assert!(!expected.is_empty());
+    let mut killed = 0;
+    for trial in 0..20u32 {
+        let index = dir.path().join(format!("trial-{trial}"));
+        copy_dir(&base, &index);
+        let out = dir.path().join(format!("trial-{trial}.jsonl"));
+        let mut child = twinwire()
+            .args(["index", "add", "-q", s(&index), &parts[1], "-o", s(&out)])
+            .spawn()
+            .unwrap();
+        // Moments spread over the whole add, from its start to just past its usual end.
+        std::thread::sleep(took.mul_f64(f64::from(trial) / 18.0));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = indexed_documents(&index);
+        if finished || now != before {
+            // It had committed: the index answers as after the add.
+            assert_eq!(now, before + 1500, "trial {trial}");
+            continue;
+        }
+        killed += 1;
+        run_ok(&["index", "add", "-q", s(&index), &parts[1], "-o", s(&out)]);
+        let again = lines(&std::fs::read(&out).unwrap());
+        assert_eq!(again, expected, "trial {trial}: the add run again differs");
+        assert_eq!(indexed_documents(&index), before + 1500);
+    }
+    assert!(
+        killed >= 10,
+        "only {killed} of 20 adds were killed before they ended"
+    );
+}
+
+fn damaged(args: &[&str], names: &str) {
+    let out = run(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(names), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn damaged_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    run_ok(&[
+        "index",
+        "create",
+        "-q",
+        s(&index),
+        &sample("000"),
+        "-o",
+        "/dev/null",
+    ]);
+    let manifest: PathBuf = index.join("twinwire-index.json");
+    let batch = index.join("batch-000001.jsonl.zst");
+    let (manifest_text, batch_bytes) = (
+        std::fs::read_to_string(&manifest).unwrap(),
+        std::fs::read(&batch).unwrap(),
+    );
+    let add = ["index", "add", s(&index), &sample("001")];
+
+    std::fs::write(&batch, &batch_bytes[..batch_bytes.len() / 2]).unwrap();
+    damaged(&add, "batch-000001.jsonl.zst");
+    damaged(
+        &["explain", "a", "b", "--index", s(&index)],
+        "batch-000001.jsonl.zst",
+    );
+    std::fs::write(&batch, &batch_bytes).unwrap();
+
+    std::fs::write(&manifest, &manifest_text[..manifest_text.len() / 2]).unwrap();
+    damaged(&add, "twinwire-index.json: damaged");
+    damaged(
+        &["index", "stats", s(&index)],
+        "twinwire-index.json: damaged",
+    );
+    std::fs::write(
+        &manifest,
+        manifest_text.replace("\"version\": 1", "\"version\": 7"),
+    )
+    .unwrap();
+    damaged(&add, "written in index format 7");
+    std::fs::write(&manifest, &manifest_text).unwrap();
+
+    std::fs::remove_file(&batch).unwrap();
+    damaged(
+        &["index", "stats", s(&index)],
+        "batch-000001.jsonl.zst is missing",
+    );
+    damaged(
+        &["index", "stats", s(&dir.path().join("nowhere"))],
+        "not a twinwire index",
+    );
+}

@@ -278,38 +278,27 @@ impl Index {
         Ok(ids)
     }
 
-    /// Writes `documents` as the next batch, durably, without naming it in the manifest yet.
-    pub fn write_batch(&self, documents: &[Document]) -> Result<PendingBatch, IndexError> {
+    /// A writer of the next batch, which is durable once [`BatchWriter::finish`]ed but not part
+    /// of the index until [`Index::commit`] names it.
+    pub fn batch_writer(&self) -> Result<BatchWriter, IndexError> {
         let file = format!("batch-{:06}.jsonl.zst", self.manifest.batches.len() + 1);
         let path = self.dir.join(&file);
-        let mut texts = zstd::stream::write::Encoder::new(Vec::new(), 3).map_err(io_error(&path))?;
-        let mut ids = Vec::new();
-        let mut text_bytes = 0;
-        for d in documents {
-            text_bytes += d.text.len() as u64;
-            let record = StoredDocument {
-                id: &d.id,
-                text: &d.text,
-                lang: d.lang.as_deref(),
-            };
-            crate::output::write_json_line(&mut texts, &record).map_err(io_error(&path))?;
-            crate::output::write_json_line(&mut ids, &d.id).map_err(io_error(&path))?;
-        }
-        let texts = texts.finish().map_err(io_error(&path))?;
-        write_durably(&path, &texts)?;
-        write_durably(&ids_path(&path), &ids)?;
-        sync_dir(&self.dir)?;
-        let added = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Ok(PendingBatch {
+        let partial = partial_path(&path);
+        let out = File::create(&partial).map_err(io_error(&partial))?;
+        let texts = zstd::stream::write::Encoder::new(BufWriter::with_capacity(1 << 20, out), 3)
+            .map_err(io_error(&partial))?;
+        Ok(BatchWriter {
             batch: Batch {
                 file,
-                documents: documents.len(),
-                text_bytes,
-                added,
+                documents: 0,
+                text_bytes: 0,
+                added: 0,
             },
             path,
+            partial,
+            texts,
+            ids: Vec::new(),
+            error: None,
         })
     }
 
@@ -326,6 +315,63 @@ impl Index {
         bytes.push(b'\n');
         write_durably(&path, &bytes)?;
         sync_dir(&self.dir)
+    }
+}
+
+/// Writes a batch's documents as they are read (the batch is never held in memory).
+pub struct BatchWriter {
+    batch: Batch,
+    path: PathBuf,
+    partial: PathBuf,
+    texts: zstd::stream::write::Encoder<'static, BufWriter<File>>,
+    ids: Vec<u8>,
+    /// The first write error, reported by `finish`.
+    error: Option<io::Error>,
+}
+
+impl BatchWriter {
+    /// Writes one document.
+    pub fn push(&mut self, d: &Document) {
+        if self.error.is_some() {
+            return;
+        }
+        let record = StoredDocument {
+            id: &d.id,
+            text: &d.text,
+            lang: d.lang.as_deref(),
+        };
+        let written = crate::output::write_json_line(&mut self.texts, &record)
+            .and_then(|()| crate::output::write_json_line(&mut self.ids, &d.id));
+        match written {
+            Ok(()) => {
+                self.batch.documents += 1;
+                self.batch.text_bytes += d.text.len() as u64;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Makes the batch durable under its final name (not yet in the manifest).
+    pub fn finish(mut self) -> Result<PendingBatch, IndexError> {
+        if let Some(e) = self.error.take() {
+            return Err(io_error(&self.partial)(e));
+        }
+        let out = self.texts.finish().map_err(io_error(&self.partial))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| io_error(&self.partial)(e.into_error()))?;
+        file.sync_all().map_err(io_error(&self.partial))?;
+        fs::rename(&self.partial, &self.path).map_err(io_error(&self.path))?;
+        write_durably(&ids_path(&self.path), &self.ids)?;
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        sync_dir(dir)?;
+        self.batch.added = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(PendingBatch {
+            batch: self.batch,
+            path: self.path,
+        })
     }
 }
 
@@ -350,14 +396,19 @@ fn ids_path(batch: &Path) -> PathBuf {
 
 /// Writes `bytes` to a temporary name beside `path`, fsyncs it and renames it to `path`.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let partial = path.with_file_name(format!("{name}.partial"));
+    let partial = partial_path(path);
     let file = File::create(&partial).map_err(io_error(&partial))?;
     let mut out = BufWriter::new(file);
     out.write_all(bytes).map_err(io_error(&partial))?;
     let file = out.into_inner().map_err(|e| io_error(&partial)(e.into_error()))?;
     file.sync_all().map_err(io_error(&partial))?;
     fs::rename(&partial, path).map_err(io_error(path))
+}
+
+/// The temporary name a file is written under before it is renamed into place.
+fn partial_path(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{name}.partial"))
 }
 
 /// Makes the directory's entries (renames) durable.
@@ -385,6 +436,14 @@ mod tests {
         }
     }
 
+    fn write_batch(index: &Index, docs: &[Document]) -> PendingBatch {
+        let mut writer = index.batch_writer().unwrap();
+        for d in docs {
+            writer.push(d);
+        }
+        writer.finish().unwrap()
+    }
+
     fn settings(threshold: &str) -> Settings {
         [("--threshold".to_string(), threshold.to_string())].into()
     }
@@ -393,9 +452,9 @@ mod tests {
     fn a_committed_batch_is_found_again_and_a_pending_one_is_not() {
         let dir = tempfile::tempdir().unwrap();
         let mut index = Index::create(dir.path(), settings("0.5")).unwrap();
-        let pending = index.write_batch(&[doc("a", "one"), doc("b", "two")]).unwrap();
+        let pending = write_batch(&index, &[doc("a", "one"), doc("b", "two")]);
         index.commit(pending).unwrap();
-        let pending = index.write_batch(&[doc("c", "three")]).unwrap();
+        let pending = write_batch(&index, &[doc("c", "three")]);
         assert!(pending.path().is_file());
         let reopened = Index::open(dir.path()).unwrap();
         assert_eq!(reopened.documents(), 2);

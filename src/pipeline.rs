@@ -654,6 +654,7 @@ impl Matched {
             translations: &self.translations,
             config,
             progress: None,
+            new_from: None,
         }
     }
 }

@@ -46,6 +46,10 @@ pub struct Related<'a> {
     pub config: &'a Config,
     /// Told (done, total) as documents are streamed or clusters settled: for a progress bar.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// When set, copy candidates are scored only where one of the two exact groups holds a
+    /// document at or after this one (an index `add`, which writes only the pairs of its new
+    /// documents): the other pairs are left out, unscored.
+    pub new_from: Option<DocId>,
 }
 
 /// What streaming the pairs found.
@@ -226,6 +230,12 @@ impl Related<'_> {
             return (Vec::new(), 0);
         }
         self.index.partners_after(r, partners);
+        if let Some(new) = self.new_from {
+            let holds_new = |d: DocId| self.groups.copies(d).last().is_some_and(|&c| c >= new);
+            if !holds_new(r) {
+                partners.retain(|&o| holds_new(o));
+            }
+        }
         let (mut br, mut bo) = (Vec::new(), Vec::new());
         let fr = self.fingerprints.get(r.index(), &mut br);
         let rels = partners

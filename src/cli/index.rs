@@ -18,13 +18,14 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use crate::cluster::Cluster;
-use crate::corpus::{read_inputs, Document, Format, Input, ReadOptions, StripHtml};
+use crate::corpus::{read_inputs, Document, Format, Input, Origin, ReadOptions, Record, StripHtml};
 use crate::dedupe::{dedupe, KeepPolicy};
 use crate::fingerprint::Fingerprints;
-use crate::index::{Index, Settings};
+use crate::index::{BatchWriter, Index, Settings};
 use crate::keep::{Core, KeepOrder};
 use crate::output::{round4, write_json_line, AtomicFile, PairRecord};
 use crate::relate::Relation;
+use crate::stream::Related;
 use crate::DocId;
 
 use super::dedupe::{record_bytes, RemovedRecord};
@@ -191,9 +192,14 @@ fn add(
     let mut index = Index::open(dir)?;
     index.check_settings(&settings)?;
     let keep_records = matches!(outputs, Outputs::Kept { .. });
-    let batch = read_batch(inputs, input_args, index.ids()?, keep_records)?;
-    let pending = index.write_batch(&batch)?;
-    let records: Vec<_> = batch.into_iter().map(|d| (d.record, d.origin)).collect();
+    let mut writer = index.batch_writer()?;
+    let records = read_batch(
+        inputs,
+        input_args,
+        (index.ids()?, keep_records),
+        &mut writer,
+    )?;
+    let pending = writer.finish()?;
 
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
     files.push(path_string(pending.path()));
@@ -236,13 +242,17 @@ fn add(
     Ok(())
 }
 
-/// Reads the new batch with the user's options; ids already in the index count as used.
+/// The input record (when kept) and origin of each document of a batch.
+type Records = Vec<(Option<Record>, Origin)>;
+
+/// Reads the new batch with the user's options into `writer`; ids already in the index (`taken`)
+/// count as used.
 fn read_batch(
     inputs: &[String],
     input_args: &InputArgs,
-    taken: HashSet<String>,
-    keep_records: bool,
-) -> Result<Vec<Document>> {
+    (taken, keep_records): (HashSet<String>, bool),
+    writer: &mut BatchWriter,
+) -> Result<Records> {
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
     if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
         bail!("standard input (-) can be named only once");
@@ -253,8 +263,12 @@ fn read_batch(
     };
     let mut rejects = RejectsFile::open(input_args)?;
     let mut shown = Default::default();
-    let mut documents = Vec::new();
-    let report = read_inputs(&inputs, &options, &mut |d| documents.push(d), &mut |w| {
+    let mut records = Vec::new();
+    let mut on_document = |d: Document| {
+        writer.push(&d);
+        records.push((d.record, d.origin));
+    };
+    let report = read_inputs(&inputs, &options, &mut on_document, &mut |w| {
         if let Some(r) = rejects.as_mut() {
             r.write(w);
         }
@@ -265,7 +279,7 @@ fn read_batch(
     if let Some(r) = rejects {
         r.commit(&report)?;
     }
-    Ok(documents)
+    Ok(records)
 }
 
 /// How the index's own batch files are read: as written, strictly (a damaged batch is an error
@@ -303,13 +317,15 @@ fn write_new_pairs(
             }
             Ok((lines, n))
         };
-        analysis
-            .related()
-            .for_each::<io::Result<(Vec<u8>, u64)>, io::Error>(None, &format, &mut |lines| {
-                let (lines, n) = lines?;
-                written += n;
-                out.write_all(&lines)
-            })?;
+        let related = Related {
+            new_from: Some(DocId(first_new as u32)),
+            ..analysis.related()
+        };
+        related.for_each::<io::Result<(Vec<u8>, u64)>, io::Error>(None, &format, &mut |lines| {
+            let (lines, n) = lines?;
+            written += n;
+            out.write_all(&lines)
+        })?;
         out.flush()
     };
     match path {
@@ -344,7 +360,7 @@ fn write_new_kept(
     (kept_path, removed_path): (&Path, Option<&Path>),
     analysis: &crate::pipeline::Analysis,
     first_new: usize,
-    records: &[(Option<crate::corpus::Record>, crate::corpus::Origin)],
+    records: &Records,
 ) -> Result<String> {
     let order = SeenFirst { first_new };
     let deduped = dedupe(analysis, &KeepPolicy::Order(&order), None);

@@ -278,6 +278,28 @@ impl Index {
         Ok(ids)
     }
 
+    /// Where each of `ids` is: its batch file and line (1-based), `None` for an id not indexed.
+    pub fn locate(&self, ids: &[&str]) -> Result<Vec<Option<(PathBuf, u64)>>, IndexError> {
+        let mut found = vec![None; ids.len()];
+        for path in self.batch_paths() {
+            let ids_file = ids_path(&path);
+            let file = File::open(&ids_file).map_err(io_error(&ids_file))?;
+            for (n, line) in BufReader::new(file).lines().enumerate() {
+                let line = line.map_err(io_error(&ids_file))?;
+                let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
+                    path: format!("{}:{}", ids_file.display(), n + 1),
+                    reason: e.to_string(),
+                })?;
+                for (k, wanted) in ids.iter().enumerate() {
+                    if found[k].is_none() && id == *wanted {
+                        found[k] = Some((path.clone(), n as u64 + 1));
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// A writer of the next batch, which is durable once [`BatchWriter::finish`]ed but not part
     /// of the index until [`Index::commit`] names it.
     pub fn batch_writer(&self) -> Result<BatchWriter, IndexError> {
@@ -349,6 +371,12 @@ impl BatchWriter {
             }
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// Gives the batch up (the read failed): its partial file is removed.
+    pub fn abandon(self) {
+        drop(self.texts);
+        let _ = fs::remove_file(&self.partial);
     }
 
     /// Makes the batch durable under its final name (not yet in the manifest).

@@ -234,9 +234,9 @@ fn other_settings_are_refused() {
 fn wait_until_locked(index: &Path) {
     let started = Instant::now();
     loop {
+        let missing = index.with_file_name("missing.jsonl");
         let out = twinwire()
-            .args(["index", "add", s(index), "-"])
-            .stdin(Stdio::null())
+            .args(["index", "add", s(index), s(&missing)])
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr).to_string();
@@ -398,10 +398,20 @@ fn damaged_files_are_named() {
     );
     let add = ["index", "add", s(&index), &sample("001")];
 
+    let id = Path::new(&sample("000"))
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    damaged(
+        &["explain", &id, "nobody", "--index", s(&index)],
+        "nobody: no document with this id in the index",
+    );
     std::fs::write(&batch, &batch_bytes[..batch_bytes.len() / 2]).unwrap();
     damaged(&add, "batch-000001.jsonl.zst");
     damaged(
-        &["explain", "a", "b", "--index", s(&index)],
+        &["explain", &id, &id, "--index", s(&index)],
         "batch-000001.jsonl.zst",
     );
     std::fs::write(&batch, &batch_bytes).unwrap();

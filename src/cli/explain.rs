@@ -26,7 +26,8 @@ pub struct ExplainArgs {
         value_name = "INPUT"
     )]
     inputs: Vec<String>,
-    /// Read the documents from this index (`twinwire index`) instead of INPUTs.
+    /// Read the two documents from this index (`twinwire index`) instead of INPUTs: the pair is
+    /// then looked at on its own (the candidate tables shown are those of the two documents).
     #[arg(long, value_name = "INDEX_DIR")]
     index: Option<std::path::PathBuf>,
     /// How many shared passages (or aligned sentence groups) to show.
@@ -46,7 +47,10 @@ pub fn run(args: ExplainArgs) -> Result<()> {
         text: true,
     };
     let (inputs, read_options) = match &args.index {
-        Some(dir) => super::index::explain_inputs(dir, &args.matching)?,
+        Some(dir) => {
+            let ids = [args.id_a.as_str(), args.id_b.as_str()];
+            super::index::explain_inputs(dir, ids, &args.matching)?
+        }
         None => (args.inputs.clone(), input.read_options(false)),
     };
     let read = (&input, read_options);

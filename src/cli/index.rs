@@ -192,13 +192,15 @@ fn add(
     let mut index = Index::open(dir)?;
     index.check_settings(&settings)?;
     let keep_records = matches!(outputs, Outputs::Kept { .. });
+    let taken = index.ids()?;
     let mut writer = index.batch_writer()?;
-    let records = read_batch(
-        inputs,
-        input_args,
-        (index.ids()?, keep_records),
-        &mut writer,
-    )?;
+    let records = match read_batch(inputs, input_args, (taken, keep_records), &mut writer) {
+        Ok(records) => records,
+        Err(e) => {
+            writer.abandon();
+            return Err(e);
+        }
+    };
     let pending = writer.finish()?;
 
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
@@ -501,14 +503,33 @@ fn stats(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The index's batch files and how to read them, for `explain --index`, after checking the
-/// command's settings are the index's.
-pub fn explain_inputs(dir: &Path, match_args: &MatchArgs) -> Result<(Vec<String>, ReadOptions)> {
+/// The index's batch files that hold `ids`, and how to read only their lines, for `explain
+/// --index`: the pair is explained on its own, without matching the whole index again.
+pub fn explain_inputs(
+    dir: &Path,
+    ids: [&str; 2],
+    match_args: &MatchArgs,
+) -> Result<(Vec<String>, ReadOptions)> {
     let index = Index::open(dir)?;
     index.check_settings(&settings(match_args)?)?;
-    let files = index.batch_paths().iter().map(path_string).collect();
+    let mut files = Vec::new();
+    let mut lines = HashSet::new();
+    for (id, place) in ids.iter().zip(index.locate(&ids)?) {
+        let Some((path, line)) = place else {
+            bail!(
+                "{id}: no document with this id in the index {}",
+                dir.display()
+            );
+        };
+        let file = path_string(&path);
+        lines.insert((Arc::from(file.as_str()), line));
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    files.sort();
     let options = ReadOptions {
-        strict: true,
+        only_lines: Some(Arc::new(lines)),
         ..index_read_options()
     };
     Ok((files, options))

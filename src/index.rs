@@ -137,6 +137,18 @@ impl Index {
         Ok(index)
     }
 
+    /// Removes the index in `dir` if it holds no batch (a `create` whose first batch failed), and
+    /// the directory too when `created` and nothing else is in it. Best effort.
+    pub fn remove_empty(dir: &Path, created: bool) {
+        if Index::open(dir).is_ok_and(|i| i.manifest.batches.is_empty()) {
+            let _ = fs::remove_file(dir.join(MANIFEST));
+            let _ = fs::remove_file(dir.join(LOCK));
+            if created {
+                let _ = fs::remove_dir(dir);
+            }
+        }
+    }
+
     /// Opens the index in `dir`, checking its manifest's format and version.
     pub fn open(dir: &Path) -> Result<Index, IndexError> {
         let path = dir.join(MANIFEST);

@@ -228,6 +228,25 @@ fn other_settings_are_refused() {
     );
     let again = run(&["index", "create", s(&index)]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a twinwire index"));
+    // A create whose first batch cannot be read leaves nothing, and can be run again.
+    let fresh = dir.path().join("fresh");
+    let missing = dir.path().join("missing.jsonl");
+    assert_eq!(
+        run(&["index", "create", s(&fresh), s(&missing)])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(!fresh.exists());
+    run_ok(&[
+        "index",
+        "create",
+        "-q",
+        s(&fresh),
+        &sample("000"),
+        "-o",
+        "/dev/null",
+    ]);
 }
 
 /// Polls until `index add` on `index` is refused because another holds the lock.

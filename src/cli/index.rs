@@ -131,6 +131,7 @@ pub fn run(args: IndexArgs) -> Result<()> {
 
 fn create(args: CreateArgs) -> Result<()> {
     let settings = settings(&args.matching)?;
+    let existed = args.index_dir.exists();
     Index::create(&args.index_dir, settings)?;
     if args.inputs.is_empty() {
         if !args.input.quiet {
@@ -142,12 +143,17 @@ fn create(args: CreateArgs) -> Result<()> {
         return Ok(());
     }
     let outputs = Outputs::Pairs(args.output);
-    add(
+    let added = add(
         &args.index_dir,
         &args.inputs,
         (&args.input, &args.matching),
         outputs,
-    )
+    );
+    if added.is_err() {
+        // A create whose first batch failed leaves nothing behind, so that it can be run again.
+        Index::remove_empty(&args.index_dir, !existed);
+    }
+    added
 }
 
 /// What an `add` writes.

@@ -74,6 +74,14 @@ impl ExactGroups {
         }
     }
 
+    /// For each document, whether its group (or itself, without copies) holds a document at or
+    /// after `from`: the documents whose pairs an index `add` wants.
+    pub fn holding_from(&self, from: DocId) -> Vec<bool> {
+        (0..self.representative.len())
+            .map(|d| self.copies(DocId(d as u32)).last().is_some_and(|&c| c >= from))
+            .collect()
+    }
+
     /// The documents with the same folded text as d, d included, in input order.
     pub fn copies(&self, d: DocId) -> &[DocId] {
         match self.group_of.get(d.index()) {
@@ -285,6 +293,18 @@ pub struct CandidateIndex {
 impl CandidateIndex {
     /// Builds the tables over `docs` (the exact-group representatives).
     pub fn build(fingerprints: &Fingerprints, docs: &[DocId], config: &Config) -> CandidateIndex {
+        CandidateIndex::build_around(fingerprints, docs, config, None)
+    }
+
+    /// [`CandidateIndex::build`], for the pairs of some documents only when `holds_new` is given
+    /// (per document: whether its pairs are wanted): the containment search leaves out the
+    /// containers of an unwanted document that are unwanted too. The band tables are whole.
+    pub fn build_around(
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        config: &Config,
+        holds_new: Option<&[bool]>,
+    ) -> CandidateIndex {
         let n = fingerprints.len();
         let buckets = Buckets::build(fingerprints, docs, config);
         let entries: Vec<(u32, u32)> = (0..buckets.members.len())
@@ -293,7 +313,7 @@ impl CandidateIndex {
             .collect();
         let doc_buckets = Lists::from_entries(n, entries);
         let anchors = if config.wants(RelationKind::Containment) {
-            let pairs = anchor_pairs(fingerprints, docs, config);
+            let pairs = anchor_pairs_around(fingerprints, docs, config, holds_new);
             let both = pairs
                 .iter()
                 .flat_map(|&(a, b)| [(a.0, b.0), (b.0, a.0)])
@@ -499,14 +519,27 @@ impl AnchorIndex {
         index
     }
 
-    fn postings(&self, anchor: u32) -> &[(DocId, u32)] {
+    /// The postings of `anchor`, with their slot (`usize::MAX`, with no posting, for an anchor of
+    /// one document).
+    fn postings(&self, anchor: u32) -> (usize, &[(DocId, u32)]) {
         match self.slots.get(&anchor) {
             Some(&k) => {
                 let k = k as usize;
-                &self.postings[self.offsets[k]..self.offsets[k + 1]]
+                (k, &self.postings[self.offsets[k]..self.offsets[k + 1]])
             }
-            None => &[],
+            None => (usize::MAX, &[]),
         }
+    }
+
+    /// For each slot, whether one of its documents is wanted.
+    fn slots_holding(&self, wanted: &[bool]) -> Vec<bool> {
+        (0..self.offsets.len() - 1)
+            .into_par_iter()
+            .map(|k| {
+                let postings = &self.postings[self.offsets[k]..self.offsets[k + 1]];
+                postings.iter().any(|&(d, _)| wanted[d.index()])
+            })
+            .collect()
     }
 }
 
@@ -578,12 +611,27 @@ fn entries_of(
 /// The verification is what bounds the candidates when passages recur across unrelated articles:
 /// without it, a document sharing one sentence with d (a fifth of a short article's anchors) passes
 /// the lowered bar, and candidates grow with the square of how often passages recur.
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn anchor_pairs(
     fingerprints: &Fingerprints,
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
+    anchor_pairs_around(fingerprints, docs, config, None)
+}
+
+/// [`anchor_pairs`] with at least one document of each pair wanted, when `holds_new` says which.
+/// A pair's hits come only from the anchors both documents have, so counting the hits of wanted
+/// containers only, in the anchors that have one, finds the same pairs with a wanted document.
+fn anchor_pairs_around(
+    fingerprints: &Fingerprints,
+    docs: &[DocId],
+    config: &Config,
+    holds_new: Option<&[bool]>,
+) -> Vec<(DocId, DocId)> {
     let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
+    let wanted_slots = holds_new.map(|new| index.slots_holding(new));
+    let wanted = holds_new.zip(wanted_slots.as_deref());
     let long_enough: Vec<DocId> = docs
         .iter()
         .copied()
@@ -594,7 +642,13 @@ pub fn anchor_pairs(
         .flat_map_iter(|chunk| {
             let mut out = Vec::new();
             fingerprints.scan_shingles(chunk, |d, s| {
-                out.extend(containers_of(d, s, fingerprints, &index, config));
+                let search = Search {
+                    fingerprints,
+                    index: &index,
+                    config,
+                    wanted,
+                };
+                out.extend(search.containers_of(d, s));
             });
             out
         })
@@ -616,69 +670,84 @@ pub fn anchors_needed(anchors: usize, containment: f64) -> usize {
     ((a * containment - spread).floor().max(1.0)) as usize
 }
 
-/// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
-fn containers_of(
-    d: DocId,
-    shingles: Shingles<'_>,
-    fingerprints: &Fingerprints,
-    index: &AnchorIndex,
-    config: &Config,
-) -> Vec<(DocId, DocId)> {
-    let size = shingles.len() as u32;
-    let mut postings: Vec<&[(DocId, u32)]> = shingles
-        .anchors(config.anchor_modulus)
-        .map(|a| index.postings(a))
-        .collect();
-    // Half of what a containment at the threshold implies decides which anchors are looked up and
-    // how many hits make a container worth checking; the sampling bound, tighter for long
-    // documents, decides which are kept once their full count is known.
-    let needed = ((postings.len() as f64 * config.containment * 0.5).ceil() as usize).max(1);
-    let verified = anchors_needed(postings.len(), config.containment);
-    // The most common anchors cost the most to count: skip those over the cap and, at most, half
-    // of `needed` more.
-    postings.sort_unstable_by_key(|p| Reverse(p.len()));
-    let over_cap = postings
-        .iter()
-        .take_while(|p| p.len() > config.max_anchor_postings)
-        .count();
-    let skipped = over_cap.max(needed / 2).min(postings.len());
-    let (skipped_postings, probed) = postings.split_at(skipped);
-    let needed_in_probed = needed.saturating_sub(skipped).max(1);
-    // Hits are counted in a per-thread array indexed by document (no sorting of hits).
-    HITS.with(|hits| {
-        let mut hits = hits.borrow_mut();
-        hits.prepare(fingerprints.len());
-        for p in probed {
-            for &(o, o_size) in p.iter() {
-                if o_size < size {
-                    break;
+/// What a search for the containers of a document reads; `wanted` (per document, then per anchor
+/// slot) restricts the containers of an unwanted document to wanted ones (see
+/// [`anchor_pairs_around`]).
+struct Search<'a> {
+    fingerprints: &'a Fingerprints,
+    index: &'a AnchorIndex,
+    config: &'a Config,
+    wanted: Option<(&'a [bool], &'a [bool])>,
+}
+
+impl Search<'_> {
+    /// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
+    fn containers_of(&self, d: DocId, shingles: Shingles<'_>) -> Vec<(DocId, DocId)> {
+        let (fingerprints, index, config) = (self.fingerprints, self.index, self.config);
+        let size = shingles.len() as u32;
+        let mut postings: Vec<(usize, &[(DocId, u32)])> = shingles
+            .anchors(config.anchor_modulus)
+            .map(|a| index.postings(a))
+            .collect();
+        // Half of what a containment at the threshold implies decides which anchors are looked up and
+        // how many hits make a container worth checking; the sampling bound, tighter for long
+        // documents, decides which are kept once their full count is known.
+        let needed = ((postings.len() as f64 * config.containment * 0.5).ceil() as usize).max(1);
+        let verified = anchors_needed(postings.len(), config.containment);
+        // The most common anchors cost the most to count: skip those over the cap and, at most, half
+        // of `needed` more.
+        postings.sort_unstable_by_key(|(_, p)| Reverse(p.len()));
+        let over_cap = postings
+            .iter()
+            .take_while(|(_, p)| p.len() > config.max_anchor_postings)
+            .count();
+        let skipped = over_cap.max(needed / 2).min(postings.len());
+        let (skipped_postings, probed) = postings.split_at(skipped);
+        let needed_in_probed = needed.saturating_sub(skipped).max(1);
+        // An unwanted document looks only for wanted containers, in the anchors that have one.
+        let only = self.wanted.filter(|(docs, _)| !docs[d.index()]);
+        // Hits are counted in a per-thread array indexed by document (no sorting of hits).
+        HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            hits.prepare(fingerprints.len());
+            for &(slot, p) in probed {
+                if p.is_empty() || only.is_some_and(|(_, slots)| !slots[slot]) {
+                    continue;
                 }
-                if o != d {
-                    hits.add(o.0);
+                for &(o, o_size) in p.iter() {
+                    if o_size < size {
+                        break;
+                    }
+                    if o != d && only.is_none_or(|(docs, _)| docs[o.index()]) {
+                        hits.add(o.0);
+                    }
                 }
             }
-        }
-        let mut out = Vec::new();
-        for (o, count) in hits.drain() {
-            let o = DocId(o);
-            if (count as usize) < needed_in_probed {
-                continue;
+            let mut out = Vec::new();
+            for (o, count) in hits.drain() {
+                let o = DocId(o);
+                if (count as usize) < needed_in_probed {
+                    continue;
+                }
+                if count as usize >= verified {
+                    out.push((d.min(o), d.max(o)));
+                    continue;
+                }
+                let key = (Reverse(fingerprints.shingle_count(o.index()) as u32), o);
+                let in_skipped = skipped_postings
+                    .iter()
+                    .filter(|(_, p)| {
+                        p.binary_search_by_key(&key, |&(x, size)| (Reverse(size), x))
+                            .is_ok()
+                    })
+                    .count();
+                if count as usize + in_skipped >= verified {
+                    out.push((d.min(o), d.max(o)));
+                }
             }
-            if count as usize >= verified {
-                out.push((d.min(o), d.max(o)));
-                continue;
-            }
-            let key = (Reverse(fingerprints.shingle_count(o.index()) as u32), o);
-            let in_skipped = skipped_postings
-                .iter()
-                .filter(|p| p.binary_search_by_key(&key, |&(x, size)| (Reverse(size), x)).is_ok())
-                .count();
-            if count as usize + in_skipped >= verified {
-                out.push((d.min(o), d.max(o)));
-            }
-        }
-        out
-    })
+            out
+        })
+    }
 }
 
 thread_local! {

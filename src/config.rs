@@ -55,6 +55,9 @@ pub struct Config {
     /// Score every pair of documents instead of the candidate tables (quadratic: for tests, small
     /// corpora and measuring the recall of the candidate tables).
     pub(crate) exhaustive: bool,
+    /// Only the pairs with a document at or after this one are wanted (an index `add`): the
+    /// containment search leaves out pairs of two earlier exact groups. Not a user setting.
+    pub(crate) pairs_from: Option<u32>,
 }
 
 impl Default for Config {
@@ -71,12 +74,19 @@ impl Default for Config {
             translation: TranslationParams::default(),
             relations: RelationKind::ALL.to_vec(),
             exhaustive: false,
+            pairs_from: None,
         }
     }
 }
 
 /// Setters: each returns the changed configuration.
 impl Config {
+    /// Only pairs with a document at or after `from` are wanted (see the field).
+    pub(crate) fn with_pairs_from(mut self, from: Option<u32>) -> Config {
+        self.pairs_from = from;
+        self
+    }
+
     /// Near-duplicate threshold: Jaccard resemblance of word-shingle sets, in (0, 1]. Default 0.5.
     pub fn with_threshold(mut self, threshold: f64) -> Config {
         self.threshold = threshold;

@@ -694,7 +694,8 @@ pub fn relate_fingerprints(
             } else if config.exhaustive {
                 CandidateIndex::every_pair(&reps)
             } else {
-                CandidateIndex::build(fingerprints, &reps, config)
+                let holds_new = config.pairs_from.map(|from| groups.holding_from(DocId(from)));
+                CandidateIndex::build_around(fingerprints, &reps, config, holds_new.as_deref())
             };
             (index, t.elapsed())
         },

@@ -119,6 +119,7 @@ pub fn run(args: DedupeArgs) -> Result<()> {
     let keeping = Keeping {
         records: true,
         text: keep_text,
+        ..Keeping::default()
     };
     let Analyzed {
         mut analysis,

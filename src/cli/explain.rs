@@ -45,6 +45,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     let keeping = Keeping {
         records: false,
         text: true,
+        ..Keeping::default()
     };
     let (inputs, read_options) = match &args.index {
         Some(dir) => {

@@ -211,6 +211,11 @@ fn add(
 
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
     files.push(path_string(pending.path()));
+    // Pairs want only those with a new document; dedupe settles clusters from every edge.
+    let keeping = Keeping {
+        pairs_from: (!keep_records).then_some(index.documents() as u32),
+        ..Keeping::default()
+    };
     let quiet_input = InputArgs {
         rejects: None,
         ..input_args.clone()
@@ -218,7 +223,7 @@ fn add(
     let read = (&quiet_input, index_read_options());
     let Analyzed {
         analysis, progress, ..
-    } = analyze_read(&files, read, match_args, Keeping::default())?;
+    } = analyze_read(&files, read, match_args, keeping)?;
     progress.finish();
     let first_new = index.documents();
     if analysis.docs.len() != first_new + records.len() {
@@ -229,6 +234,7 @@ fn add(
             first_new
         );
     }
+    let matched_at = Instant::now();
     let summary = match &outputs {
         Outputs::Pairs(path) => write_new_pairs(path.as_deref(), &analysis, first_new)?,
         Outputs::Kept { kept, removed } => {
@@ -237,14 +243,22 @@ fn add(
         }
     };
     index.commit(pending)?;
+    let t = &analysis.times;
     if !input_args.quiet {
         eprintln!(
-            "twinwire: index {}: added {} documents (batch {}), {} in all; {summary}; {:.1} s",
+            "twinwire: index {}: added {} documents (batch {}), {} in all; {summary}; {:.1} s \
+             (index read {:.1}, fingerprint {:.1}, candidates {:.1}, translate {:.1}, \
+             pairs scored and written {:.1})",
             dir.display(),
             records.len(),
             index.manifest().batches.len(),
             index.documents(),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            t.read.as_secs_f64(),
+            t.fingerprint.as_secs_f64(),
+            t.candidates.as_secs_f64(),
+            t.translate.as_secs_f64(),
+            matched_at.elapsed().as_secs_f64(),
         );
     }
     Ok(())

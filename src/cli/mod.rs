@@ -480,6 +480,8 @@ pub struct Keeping {
     pub records: bool,
     /// The text (`explain`, `report`, aligned sentences from standard input).
     pub text: bool,
+    /// Only the pairs with a document at or after this one are wanted (`index add`).
+    pub pairs_from: Option<u32>,
 }
 
 /// A run of the pipeline, with the pivoter its translations used and the progress line, handed
@@ -509,7 +511,7 @@ pub fn analyze_read(
     keeping: Keeping,
 ) -> Result<Analyzed> {
     match_args.init_threads()?;
-    let config = match_args.config()?;
+    let config = match_args.config()?.with_pairs_from(keeping.pairs_from);
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
     let stdin_count = inputs.iter().filter(|i| **i == Input::Stdin).count();
     if stdin_count > 1 {

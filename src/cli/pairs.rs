@@ -51,6 +51,7 @@ pub fn run(args: PairsArgs) -> Result<()> {
     let keeping = Keeping {
         records: false,
         text: keep_text,
+        ..Keeping::default()
     };
     let Analyzed {
         mut analysis,

@@ -90,6 +90,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let keeping = Keeping {
         records: false,
         text: keep_text,
+        ..Keeping::default()
     };
     let Analyzed {
         mut analysis,

@@ -264,52 +264,49 @@ impl Index {
     /// The ids of every document in the index.
     pub fn ids(&self) -> Result<HashSet<String>, IndexError> {
         let mut ids = HashSet::with_capacity(self.documents());
-        for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
-            let path = ids_path(&path);
-            let file = File::open(&path).map_err(io_error(&path))?;
-            let before = ids.len();
-            for (n, line) in BufReader::new(file).lines().enumerate() {
-                let line = line.map_err(io_error(&path))?;
-                let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
-                    path: format!("{}:{}", path.display(), n + 1),
-                    reason: e.to_string(),
-                })?;
-                ids.insert(id);
-            }
-            if ids.len() - before != batch.documents {
-                return Err(IndexError::Damaged {
-                    path: path.display().to_string(),
-                    reason: format!(
-                        "{} new ids, the manifest says {} documents",
-                        ids.len() - before,
-                        batch.documents
-                    ),
-                });
-            }
-        }
+        self.for_each_id(|_, _, id| {
+            ids.insert(id);
+        })?;
         Ok(ids)
     }
 
     /// Where each of `ids` is: its batch file and line (1-based), `None` for an id not indexed.
     pub fn locate(&self, ids: &[&str]) -> Result<Vec<Option<(PathBuf, u64)>>, IndexError> {
         let mut found = vec![None; ids.len()];
-        for path in self.batch_paths() {
+        self.for_each_id(|batch, line, id| {
+            for (k, wanted) in ids.iter().enumerate() {
+                if found[k].is_none() && id == *wanted {
+                    found[k] = Some((batch.to_path_buf(), line));
+                }
+            }
+        })?;
+        Ok(found)
+    }
+
+    /// Calls `f(batch file, line, id)` for every document, from the ids files, checking that each
+    /// holds as many ids as its batch has documents.
+    fn for_each_id(&self, mut f: impl FnMut(&Path, u64, String)) -> Result<(), IndexError> {
+        for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
             let ids_file = ids_path(&path);
             let file = File::open(&ids_file).map_err(io_error(&ids_file))?;
+            let mut lines = 0;
             for (n, line) in BufReader::new(file).lines().enumerate() {
                 let line = line.map_err(io_error(&ids_file))?;
                 let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
                     path: format!("{}:{}", ids_file.display(), n + 1),
                     reason: e.to_string(),
                 })?;
-                for (k, wanted) in ids.iter().enumerate() {
-                    if found[k].is_none() && id == *wanted {
-                        found[k] = Some((path.clone(), n as u64 + 1));
-                    }
-                }
+                f(&path, n as u64 + 1, id);
+                lines = n + 1;
+            }
+            if lines != batch.documents {
+                return Err(IndexError::Damaged {
+                    path: ids_file.display().to_string(),
+                    reason: format!("{lines} ids, the manifest says {} documents", batch.documents),
+                });
             }
         }
-        Ok(found)
+        Ok(())
     }
 
     /// A writer of the next batch, which is durable once [`BatchWriter::finish`]ed but not part

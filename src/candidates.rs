@@ -670,6 +670,51 @@ pub fn anchors_needed(anchors: usize, containment: f64) -> usize {
     ((a * containment - spread).floor().max(1.0)) as usize
 }
 
+/// Which of a document's anchors its search for containers looks up, and how many hits make a
+/// container: the part of [`anchor_pairs`] that depends only on the document and on how many
+/// documents hold each of its anchors (its postings' lengths), so that an engine that counts the
+/// postings itself (`twinwire.spark`) applies the same rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbePlan {
+    /// The anchors' places, most common first (ties in the anchors' order): the first `skipped`
+    /// are not looked up, the others are.
+    pub order: Vec<usize>,
+    /// How many of `order` are skipped.
+    pub skipped: usize,
+    /// Hits in the looked-up anchors that make a container worth checking.
+    pub needed_in_probed: usize,
+    /// Anchors shared in full (hits plus skipped anchors the container holds) that make it a
+    /// candidate.
+    pub verified: usize,
+}
+
+impl ProbePlan {
+    /// The plan of a document whose anchors (in their order) are held by `postings[k]`
+    /// documents each (0 for an anchor no other document has).
+    pub fn of(postings: &[usize], config: &Config) -> ProbePlan {
+        // Half of what a containment at the threshold implies decides which anchors are looked
+        // up and how many hits make a container worth checking; the sampling bound, tighter for
+        // long documents, decides which are kept once their full count is known.
+        let needed = ((postings.len() as f64 * config.containment * 0.5).ceil() as usize).max(1);
+        let verified = anchors_needed(postings.len(), config.containment);
+        // The most common anchors cost the most to count: skip those over the cap and, at most,
+        // half of `needed` more. Ties go in the anchors' order, so any engine skips the same ones.
+        let mut order: Vec<usize> = (0..postings.len()).collect();
+        order.sort_unstable_by_key(|&k| (Reverse(postings[k]), k));
+        let over_cap = order
+            .iter()
+            .take_while(|&&k| postings[k] > config.max_anchor_postings)
+            .count();
+        let skipped = over_cap.max(needed / 2).min(postings.len());
+        ProbePlan {
+            order,
+            skipped,
+            needed_in_probed: needed.saturating_sub(skipped).max(1),
+            verified,
+        }
+    }
+}
+
 /// What a search for the containers of a document reads; `wanted` (per document, then per anchor
 /// slot) restricts the containers of an unwanted document to wanted ones (see
 /// [`anchor_pairs_around`]).
@@ -685,32 +730,23 @@ impl Search<'_> {
     fn containers_of(&self, d: DocId, shingles: Shingles<'_>) -> Vec<(DocId, DocId)> {
         let (fingerprints, index, config) = (self.fingerprints, self.index, self.config);
         let size = shingles.len() as u32;
-        let mut postings: Vec<(usize, &[(DocId, u32)])> = shingles
+        let postings: Vec<(usize, &[(DocId, u32)])> = shingles
             .anchors(config.anchor_modulus)
             .map(|a| index.postings(a))
             .collect();
-        // Half of what a containment at the threshold implies decides which anchors are looked up and
-        // how many hits make a container worth checking; the sampling bound, tighter for long
-        // documents, decides which are kept once their full count is known.
-        let needed = ((postings.len() as f64 * config.containment * 0.5).ceil() as usize).max(1);
-        let verified = anchors_needed(postings.len(), config.containment);
-        // The most common anchors cost the most to count: skip those over the cap and, at most, half
-        // of `needed` more.
-        postings.sort_unstable_by_key(|(_, p)| Reverse(p.len()));
-        let over_cap = postings
-            .iter()
-            .take_while(|(_, p)| p.len() > config.max_anchor_postings)
-            .count();
-        let skipped = over_cap.max(needed / 2).min(postings.len());
-        let (skipped_postings, probed) = postings.split_at(skipped);
-        let needed_in_probed = needed.saturating_sub(skipped).max(1);
+        let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
+        let plan = ProbePlan::of(&lens, config);
+        let skipped_postings: Vec<(usize, &[(DocId, u32)])> =
+            plan.order[..plan.skipped].iter().map(|&k| postings[k]).collect();
+        let probed = plan.order[plan.skipped..].iter().map(|&k| postings[k]);
+        let (needed_in_probed, verified) = (plan.needed_in_probed, plan.verified);
         // An unwanted document looks only for wanted containers, in the anchors that have one.
         let only = self.wanted.filter(|(docs, _)| !docs[d.index()]);
         // Hits are counted in a per-thread array indexed by document (no sorting of hits).
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
             hits.prepare(fingerprints.len());
-            for &(slot, p) in probed {
+            for (slot, p) in probed {
                 if p.is_empty() || only.is_some_and(|(_, slots)| !slots[slot]) {
                     continue;
                 }

@@ -105,6 +105,28 @@ pub enum Evidence {
     Alignment(TranslationEvidence),
 }
 
+impl Evidence {
+    /// The same measures read from the other side (a and b exchanged).
+    pub fn swapped(&self) -> Evidence {
+        match self {
+            Evidence::Shingles(e) => Evidence::Shingles(PairEvidence {
+                // The share of the new b (the old a) found in the new a, as scoring makes it.
+                containment: if e.shingles_a == 0 {
+                    0.0
+                } else {
+                    e.shared_shingles as f64 / e.shingles_a as f64
+                },
+                shingles_a: e.shingles_b,
+                shingles_b: e.shingles_a,
+                words_a: e.words_b,
+                words_b: e.words_a,
+                ..*e
+            }),
+            Evidence::Alignment(e) => Evidence::Alignment(e.swapped()),
+        }
+    }
+}
+
 /// One related pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
@@ -128,22 +150,7 @@ impl Relation {
         if self.kind.is_symmetric() && a > b {
             r.a = b;
             r.b = a;
-            r.evidence = match &self.evidence {
-                Evidence::Shingles(e) => Evidence::Shingles(PairEvidence {
-                    // The share of the new b (the old a) found in the new a, as scoring makes it.
-                    containment: if e.shingles_a == 0 {
-                        0.0
-                    } else {
-                        e.shared_shingles as f64 / e.shingles_a as f64
-                    },
-                    shingles_a: e.shingles_b,
-                    shingles_b: e.shingles_a,
-                    words_a: e.words_b,
-                    words_b: e.words_a,
-                    ..*e
-                }),
-                Evidence::Alignment(e) => Evidence::Alignment(e.swapped()),
-            };
+            r.evidence = self.evidence.swapped();
         }
         r
     }

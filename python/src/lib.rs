@@ -11,6 +11,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 use pythonize::pythonize;
 
+mod stages;
+
 use twinwire::{read, Config, Document, Error, Keep, Matcher, ReadOptions, RelationKind};
 
 create_exception!(
@@ -394,6 +396,7 @@ fn _twinwire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fingerprint, m)?)?;
     m.add_function(wrap_pyfunction!(read_paths, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
+    stages::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -6,13 +6,16 @@ mod explain;
 mod matcher;
 mod read;
 mod signature;
+mod stages;
 
+pub use crate::candidates::ProbePlan;
 pub use dedupe::{Cluster, Dedupe, Keep, Removed};
 pub use explain::{AlignedGroup, ExplainedDoc, Explanation, Measures, Passage, TranslationCheck};
 pub(crate) use matcher::find;
 pub use matcher::{Matcher, MAX_THREADS};
 pub use read::{read, Read, ReadOptions, Warning};
 pub use signature::Signature;
+pub use stages::{BlobError, StageDoc, StageLine, StagePair, Stages};
 
 use serde::Serialize;
 

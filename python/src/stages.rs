@@ -1,0 +1,357 @@
+//! The stage kernels `twinwire.spark` runs inside Spark tasks (see `twinwire::Stages`): each takes
+//! and gives flat little-endian buffers that the Python side wraps into Arrow arrays without
+//! copying them element by element.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+
+use twinwire::{Evidence, RelationKind, StageLine, StagePair, Stages};
+
+use crate::{a_type, InputError, Options};
+
+/// The stages of one configuration, as the Spark tasks run them.
+#[pyclass(name = "Stages", module = "twinwire._twinwire", frozen)]
+pub struct PyStages {
+    stages: Stages,
+}
+
+/// Buffers by name, as `bytes`.
+fn buffers<'py>(py: Python<'py>, named: &[(&str, &[u8])]) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    for (name, bytes) in named {
+        out.set_item(*name, PyBytes::new(py, bytes))?;
+    }
+    Ok(out)
+}
+
+fn push_offset(offsets: &mut Vec<u8>, end: usize) -> PyResult<()> {
+    let end = i32::try_from(end).map_err(|_| {
+        PyValueError::new_err("a batch of more than 2 GiB of features: make the batches smaller")
+    })?;
+    offsets.extend_from_slice(&end.to_le_bytes());
+    Ok(())
+}
+
+/// `count` little-endian values of `width` bytes from `bytes`, or a clear error.
+fn values<const W: usize>(name: &str, bytes: &[u8]) -> PyResult<Vec<[u8; W]>> {
+    if !bytes.len().is_multiple_of(W) {
+        return Err(PyValueError::new_err(format!(
+            "{name}: {} bytes is not a whole number of {W}-byte values",
+            bytes.len()
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(W)
+        .map(|c| c.try_into().unwrap_or([0; W]))
+        .collect())
+}
+
+fn offsets(name: &str, bytes: &[u8], items: usize) -> PyResult<Vec<usize>> {
+    let raw = values::<4>(name, bytes)?;
+    let out: Vec<usize> = raw
+        .iter()
+        .map(|v| i32::from_le_bytes(*v).max(0) as usize)
+        .collect();
+    if out.windows(2).any(|w| w[0] > w[1]) || out.last().is_some_and(|&e| e > items) {
+        return Err(PyValueError::new_err(format!(
+            "{name}: offsets out of order or past the values"
+        )));
+    }
+    Ok(out)
+}
+
+/// Lines as column buffers: a, b (i64), relation (u8 code: 0 exact, 1 near_duplicate,
+/// 2 containment, 3 translation), score and the copy measures.
+#[derive(Default)]
+struct Lines {
+    a: Vec<u8>,
+    b: Vec<u8>,
+    relation: Vec<u8>,
+    score: Vec<u8>,
+    jaccard: Vec<u8>,
+    containment: Vec<u8>,
+    hamming: Vec<u8>,
+    shared: Vec<u8>,
+    shingles_a: Vec<u8>,
+    shingles_b: Vec<u8>,
+    words_a: Vec<u8>,
+    words_b: Vec<u8>,
+}
+
+impl Lines {
+    fn push(&mut self, line: &StageLine) {
+        self.a.extend_from_slice(&line.a.to_le_bytes());
+        self.b.extend_from_slice(&line.b.to_le_bytes());
+        let code = RelationKind::ALL.iter().position(|&k| k == line.relation);
+        self.relation.push(code.unwrap_or(0) as u8);
+        self.score.extend_from_slice(&line.score.to_le_bytes());
+        let Evidence::Shingles(e) = &line.evidence else {
+            return;
+        };
+        self.jaccard.extend_from_slice(&e.jaccard.to_le_bytes());
+        self.containment
+            .extend_from_slice(&e.containment.to_le_bytes());
+        self.hamming.extend_from_slice(&e.hamming.to_le_bytes());
+        for (column, v) in [
+            (&mut self.shared, e.shared_shingles),
+            (&mut self.shingles_a, e.shingles_a),
+            (&mut self.shingles_b, e.shingles_b),
+        ] {
+            column.extend_from_slice(&(v as i64).to_le_bytes());
+        }
+        self.words_a.extend_from_slice(&e.words_a.to_le_bytes());
+        self.words_b.extend_from_slice(&e.words_b.to_le_bytes());
+    }
+
+    fn into_py(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        buffers(
+            py,
+            &[
+                ("a", &self.a),
+                ("b", &self.b),
+                ("relation", &self.relation),
+                ("score", &self.score),
+                ("jaccard", &self.jaccard),
+                ("containment", &self.containment),
+                ("hamming", &self.hamming),
+                ("shared_shingles", &self.shared),
+                ("shingles_a", &self.shingles_a),
+                ("shingles_b", &self.shingles_b),
+                ("words_a", &self.words_a),
+                ("words_b", &self.words_b),
+            ],
+        )
+    }
+}
+
+/// Blobs of a list of `bytes`.
+fn blobs<'py>(name: &str, list: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, b)| {
+            b.cast_into::<PyBytes>()
+                .map_err(|_| PyValueError::new_err(format!("{name}[{i}]: not bytes")))
+        })
+        .collect()
+}
+
+fn rows(name: &str, bytes: &[u8]) -> PyResult<Vec<i64>> {
+    Ok(values::<8>(name, bytes)?
+        .into_iter()
+        .map(i64::from_le_bytes)
+        .collect())
+}
+
+#[pymethods]
+impl PyStages {
+    #[new]
+    fn new(options: Options) -> PyResult<PyStages> {
+        let matcher = options.matcher()?;
+        Ok(PyStages {
+            stages: Stages::new(matcher.config().clone()),
+        })
+    }
+
+    /// Whether copy relations are asked for.
+    fn wants_copies(&self) -> bool {
+        self.stages.wants_copies()
+    }
+
+    /// Whether containment is asked for.
+    fn wants_containment(&self) -> bool {
+        self.stages.wants_containment()
+    }
+
+    /// The features of `texts` (a list of str): words and shingles (u32 each), exact (16 bytes
+    /// each), bands and anchors (u32 values with i32 offsets), blobs (bytes with i32 offsets).
+    fn features<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyList>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let mut owned = Vec::with_capacity(texts.len());
+        for (i, t) in texts.iter().enumerate() {
+            let s = t.cast::<PyString>().map_err(|_| {
+                InputError::new_err(format!(
+                    "texts[{i}]: {}; give the texts as str",
+                    a_type(&t).unwrap_or_default()
+                ))
+            })?;
+            owned.push(s.extract::<String>().map_err(|_| {
+                InputError::new_err(format!(
+                    "texts[{i}]: not valid Unicode (a lone surrogate); decode it with errors=\"replace\""
+                ))
+            })?);
+        }
+        let stages = &self.stages;
+        let docs = py.detach(|| owned.iter().map(|t| stages.features(t)).collect::<Vec<_>>());
+        let (mut words, mut shingles, mut exact) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut bands, mut band_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
+        let (mut anchors, mut anchor_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
+        let (mut blob, mut blob_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
+        for d in &docs {
+            words.extend_from_slice(&d.words.to_le_bytes());
+            shingles.extend_from_slice(&(d.shingles as u32).to_le_bytes());
+            exact.extend_from_slice(&d.exact.to_le_bytes());
+            bands.extend(d.bands.iter().flat_map(|k| k.to_le_bytes()));
+            push_offset(&mut band_offsets, bands.len() / 4)?;
+            anchors.extend(d.anchors.iter().flat_map(|k| k.to_le_bytes()));
+            push_offset(&mut anchor_offsets, anchors.len() / 4)?;
+            blob.extend_from_slice(&d.blob);
+            push_offset(&mut blob_offsets, blob.len())?;
+        }
+        buffers(
+            py,
+            &[
+                ("words", &words),
+                ("shingles", &shingles),
+                ("exact", &exact),
+                ("bands", &bands),
+                ("band_offsets", &band_offsets),
+                ("anchors", &anchors),
+                ("anchor_offsets", &anchor_offsets),
+                ("blob", &blob),
+                ("blob_offsets", &blob_offsets),
+            ],
+        )
+    }
+
+    /// The containment search plans of documents: `words` (u32 each), the postings count of each
+    /// of their anchors (u32 values, i32 offsets). Gives `skipped` (u8 per anchor, 1 when not
+    /// looked up), `needed` and `verified` (i32 per document; -1 for a document too short).
+    fn probe_plans<'py>(
+        &self,
+        py: Python<'py>,
+        words: &[u8],
+        postings: &[u8],
+        posting_offsets: &[u8],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let words: Vec<u32> = values::<4>("words", words)?
+            .into_iter()
+            .map(u32::from_le_bytes)
+            .collect();
+        let counts: Vec<usize> = values::<4>("postings", postings)?
+            .into_iter()
+            .map(|v| u32::from_le_bytes(v) as usize)
+            .collect();
+        let ends = offsets("posting_offsets", posting_offsets, counts.len())?;
+        if ends.len() != words.len() + 1 {
+            return Err(PyValueError::new_err(
+                "posting_offsets: one more than the documents",
+            ));
+        }
+        let mut skipped = vec![0u8; counts.len()];
+        let (mut needed, mut verified) = (Vec::new(), Vec::new());
+        for (i, &w) in words.iter().enumerate() {
+            let (from, to) = (ends[i], ends[i + 1]);
+            match self.stages.probe_plan(w, &counts[from..to]) {
+                Some(plan) => {
+                    for &k in &plan.order[..plan.skipped] {
+                        skipped[from + k] = 1;
+                    }
+                    needed.extend_from_slice(&(plan.needed_in_probed as i32).to_le_bytes());
+                    verified.extend_from_slice(&(plan.verified as i32).to_le_bytes());
+                }
+                None => {
+                    needed.extend_from_slice(&(-1i32).to_le_bytes());
+                    verified.extend_from_slice(&(-1i32).to_le_bytes());
+                }
+            }
+        }
+        buffers(
+            py,
+            &[
+                ("skipped", &skipped),
+                ("needed", &needed),
+                ("verified", &verified),
+            ],
+        )
+    }
+
+    /// The lines of candidate pairs of representatives: pair k is `first[k]` (earlier in input
+    /// order) and `second[k]`, blobs; their copies' places (i64 values, i32 offsets). Each related
+    /// pair gives a line for every copy of one with every copy of the other.
+    #[allow(clippy::too_many_arguments)]
+    fn relate<'py>(
+        &self,
+        py: Python<'py>,
+        first: &Bound<'py, PyList>,
+        second: &Bound<'py, PyList>,
+        first_copies: &[u8],
+        first_offsets: &[u8],
+        second_copies: &[u8],
+        second_offsets: &[u8],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (first, second) = (blobs("first", first)?, blobs("second", second)?);
+        let c1 = rows("first_copies", first_copies)?;
+        let c2 = rows("second_copies", second_copies)?;
+        let e1 = offsets("first_offsets", first_offsets, c1.len())?;
+        let e2 = offsets("second_offsets", second_offsets, c2.len())?;
+        if second.len() != first.len() || e1.len() != first.len() + 1 || e2.len() != e1.len() {
+            return Err(PyValueError::new_err(
+                "relate: columns of different lengths",
+            ));
+        }
+        let mut lines = Lines::default();
+        for k in 0..first.len() {
+            let found = self
+                .stages
+                .relate(first[k].as_bytes(), second[k].as_bytes())
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            if let Some(pair) = found {
+                expand(
+                    &pair,
+                    &c1[e1[k]..e1[k + 1]],
+                    &c2[e2[k]..e2[k + 1]],
+                    &mut lines,
+                );
+            }
+        }
+        lines.into_py(py)
+    }
+
+    /// The lines between the exact copies of each representative: `blobs`, their copies' places
+    /// (i64 values, i32 offsets, in input order).
+    fn mates<'py>(
+        &self,
+        py: Python<'py>,
+        blobs_list: &Bound<'py, PyList>,
+        copies: &[u8],
+        copy_offsets: &[u8],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let all = blobs("blobs", blobs_list)?;
+        let c = rows("copies", copies)?;
+        let e = offsets("copy_offsets", copy_offsets, c.len())?;
+        if e.len() != all.len() + 1 {
+            return Err(PyValueError::new_err("mates: columns of different lengths"));
+        }
+        let mut lines = Lines::default();
+        for (k, blob) in all.iter().enumerate() {
+            let found = self
+                .stages
+                .mate(blob.as_bytes())
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            let Some(pair) = found else { continue };
+            let group = &c[e[k]..e[k + 1]];
+            for (i, &x) in group.iter().enumerate() {
+                for &y in &group[i + 1..] {
+                    lines.push(&pair.between(x, y));
+                }
+            }
+        }
+        lines.into_py(py)
+    }
+}
+
+fn expand(pair: &StagePair, first: &[i64], second: &[i64], lines: &mut Lines) {
+    for &x in first {
+        for &y in second {
+            lines.push(&pair.between(x, y));
+        }
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyStages>()
+}

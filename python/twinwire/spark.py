@@ -1,0 +1,509 @@
+"""twinwire on Apache Spark: the pairs of a DataFrame of articles, with Spark doing the shuffles
+and twinwire's Rust core every decision.
+
+The plan, stage by stage (each a Spark operation; the per-document and per-pair work runs in the
+Rust core over Arrow batches, through ``mapInArrow``):
+
+1. **Features.** Every document is fingerprinted once: words, shingle count, the hash of its
+   folded text, MinHash band keys, containment anchors, and its features as one byte string
+   (the *blob*) for verification. Rows without an id or a text are counted and reported.
+2. **Exact groups.** Documents are grouped by text hash; the first of each group in input order
+   (its *representative*) stands for the others, as on one machine.
+3. **Candidates.** Representatives sharing a band key in the same band (a shuffle on
+   ``(band, key)``); and containment candidates from anchors, by the rule of the command line:
+   the number of documents holding each anchor is counted (a shuffle), each document's search
+   plan is made from those counts by the Rust core (which anchors it looks up, how many hits
+   make a container worth checking, how many shared anchors in full make it a candidate), hits
+   are counted by joining the looked-up anchors with the anchors' documents, and a container
+   below the full bar is checked against the skipped anchors too.
+4. **Verification.** Each candidate pair is joined with both blobs and its copies' places, and
+   the Rust core scores and relates it exactly, writing a line for every copy of one with every
+   copy of the other; copies of one text are related to each other the same way.
+
+"Input order" is the DataFrame's order (``monotonically_increasing_id``): the order of the files
+and of their rows, as the command line reads them. It decides which copy represents a group and
+which document of a symmetric pair is ``a``.
+
+Not distributed yet: translations (``relations`` must leave ``translation`` out; the default
+here is the three copy relations) and ``dedupe``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional, Sequence
+
+from . import _DEFAULTS, _options, _twinwire
+
+__all__ = ["pairs", "COPY_RELATIONS", "PAIR_SCHEMA", "main"]
+
+COPY_RELATIONS = ("exact", "near_duplicate", "containment")
+_RELATION_NAMES = ("exact", "near_duplicate", "containment", "translation")
+
+PAIR_SCHEMA = (
+    "a string, b string, relation string, score double, jaccard double, containment double, "
+    "hamming int, shared_shingles long, shingles_a long, shingles_b long, words_a int, "
+    "words_b int"
+)
+_LINE_SCHEMA = (
+    "a_row long, b_row long, relation string, score double, jaccard double, containment double, "
+    "hamming int, shared_shingles long, shingles_a long, shingles_b long, words_a int, "
+    "words_b int"
+)
+_FEATURE_SCHEMA = (
+    "row long, words int, shingles int, exact binary, bands array<int>, anchors array<int>, "
+    "blob binary"
+)
+
+
+def _stage_options(
+    threshold: float,
+    containment: float,
+    relations: Optional[Iterable[str]],
+    shingle_size: int,
+) -> Dict[str, Any]:
+    options = _options(threshold, containment, relations, shingle_size, 1, None)
+    if options["relations"] is None:
+        options["relations"] = list(COPY_RELATIONS)
+    if "translation" in options["relations"]:
+        raise ValueError(
+            "relations: translations are not distributed yet; leave translation out (or run "
+            "twinwire.pairs / the command line on one machine for them)"
+        )
+    _twinwire.Stages(options)  # a parameter out of range is said here, on the driver
+    return options
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrow <-> the Rust kernels' flat buffers
+
+
+def _ints(pa: Any, raw: bytes, kind: Any) -> Any:
+    width = kind.bit_width // 8
+    return pa.Array.from_buffers(kind, len(raw) // width, [None, pa.py_buffer(raw)])
+
+
+def _lists(pa: Any, values: Any, offsets_raw: bytes) -> Any:
+    return pa.ListArray.from_arrays(_ints(pa, offsets_raw, pa.int32()), values)
+
+
+def _binaries(pa: Any, data: bytes, offsets_raw: bytes) -> Any:
+    n = len(offsets_raw) // 4 - 1
+    return pa.Array.from_buffers(
+        pa.binary(), n, [None, pa.py_buffer(offsets_raw), pa.py_buffer(data)]
+    )
+
+
+def _flat(column: Any, kind: str) -> "tuple[bytes, bytes]":
+    """A list column as (values, offsets) little-endian buffers, offsets from 0."""
+    import numpy as np
+
+    offsets = np.asarray(column.offsets, dtype="<i4")
+    offsets = offsets - offsets[0] if len(offsets) else np.zeros(1, dtype="<i4")
+    values = column.flatten().to_numpy(zero_copy_only=False).astype(kind)
+    return values.tobytes(), offsets.astype("<i4").tobytes()
+
+
+def _features_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            raw = stages.features(batch.column("text").to_pylist())
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column("row"),
+                    _ints(pa, raw["words"], pa.int32()),
+                    _ints(pa, raw["shingles"], pa.int32()),
+                    pa.Array.from_buffers(
+                        pa.binary(16), len(raw["words"]) // 4, [None, pa.py_buffer(raw["exact"])]
+                    ).cast(pa.binary()),
+                    _lists(pa, _ints(pa, raw["bands"], pa.int32()), raw["band_offsets"]),
+                    _lists(pa, _ints(pa, raw["anchors"], pa.int32()), raw["anchor_offsets"]),
+                    _binaries(pa, raw["blob"], raw["blob_offsets"]),
+                ],
+                names=["row", "words", "shingles", "exact", "bands", "anchors", "blob"],
+            )
+
+    return run
+
+
+def _plans_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            words = batch.column("words").to_numpy(zero_copy_only=False).astype("<u4")
+            counts, offsets = _flat(batch.column("counts"), "<u4")
+            raw = stages.probe_plans(words.tobytes(), counts, offsets)
+            skipped = pa.Array.from_buffers(
+                pa.uint8(), len(raw["skipped"]), [None, pa.py_buffer(raw["skipped"])]
+            ).cast(pa.bool_())
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column("row"),
+                    batch.column("size"),
+                    batch.column("anchors"),
+                    _lists(pa, skipped, offsets),
+                    _ints(pa, raw["needed"], pa.int32()),
+                    _ints(pa, raw["verified"], pa.int32()),
+                ],
+                names=["row", "size", "anchors", "skipped", "needed", "verified"],
+            )
+
+    return run
+
+
+def _lines(pa: Any, raw: Dict[str, bytes]) -> Any:
+    import numpy as np
+
+    codes = np.frombuffer(raw["relation"], dtype="u1")
+    names = pa.array(np.array(_RELATION_NAMES, dtype=object)[codes].tolist(), pa.string())
+    columns = [
+        _ints(pa, raw["a"], pa.int64()),
+        _ints(pa, raw["b"], pa.int64()),
+        names,
+        _ints(pa, raw["score"], pa.float64()),
+        _ints(pa, raw["jaccard"], pa.float64()),
+        _ints(pa, raw["containment"], pa.float64()),
+        _ints(pa, raw["hamming"], pa.int32()),
+        _ints(pa, raw["shared_shingles"], pa.int64()),
+        _ints(pa, raw["shingles_a"], pa.int64()),
+        _ints(pa, raw["shingles_b"], pa.int64()),
+        _ints(pa, raw["words_a"], pa.int32()),
+        _ints(pa, raw["words_b"], pa.int32()),
+    ]
+    names_ = [f.split()[0] for f in _LINE_SCHEMA.split(", ")]
+    return pa.RecordBatch.from_arrays(columns, names=names_)
+
+
+def _relate_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            c1, o1 = _flat(batch.column("first_copies"), "<i8")
+            c2, o2 = _flat(batch.column("second_copies"), "<i8")
+            raw = stages.relate(
+                batch.column("first_blob").to_pylist(),
+                batch.column("second_blob").to_pylist(),
+                c1,
+                o1,
+                c2,
+                o2,
+            )
+            yield _lines(pa, raw)
+
+    return run
+
+
+def _mates_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            copies, offsets = _flat(batch.column("copies"), "<i8")
+            raw = stages.mates(batch.column("blob").to_pylist(), copies, offsets)
+            yield _lines(pa, raw)
+
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan
+
+
+class _Rows:
+    """The documents of a run: (row, id, text), ids made unique, malformed rows counted."""
+
+    def __init__(self, df: Any, id_col: str, text_col: str) -> None:
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import StringType
+
+        for name in (id_col, text_col):
+            if name not in df.columns:
+                raise ValueError(
+                    f'the DataFrame has no "{name}" column (it has: {", ".join(df.columns)}); '
+                    "name the columns holding the ids and texts with id_col= and text_col="
+                )
+        if not isinstance(df.schema[text_col].dataType, StringType):
+            raise ValueError(
+                f'column "{text_col}" holds {df.schema[text_col].dataType.simpleString()}, '
+                "not text: cast it to string or name the text column with text_col="
+            )
+        numbered = df.select(
+            F.monotonically_increasing_id().alias("row"),
+            F.col(id_col).cast("string").alias("id"),
+            F.col(text_col).alias("text"),
+        )
+        good = F.col("id").isNotNull() & F.col("text").isNotNull()
+        self.malformed = numbered.where(~good).select("row", "id")
+        occurrence = F.row_number().over(Window.partitionBy("id").orderBy("row"))
+        self.docs = (
+            numbered.where(good)
+            .withColumn("occurrence", occurrence)
+            .withColumn(
+                "id",
+                F.when(F.col("occurrence") > 1, F.concat_ws("#", "id", F.col("occurrence")))
+                .otherwise(F.col("id")),
+            )
+        )
+
+    def report(self, on_warning: Callable[[str], None]) -> Dict[str, int]:
+        """Counts the rows left out and the ids renamed (one pass), and says so."""
+        from pyspark.sql import functions as F
+
+        malformed = self.malformed.count()
+        renamed = self.docs.where(F.col("occurrence") > 1).count()
+        if malformed:
+            first = [r["row"] for r in self.malformed.orderBy("row").limit(5).collect()]
+            on_warning(
+                f"{malformed} row(s) without an id or a text were left out (first at "
+                f"monotonically_increasing_id {first}); give every row an id and a text"
+            )
+        if renamed:
+            on_warning(
+                f"{renamed} document(s) repeat an earlier id and were renamed id#2, id#3... "
+                "in input order, as the command line does"
+            )
+        return {"malformed": malformed, "renamed": renamed}
+
+
+def pairs(
+    df: Any,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    lang_col: Optional[str] = None,
+    threshold: float = _DEFAULTS["threshold"],
+    containment: float = _DEFAULTS["containment"],
+    relations: Optional[Iterable[str]] = None,
+    shingle_size: int = _DEFAULTS["shingle_size"],
+    on_warning: Optional[Callable[[str], None]] = None,
+) -> Any:
+    """Every related pair of the documents of ``df``, as a Spark DataFrame with the fields of
+    ``twinwire pairs`` (:data:`PAIR_SCHEMA`): ``a``, ``b``, ``relation``, ``score`` and the
+    measures. The pairs, relations and scores are those the command line finds on the same
+    documents in the same order.
+
+    df: a Spark DataFrame with an id column (any type, taken as text) and a text column
+        (string). Rows without either are left out, counted and reported through
+        ``on_warning`` (default: a ``UserWarning``), not a failed job; a repeated id is renamed
+        ``id#2``... as the command line does.
+    threshold, containment, shingle_size: as in :func:`twinwire.pairs`.
+    relations: among ``exact``, ``near_duplicate``, ``containment`` (default: all three).
+    lang_col: accepted for the translation stage to come; unused by the copy relations.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    options = _stage_options(threshold, containment, relations, shingle_size)
+    del lang_col
+    rows = _Rows(df, id_col, text_col)
+    docs = rows.docs.select("row", "id", "text").persist(StorageLevel.MEMORY_AND_DISK)
+    rows.report(on_warning or (lambda m: warnings.warn(m, UserWarning, stacklevel=3)))
+
+    features = (
+        docs.select("row", "text")
+        .mapInArrow(_features_kernel(options), _FEATURE_SCHEMA)
+        .where(F.col("words") > 0)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    groups = features.groupBy("exact").agg(
+        F.min("row").alias("rep"), F.sort_array(F.collect_list("row")).alias("copies")
+    )
+    reps = (
+        features.join(groups.select("rep", "copies"), features["row"] == groups["rep"])
+        .drop("rep")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    stages = _twinwire.Stages(options)
+    lines = None
+    if stages.wants_copies():
+        candidates = _band_candidates(reps)
+        if stages.wants_containment():
+            candidates = candidates.unionByName(_anchor_candidates(reps, options))
+        lines = _related(candidates.distinct(), reps, options).unionByName(
+            _mates(groups, features, options)
+        )
+    if lines is None:
+        return df.sparkSession.createDataFrame([], PAIR_SCHEMA)
+    ids = docs.select("row", "id")
+    named = (
+        lines.join(ids.withColumnRenamed("row", "a_row").withColumnRenamed("id", "a"), "a_row")
+        .join(ids.withColumnRenamed("row", "b_row").withColumnRenamed("id", "b"), "b_row")
+        .select(*[f.split()[0] for f in PAIR_SCHEMA.split(", ")])
+    )
+    return named
+
+
+def _band_candidates(reps: Any) -> Any:
+    """Representatives sharing a MinHash band key in the same band: (first, second) rows."""
+    from pyspark.sql import functions as F
+
+    keyed = reps.select("row", F.posexplode("bands").alias("band", "key"))
+    x, y = keyed.alias("x"), keyed.alias("y")
+    return (
+        x.join(y, (F.col("x.band") == F.col("y.band")) & (F.col("x.key") == F.col("y.key")))
+        .where(F.col("x.row") < F.col("y.row"))
+        .select(F.col("x.row").alias("first"), F.col("y.row").alias("second"))
+    )
+
+
+def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
+    """Containment candidates, by the rule of the command line's anchor index (see the module
+    documentation): (first, second) rows."""
+    from pyspark.sql import functions as F
+
+    held = reps.select(
+        "row", F.col("shingles").alias("size"), "words", F.posexplode("anchors").alias("pos", "anchor")
+    )
+    postings = held.groupBy("anchor").agg(F.count("*").alias("count"))
+    per_doc = (
+        held.join(postings, "anchor")
+        .groupBy("row", "size", "words")
+        .agg(F.sort_array(F.collect_list(F.struct("pos", "anchor", "count"))).alias("held"))
+        .select(
+            "row",
+            "size",
+            "words",
+            F.col("held.anchor").alias("anchors"),
+            F.col("held.count").cast("array<int>").alias("counts"),
+        )
+    )
+    plans = per_doc.mapInArrow(
+        _plans_kernel(options),
+        "row long, size int, anchors array<int>, skipped array<boolean>, needed int, "
+        "verified int",
+    ).where(F.col("needed") >= 0)
+    looked = plans.select(
+        F.col("row").alias("d"),
+        F.col("size").alias("d_size"),
+        "needed",
+        "verified",
+        F.explode(F.arrays_zip("anchors", "skipped")).alias("a"),
+    ).select("d", "d_size", "needed", "verified", F.col("a.anchors").alias("anchor"), F.col("a.skipped").alias("skipped"))
+    holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size"))
+    hits = (
+        looked.where(~F.col("skipped"))
+        .join(holders, "anchor")
+        .where((F.col("o_size") >= F.col("d_size")) & (F.col("o") != F.col("d")))
+        .groupBy("d", "o", "needed", "verified")
+        .agg(F.count("*").alias("hits"))
+        .where(F.col("hits") >= F.col("needed"))
+    )
+    sure = hits.where(F.col("hits") >= F.col("verified")).select("d", "o")
+    in_skipped = (
+        hits.where(F.col("hits") < F.col("verified"))
+        .join(looked.where(F.col("skipped")).select("d", "anchor"), "d")
+        .join(holders.select("anchor", "o"), ["anchor", "o"])
+        .groupBy("d", "o", "hits", "verified")
+        .agg(F.count("*").alias("more"))
+        .where(F.col("hits") + F.col("more") >= F.col("verified"))
+        .select("d", "o")
+    )
+    return sure.unionByName(in_skipped).select(
+        F.least("d", "o").alias("first"), F.greatest("d", "o").alias("second")
+    )
+
+
+def _related(candidates: Any, reps: Any, options: Dict[str, Any]) -> Any:
+    """The lines of the candidate pairs, every copy with every copy."""
+    side = reps.select("row", "blob", "copies")
+    first = side.toDF("first", "first_blob", "first_copies")
+    second = side.toDF("second", "second_blob", "second_copies")
+    joined = candidates.join(first, "first").join(second, "second")
+    return joined.select("first_blob", "second_blob", "first_copies", "second_copies").mapInArrow(
+        _relate_kernel(options), _LINE_SCHEMA
+    )
+
+
+def _mates(groups: Any, features: Any, options: Dict[str, Any]) -> Any:
+    """The lines between exact copies of one text."""
+    from pyspark.sql import functions as F
+
+    multi = groups.where(F.size("copies") > 1)
+    withblob = multi.join(features.select(F.col("row").alias("rep"), "blob"), "rep")
+    return withblob.select("blob", "copies").mapInArrow(_mates_kernel(options), _LINE_SCHEMA)
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line: spark-submit twinwire/spark.py INPUT --output DIR, or python -m twinwire.spark
+
+
+def _read(spark: Any, paths: Sequence[str], fmt: Optional[str]) -> Any:
+    kind = fmt or _format_of(paths[0])
+    reader = spark.read
+    if kind == "json":
+        return reader.json(list(paths))
+    if kind == "parquet":
+        return reader.parquet(*paths)
+    if kind == "csv":
+        return reader.option("header", True).option("multiLine", True).csv(list(paths))
+    raise ValueError(f"--format: {kind!r} is not one of json, parquet, csv")
+
+
+def _format_of(path: str) -> str:
+    lower = path.lower().rstrip("/")
+    for ending, kind in ((".parquet", "parquet"), (".csv", "csv"), (".jsonl", "json"), (".json", "json")):
+        if lower.endswith(ending) or lower.endswith(ending + ".gz"):
+            return kind
+    return "parquet"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m twinwire.spark",
+        description="The pairs of twinwire on Spark: INPUT (Parquet, JSON lines or CSV with id "
+        "and text columns) -> DIR (Parquet, or JSON lines with --output-format json).",
+    )
+    parser.add_argument("input", nargs="+")
+    parser.add_argument("--output", required=True, help="directory of the pairs")
+    parser.add_argument("--format", choices=["json", "parquet", "csv"], default=None)
+    parser.add_argument("--output-format", choices=["parquet", "json"], default="parquet")
+    parser.add_argument("--id-col", default="id")
+    parser.add_argument("--text-col", default="text")
+    parser.add_argument("--threshold", type=float, default=_DEFAULTS["threshold"])
+    parser.add_argument("--containment", type=float, default=_DEFAULTS["containment"])
+    parser.add_argument("--relations", default=",".join(COPY_RELATIONS))
+    parser.add_argument("--master", default=None, help="default: spark-submit's, or local[*]")
+    args = parser.parse_args(argv)
+
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("twinwire pairs")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    try:
+        df = _read(spark, args.input, args.format)
+        found = pairs(
+            df,
+            id_col=args.id_col,
+            text_col=args.text_col,
+            threshold=args.threshold,
+            containment=args.containment,
+            relations=args.relations,
+            on_warning=lambda m: print(f"warning: {m}", file=sys.stderr),
+        )
+        writer = found.write.mode("overwrite")
+        (writer.json if args.output_format == "json" else writer.parquet)(args.output)
+        print(f"pairs written to {args.output}", file=sys.stderr)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -428,29 +428,45 @@ impl Featurizer<'_> {
             tokens.refill(text);
             let tokens = &*tokens;
             let fingerprint = Fingerprint::of_tokens(tokens, self.config);
-            let given = lang.and_then(normalize_lang);
-            let mut features = Features {
-                fingerprint,
-                lang: given,
-                keys: None,
-                pivot: None,
-            };
             if !self.translations {
-                return features;
+                return Features {
+                    fingerprint,
+                    lang: lang.and_then(normalize_lang),
+                    keys: None,
+                    pivot: None,
+                };
             }
-            features.lang = features
-                .lang
-                .or_else(|| detect_language_of(tokens).map(String::from));
-            let Some(l) = features.lang.as_deref().filter(|l| self.pivoter.supports(l)) else {
-                return features;
+            let (lang, keys) = language_and_keys(text, tokens, lang, self.pivoter);
+            let pivot = match (&lang, self.eager && keys.is_some()) {
+                (Some(l), true) => self.pivoter.pivot_tokens(text, tokens, l),
+                _ => None,
             };
-            features.keys = Some(candidate_keys(text, tokens, l));
-            if self.eager {
-                features.pivot = self.pivoter.pivot_tokens(text, tokens, l);
+            Features {
+                fingerprint,
+                lang,
+                keys,
+                pivot,
             }
-            features
         })
     }
+}
+
+/// A document's language (`given`, normalized, or detected) and, in a language `pivoter`
+/// supports, its translation candidate keys.
+pub(crate) fn language_and_keys(
+    text: &str,
+    tokens: &TokenList,
+    given: Option<&str>,
+    pivoter: &Pivoter,
+) -> (Option<String>, Option<Vec<u32>>) {
+    let lang = given
+        .and_then(normalize_lang)
+        .or_else(|| detect_language_of(tokens).map(String::from));
+    let keys = lang
+        .as_deref()
+        .filter(|l| pivoter.supports(l))
+        .map(|l| candidate_keys(text, tokens, l));
+    (lang, keys)
 }
 
 /// The documents fingerprinted so far.

@@ -136,6 +136,89 @@ fn blobs<'py>(name: &str, list: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, 
         .collect()
 }
 
+/// A list of str, owned.
+fn strings(name: &str, list: &Bound<'_, PyList>) -> PyResult<Vec<String>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if !t.is_instance_of::<PyString>() {
+                return Err(InputError::new_err(format!(
+                    "{name}[{i}]: {}; give it as str",
+                    a_type(&t).unwrap_or_default()
+                )));
+            }
+            t.extract::<String>().map_err(|_| {
+                InputError::new_err(format!(
+                    "{name}[{i}]: not valid Unicode (a lone surrogate); decode it with errors=\"replace\""
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Translation lines as columns: a, b (i64), score and the alignment measures.
+#[derive(Default)]
+struct TranslationLines {
+    a: Vec<u8>,
+    b: Vec<u8>,
+    score: Vec<u8>,
+    lang_a: Vec<String>,
+    lang_b: Vec<String>,
+    coverage_a: Vec<u8>,
+    coverage_b: Vec<u8>,
+    aligned: Vec<u8>,
+    sentences_a: Vec<u8>,
+    sentences_b: Vec<u8>,
+    similarity: Vec<u8>,
+}
+
+impl TranslationLines {
+    fn push(&mut self, line: &StageLine) {
+        let Evidence::Alignment(e) = &line.evidence else {
+            return;
+        };
+        self.a.extend_from_slice(&line.a.to_le_bytes());
+        self.b.extend_from_slice(&line.b.to_le_bytes());
+        self.score.extend_from_slice(&line.score.to_le_bytes());
+        self.lang_a.push(e.lang_a.clone());
+        self.lang_b.push(e.lang_b.clone());
+        for (column, v) in [
+            (&mut self.coverage_a, e.coverage_a),
+            (&mut self.coverage_b, e.coverage_b),
+            (&mut self.similarity, e.similarity),
+        ] {
+            column.extend_from_slice(&v.to_le_bytes());
+        }
+        for (column, v) in [
+            (&mut self.aligned, e.aligned),
+            (&mut self.sentences_a, e.sentences_a),
+            (&mut self.sentences_b, e.sentences_b),
+        ] {
+            column.extend_from_slice(&(v as i64).to_le_bytes());
+        }
+    }
+
+    fn into_py(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        let out = buffers(
+            py,
+            &[
+                ("a", &self.a),
+                ("b", &self.b),
+                ("score", &self.score),
+                ("coverage_a", &self.coverage_a),
+                ("coverage_b", &self.coverage_b),
+                ("aligned", &self.aligned),
+                ("sentences_a", &self.sentences_a),
+                ("sentences_b", &self.sentences_b),
+                ("similarity", &self.similarity),
+            ],
+        )?;
+        out.set_item("lang_a", self.lang_a)?;
+        out.set_item("lang_b", self.lang_b)?;
+        Ok(out)
+    }
+}
+
 fn rows(name: &str, bytes: &[u8]) -> PyResult<Vec<i64>> {
     Ok(values::<8>(name, bytes)?
         .into_iter()
@@ -149,13 +232,208 @@ impl PyStages {
     fn new(options: Options) -> PyResult<PyStages> {
         let matcher = options.matcher()?;
         Ok(PyStages {
-            stages: Stages::new(matcher.config().clone()),
+            stages: Stages::new(matcher),
         })
     }
 
     /// Whether copy relations are asked for.
     fn wants_copies(&self) -> bool {
         self.stages.wants_copies()
+    }
+
+    /// Whether translations are asked for.
+    fn wants_translations(&self) -> bool {
+        self.stages.wants_translations()
+    }
+
+    /// Keys a translation signature holds at most.
+    fn signature_size(&self) -> usize {
+        self.stages.signature_size()
+    }
+
+    /// The most documents an eligible translation key is in, among `keyed` documents.
+    fn max_key_postings(&self, keyed: usize) -> u64 {
+        self.stages.max_key_postings(keyed)
+    }
+
+    /// Languages and translation keys of `texts` (str) with their given codes (str or None):
+    /// `lang` (a list of str or None), `keys` (u32 values, i32 offsets), `keyed` (u8 each).
+    fn languages<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyList>,
+        langs: &Bound<'py, PyList>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let owned = strings("texts", texts)?;
+        let given: Vec<Option<String>> = langs
+            .iter()
+            .map(|l| l.extract::<Option<String>>().unwrap_or(None))
+            .collect();
+        if given.len() != owned.len() {
+            return Err(PyValueError::new_err(
+                "languages: texts and langs of different lengths",
+            ));
+        }
+        let stages = &self.stages;
+        let found = py.detach(|| {
+            owned
+                .iter()
+                .zip(&given)
+                .map(|(t, l)| stages.language(t, l.as_deref()))
+                .collect::<Vec<_>>()
+        });
+        let (mut keys, mut offsets, mut keyed) =
+            (Vec::new(), 0i32.to_le_bytes().to_vec(), Vec::new());
+        let names = PyList::empty(py);
+        for f in &found {
+            names.append(f.lang.as_deref())?;
+            keyed.push(u8::from(f.keys.is_some()));
+            keys.extend(f.keys.iter().flatten().flat_map(|k| k.to_le_bytes()));
+            push_offset(&mut offsets, keys.len() / 4)?;
+        }
+        let out = buffers(
+            py,
+            &[
+                ("keys", &keys),
+                ("key_offsets", &offsets),
+                ("keyed", &keyed),
+            ],
+        )?;
+        out.set_item("lang", names)?;
+        Ok(out)
+    }
+
+    /// The weights of keys found in `dfs` (u32 each) of `keyed` documents: u32 each.
+    fn key_weights<'py>(
+        &self,
+        py: Python<'py>,
+        keyed: usize,
+        dfs: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let out: Vec<u8> = values::<4>("dfs", dfs)?
+            .into_iter()
+            .flat_map(|v| {
+                self.stages
+                    .key_weight(keyed, u32::from_le_bytes(v))
+                    .to_le_bytes()
+            })
+            .collect();
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// Each document's chosen translation partners: its signature length (u32 each), its
+    /// partners (i64), the summed weights and number of the keys shared (u32 each) and the
+    /// partners' signature lengths (u32 each), with i32 offsets. Gives `chosen` (i64 values, i32
+    /// offsets).
+    #[allow(clippy::too_many_arguments)]
+    fn choose_partners<'py>(
+        &self,
+        py: Python<'py>,
+        signatures: &[u8],
+        partners: &[u8],
+        weights: &[u8],
+        shared: &[u8],
+        lengths: &[u8],
+        partner_offsets: &[u8],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let sig: Vec<u32> = values::<4>("signatures", signatures)?
+            .into_iter()
+            .map(u32::from_le_bytes)
+            .collect();
+        let o = rows("partners", partners)?;
+        let u32s = |name: &str, b: &[u8]| -> PyResult<Vec<u32>> {
+            Ok(values::<4>(name, b)?
+                .into_iter()
+                .map(u32::from_le_bytes)
+                .collect())
+        };
+        let (w, n, l) = (
+            u32s("weights", weights)?,
+            u32s("shared", shared)?,
+            u32s("lengths", lengths)?,
+        );
+        let ends = offsets("partner_offsets", partner_offsets, o.len())?;
+        if w.len() != o.len()
+            || n.len() != o.len()
+            || l.len() != o.len()
+            || ends.len() != sig.len() + 1
+        {
+            return Err(PyValueError::new_err(
+                "choose_partners: columns of different lengths",
+            ));
+        }
+        let (mut chosen, mut chosen_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
+        let mut hits = Vec::new();
+        for (i, &s) in sig.iter().enumerate() {
+            hits.clear();
+            hits.extend((ends[i]..ends[i + 1]).map(|k| (o[k], w[k], n[k], l[k].min(255) as u8)));
+            for p in self.stages.choose_partners(s as usize, &hits) {
+                chosen.extend_from_slice(&p.to_le_bytes());
+            }
+            push_offset(&mut chosen_offsets, chosen.len() / 8)?;
+        }
+        buffers(
+            py,
+            &[("chosen", &chosen), ("chosen_offsets", &chosen_offsets)],
+        )
+    }
+
+    /// The translation lines of candidate pairs: for pair k, each side's text, language and blob
+    /// (lists) and copies' places (i64 values, i32 offsets).
+    #[allow(clippy::too_many_arguments)]
+    fn translations<'py>(
+        &self,
+        py: Python<'py>,
+        first: (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>),
+        second: (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>),
+        first_copies: &[u8],
+        first_offsets: &[u8],
+        second_copies: &[u8],
+        second_offsets: &[u8],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (t1, l1, b1) = (
+            strings("first texts", &first.0)?,
+            strings("first langs", &first.1)?,
+            blobs("first blobs", &first.2)?,
+        );
+        let (t2, l2, b2) = (
+            strings("second texts", &second.0)?,
+            strings("second langs", &second.1)?,
+            blobs("second blobs", &second.2)?,
+        );
+        let c1 = rows("first_copies", first_copies)?;
+        let c2 = rows("second_copies", second_copies)?;
+        let e1 = offsets("first_offsets", first_offsets, c1.len())?;
+        let e2 = offsets("second_offsets", second_offsets, c2.len())?;
+        let n = t1.len();
+        if [l1.len(), b1.len(), t2.len(), l2.len(), b2.len()]
+            .iter()
+            .any(|&m| m != n)
+            || e1.len() != n + 1
+            || e2.len() != n + 1
+        {
+            return Err(PyValueError::new_err(
+                "translations: columns of different lengths",
+            ));
+        }
+        let mut lines = TranslationLines::default();
+        for k in 0..n {
+            let found = self
+                .stages
+                .translation(
+                    (&t1[k], &l1[k], b1[k].as_bytes()),
+                    (&t2[k], &l2[k], b2[k].as_bytes()),
+                )
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            if let Some(pair) = found {
+                for &x in &c1[e1[k]..e1[k + 1]] {
+                    for &y in &c2[e2[k]..e2[k + 1]] {
+                        lines.push(&pair.between(x, y));
+                    }
+                }
+            }
+        }
+        lines.into_py(py)
     }
 
     /// Whether containment is asked for.

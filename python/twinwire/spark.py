@@ -33,24 +33,29 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from typing import Any, Callable, Dict, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Sequence
 
 from . import _DEFAULTS, _options, _twinwire
 
-__all__ = ["pairs", "COPY_RELATIONS", "PAIR_SCHEMA", "main"]
+__all__ = ["pairs", "PAIR_SCHEMA", "main"]
 
-COPY_RELATIONS = ("exact", "near_duplicate", "containment")
 _RELATION_NAMES = ("exact", "near_duplicate", "containment", "translation")
 
 PAIR_SCHEMA = (
     "a string, b string, relation string, score double, jaccard double, containment double, "
     "hamming int, shared_shingles long, shingles_a long, shingles_b long, words_a int, "
-    "words_b int"
+    "words_b int, lang_a string, lang_b string, coverage_a double, coverage_b double, "
+    "aligned long, sentences_a long, sentences_b long, similarity double"
 )
 _LINE_SCHEMA = (
     "a_row long, b_row long, relation string, score double, jaccard double, containment double, "
     "hamming int, shared_shingles long, shingles_a long, shingles_b long, words_a int, "
     "words_b int"
+)
+_TRANSLATION_SCHEMA = (
+    "a_row long, b_row long, relation string, score double, lang_a string, lang_b string, "
+    "coverage_a double, coverage_b double, aligned long, sentences_a long, sentences_b long, "
+    "similarity double"
 )
 _FEATURE_SCHEMA = (
     "row long, words int, shingles int, exact binary, bands array<int>, anchors array<int>, "
@@ -63,15 +68,9 @@ def _stage_options(
     containment: float,
     relations: Optional[Iterable[str]],
     shingle_size: int,
+    lexicons: Optional[Mapping[str, str]],
 ) -> Dict[str, Any]:
-    options = _options(threshold, containment, relations, shingle_size, 1, None)
-    if options["relations"] is None:
-        options["relations"] = list(COPY_RELATIONS)
-    if "translation" in options["relations"]:
-        raise ValueError(
-            "relations: translations are not distributed yet; leave translation out (or run "
-            "twinwire.pairs / the command line on one machine for them)"
-        )
+    options = _options(threshold, containment, relations, shingle_size, 1, lexicons)
     _twinwire.Stages(options)  # a parameter out of range is said here, on the driver
     return options
 
@@ -177,7 +176,7 @@ def _lines(pa: Any, raw: Dict[str, bytes]) -> Any:
         _ints(pa, raw["words_a"], pa.int32()),
         _ints(pa, raw["words_b"], pa.int32()),
     ]
-    names_ = [f.split()[0] for f in _LINE_SCHEMA.split(", ")]
+    names_ = [n for n, _ in _fields(_LINE_SCHEMA)]
     return pa.RecordBatch.from_arrays(columns, names=names_)
 
 
@@ -222,16 +221,16 @@ def _mates_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator
 class _Rows:
     """The documents of a run: (row, id, text), ids made unique, malformed rows counted."""
 
-    def __init__(self, df: Any, id_col: str, text_col: str) -> None:
+    def __init__(self, df: Any, id_col: str, text_col: str, lang_col: Optional[str]) -> None:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
         from pyspark.sql.types import StringType
 
-        for name in (id_col, text_col):
+        for name in (id_col, text_col) + ((lang_col,) if lang_col else ()):
             if name not in df.columns:
                 raise ValueError(
                     f'the DataFrame has no "{name}" column (it has: {", ".join(df.columns)}); '
-                    "name the columns holding the ids and texts with id_col= and text_col="
+                    "name the columns with id_col=, text_col= and lang_col="
                 )
         if not isinstance(df.schema[text_col].dataType, StringType):
             raise ValueError(
@@ -242,6 +241,9 @@ class _Rows:
             F.monotonically_increasing_id().alias("row"),
             F.col(id_col).cast("string").alias("id"),
             F.col(text_col).alias("text"),
+            (F.col(lang_col).cast("string") if lang_col else F.lit(None).cast("string")).alias(
+                "lang"
+            ),
         )
         good = F.col("id").isNotNull() & F.col("text").isNotNull()
         self.malformed = numbered.where(~good).select("row", "id")
@@ -286,35 +288,36 @@ def pairs(
     containment: float = _DEFAULTS["containment"],
     relations: Optional[Iterable[str]] = None,
     shingle_size: int = _DEFAULTS["shingle_size"],
+    lexicons: Optional[Mapping[str, str]] = None,
     on_warning: Optional[Callable[[str], None]] = None,
 ) -> Any:
     """Every related pair of the documents of ``df``, as a Spark DataFrame with the fields of
-    ``twinwire pairs`` (:data:`PAIR_SCHEMA`): ``a``, ``b``, ``relation``, ``score`` and the
-    measures. The pairs, relations and scores are those the command line finds on the same
-    documents in the same order.
+    ``twinwire pairs`` (:data:`PAIR_SCHEMA`; the measures of the other kind of relation are
+    null): ``a``, ``b``, ``relation``, ``score`` and the measures. The pairs, relations and
+    scores are those the command line finds on the same documents in the same order.
 
     df: a Spark DataFrame with an id column (any type, taken as text) and a text column
-        (string). Rows without either are left out, counted and reported through
-        ``on_warning`` (default: a ``UserWarning``), not a failed job; a repeated id is renamed
-        ``id#2``... as the command line does.
-    threshold, containment, shingle_size: as in :func:`twinwire.pairs`.
-    relations: among ``exact``, ``near_duplicate``, ``containment`` (default: all three).
-    lang_col: accepted for the translation stage to come; unused by the copy relations.
+        (string); ``lang_col`` names a column of language codes (``fr``, ``en-GB``...; detected
+        where null or absent). Rows without an id or a text are left out, counted and reported
+        through ``on_warning`` (default: a ``UserWarning``), not a failed job; a repeated id is
+        renamed ``id#2``... as the command line does.
+    threshold, containment, relations, shingle_size, lexicons: as in :func:`twinwire.pairs`
+        (lexicon files must be readable at the same path on every executor).
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    options = _stage_options(threshold, containment, relations, shingle_size)
-    del lang_col
-    rows = _Rows(df, id_col, text_col)
-    docs = rows.docs.select("row", "id", "text").persist(StorageLevel.MEMORY_AND_DISK)
+    options = _stage_options(threshold, containment, relations, shingle_size, lexicons)
+    rows = _Rows(df, id_col, text_col, lang_col)
+    keep = StorageLevel.MEMORY_AND_DISK
+    docs = rows.docs.select("row", "id", "text", "lang").persist(keep)
     rows.report(on_warning or (lambda m: warnings.warn(m, UserWarning, stacklevel=3)))
 
     features = (
         docs.select("row", "text")
         .mapInArrow(_features_kernel(options), _FEATURE_SCHEMA)
         .where(F.col("words") > 0)
-        .persist(StorageLevel.MEMORY_AND_DISK)
+        .persist(keep)
     )
     groups = features.groupBy("exact").agg(
         F.min("row").alias("rep"), F.sort_array(F.collect_list("row")).alias("copies")
@@ -322,26 +325,34 @@ def pairs(
     reps = (
         features.join(groups.select("rep", "copies"), features["row"] == groups["rep"])
         .drop("rep")
-        .persist(StorageLevel.MEMORY_AND_DISK)
+        .persist(keep)
     )
     stages = _twinwire.Stages(options)
-    lines = None
+    parts = []
     if stages.wants_copies():
         candidates = _band_candidates(reps)
         if stages.wants_containment():
             candidates = candidates.unionByName(_anchor_candidates(reps, options))
-        lines = _related(candidates.distinct(), reps, options).unionByName(
-            _mates(groups, features, options)
-        )
-    if lines is None:
-        return df.sparkSession.createDataFrame([], PAIR_SCHEMA)
+        parts.append(_related(candidates.distinct(), reps, options))
+        parts.append(_mates(groups, features, options))
+    if stages.wants_translations():
+        parts.append(_translations(reps, docs, options, stages))
+    spark = df.sparkSession
+    if not parts:
+        return spark.createDataFrame([], PAIR_SCHEMA)
+    lines = parts[0]
+    for part in parts[1:]:
+        lines = lines.unionByName(part, allowMissingColumns=True)
     ids = docs.select("row", "id")
-    named = (
+    return (
         lines.join(ids.withColumnRenamed("row", "a_row").withColumnRenamed("id", "a"), "a_row")
         .join(ids.withColumnRenamed("row", "b_row").withColumnRenamed("id", "b"), "b_row")
-        .select(*[f.split()[0] for f in PAIR_SCHEMA.split(", ")])
+        .select(*[F.col(n).cast(t) for n, t in _fields(PAIR_SCHEMA)])
     )
-    return named
+
+
+def _fields(schema: str) -> "list[tuple[str, str]]":
+    return [tuple(f.split()) for f in schema.split(", ")]  # type: ignore[misc]
 
 
 def _band_candidates(reps: Any) -> Any:
@@ -432,6 +443,193 @@ def _mates(groups: Any, features: Any, options: Dict[str, Any]) -> Any:
     multi = groups.where(F.size("copies") > 1)
     withblob = multi.join(features.select(F.col("row").alias("rep"), "blob"), "rep")
     return withblob.select("blob", "copies").mapInArrow(_mates_kernel(options), _LINE_SCHEMA)
+
+
+# ---------------------------------------------------------------------------------------------
+# Translations
+
+
+def _languages_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            raw = stages.languages(batch.column("text").to_pylist(), batch.column("lang").to_pylist())
+            keyed = pa.Array.from_buffers(
+                pa.uint8(), len(raw["keyed"]), [None, pa.py_buffer(raw["keyed"])]
+            ).cast(pa.bool_())
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column("row"),
+                    pa.array(raw["lang"], pa.string()),
+                    keyed,
+                    _lists(pa, _ints(pa, raw["keys"], pa.int32()), raw["key_offsets"]),
+                ],
+                names=["row", "lang", "keyed", "keys"],
+            )
+
+    return run
+
+
+def _weights_kernel(options: Dict[str, Any], keyed: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            dfs = batch.column("df").to_numpy(zero_copy_only=False).astype("<u4")
+            weights = stages.key_weights(keyed, dfs.tobytes())
+            yield pa.RecordBatch.from_arrays(
+                [batch.column("key"), batch.column("df"), _ints(pa, weights, pa.int32())],
+                names=["key", "df", "weight"],
+            )
+
+    return run
+
+
+def _choose_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            hits = batch.column("hits")
+            partners, offsets = _flat(_field(hits, "o"), "<i8")
+            weights, _ = _flat(_field(hits, "weight"), "<u4")
+            shared, _ = _flat(_field(hits, "shared"), "<u4")
+            lengths, _ = _flat(_field(hits, "length"), "<u4")
+            sig = batch.column("length").to_numpy(zero_copy_only=False).astype("<u4")
+            raw = stages.choose_partners(sig.tobytes(), partners, weights, shared, lengths, offsets)
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column("x"),
+                    _lists(pa, _ints(pa, raw["chosen"], pa.int64()), raw["chosen_offsets"]),
+                ],
+                names=["x", "chosen"],
+            )
+
+    return run
+
+
+def _field(column: Any, name: str) -> Any:
+    """The list of one field of a list<struct> column, as a list column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = column.flatten().field(name)
+    offsets = column.offsets
+    return pa.ListArray.from_arrays(pc.subtract(offsets, offsets[0]), values)
+
+
+def _translate_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            side = {
+                p: tuple(batch.column(f"{p}_{c}").to_pylist() for c in ("text", "lang", "blob"))
+                for p in ("first", "second")
+            }
+            c1, o1 = _flat(batch.column("first_copies"), "<i8")
+            c2, o2 = _flat(batch.column("second_copies"), "<i8")
+            raw = stages.translations(side["first"], side["second"], c1, o1, c2, o2)
+            n = len(raw["a"]) // 8
+            columns = [
+                _ints(pa, raw["a"], pa.int64()),
+                _ints(pa, raw["b"], pa.int64()),
+                pa.array(["translation"] * n, pa.string()),
+                _ints(pa, raw["score"], pa.float64()),
+                pa.array(raw["lang_a"], pa.string()),
+                pa.array(raw["lang_b"], pa.string()),
+                _ints(pa, raw["coverage_a"], pa.float64()),
+                _ints(pa, raw["coverage_b"], pa.float64()),
+                _ints(pa, raw["aligned"], pa.int64()),
+                _ints(pa, raw["sentences_a"], pa.int64()),
+                _ints(pa, raw["sentences_b"], pa.int64()),
+                _ints(pa, raw["similarity"], pa.float64()),
+            ]
+            yield pa.RecordBatch.from_arrays(columns, names=[n for n, _ in _fields(_TRANSLATION_SCHEMA)])
+
+    return run
+
+
+def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) -> Any:
+    """The translation lines between representatives, by the rules of the command line's
+    translation candidate index (see :class:`twinwire._twinwire.Stages`): keys counted by
+    shuffles, each document's signature and choice of partners made by the Rust core, pairs
+    chosen from both sides aligned next to their texts."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    texts = reps.select("row", "blob", "copies").join(docs.select("row", "text", "lang"), "row")
+    langs = (
+        texts.select("row", "text", "lang")
+        .mapInArrow(_languages_kernel(options), "row long, lang string, keyed boolean, keys array<int>")
+        .where(F.col("keyed"))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    keyed = langs.count()
+    spark = reps.sparkSession
+    if keyed < 2:
+        return spark.createDataFrame([], _TRANSLATION_SCHEMA)
+    held = langs.select("row", "lang", F.explode("keys").alias("key"))
+    most = stages.max_key_postings(keyed)
+    eligible = (
+        held.groupBy("key")
+        .agg(F.count("*").alias("df"), F.countDistinct("lang").alias("langs"))
+        .where((F.col("df") >= 2) & (F.col("df") <= most) & (F.col("langs") >= 2))
+        .select("key", F.col("df").cast("int").alias("df"))
+        .mapInArrow(_weights_kernel(options, keyed), "key int, df int, weight int")
+    )
+    rarest = Window.partitionBy("row").orderBy("df", "key")
+    signatures = (
+        held.join(eligible, "key")
+        .withColumn("rank", F.row_number().over(rarest))
+        .where(F.col("rank") <= stages.signature_size())
+        .select("row", "lang", "key", "weight")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    lengths = signatures.groupBy("row").agg(F.count("*").cast("int").alias("length"))
+    x, y = signatures.alias("x"), signatures.alias("y")
+    hits = (
+        x.join(y, F.col("x.key") == F.col("y.key"))
+        .where(F.col("x.lang") != F.col("y.lang"))
+        .groupBy(F.col("x.row").alias("x"), F.col("y.row").alias("o"))
+        .agg(F.sum("x.weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared"))
+        .join(lengths.toDF("o", "o_length"), "o")
+    )
+    chosen = (
+        hits.groupBy("x")
+        .agg(
+            F.collect_list(
+                F.struct("o", "weight", "shared", F.col("o_length").alias("length"))
+            ).alias("hits")
+        )
+        .join(lengths.toDF("x", "length"), "x")
+        .select("x", "length", "hits")
+        .mapInArrow(_choose_kernel(options), "x long, chosen array<long>")
+        .select("x", F.explode("chosen").alias("o"))
+    )
+    p, q = chosen.alias("p"), chosen.alias("q")
+    candidates = (
+        p.join(q, (F.col("p.x") == F.col("q.o")) & (F.col("p.o") == F.col("q.x")))
+        .where(F.col("p.x") < F.col("p.o"))
+        .select(F.col("p.x").alias("first"), F.col("p.o").alias("second"))
+    )
+    side = texts.join(langs.select("row", F.col("lang").alias("found")), "row").select(
+        "row", "text", F.col("found").alias("lang"), "blob", "copies"
+    )
+    first = side.toDF("first", "first_text", "first_lang", "first_blob", "first_copies")
+    second = side.toDF("second", "second_text", "second_lang", "second_blob", "second_copies")
+    return (
+        candidates.join(first, "first")
+        .join(second, "second")
+        .drop("first", "second")
+        .mapInArrow(_translate_kernel(options), _TRANSLATION_SCHEMA)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

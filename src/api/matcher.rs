@@ -73,6 +73,11 @@ impl Matcher {
         &self.config
     }
 
+    /// What puts documents in pivot space for translations.
+    pub(crate) fn pivoter(&self) -> &Pivoter {
+        &self.pivoter
+    }
+
     /// The languages translations are looked for in: English first, then each lexicon's.
     pub fn languages(&self) -> Vec<&str> {
         self.pivoter.languages()

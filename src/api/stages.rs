@@ -10,17 +10,21 @@
 //! ([`StagePair::between`]). Features travel between stages as a compact byte string, the
 //! document's *blob*.
 
+use crate::api::Matcher;
 use crate::candidates::ProbePlan;
 use crate::config::Config;
+use crate::crosslingual::candidate_index::{choose_partners, key_weight};
+use crate::crosslingual::translate::verify;
 use crate::fingerprint::{Fingerprint, FingerprintRef, ShingleSet, SimHash64};
+use crate::pipeline::language_and_keys;
 use crate::relate::{relate, Evidence, RelationKind};
 use crate::score::score;
+use crate::text::TokenList;
 use crate::DocId;
 
 /// The stages of one configuration.
-#[derive(Debug, Clone)]
 pub struct Stages {
-    config: Config,
+    matcher: Matcher,
 }
 
 /// One document's features, as the candidate stages need them.
@@ -82,31 +86,31 @@ pub struct StageLine {
 const HEAD: usize = 4 + 16 + 8;
 
 impl Stages {
-    /// The stages of `config`.
-    pub fn new(config: Config) -> Stages {
-        Stages { config }
+    /// The stages of `matcher` (its configuration and lexicons).
+    pub fn new(matcher: Matcher) -> Stages {
+        Stages { matcher }
     }
 
     /// Their configuration.
     pub fn config(&self) -> &Config {
-        &self.config
+        self.matcher.config()
     }
 
     /// Whether copy relations are asked for (no candidate stage runs otherwise).
     pub fn wants_copies(&self) -> bool {
         RelationKind::DUPLICATES
             .iter()
-            .any(|&k| self.config.wants(k))
+            .any(|&k| self.config().wants(k))
     }
 
     /// Whether containment is asked for (the anchor stages run only then).
     pub fn wants_containment(&self) -> bool {
-        self.config.wants(RelationKind::Containment)
+        self.config().wants(RelationKind::Containment)
     }
 
     /// A document's features.
     pub fn features(&self, text: &str) -> StageDoc {
-        let f = Fingerprint::of_text(text, &self.config);
+        let f = Fingerprint::of_text(text, self.config());
         let mut blob = Vec::with_capacity(HEAD + 4 * f.shingles.as_slice().len());
         blob.extend_from_slice(&f.words.to_le_bytes());
         blob.extend_from_slice(&f.exact.to_le_bytes());
@@ -118,7 +122,7 @@ impl Stages {
             words: f.words,
             exact: f.exact,
             shingles: f.shingles.as_slice().len(),
-            anchors: f.shingles.anchors(self.config.anchor_modulus).collect(),
+            anchors: f.shingles.anchors(self.config().anchor_modulus).collect(),
             bands: f.bands,
             blob,
         }
@@ -128,14 +132,14 @@ impl Stages {
     /// `postings[k]` documents each (among the representatives, the document included; 0 for an
     /// anchor only it has): `None` when the document is too short to be looked up as contained.
     pub fn probe_plan(&self, words: u32, postings: &[usize]) -> Option<ProbePlan> {
-        if words < self.config.min_contained_words {
+        if words < self.config().min_contained_words {
             return None;
         }
         let lens: Vec<usize> = postings
             .iter()
             .map(|&p| if p < 2 { 0 } else { p })
             .collect();
-        Some(ProbePlan::of(&lens, &self.config))
+        Some(ProbePlan::of(&lens, self.config()))
     }
 
     /// What the second document is to the first (the first earlier in input order), if anything
@@ -143,7 +147,7 @@ impl Stages {
     pub fn relate(&self, first: &[u8], second: &[u8]) -> Result<Option<StagePair>, BlobError> {
         let (f1, f2) = (decode(first)?, decode(second)?);
         let (f1, f2) = (f1.as_ref(), f2.as_ref());
-        let found = relate(DocId(0), DocId(1), f1, f2, &score(f1, f2), &self.config);
+        let found = relate(DocId(0), DocId(1), f1, f2, &score(f1, f2), self.config());
         Ok(found.map(|r| StagePair {
             first_is_a: r.a == DocId(0),
             relation: r.kind,
@@ -156,6 +160,91 @@ impl Stages {
     /// reports one (`exact`, or a `near_duplicate` of resemblance 1 when only that is asked).
     pub fn mate(&self, blob: &[u8]) -> Result<Option<StagePair>, BlobError> {
         self.relate(blob, blob)
+    }
+}
+
+/// What the translation stages know of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageLang {
+    /// Its language: given (normalized: `fr-FR` is `fr`) or detected.
+    pub lang: Option<String>,
+    /// Its translation candidate keys, in a language translations are looked for in.
+    pub keys: Option<Vec<u32>>,
+}
+
+/// Translations, stage by stage (the rules are [`crate::crosslingual::translate`]'s). The
+/// engine counts, over the keyed representatives: each key's documents and languages (a key is
+/// *eligible* in 2 to [`Stages::max_key_postings`] documents of two languages or more); each
+/// document's signature (its [`Stages::signature_size`] eligible keys of fewest documents, ties
+/// by key); for each document and each partner in another language sharing signature keys, the
+/// summed [`Stages::key_weight`] of the keys they share and their number. Then each document
+/// chooses ([`Stages::choose_partners`]); a pair chosen from both sides is verified
+/// ([`Stages::translation`]).
+impl Stages {
+    /// Whether translations are asked for.
+    pub fn wants_translations(&self) -> bool {
+        self.config().wants(RelationKind::Translation)
+    }
+
+    /// A document's language and translation keys (`given`: its language code, if known).
+    pub fn language(&self, text: &str, given: Option<&str>) -> StageLang {
+        let tokens = TokenList::of(text);
+        let (lang, keys) = language_and_keys(text, &tokens, given, self.matcher.pivoter());
+        StageLang { lang, keys }
+    }
+
+    /// Keys a signature holds at most.
+    pub fn signature_size(&self) -> usize {
+        self.config().translation.signature
+    }
+
+    /// The most documents an eligible key is in, among `keyed` keyed documents.
+    pub fn max_key_postings(&self, keyed: usize) -> u64 {
+        let params = &self.config().translation;
+        ((keyed as f64 * params.max_key_share).ceil() as u64)
+            .max(u64::from(params.min_key_postings))
+    }
+
+    /// The weight of a shared key found in `df` of `keyed` documents.
+    pub fn key_weight(&self, keyed: usize, df: u32) -> u32 {
+        key_weight(keyed, df)
+    }
+
+    /// The partners a document with a signature of `signature` keys keeps, from (partner, summed
+    /// weight of the shared keys, their number, the partner's signature length), sorted.
+    pub fn choose_partners(&self, signature: usize, hits: &[(i64, u32, u32, u8)]) -> Vec<i64> {
+        choose_partners(signature, hits.iter().copied(), &self.config().translation)
+    }
+
+    /// Whether the second document (text, language code, blob) is a translation of the first
+    /// (earlier in input order) that is not also a copy of it: the relation when it is.
+    pub fn translation(
+        &self,
+        (first, first_lang, first_blob): (&str, &str, &[u8]),
+        (second, second_lang, second_blob): (&str, &str, &[u8]),
+    ) -> Result<Option<StagePair>, BlobError> {
+        let pivoter = self.matcher.pivoter();
+        let (Some(a), Some(b)) = (
+            pivoter.pivot(first, first_lang),
+            pivoter.pivot(second, second_lang),
+        ) else {
+            return Ok(None);
+        };
+        let (_, evidence) = verify(&a, &b, &self.config().translation);
+        let Some(e) = evidence else {
+            return Ok(None);
+        };
+        // A pair is reported once, with its most specific relation: a copy is never also a
+        // translation.
+        if self.relate(first_blob, second_blob)?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(StagePair {
+            first_is_a: true,
+            relation: RelationKind::Translation,
+            score: e.shorter_coverage(),
+            evidence: Evidence::Alignment(e),
+        }))
     }
 }
 
@@ -232,7 +321,7 @@ mod tests {
 
     #[test]
     fn an_excerpt_is_related_as_one_run_relates_it() {
-        let stages = Stages::new(Config::default());
+        let stages = Stages::new(Matcher::new(Config::default()).unwrap());
         let long = stages.features(&words(0..400));
         let part = stages.features(&words(100..200));
         let found = stages.relate(&part.blob, &long.blob).unwrap().unwrap();
@@ -246,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_symmetric_relation_names_the_earlier_copy_first() {
-        let stages = Stages::new(Config::default());
+        let stages = Stages::new(Matcher::new(Config::default()).unwrap());
         let a = stages.features(&words(0..300));
         let b = stages.features(&(words(0..290) + "extra words here"));
         let found = stages.relate(&a.blob, &b.blob).unwrap().unwrap();
@@ -264,7 +353,7 @@ mod tests {
 
     #[test]
     fn a_damaged_blob_is_an_error_not_a_panic() {
-        let stages = Stages::new(Config::default());
+        let stages = Stages::new(Matcher::new(Config::default()).unwrap());
         let a = stages.features("one two three four five");
         assert!(stages.relate(&a.blob[..5], &a.blob).is_err());
         let mut unsorted = a.blob.clone();
@@ -275,7 +364,7 @@ mod tests {
 
     #[test]
     fn short_documents_are_not_looked_up_as_contained() {
-        let stages = Stages::new(Config::default());
+        let stages = Stages::new(Matcher::new(Config::default()).unwrap());
         assert!(stages.probe_plan(5, &[3, 4]).is_none());
         let plan = stages.probe_plan(100, &[0, 5, 1, 5]).unwrap();
         // The most common first, ties in order; an anchor of one document counts as none.

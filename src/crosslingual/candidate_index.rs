@@ -319,7 +319,7 @@ thread_local! {
 /// The weight of a shared key of document frequency `df` among `n` documents: `4 log2(n / df)`
 /// rounded up, at least 1 (a key in every document weighs 1, a key in two of a million 76; a
 /// signature of 255 keys weighs under 2^15).
-fn key_weight(n: usize, df: u32) -> u32 {
+pub fn key_weight(n: usize, df: u32) -> u32 {
     (4.0 * (n as f64 / f64::from(df.max(1))).log2())
         .ceil()
         .max(1.0) as u32
@@ -344,7 +344,7 @@ fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
         params,
     } = index;
     let own = languages.lang_of[x];
-    let mut counted: Vec<(u64, u32)> = HITS.with(|hits| {
+    HITS.with(|hits| {
         let mut hits = hits.borrow_mut();
         hits.prepare(languages.len());
         for &k in sig {
@@ -362,28 +362,44 @@ fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
                 majority.of(k).iter().for_each(|&o| hits.add_weighted(o, w));
             }
         }
-        let need = if sig.len() < params.short_signature {
-            1
-        } else {
-            params.min_shared
-        };
         let mask = (1 << HIT_COUNT_BITS) - 1;
-        hits.drain()
-            .filter(|&(_, hit)| (hit & mask) as usize >= need)
-            .map(|(o, hit)| {
-                let length = f64::from(signature_lengths[o as usize].max(1));
-                // Fixed point, so that ties and order are exact.
-                let weight = f64::from(hit >> HIT_COUNT_BITS) * 1024.0 / length.sqrt();
-                (weight as u64, o)
-            })
-            .collect()
-    });
+        let found = hits.drain().map(|(o, hit)| {
+            let length = signature_lengths[o as usize];
+            (o, hit >> HIT_COUNT_BITS, hit & mask, length)
+        });
+        choose_partners(sig.len(), found, params)
+    })
+}
+
+/// The end of step 4, once the keys shared with each partner are counted: from (partner, the
+/// summed [`key_weight`] of the keys shared, their number, the partner's signature length), the
+/// partners chosen, sorted. `signature` is the length of the searching document's signature. An
+/// engine that counts the shared keys itself (`twinwire.spark`) chooses with this too.
+pub fn choose_partners<O: Copy + Ord>(
+    signature: usize,
+    hits: impl Iterator<Item = (O, u32, u32, u8)>,
+    params: &TranslationParams,
+) -> Vec<O> {
+    let need = if signature < params.short_signature {
+        1
+    } else {
+        params.min_shared
+    };
+    let mut counted: Vec<(u64, O)> = hits
+        .filter(|&(_, _, shared, _)| shared as usize >= need)
+        .map(|(o, weight, _, length)| {
+            let length = f64::from(length.max(1));
+            // Fixed point, so that ties and order are exact.
+            let weight = f64::from(weight) * 1024.0 / length.sqrt();
+            (weight as u64, o)
+        })
+        .collect();
     counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
     counted.truncate(params.max_candidates);
     if let Some(&(top, _)) = counted.first() {
         counted.retain(|&(n, _)| n as f64 >= params.min_share_of_best * top as f64);
     }
-    let mut partners: Vec<u32> = counted.into_iter().map(|(_, o)| o).collect();
+    let mut partners: Vec<O> = counted.into_iter().map(|(_, o)| o).collect();
     partners.sort_unstable();
     partners
 }

@@ -6,7 +6,9 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
-use twinwire::{Evidence, RelationKind, StageLine, StagePair, Stages};
+use twinwire::{
+    Evidence, Keep, RelationKind, StageDecision, StageLine, StagePair, StageRelation, Stages,
+};
 
 use crate::{a_type, InputError, Options};
 
@@ -77,6 +79,8 @@ struct Lines {
     shingles_b: Vec<u8>,
     words_a: Vec<u8>,
     words_b: Vec<u8>,
+    raw_score: Vec<u8>,
+    raw_jaccard: Vec<u8>,
 }
 
 impl Lines {
@@ -86,6 +90,10 @@ impl Lines {
         let code = RelationKind::ALL.iter().position(|&k| k == line.relation);
         self.relation.push(code.unwrap_or(0) as u8);
         self.score.extend_from_slice(&line.score.to_le_bytes());
+        self.raw_score
+            .extend_from_slice(&line.unrounded.0.to_le_bytes());
+        self.raw_jaccard
+            .extend_from_slice(&line.unrounded.1.to_le_bytes());
         let Evidence::Shingles(e) = &line.evidence else {
             return;
         };
@@ -120,6 +128,8 @@ impl Lines {
                 ("shingles_b", &self.shingles_b),
                 ("words_a", &self.words_a),
                 ("words_b", &self.words_b),
+                ("raw_score", &self.raw_score),
+                ("raw_jaccard", &self.raw_jaccard),
             ],
         )
     }
@@ -170,6 +180,7 @@ struct TranslationLines {
     sentences_a: Vec<u8>,
     sentences_b: Vec<u8>,
     similarity: Vec<u8>,
+    raw_score: Vec<u8>,
 }
 
 impl TranslationLines {
@@ -180,6 +191,8 @@ impl TranslationLines {
         self.a.extend_from_slice(&line.a.to_le_bytes());
         self.b.extend_from_slice(&line.b.to_le_bytes());
         self.score.extend_from_slice(&line.score.to_le_bytes());
+        self.raw_score
+            .extend_from_slice(&line.unrounded.0.to_le_bytes());
         self.lang_a.push(e.lang_a.clone());
         self.lang_b.push(e.lang_b.clone());
         for (column, v) in [
@@ -211,11 +224,97 @@ impl TranslationLines {
                 ("sentences_a", &self.sentences_a),
                 ("sentences_b", &self.sentences_b),
                 ("similarity", &self.similarity),
+                ("raw_score", &self.raw_score),
             ],
         )?;
         out.set_item("lang_a", self.lang_a)?;
         out.set_item("lang_b", self.lang_b)?;
         Ok(out)
+    }
+}
+
+/// Dedupe decisions as columns.
+#[derive(Default)]
+struct Decisions {
+    doc: Vec<u8>,
+    kept_for: Vec<u8>,
+    relation: Vec<u8>,
+    score: Vec<u8>,
+    representative: Vec<u8>,
+    members: Vec<u8>,
+    member_offsets: Vec<u8>,
+    kept: Vec<u8>,
+    kept_offsets: Vec<u8>,
+    min_similarity: Vec<u8>,
+    translations: Vec<u8>,
+    translation_offsets: Vec<u8>,
+}
+
+impl Decisions {
+    fn push(&mut self, d: &StageDecision) -> PyResult<()> {
+        if self.member_offsets.is_empty() {
+            for o in [
+                &mut self.member_offsets,
+                &mut self.kept_offsets,
+                &mut self.translation_offsets,
+            ] {
+                o.extend_from_slice(&0i32.to_le_bytes());
+            }
+        }
+        for &(doc, kept_for, relation, score) in &d.removed {
+            self.doc.extend_from_slice(&doc.to_le_bytes());
+            self.kept_for.extend_from_slice(&kept_for.to_le_bytes());
+            let code = RelationKind::ALL.iter().position(|&k| k == relation);
+            self.relation.push(code.unwrap_or(0) as u8);
+            self.score.extend_from_slice(&score.to_le_bytes());
+        }
+        for g in &d.groups {
+            self.representative
+                .extend_from_slice(&g.representative.to_le_bytes());
+            self.members
+                .extend(g.members.iter().flat_map(|m| m.to_le_bytes()));
+            push_offset(&mut self.member_offsets, self.members.len() / 8)?;
+            self.kept
+                .extend(g.kept.iter().flat_map(|m| m.to_le_bytes()));
+            push_offset(&mut self.kept_offsets, self.kept.len() / 8)?;
+            let min = g.min_similarity.unwrap_or(f64::NAN);
+            self.min_similarity.extend_from_slice(&min.to_le_bytes());
+            for &(a, b) in &g.translations {
+                self.translations.extend_from_slice(&a.to_le_bytes());
+                self.translations.extend_from_slice(&b.to_le_bytes());
+            }
+            push_offset(&mut self.translation_offsets, self.translations.len() / 16)?;
+        }
+        Ok(())
+    }
+
+    fn into_py(mut self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        if self.member_offsets.is_empty() {
+            for o in [
+                &mut self.member_offsets,
+                &mut self.kept_offsets,
+                &mut self.translation_offsets,
+            ] {
+                o.extend_from_slice(&0i32.to_le_bytes());
+            }
+        }
+        buffers(
+            py,
+            &[
+                ("doc", &self.doc),
+                ("kept_for", &self.kept_for),
+                ("relation", &self.relation),
+                ("score", &self.score),
+                ("representative", &self.representative),
+                ("members", &self.members),
+                ("member_offsets", &self.member_offsets),
+                ("kept", &self.kept),
+                ("kept_offsets", &self.kept_offsets),
+                ("min_similarity", &self.min_similarity),
+                ("translations", &self.translations),
+                ("translation_offsets", &self.translation_offsets),
+            ],
+        )
     }
 }
 
@@ -434,6 +533,79 @@ impl PyStages {
             }
         }
         lines.into_py(py)
+    }
+
+    /// Dedupe, component by component. Documents: places (i64) and words (u32), i32 offsets per
+    /// component; relations: a, b (i64), relation (u8 code), score and jaccard (f64, not
+    /// rounded), i32 offsets per component. Gives `removed` (doc, kept_for: i64; relation: u8;
+    /// score: f64) and the groups: representative (i64), members, kept (i64 values, i32 offsets),
+    /// min_similarity (f64, NaN for none), translations (i64 pairs, i32 offsets in pairs).
+    #[allow(clippy::too_many_arguments)]
+    fn settle<'py>(
+        &self,
+        py: Python<'py>,
+        keep: &str,
+        docs: (&[u8], &[u8], &[u8]),
+        relations: (&[u8], &[u8], &[u8], &[u8], &[u8], &[u8]),
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let keep = Keep::parse(keep).ok_or_else(|| {
+            PyValueError::new_err(format!("keep: \"{keep}\" is not one of longest, first"))
+        })?;
+        let places = rows("doc places", docs.0)?;
+        let words: Vec<u32> = values::<4>("doc words", docs.1)?
+            .into_iter()
+            .map(u32::from_le_bytes)
+            .collect();
+        let doc_ends = offsets("doc offsets", docs.2, places.len())?;
+        let (ra, rb) = (rows("a", relations.0)?, rows("b", relations.1)?);
+        let kinds = relations.2;
+        let f64s = |name: &str, b: &[u8]| -> PyResult<Vec<f64>> {
+            Ok(values::<8>(name, b)?
+                .into_iter()
+                .map(f64::from_le_bytes)
+                .collect())
+        };
+        let (score, jaccard) = (f64s("score", relations.3)?, f64s("jaccard", relations.4)?);
+        let rel_ends = offsets("relation offsets", relations.5, ra.len())?;
+        let n = ra.len();
+        if words.len() != places.len()
+            || [rb.len(), kinds.len(), score.len(), jaccard.len()]
+                .iter()
+                .any(|&m| m != n)
+            || rel_ends.len() != doc_ends.len()
+        {
+            return Err(PyValueError::new_err(
+                "settle: columns of different lengths",
+            ));
+        }
+        let mut out = Decisions::default();
+        for c in 0..doc_ends.len().saturating_sub(1) {
+            let docs: Vec<(i64, u32)> = (doc_ends[c]..doc_ends[c + 1])
+                .map(|k| (places[k], words[k]))
+                .collect();
+            let mut rels = Vec::new();
+            for k in rel_ends[c]..rel_ends[c + 1] {
+                let relation = *RelationKind::ALL.get(kinds[k] as usize).ok_or_else(|| {
+                    PyValueError::new_err(format!(
+                        "relation code {} is not one of 0 to 3",
+                        kinds[k]
+                    ))
+                })?;
+                rels.push(StageRelation {
+                    a: ra[k],
+                    b: rb[k],
+                    relation,
+                    score: score[k],
+                    jaccard: jaccard[k],
+                });
+            }
+            let decision = self
+                .stages
+                .settle(&docs, &rels, keep)
+                .map_err(crate::to_py)?;
+            out.push(&decision)?;
+        }
+        out.into_py(py)
     }
 
     /// Whether containment is asked for.

@@ -37,7 +37,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, S
 
 from . import _DEFAULTS, _options, _twinwire
 
-__all__ = ["pairs", "PAIR_SCHEMA", "main"]
+__all__ = ["pairs", "dedupe", "PAIR_SCHEMA", "main"]
 
 _RELATION_NAMES = ("exact", "near_duplicate", "containment", "translation")
 
@@ -50,12 +50,12 @@ PAIR_SCHEMA = (
 _LINE_SCHEMA = (
     "a_row long, b_row long, relation string, score double, jaccard double, containment double, "
     "hamming int, shared_shingles long, shingles_a long, shingles_b long, words_a int, "
-    "words_b int"
+    "words_b int, raw_score double, raw_jaccard double"
 )
 _TRANSLATION_SCHEMA = (
     "a_row long, b_row long, relation string, score double, lang_a string, lang_b string, "
     "coverage_a double, coverage_b double, aligned long, sentences_a long, sentences_b long, "
-    "similarity double"
+    "similarity double, raw_score double"
 )
 _FEATURE_SCHEMA = (
     "row long, words int, shingles int, exact binary, bands array<int>, anchors array<int>, "
@@ -175,6 +175,8 @@ def _lines(pa: Any, raw: Dict[str, bytes]) -> Any:
         _ints(pa, raw["shingles_b"], pa.int64()),
         _ints(pa, raw["words_a"], pa.int32()),
         _ints(pa, raw["words_b"], pa.int32()),
+        _ints(pa, raw["raw_score"], pa.float64()),
+        _ints(pa, raw["raw_jaccard"], pa.float64()),
     ]
     names_ = [n for n, _ in _fields(_LINE_SCHEMA)]
     return pa.RecordBatch.from_arrays(columns, names=names_)
@@ -218,6 +220,18 @@ def _mates_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iterator
 # The plan
 
 
+_ROW = "__twinwire_row"
+
+
+def _place(row: int, file: Optional[str], id_: Optional[str]) -> str:
+    """Where a row is, in words: its file, partition and rank (monotonically_increasing_id
+    packs the partition in the high bits), and its id when it has one."""
+    part, rank = row >> 33, row & ((1 << 33) - 1)
+    at = f"{file}: " if file else ""
+    named = f' (id "{id_}")' if id_ is not None else " (no id)"
+    return f"{at}row {rank + 1} of partition {part}{named}"
+
+
 class _Rows:
     """The documents of a run: (row, id, text), ids made unique, malformed rows counted."""
 
@@ -237,8 +251,10 @@ class _Rows:
                 f'column "{text_col}" holds {df.schema[text_col].dataType.simpleString()}, '
                 "not text: cast it to string or name the text column with text_col="
             )
-        numbered = df.select(
-            F.monotonically_increasing_id().alias("row"),
+        self.numbered = df.withColumn(_ROW, F.monotonically_increasing_id())
+        numbered = self.numbered.select(
+            F.col(_ROW).alias("row"),
+            F.input_file_name().alias("file"),
             F.col(id_col).cast("string").alias("id"),
             F.col(text_col).alias("text"),
             (F.col(lang_col).cast("string") if lang_col else F.lit(None).cast("string")).alias(
@@ -246,10 +262,12 @@ class _Rows:
             ),
         )
         good = F.col("id").isNotNull() & F.col("text").isNotNull()
-        self.malformed = numbered.where(~good).select("row", "id")
+        self.good = F.col(id_col).isNotNull() & F.col(text_col).isNotNull()
+        self.malformed = numbered.where(~good).select("row", "file", "id")
         occurrence = F.row_number().over(Window.partitionBy("id").orderBy("row"))
         self.docs = (
-            numbered.where(good)
+            numbered.drop("file")
+            .where(good)
             .withColumn("occurrence", occurrence)
             .withColumn(
                 "id",
@@ -265,10 +283,11 @@ class _Rows:
         malformed = self.malformed.count()
         renamed = self.docs.where(F.col("occurrence") > 1).count()
         if malformed:
-            first = [r["row"] for r in self.malformed.orderBy("row").limit(5).collect()]
+            first = self.malformed.orderBy("row").limit(5).collect()
+            where = "; ".join(_place(r["row"], r["file"], r["id"]) for r in first)
             on_warning(
-                f"{malformed} row(s) without an id or a text were left out (first at "
-                f"monotonically_increasing_id {first}); give every row an id and a text"
+                f"{malformed} row(s) without an id or a text were left out ({where}"
+                f"{'...' if malformed > len(first) else ''}); give every row an id and a text"
             )
         if renamed:
             on_warning(
@@ -304,51 +323,79 @@ def pairs(
     threshold, containment, relations, shingle_size, lexicons: as in :func:`twinwire.pairs`
         (lexicon files must be readable at the same path on every executor).
     """
-    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     options = _stage_options(threshold, containment, relations, shingle_size, lexicons)
-    rows = _Rows(df, id_col, text_col, lang_col)
-    keep = StorageLevel.MEMORY_AND_DISK
-    docs = rows.docs.select("row", "id", "text", "lang").persist(keep)
-    rows.report(on_warning or (lambda m: warnings.warn(m, UserWarning, stacklevel=3)))
-
-    features = (
-        docs.select("row", "text")
-        .mapInArrow(_features_kernel(options), _FEATURE_SCHEMA)
-        .where(F.col("words") > 0)
-        .persist(keep)
-    )
-    groups = features.groupBy("exact").agg(
-        F.min("row").alias("rep"), F.sort_array(F.collect_list("row")).alias("copies")
-    )
-    reps = (
-        features.join(groups.select("rep", "copies"), features["row"] == groups["rep"])
-        .drop("rep")
-        .persist(keep)
-    )
-    stages = _twinwire.Stages(options)
-    parts = []
-    if stages.wants_copies():
-        candidates = _band_candidates(reps)
-        if stages.wants_containment():
-            candidates = candidates.unionByName(_anchor_candidates(reps, options))
-        parts.append(_related(candidates.distinct(), reps, options))
-        parts.append(_mates(groups, features, options))
-    if stages.wants_translations():
-        parts.append(_translations(reps, docs, options, stages))
-    spark = df.sparkSession
-    if not parts:
-        return spark.createDataFrame([], PAIR_SCHEMA)
-    lines = parts[0]
-    for part in parts[1:]:
-        lines = lines.unionByName(part, allowMissingColumns=True)
-    ids = docs.select("row", "id")
+    run = _Run(df, (id_col, text_col, lang_col), options, on_warning)
+    lines = run.lines()
+    if lines is None:
+        return df.sparkSession.createDataFrame([], PAIR_SCHEMA)
+    ids = run.docs.select("row", "id")
     return (
         lines.join(ids.withColumnRenamed("row", "a_row").withColumnRenamed("id", "a"), "a_row")
         .join(ids.withColumnRenamed("row", "b_row").withColumnRenamed("id", "b"), "b_row")
         .select(*[F.col(n).cast(t) for n, t in _fields(PAIR_SCHEMA)])
     )
+
+
+class _Run:
+    """One run's stages over the documents of a DataFrame (see the module documentation)."""
+
+    def __init__(
+        self,
+        df: Any,
+        columns: "tuple[str, str, Optional[str]]",
+        options: Dict[str, Any],
+        on_warning: Optional[Callable[[str], None]],
+    ) -> None:
+        from pyspark import StorageLevel
+        from pyspark.sql import functions as F
+
+        keep = StorageLevel.MEMORY_AND_DISK
+        self.options = options
+        self.rows = _Rows(df, *columns)
+        self.rows.numbered.persist(keep)
+        self.docs = self.rows.docs.select("row", "id", "text", "lang").persist(keep)
+        self.report = self.rows.report(
+            on_warning or (lambda m: warnings.warn(m, UserWarning, stacklevel=4))
+        )
+        self.features = (
+            self.docs.select("row", "text")
+            .mapInArrow(_features_kernel(options), _FEATURE_SCHEMA)
+            .where(F.col("words") > 0)
+            .persist(keep)
+        )
+        self.groups = self.features.groupBy("exact").agg(
+            F.min("row").alias("rep"), F.sort_array(F.collect_list("row")).alias("copies")
+        )
+        self.reps = (
+            self.features.join(
+                self.groups.select("rep", "copies"), self.features["row"] == self.groups["rep"]
+            )
+            .drop("rep")
+            .persist(keep)
+        )
+
+    def lines(self) -> Any:
+        """Every related pair as (a_row, b_row, relation, the measures), or None when no
+        relation is asked for."""
+        options, reps = self.options, self.reps
+        stages = _twinwire.Stages(options)
+        parts = []
+        if stages.wants_copies():
+            candidates = _band_candidates(reps)
+            if stages.wants_containment():
+                candidates = candidates.unionByName(_anchor_candidates(reps, options))
+            parts.append(_related(candidates.distinct(), reps, options))
+            parts.append(_mates(self.groups, self.features, options))
+        if stages.wants_translations():
+            parts.append(_translations(reps, self.docs, options, stages))
+        if not parts:
+            return None
+        lines = parts[0]
+        for part in parts[1:]:
+            lines = lines.unionByName(part, allowMissingColumns=True)
+        return lines
 
 
 def _fields(schema: str) -> "list[tuple[str, str]]":
@@ -549,6 +596,7 @@ def _translate_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iter
                 _ints(pa, raw["sentences_a"], pa.int64()),
                 _ints(pa, raw["sentences_b"], pa.int64()),
                 _ints(pa, raw["similarity"], pa.float64()),
+                _ints(pa, raw["raw_score"], pa.float64()),
             ]
             yield pa.RecordBatch.from_arrays(columns, names=[n for n, _ in _fields(_TRANSLATION_SCHEMA)])
 
@@ -630,6 +678,239 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .drop("first", "second")
         .mapInArrow(_translate_kernel(options), _TRANSLATION_SCHEMA)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dedupe
+
+_DECISION_SCHEMA = (
+    "doc long, kept_for long, relation string, score double, representative long, "
+    "members array<long>, kept array<long>, min_similarity double, translations array<array<long>>"
+)
+
+
+def dedupe(
+    df: Any,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    lang_col: Optional[str] = None,
+    keep: str = "longest",
+    threshold: float = _DEFAULTS["threshold"],
+    containment: float = _DEFAULTS["containment"],
+    relations: Optional[Iterable[str]] = None,
+    shingle_size: int = _DEFAULTS["shingle_size"],
+    lexicons: Optional[Mapping[str, str]] = None,
+    on_warning: Optional[Callable[[str], None]] = None,
+) -> "tuple[Any, Any, Any]":
+    """The documents of ``df`` without their duplicates, as ``twinwire dedupe`` decides:
+    ``(kept_df, removed_df, clusters_df)``.
+
+    kept_df: the rows of ``df`` kept (every column as given; rows without an id or a text are
+        left out and reported). removed_df: ``id``, ``duplicate_of``, ``relation``, ``score``.
+    clusters_df: the lines of ``twinwire dedupe --clusters``: ``cluster``, ``representative``,
+        ``members``, ``min_similarity``, ``kept``, ``translations``.
+    keep: ``longest`` (most words, ties: first) or ``first`` (input order); ``core`` is not
+        distributed yet. Clusters are settled one connected component of relations at a time,
+        by the Rust core: no chaining, an article never removed for an excerpt it quotes,
+        translations kept. The other parameters are those of :func:`pairs`.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if keep not in ("longest", "first"):
+        raise ValueError(f'keep: "{keep}" is not one of longest, first (core is not distributed yet)')
+    options = _stage_options(threshold, containment, relations, shingle_size, lexicons)
+    run = _Run(df, (id_col, text_col, lang_col), options, on_warning)
+    spark = df.sparkSession
+    lines = run.lines()
+    if lines is None:
+        lines = spark.createDataFrame([], _LINE_SCHEMA)
+    lines = lines.select(
+        "a_row",
+        "b_row",
+        (F.array_position(F.array(*[F.lit(n) for n in _RELATION_NAMES]), F.col("relation")) - 1)
+        .cast("int")
+        .alias("code"),
+        "raw_score",
+        F.coalesce(F.col("raw_jaccard"), F.lit(0.0)).alias("raw_jaccard"),
+    ).localCheckpoint()
+    component = _components(lines.select(F.col("a_row").alias("u"), F.col("b_row").alias("v")))
+    words = run.features.select("row", "words")
+    members = (
+        component.join(words, component["node"] == words["row"])
+        .groupBy("component")
+        .agg(F.sort_array(F.collect_list(F.struct("row", "words"))).alias("docs"))
+    )
+    edges = (
+        lines.join(component, lines["a_row"] == component["node"])
+        .groupBy("component")
+        .agg(F.collect_list(F.struct("a_row", "b_row", "code", "raw_score", "raw_jaccard")).alias("rels"))
+    )
+    decisions = (
+        members.join(edges, "component")
+        .select("docs", "rels")
+        .mapInArrow(_settle_kernel(options, keep), _DECISION_SCHEMA)
+        .localCheckpoint()
+    )
+    ids = run.docs.select("row", "id")
+    removed = (
+        decisions.where(F.col("doc").isNotNull())
+        .join(ids.toDF("doc", "id"), "doc")
+        .join(ids.toDF("kept_for", "duplicate_of"), "kept_for")
+        .select("doc", "id", "duplicate_of", "relation", "score")
+    )
+    kept = (
+        run.rows.numbered.where(run.rows.good)
+        .join(removed.select(F.col("doc").alias(_ROW)), _ROW, "left_anti")
+        .orderBy(_ROW)
+        .drop(_ROW)
+    )
+    groups = decisions.where(F.col("representative").isNotNull()).withColumn(
+        "first", F.array_min("members")
+    )
+    numbered = groups.withColumn("cluster", F.row_number().over(Window.orderBy("first")) - 1)
+    clusters = _named_clusters(numbered, ids)
+    return kept, removed.orderBy("doc").drop("doc"), clusters
+
+
+def _named_clusters(groups: Any, ids: Any) -> Any:
+    """Groups with places replaced by ids (members and kept in their order)."""
+    from pyspark.sql import functions as F
+
+    def named(column: str) -> Any:
+        exploded = groups.select("cluster", F.posexplode(column).alias("pos", "row"))
+        return (
+            exploded.join(ids, "row")
+            .groupBy("cluster")
+            .agg(F.sort_array(F.collect_list(F.struct("pos", "id"))).alias("named"))
+            .select("cluster", F.col("named.id").alias(column))
+        )
+
+    pairs_ = groups.select("cluster", F.posexplode("translations").alias("pos", "pair"))
+    translations = (
+        pairs_.join(ids.toDF("ra", "ida"), F.col("pair")[0] == F.col("ra"))
+        .join(ids.toDF("rb", "idb"), F.col("pair")[1] == F.col("rb"))
+        .groupBy("cluster")
+        .agg(F.sort_array(F.collect_list(F.struct("pos", F.array("ida", "idb").alias("p")))).alias("t"))
+        .select("cluster", F.col("t.p").alias("translations"))
+    )
+    return (
+        groups.select("cluster", "representative", "min_similarity")
+        .join(ids.toDF("representative", "representative_id"), "representative")
+        .join(named("members"), "cluster")
+        .join(named("kept"), "cluster", "left")
+        .join(translations, "cluster", "left")
+        .select(
+            "cluster",
+            F.col("representative_id").alias("representative"),
+            "members",
+            F.when(F.isnan("min_similarity"), None).otherwise(F.col("min_similarity")).alias("min_similarity"),
+            F.coalesce("kept", F.array().cast("array<string>")).alias("kept"),
+            F.coalesce("translations", F.array().cast("array<array<string>>")).alias("translations"),
+        )
+        .orderBy("cluster")
+    )
+
+
+def _components(edges: Any) -> Any:
+    """Connected components of an undirected graph of (u, v) edges: (node, component), the
+    component named by its smallest node. Alternating large-star and small-star rounds (Kiveris
+    et al., "Connected Components in MapReduce and Beyond", 2014) until the edges stop changing:
+    O(log^2 n) rounds, each a few shuffles, no node's neighbours collected in one place."""
+    from pyspark.sql import functions as F
+
+    e = edges.select(F.least("u", "v").alias("u"), F.greatest("u", "v").alias("v")).where(
+        F.col("u") != F.col("v")
+    ).distinct().localCheckpoint()
+    while True:
+        both = e.unionByName(e.select(F.col("v").alias("u"), F.col("u").alias("v")))
+        # Large star: every neighbour larger than x links to the smallest of x's neighbourhood.
+        smallest = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
+        large = (
+            both.where(F.col("v") > F.col("u"))
+            .join(smallest, "u")
+            .select(F.least("v", "m").alias("u"), F.greatest("v", "m").alias("v"))
+            .where(F.col("u") != F.col("v"))
+            .distinct()
+        )
+        # Small star: x and its smaller neighbours link to the smallest of them.
+        down = large.select(F.col("v").alias("x"), F.col("u").alias("y"))
+        least_below = down.groupBy("x").agg(F.min("y").alias("m"))
+        small = (
+            down.join(least_below, "x")
+            .select("y", "m")
+            .unionByName(least_below.select(F.col("x").alias("y"), "m"))
+            .select(F.least("y", "m").alias("u"), F.greatest("y", "m").alias("v"))
+            .where(F.col("u") != F.col("v"))
+            .distinct()
+            .localCheckpoint()
+        )
+        if small.count() == e.count() and small.exceptAll(e).isEmpty():
+            break
+        e = small
+    return e.select(F.col("v").alias("node"), F.col("u").alias("component")).unionByName(
+        e.select(F.col("u").alias("node"), F.col("u").alias("component"))
+    ).distinct()
+
+
+def _settle_kernel(options: Dict[str, Any], keep: str) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import numpy as np
+        import pyarrow as pa
+
+        stages = _twinwire.Stages(options)
+        for batch in batches:
+            docs, rels = batch.column("docs"), batch.column("rels")
+            places, doc_offsets = _flat(_field(docs, "row"), "<i8")
+            words, _ = _flat(_field(docs, "words"), "<u4")
+            a, rel_offsets = _flat(_field(rels, "a_row"), "<i8")
+            b, _ = _flat(_field(rels, "b_row"), "<i8")
+            code, _ = _flat(_field(rels, "code"), "u1")
+            score, _ = _flat(_field(rels, "raw_score"), "<f8")
+            jaccard, _ = _flat(_field(rels, "raw_jaccard"), "<f8")
+            raw = stages.settle(
+                keep, (places, words, doc_offsets), (a, b, code, score, jaccard, rel_offsets)
+            )
+            n_removed = len(raw["doc"]) // 8
+            n_groups = len(raw["representative"]) // 8
+            codes = np.frombuffer(raw["relation"], dtype="u1")
+            names = np.array(_RELATION_NAMES, dtype=object)[codes].tolist()
+            i64 = pa.int64()
+            pairs_ = _ints(pa, raw["translations"], i64)
+            pair_lists = pa.FixedSizeListArray.from_arrays(pairs_, 2).cast(pa.list_(i64))
+            removed = pa.RecordBatch.from_arrays(
+                [
+                    _ints(pa, raw["doc"], i64),
+                    _ints(pa, raw["kept_for"], i64),
+                    pa.array(names, pa.string()),
+                    _ints(pa, raw["score"], pa.float64()),
+                    pa.nulls(n_removed, i64),
+                    pa.nulls(n_removed, pa.list_(i64)),
+                    pa.nulls(n_removed, pa.list_(i64)),
+                    pa.nulls(n_removed, pa.float64()),
+                    pa.nulls(n_removed, pa.list_(pa.list_(i64))),
+                ],
+                names=[n for n, _ in _fields(_DECISION_SCHEMA)],
+            )
+            grouped = pa.RecordBatch.from_arrays(
+                [
+                    pa.nulls(n_groups, i64),
+                    pa.nulls(n_groups, i64),
+                    pa.nulls(n_groups, pa.string()),
+                    pa.nulls(n_groups, pa.float64()),
+                    _ints(pa, raw["representative"], i64),
+                    _lists(pa, _ints(pa, raw["members"], i64), raw["member_offsets"]),
+                    _lists(pa, _ints(pa, raw["kept"], i64), raw["kept_offsets"]),
+                    _ints(pa, raw["min_similarity"], pa.float64()),
+                    _lists(pa, pair_lists, raw["translation_offsets"]),
+                ],
+                names=[n for n, _ in _fields(_DECISION_SCHEMA)],
+            )
+            yield removed
+            yield grouped
+
+    return run
 
 
 # ---------------------------------------------------------------------------------------------

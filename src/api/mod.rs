@@ -15,7 +15,10 @@ pub(crate) use matcher::find;
 pub use matcher::{Matcher, MAX_THREADS};
 pub use read::{read, Read, ReadOptions, Warning};
 pub use signature::Signature;
-pub use stages::{BlobError, StageDoc, StageLine, StagePair, Stages};
+pub use stages::{
+    BlobError, StageDecision, StageDoc, StageGroup, StageLang, StageLine, StagePair, StageRelation,
+    Stages,
+};
 
 use serde::Serialize;
 

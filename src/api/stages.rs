@@ -10,14 +10,19 @@
 //! ([`StagePair::between`]). Features travel between stages as a compact byte string, the
 //! document's *blob*.
 
+use crate::api::Keep;
 use crate::api::Matcher;
 use crate::candidates::ProbePlan;
+use crate::cluster::{clusters, groups, Keep as ClusterKeep};
 use crate::config::Config;
 use crate::crosslingual::candidate_index::{choose_partners, key_weight};
 use crate::crosslingual::translate::verify;
+use crate::crosslingual::translate::TranslationEvidence;
 use crate::fingerprint::{Fingerprint, FingerprintRef, ShingleSet, SimHash64};
+use crate::output::round4;
 use crate::pipeline::language_and_keys;
 use crate::relate::{relate, Evidence, RelationKind};
+use crate::relate::{PairEvidence, Relation};
 use crate::score::score;
 use crate::text::TokenList;
 use crate::DocId;
@@ -81,6 +86,8 @@ pub struct StageLine {
     pub score: f64,
     /// Its measures, rounded.
     pub evidence: Evidence,
+    /// The score and, for a copy, the Jaccard resemblance, not rounded: what `dedupe` decides on.
+    pub unrounded: (f64, f64),
 }
 
 const HEAD: usize = 4 + 16 + 8;
@@ -248,6 +255,144 @@ impl Stages {
     }
 }
 
+/// A relation of a component, as [`Stages::settle`] reads it: the unrounded numbers a cluster
+/// is decided on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StageRelation {
+    /// `a`'s place in input order.
+    pub a: i64,
+    /// `b`'s place in input order.
+    pub b: i64,
+    /// The relation.
+    pub relation: RelationKind,
+    /// Its score, not rounded.
+    pub score: f64,
+    /// The Jaccard resemblance of a copy relation, not rounded (unused for a translation).
+    pub jaccard: f64,
+}
+
+/// What `dedupe` decides for one connected component of relations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StageDecision {
+    /// (document removed, the document kept for it, relation, score rounded).
+    pub removed: Vec<(i64, i64, RelationKind, f64)>,
+    /// Its groups, as `dedupe --clusters` lists them (places in input order).
+    pub groups: Vec<StageGroup>,
+}
+
+/// A group of `dedupe --clusters`, with places in input order instead of ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageGroup {
+    /// The representative.
+    pub representative: i64,
+    /// Every document, the representative first, then in input order.
+    pub members: Vec<i64>,
+    /// The weakest member-to-representative score, rounded.
+    pub min_similarity: Option<f64>,
+    /// The documents kept.
+    pub kept: Vec<i64>,
+    /// The translation pairs inside it.
+    pub translations: Vec<(i64, i64)>,
+}
+
+/// Dedupe, one connected component of relations at a time: the clusters and groups of
+/// `twinwire dedupe` depend on a component's relations and lengths only.
+impl Stages {
+    /// The decision over one component: its documents (place in input order, words) and every
+    /// relation among them. `keep` is `Longest` or `First` (`Core` reads the documents'
+    /// features: not a stage yet).
+    pub fn settle(
+        &self,
+        docs: &[(i64, u32)],
+        relations: &[StageRelation],
+        keep: Keep,
+    ) -> Result<StageDecision, crate::Error> {
+        let keep = match keep {
+            Keep::Longest => ClusterKeep::Longest,
+            Keep::First => ClusterKeep::First,
+            Keep::Core => {
+                return Err(crate::Error::config(
+                    "keep",
+                    "core is not distributed yet: use longest or first".to_string(),
+                ))
+            }
+        };
+        let mut docs = docs.to_vec();
+        docs.sort_unstable();
+        docs.dedup_by_key(|d| d.0);
+        let place = |row: i64| docs.binary_search_by_key(&row, |d| d.0).ok();
+        let mut rels = Vec::with_capacity(relations.len());
+        for r in relations {
+            let (Some(a), Some(b)) = (place(r.a), place(r.b)) else {
+                return Err(crate::Error::config(
+                    "relations",
+                    format!(
+                        "a relation names a document outside its component ({} {})",
+                        r.a, r.b
+                    ),
+                ));
+            };
+            rels.push(relation_of(r, DocId(a as u32), DocId(b as u32)));
+        }
+        rels.sort_by_key(|r| (r.a.min(r.b), r.a.max(r.b), r.kind));
+        let words: Vec<u32> = docs.iter().map(|d| d.1).collect();
+        let found = clusters(docs.len(), &rels, &words, keep, self.config());
+        let row = |d: DocId| docs[d.index()].0;
+        let mut decision = StageDecision::default();
+        for c in &found {
+            for m in &c.members {
+                decision.removed.push((
+                    row(m.doc),
+                    row(c.representative),
+                    m.relation,
+                    round4(m.score),
+                ));
+            }
+        }
+        for g in groups(docs.len(), &found, &rels) {
+            decision.groups.push(StageGroup {
+                representative: row(g.representative),
+                members: g.members.iter().map(|&d| row(d)).collect(),
+                min_similarity: g.min_similarity.map(round4),
+                kept: g.kept.iter().map(|&d| row(d)).collect(),
+                translations: g
+                    .translations
+                    .iter()
+                    .map(|&(a, b)| (row(a), row(b)))
+                    .collect(),
+            });
+        }
+        Ok(decision)
+    }
+}
+
+/// The relation `clusters` reads: its kind, score and, for a copy, Jaccard resemblance.
+fn relation_of(r: &StageRelation, a: DocId, b: DocId) -> Relation {
+    let evidence = match r.relation {
+        RelationKind::Translation => Evidence::Alignment(TranslationEvidence {
+            lang_a: String::new(),
+            lang_b: String::new(),
+            coverage_a: r.score,
+            coverage_b: r.score,
+            aligned: 0,
+            sentences_a: 0,
+            sentences_b: 0,
+            similarity: 0.0,
+        }),
+        _ => Evidence::Shingles(PairEvidence {
+            jaccard: r.jaccard,
+            ..PairEvidence::default()
+        }),
+    };
+    Relation {
+        a,
+        b,
+        kind: r.relation,
+        score: r.score,
+        evidence,
+    }
+}
+
 impl StagePair {
     /// The line between `x`, a copy of the first document, and `y`, a copy of the second (their
     /// places in input order): what the command line writes for them.
@@ -263,6 +408,13 @@ impl StagePair {
             b,
             relation: self.relation,
             score: crate::output::round4(self.score),
+            unrounded: (
+                self.score,
+                match &evidence {
+                    Evidence::Shingles(e) => e.jaccard,
+                    Evidence::Alignment(_) => 0.0,
+                },
+            ),
             evidence: crate::output::rounded(&evidence),
         }
     }

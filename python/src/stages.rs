@@ -233,6 +233,9 @@ impl TranslationLines {
     }
 }
 
+/// A component batch's relations: a, b, relation codes, scores, Jaccard, offsets.
+type RelationBuffers<'a> = (&'a [u8], &'a [u8], &'a [u8], &'a [u8], &'a [u8], &'a [u8]);
+
 /// Dedupe decisions as columns.
 #[derive(Default)]
 struct Decisions {
@@ -546,7 +549,7 @@ impl PyStages {
         py: Python<'py>,
         keep: &str,
         docs: (&[u8], &[u8], &[u8]),
-        relations: (&[u8], &[u8], &[u8], &[u8], &[u8], &[u8]),
+        relations: RelationBuffers<'_>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let keep = Keep::parse(keep).ok_or_else(|| {
             PyValueError::new_err(format!("keep: \"{keep}\" is not one of longest, first"))

@@ -18,5 +18,5 @@ log="$(mktemp)"
 cd python
 TWINWIRE_BIN="$PWD/../target/release/twinwire" "../$venv/bin/pytest" tests -q -rs -p no:cacheprovider | tee "$log"
 skipped=$(grep -c 'SKIPPED: .* is absent' "$log" || true)
-echo "== Python tests on ../shared/data: $skipped skipped (absent); the others ran"
+echo "== Python tests needing ../shared/data, pyspark or Java: $skipped skipped (absent); the others ran"
 rm -f "$log"

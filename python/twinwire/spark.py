@@ -271,8 +271,9 @@ class _Rows:
             .withColumn("occurrence", occurrence)
             .withColumn(
                 "id",
-                F.when(F.col("occurrence") > 1, F.concat_ws("#", "id", F.col("occurrence")))
-                .otherwise(F.col("id")),
+                F.when(
+                    F.col("occurrence") > 1, F.concat_ws("#", "id", F.col("occurrence"))
+                ).otherwise(F.col("id")),
             )
         )
 
@@ -369,9 +370,8 @@ class _Run:
             F.min("row").alias("rep"), F.sort_array(F.collect_list("row")).alias("copies")
         )
         self.reps = (
-            self.features.join(
-                self.groups.select("rep", "copies"), self.features["row"] == self.groups["rep"]
-            )
+            self.features.hint("merge")
+            .join(self.groups.select("rep", "copies"), self.features["row"] == self.groups["rep"])
             .drop("rep")
             .persist(keep)
         )
@@ -407,7 +407,7 @@ def _band_candidates(reps: Any) -> Any:
     from pyspark.sql import functions as F
 
     keyed = reps.select("row", F.posexplode("bands").alias("band", "key"))
-    x, y = keyed.alias("x"), keyed.alias("y")
+    x, y = keyed.alias("x"), keyed.hint("merge").alias("y")
     return (
         x.join(y, (F.col("x.band") == F.col("y.band")) & (F.col("x.key") == F.col("y.key")))
         .where(F.col("x.row") < F.col("y.row"))
@@ -421,7 +421,10 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     from pyspark.sql import functions as F
 
     held = reps.select(
-        "row", F.col("shingles").alias("size"), "words", F.posexplode("anchors").alias("pos", "anchor")
+        "row",
+        F.col("shingles").alias("size"),
+        "words",
+        F.posexplode("anchors").alias("pos", "anchor"),
     )
     postings = held.groupBy("anchor").agg(F.count("*").alias("count"))
     per_doc = (
@@ -438,8 +441,7 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     )
     plans = per_doc.mapInArrow(
         _plans_kernel(options),
-        "row long, size int, anchors array<int>, skipped array<boolean>, needed int, "
-        "verified int",
+        "row long, size int, anchors array<int>, skipped array<boolean>, needed int, verified int",
     ).where(F.col("needed") >= 0)
     looked = plans.select(
         F.col("row").alias("d"),
@@ -447,7 +449,14 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
         "needed",
         "verified",
         F.explode(F.arrays_zip("anchors", "skipped")).alias("a"),
-    ).select("d", "d_size", "needed", "verified", F.col("a.anchors").alias("anchor"), F.col("a.skipped").alias("skipped"))
+    ).select(
+        "d",
+        "d_size",
+        "needed",
+        "verified",
+        F.col("a.anchors").alias("anchor"),
+        F.col("a.skipped").alias("skipped"),
+    )
     holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size"))
     hits = (
         looked.where(~F.col("skipped"))
@@ -474,7 +483,8 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
 
 def _related(candidates: Any, reps: Any, options: Dict[str, Any]) -> Any:
     """The lines of the candidate pairs, every copy with every copy."""
-    side = reps.select("row", "blob", "copies")
+    # Blobs and texts are never broadcast: their size is not known before they are made.
+    side = reps.select("row", "blob", "copies").hint("merge")
     first = side.toDF("first", "first_blob", "first_copies")
     second = side.toDF("second", "second_blob", "second_copies")
     joined = candidates.join(first, "first").join(second, "second")
@@ -488,7 +498,7 @@ def _mates(groups: Any, features: Any, options: Dict[str, Any]) -> Any:
     from pyspark.sql import functions as F
 
     multi = groups.where(F.size("copies") > 1)
-    withblob = multi.join(features.select(F.col("row").alias("rep"), "blob"), "rep")
+    withblob = multi.join(features.select(F.col("row").alias("rep"), "blob").hint("merge"), "rep")
     return withblob.select("blob", "copies").mapInArrow(_mates_kernel(options), _LINE_SCHEMA)
 
 
@@ -502,7 +512,9 @@ def _languages_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iter
 
         stages = _twinwire.Stages(options)
         for batch in batches:
-            raw = stages.languages(batch.column("text").to_pylist(), batch.column("lang").to_pylist())
+            raw = stages.languages(
+                batch.column("text").to_pylist(), batch.column("lang").to_pylist()
+            )
             keyed = pa.Array.from_buffers(
                 pa.uint8(), len(raw["keyed"]), [None, pa.py_buffer(raw["keyed"])]
             ).cast(pa.bool_())
@@ -519,7 +531,9 @@ def _languages_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iter
     return run
 
 
-def _weights_kernel(options: Dict[str, Any], keyed: int) -> Callable[[Iterator[Any]], Iterator[Any]]:
+def _weights_kernel(
+    options: Dict[str, Any], keyed: int
+) -> Callable[[Iterator[Any]], Iterator[Any]]:
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
@@ -598,7 +612,9 @@ def _translate_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iter
                 _ints(pa, raw["similarity"], pa.float64()),
                 _ints(pa, raw["raw_score"], pa.float64()),
             ]
-            yield pa.RecordBatch.from_arrays(columns, names=[n for n, _ in _fields(_TRANSLATION_SCHEMA)])
+            yield pa.RecordBatch.from_arrays(
+                columns, names=[n for n, _ in _fields(_TRANSLATION_SCHEMA)]
+            )
 
     return run
 
@@ -612,10 +628,16 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    texts = reps.select("row", "blob", "copies").join(docs.select("row", "text", "lang"), "row")
+    texts = (
+        reps.select("row", "blob", "copies")
+        .hint("merge")
+        .join(docs.select("row", "text", "lang").hint("merge"), "row")
+    )
     langs = (
         texts.select("row", "text", "lang")
-        .mapInArrow(_languages_kernel(options), "row long, lang string, keyed boolean, keys array<int>")
+        .mapInArrow(
+            _languages_kernel(options), "row long, lang string, keyed boolean, keys array<int>"
+        )
         .where(F.col("keyed"))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
@@ -641,12 +663,14 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     lengths = signatures.groupBy("row").agg(F.count("*").cast("int").alias("length"))
-    x, y = signatures.alias("x"), signatures.alias("y")
+    x, y = signatures.alias("x"), signatures.hint("merge").alias("y")
     hits = (
         x.join(y, F.col("x.key") == F.col("y.key"))
         .where(F.col("x.lang") != F.col("y.lang"))
         .groupBy(F.col("x.row").alias("x"), F.col("y.row").alias("o"))
-        .agg(F.sum("x.weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared"))
+        .agg(
+            F.sum("x.weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared")
+        )
         .join(lengths.toDF("o", "o_length"), "o")
     )
     chosen = (
@@ -667,8 +691,10 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .where(F.col("p.x") < F.col("p.o"))
         .select(F.col("p.x").alias("first"), F.col("p.o").alias("second"))
     )
-    side = texts.join(langs.select("row", F.col("lang").alias("found")), "row").select(
-        "row", "text", F.col("found").alias("lang"), "blob", "copies"
+    side = (
+        texts.join(langs.select("row", F.col("lang").alias("found")), "row")
+        .select("row", "text", F.col("found").alias("lang"), "blob", "copies")
+        .hint("merge")
     )
     first = side.toDF("first", "first_text", "first_lang", "first_blob", "first_copies")
     second = side.toDF("second", "second_text", "second_lang", "second_blob", "second_copies")
@@ -719,7 +745,9 @@ def dedupe(
     from pyspark.sql import functions as F
 
     if keep not in ("longest", "first"):
-        raise ValueError(f'keep: "{keep}" is not one of longest, first (core is not distributed yet)')
+        raise ValueError(
+            f'keep: "{keep}" is not one of longest, first (core is not distributed yet)'
+        )
     options = _stage_options(threshold, containment, relations, shingle_size, lexicons)
     run = _Run(df, (id_col, text_col, lang_col), options, on_warning)
     spark = df.sparkSession
@@ -745,7 +773,11 @@ def dedupe(
     edges = (
         lines.join(component, lines["a_row"] == component["node"])
         .groupBy("component")
-        .agg(F.collect_list(F.struct("a_row", "b_row", "code", "raw_score", "raw_jaccard")).alias("rels"))
+        .agg(
+            F.collect_list(F.struct("a_row", "b_row", "code", "raw_score", "raw_jaccard")).alias(
+                "rels"
+            )
+        )
     )
     decisions = (
         members.join(edges, "component")
@@ -792,7 +824,11 @@ def _named_clusters(groups: Any, ids: Any) -> Any:
         pairs_.join(ids.toDF("ra", "ida"), F.col("pair")[0] == F.col("ra"))
         .join(ids.toDF("rb", "idb"), F.col("pair")[1] == F.col("rb"))
         .groupBy("cluster")
-        .agg(F.sort_array(F.collect_list(F.struct("pos", F.array("ida", "idb").alias("p")))).alias("t"))
+        .agg(
+            F.sort_array(F.collect_list(F.struct("pos", F.array("ida", "idb").alias("p")))).alias(
+                "t"
+            )
+        )
         .select("cluster", F.col("t.p").alias("translations"))
     )
     return (
@@ -805,9 +841,13 @@ def _named_clusters(groups: Any, ids: Any) -> Any:
             "cluster",
             F.col("representative_id").alias("representative"),
             "members",
-            F.when(F.isnan("min_similarity"), None).otherwise(F.col("min_similarity")).alias("min_similarity"),
+            F.when(F.isnan("min_similarity"), None)
+            .otherwise(F.col("min_similarity"))
+            .alias("min_similarity"),
             F.coalesce("kept", F.array().cast("array<string>")).alias("kept"),
-            F.coalesce("translations", F.array().cast("array<array<string>>")).alias("translations"),
+            F.coalesce("translations", F.array().cast("array<array<string>>")).alias(
+                "translations"
+            ),
         )
         .orderBy("cluster")
     )
@@ -820,9 +860,12 @@ def _components(edges: Any) -> Any:
     O(log^2 n) rounds, each a few shuffles, no node's neighbours collected in one place."""
     from pyspark.sql import functions as F
 
-    e = edges.select(F.least("u", "v").alias("u"), F.greatest("u", "v").alias("v")).where(
-        F.col("u") != F.col("v")
-    ).distinct().localCheckpoint()
+    e = (
+        edges.select(F.least("u", "v").alias("u"), F.greatest("u", "v").alias("v"))
+        .where(F.col("u") != F.col("v"))
+        .distinct()
+        .localCheckpoint()
+    )
     while True:
         both = e.unionByName(e.select(F.col("v").alias("u"), F.col("u").alias("v")))
         # Large star: every neighbour larger than x links to the smallest of x's neighbourhood.
@@ -849,9 +892,11 @@ def _components(edges: Any) -> Any:
         if small.count() == e.count() and small.exceptAll(e).isEmpty():
             break
         e = small
-    return e.select(F.col("v").alias("node"), F.col("u").alias("component")).unionByName(
-        e.select(F.col("u").alias("node"), F.col("u").alias("component"))
-    ).distinct()
+    return (
+        e.select(F.col("v").alias("node"), F.col("u").alias("component"))
+        .unionByName(e.select(F.col("u").alias("node"), F.col("u").alias("component")))
+        .distinct()
+    )
 
 
 def _settle_kernel(options: Dict[str, Any], keep: str) -> Callable[[Iterator[Any]], Iterator[Any]]:
@@ -931,51 +976,77 @@ def _read(spark: Any, paths: Sequence[str], fmt: Optional[str]) -> Any:
 
 def _format_of(path: str) -> str:
     lower = path.lower().rstrip("/")
-    for ending, kind in ((".parquet", "parquet"), (".csv", "csv"), (".jsonl", "json"), (".json", "json")):
+    for ending, kind in (
+        (".parquet", "parquet"),
+        (".csv", "csv"),
+        (".jsonl", "json"),
+        (".json", "json"),
+    ):
         if lower.endswith(ending) or lower.endswith(ending + ".gz"):
             return kind
     return "parquet"
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m twinwire.spark",
-        description="The pairs of twinwire on Spark: INPUT (Parquet, JSON lines or CSV with id "
-        "and text columns) -> DIR (Parquet, or JSON lines with --output-format json).",
+        description="twinwire on Spark: the pairs of INPUT (Parquet, JSON lines or CSV with id "
+        "and text columns) written to DIR; with --dedupe, DIR/kept, DIR/removed and "
+        "DIR/clusters instead. Run it with spark-submit on a cluster.",
     )
-    parser.add_argument("input", nargs="+")
-    parser.add_argument("--output", required=True, help="directory of the pairs")
-    parser.add_argument("--format", choices=["json", "parquet", "csv"], default=None)
+    parser.add_argument("input", nargs="+", help="files or directories Spark reads")
+    parser.add_argument("--output", required=True, metavar="DIR", help="where to write")
+    parser.add_argument("--dedupe", action="store_true", help="kept, removed and clusters")
+    parser.add_argument("--keep", choices=["longest", "first"], default="longest")
+    parser.add_argument(
+        "--format",
+        choices=["json", "parquet", "csv"],
+        default=None,
+        help="of INPUT (default: from its name; parquet)",
+    )
     parser.add_argument("--output-format", choices=["parquet", "json"], default="parquet")
     parser.add_argument("--id-col", default="id")
     parser.add_argument("--text-col", default="text")
+    parser.add_argument("--lang-col", default=None)
     parser.add_argument("--threshold", type=float, default=_DEFAULTS["threshold"])
     parser.add_argument("--containment", type=float, default=_DEFAULTS["containment"])
-    parser.add_argument("--relations", default=",".join(COPY_RELATIONS))
+    parser.add_argument("--relations", default=None, help="comma-separated (default: all four)")
     parser.add_argument("--master", default=None, help="default: spark-submit's, or local[*]")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m twinwire.spark INPUT... --output DIR``: exit 0, or 2 on bad input."""
+    args = _arguments().parse_args(argv)
+    from pyspark.errors import AnalysisException
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("twinwire pairs")
+    builder = SparkSession.builder.appName("twinwire")
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
+    common: Dict[str, Any] = dict(
+        id_col=args.id_col,
+        text_col=args.text_col,
+        lang_col=args.lang_col,
+        threshold=args.threshold,
+        containment=args.containment,
+        relations=args.relations,
+        on_warning=lambda m: print(f"warning: {m}", file=sys.stderr),
+    )
     try:
         df = _read(spark, args.input, args.format)
-        found = pairs(
-            df,
-            id_col=args.id_col,
-            text_col=args.text_col,
-            threshold=args.threshold,
-            containment=args.containment,
-            relations=args.relations,
-            on_warning=lambda m: print(f"warning: {m}", file=sys.stderr),
-        )
-        writer = found.write.mode("overwrite")
-        (writer.json if args.output_format == "json" else writer.parquet)(args.output)
-        print(f"pairs written to {args.output}", file=sys.stderr)
-    except ValueError as e:
+        if args.dedupe:
+            kept, removed, clusters = dedupe(df, keep=args.keep, **common)
+            outputs = {"kept": kept, "removed": removed, "clusters": clusters}
+        else:
+            outputs = {"": pairs(df, **common)}
+        for name, frame in outputs.items():
+            target = f"{args.output.rstrip('/')}/{name}" if name else args.output
+            writer = frame.write.mode("overwrite")
+            (writer.json if args.output_format == "json" else writer.parquet)(target)
+            print(f"twinwire: wrote {target}", file=sys.stderr)
+    except (ValueError, AnalysisException) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
@@ -985,4 +1056,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -4,6 +4,7 @@ Parquet; bad rows counted, not a failed job. (The standalone cluster: test_spark
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -196,6 +197,39 @@ def test_the_command_line_entry_writes_the_pairs(tmp_path: Path) -> None:
     want = cli_pairs(str(write_jsonl(docs, tmp_path / "in.jsonl")))
     assert sorted((p["a"], p["b"], p["relation"], p["score"]) for p in lines) == sorted(
         (p["a"], p["b"], p["relation"], p["score"]) for p in want
+    )
+    # spark-submit on the module's file, as on a cluster.
+    import pyspark
+
+    import twinwire.spark
+
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    out2 = tmp_path / "submitted"
+    done = subprocess.run(
+        [
+            str(submit),
+            "--master",
+            "local[2]",
+            twinwire.spark.__file__,
+            str(source),
+            "--output",
+            str(out2),
+            "--dedupe",
+            "--output-format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, SPARK_HOME=str(submit.parent.parent)),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    removed = [
+        json.loads(x)
+        for f in sorted((out2 / "removed").glob("part-*.json"))
+        for x in f.read_text().splitlines()
+    ]
+    assert sorted(r["id"] for r in removed) == sorted(
+        r["id"] for r in twinwire.dedupe(docs, keep="longest").removed
     )
     bad = subprocess.run(
         [

@@ -35,7 +35,7 @@ import sys
 import warnings
 from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Sequence
 
-from . import _DEFAULTS, _options, _twinwire
+from twinwire import _DEFAULTS, _options, _twinwire
 
 __all__ = ["pairs", "dedupe", "PAIR_SCHEMA", "main"]
 
@@ -428,7 +428,7 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     )
     postings = held.groupBy("anchor").agg(F.count("*").alias("count"))
     per_doc = (
-        held.join(postings, "anchor")
+        held.join(postings.hint("merge"), "anchor")
         .groupBy("row", "size", "words")
         .agg(F.sort_array(F.collect_list(F.struct("pos", "anchor", "count"))).alias("held"))
         .select(
@@ -457,7 +457,10 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
         F.col("a.anchors").alias("anchor"),
         F.col("a.skipped").alias("skipped"),
     )
-    holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size"))
+    # Sizes are unknown before the tables are made: none of these joins is broadcast.
+    holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size")).hint(
+        "merge"
+    )
     hits = (
         looked.where(~F.col("skipped"))
         .join(holders, "anchor")
@@ -469,7 +472,7 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     sure = hits.where(F.col("hits") >= F.col("verified")).select("d", "o")
     in_skipped = (
         hits.where(F.col("hits") < F.col("verified"))
-        .join(looked.where(F.col("skipped")).select("d", "anchor"), "d")
+        .join(looked.where(F.col("skipped")).select("d", "anchor").hint("merge"), "d")
         .join(holders.select("anchor", "o"), ["anchor", "o"])
         .groupBy("d", "o", "hits", "verified")
         .agg(F.count("*").alias("more"))
@@ -656,7 +659,7 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     )
     rarest = Window.partitionBy("row").orderBy("df", "key")
     signatures = (
-        held.join(eligible, "key")
+        held.join(eligible.hint("merge"), "key")
         .withColumn("rank", F.row_number().over(rarest))
         .where(F.col("rank") <= stages.signature_size())
         .select("row", "lang", "key", "weight")
@@ -671,7 +674,7 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .agg(
             F.sum("x.weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared")
         )
-        .join(lengths.toDF("o", "o_length"), "o")
+        .join(lengths.toDF("o", "o_length").hint("merge"), "o")
     )
     chosen = (
         hits.groupBy("x")
@@ -680,12 +683,12 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
                 F.struct("o", "weight", "shared", F.col("o_length").alias("length"))
             ).alias("hits")
         )
-        .join(lengths.toDF("x", "length"), "x")
+        .join(lengths.toDF("x", "length").hint("merge"), "x")
         .select("x", "length", "hits")
         .mapInArrow(_choose_kernel(options), "x long, chosen array<long>")
         .select("x", F.explode("chosen").alias("o"))
     )
-    p, q = chosen.alias("p"), chosen.alias("q")
+    p, q = chosen.alias("p"), chosen.hint("merge").alias("q")
     candidates = (
         p.join(q, (F.col("p.x") == F.col("q.o")) & (F.col("p.o") == F.col("q.x")))
         .where(F.col("p.x") < F.col("p.o"))

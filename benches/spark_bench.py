@@ -46,6 +46,7 @@ def main() -> int:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--cli", default="target/release/twinwire")
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--partitions", default="8", help="spark.sql.shuffle.partitions")
     args = parser.parse_args()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ["PYTHONSAFEPATH"] = "1"
@@ -58,7 +59,7 @@ def main() -> int:
         SparkSession.builder.master(args.master)
         .appName("twinwire spark bench")
         .config("spark.driver.memory", args.driver_memory)
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.shuffle.partitions", args.partitions)
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

@@ -651,8 +651,10 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     held = langs.select("row", "lang", F.explode("keys").alias("key"))
     most = stages.max_key_postings(keyed)
     eligible = (
-        held.groupBy("key")
-        .agg(F.count("*").alias("df"), F.countDistinct("lang").alias("langs"))
+        held.groupBy("key", "lang")
+        .agg(F.count("*").alias("in_lang"))
+        .groupBy("key")
+        .agg(F.sum("in_lang").alias("df"), F.count("*").alias("langs"))
         .where((F.col("df") >= 2) & (F.col("df") <= most) & (F.col("langs") >= 2))
         .select("key", F.col("df").cast("int").alias("df"))
         .mapInArrow(_weights_kernel(options, keyed), "key int, df int, weight int")
@@ -667,15 +669,19 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     )
     lengths = signatures.groupBy("row").agg(F.count("*").cast("int").alias("length"))
     x, y = signatures.alias("x"), signatures.hint("merge").alias("y")
-    hits = (
+    # The keys two documents share, and their weight, are the same from either side: counted
+    # once per pair (x before o), then read both ways.
+    once = (
         x.join(y, F.col("x.key") == F.col("y.key"))
-        .where(F.col("x.lang") != F.col("y.lang"))
+        .where((F.col("x.lang") != F.col("y.lang")) & (F.col("x.row") < F.col("y.row")))
         .groupBy(F.col("x.row").alias("x"), F.col("y.row").alias("o"))
         .agg(
             F.sum("x.weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared")
         )
-        .join(lengths.toDF("o", "o_length").hint("merge"), "o")
     )
+    hits = once.unionByName(
+        once.select(F.col("o").alias("x"), F.col("x").alias("o"), "weight", "shared")
+    ).join(lengths.toDF("o", "o_length").hint("merge"), "o")
     chosen = (
         hits.groupBy("x")
         .agg(

@@ -19,13 +19,22 @@ Rust core over Arrow batches, through ``mapInArrow``):
 4. **Verification.** Each candidate pair is joined with both blobs and its copies' places, and
    the Rust core scores and relates it exactly, writing a line for every copy of one with every
    copy of the other; copies of one text are related to each other the same way.
+5. **Translations.** Each representative's language (given or detected) and candidate keys
+   (Rust); each key's documents and languages counted (shuffles); a document's signature, its 80
+   eligible keys of fewest documents, by a window; the keys each pair of documents in two
+   languages shares, by a join on the key; each document's choice of partners (Rust); pairs
+   chosen from both sides aligned next to their texts (Rust), a pair that is a copy left out.
+6. **Dedupe.** Connected components of every relation (large-star/small-star), each settled by
+   the Rust core with the command line's rules (no chaining, containers kept, translations kept
+   and grouped).
 
 "Input order" is the DataFrame's order (``monotonically_increasing_id``): the order of the files
 and of their rows, as the command line reads them. It decides which copy represents a group and
 which document of a symmetric pair is ``a``.
 
-Not distributed yet: translations (``relations`` must leave ``translation`` out; the default
-here is the three copy relations) and ``dedupe``.
+Not distributed yet: ``keep="core"``, ``max_partners``, the persistent index. A family of m
+exact copies makes m²/2 lines, all in one component for ``dedupe``: the dense-family limit of
+this version.
 """
 
 from __future__ import annotations

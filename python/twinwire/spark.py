@@ -631,6 +631,29 @@ def _translate_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iter
     return run
 
 
+# Keys of the other languages broadcast to every task when at most this many.
+_BROADCAST_KEYS = 5_000_000
+
+
+def _keys_in_two_languages(langs: Any) -> Any:
+    """(row, lang, key) for every key of every keyed document that some document outside the
+    most common language has too: a key must be in two languages to be eligible, so the others
+    (most keys of a mostly-English dump) are dropped before any counting shuffle, as the command
+    line counts only those keys."""
+    from pyspark.sql import functions as F
+
+    counts = langs.groupBy("lang").count().collect()
+    majority = max(counts, key=lambda r: (r["count"], r["lang"] or ""))["lang"]
+    others = (
+        langs.where(F.col("lang") != majority).select(F.explode("keys").alias("key")).distinct()
+    )
+    n_other_keys = others.count()
+    if n_other_keys <= _BROADCAST_KEYS:
+        others = F.broadcast(others)
+    held = langs.select("row", "lang", F.explode("keys").alias("key"))
+    return held.join(others, "key", "left_semi")
+
+
 def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) -> Any:
     """The translation lines between representatives, by the rules of the command line's
     translation candidate index (see :class:`twinwire._twinwire.Stages`): keys counted by
@@ -657,7 +680,7 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     spark = reps.sparkSession
     if keyed < 2:
         return spark.createDataFrame([], _TRANSLATION_SCHEMA)
-    held = langs.select("row", "lang", F.explode("keys").alias("key"))
+    held = _keys_in_two_languages(langs)
     most = stages.max_key_postings(keyed)
     eligible = (
         held.groupBy("key", "lang")

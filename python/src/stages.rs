@@ -348,6 +348,11 @@ impl PyStages {
         self.stages.wants_translations()
     }
 
+    /// The most documents an anchor may be held by and still be looked up.
+    fn max_anchor_postings(&self) -> usize {
+        self.stages.max_anchor_postings()
+    }
+
     /// Keys a translation signature holds at most.
     fn signature_size(&self) -> usize {
         self.stages.signature_size()

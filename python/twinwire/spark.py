@@ -14,7 +14,8 @@ Rust core over Arrow batches, through ``mapInArrow``):
    the number of documents holding each anchor is counted (a shuffle), each document's search
    plan is made from those counts by the Rust core (which anchors it looks up, how many hits
    make a container worth checking, how many shared anchors in full make it a candidate), hits
-   are counted by joining the looked-up anchors with the anchors' documents, and a container
+   are counted by moving each looked-up anchor's documents (one array per anchor) to the
+   document looking it up, and a container
    below the full bar is checked against the skipped anchors too.
 4. **Verification.** Each candidate pair is joined with both blobs and its copies' places, and
    the Rust core scores and relates it exactly, writing a line for every copy of one with every
@@ -436,9 +437,9 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
         F.posexplode("anchors").alias("pos", "anchor"),
     )
     postings = held.groupBy("anchor").agg(F.count("*").alias("count"))
+    counted = held.join(postings.hint("merge"), "anchor")
     per_doc = (
-        held.join(postings.hint("merge"), "anchor")
-        .groupBy("row", "size", "words")
+        counted.groupBy("row", "size", "words")
         .agg(F.sort_array(F.collect_list(F.struct("pos", "anchor", "count"))).alias("held"))
         .select(
             "row",
@@ -470,14 +471,8 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size")).hint(
         "merge"
     )
-    hits = (
-        looked.where(~F.col("skipped"))
-        .join(holders, "anchor")
-        .where((F.col("o_size") >= F.col("d_size")) & (F.col("o") != F.col("d")))
-        .groupBy("d", "o", "needed", "verified")
-        .agg(F.count("*").alias("hits"))
-        .where(F.col("hits") >= F.col("needed"))
-    )
+    cap = _twinwire.Stages(options).max_anchor_postings()
+    hits = _hits(looked.where(~F.col("skipped")), counted.where(F.col("count") <= cap))
     sure = hits.where(F.col("hits") >= F.col("verified")).select("d", "o")
     in_skipped = (
         hits.where(F.col("hits") < F.col("verified"))
@@ -490,6 +485,47 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     )
     return sure.unionByName(in_skipped).select(
         F.least("d", "o").alias("first"), F.greatest("d", "o").alias("second")
+    )
+
+
+def _hits(looked: Any, lookable: Any) -> Any:
+    """(d, o, needed, verified, hits): the containers o at least as large as d holding at least
+    `needed` of the anchors d looks up, as the command line counts them.
+
+    `lookable` holds the (anchor, row, size) of the anchors held by at most
+    ``max_anchor_postings`` documents, the only ones a plan looks up. Each anchor's holders
+    travel as one array, cut to those at least as large as the looking document; the
+    arrays are then moved to their looking document and counted there, so an anchor held by
+    many documents and looked up by many does not make a row per (looker, holder) before the
+    shuffle. The count after the shuffle needs none: rows are already partitioned by d.
+    """
+    from pyspark.sql import functions as F
+
+    by_anchor = lookable.groupBy("anchor").agg(
+        F.collect_list(F.struct(F.col("row"), F.col("size"))).alias("holders")
+    )
+    found = (
+        looked.join(by_anchor.hint("merge"), "anchor")
+        .select(
+            "d",
+            "needed",
+            "verified",
+            F.transform(
+                F.filter(
+                    "holders",
+                    lambda h: (h["size"] >= F.col("d_size")) & (h["row"] != F.col("d")),
+                ),
+                lambda h: h["row"],
+            ).alias("found"),
+        )
+        .where(F.size("found") > 0)
+    )
+    return (
+        found.repartition("d")
+        .select("d", "needed", "verified", F.explode("found").alias("o"))
+        .groupBy("d", "o", "needed", "verified")
+        .agg(F.count("*").alias("hits"))
+        .where(F.col("hits") >= F.col("needed"))
     )
 
 

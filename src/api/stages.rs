@@ -149,6 +149,12 @@ impl Stages {
         Some(ProbePlan::of(&lens, self.config()))
     }
 
+    /// The most documents an anchor may be held by and still be looked up (an anchor held by
+    /// more is always skipped by [`Stages::probe_plan`]).
+    pub fn max_anchor_postings(&self) -> usize {
+        self.config().max_anchor_postings
+    }
+
     /// What the second document is to the first (the first earlier in input order), if anything
     /// the configuration asks for.
     pub fn relate(&self, first: &[u8], second: &[u8]) -> Result<Option<StagePair>, BlobError> {

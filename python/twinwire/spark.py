@@ -23,7 +23,8 @@ Rust core over Arrow batches, through ``mapInArrow``):
 5. **Translations.** Each representative's language (given or detected) and candidate keys
    (Rust); each key's documents and languages counted (shuffles); a document's signature, its 80
    eligible keys of fewest documents, by a window; the keys each pair of documents in two
-   languages shares, by a join on the key; each document's choice of partners (Rust); pairs
+   languages shares, by moving each key's documents (one array per key) to the documents
+   holding it and counting them there; each document's choice of partners (Rust); pairs
    chosen from both sides aligned next to their texts (Rust), a pair that is a copy left out.
 6. **Dedupe.** Connected components of every relation (large-star/small-star), each settled by
    the Rust core with the command line's rules (no chaining, containers kept, translations kept
@@ -690,6 +691,43 @@ def _keys_in_two_languages(langs: Any) -> Any:
     return held.join(others, "key", "left_semi")
 
 
+def _translation_hits(signatures: Any) -> Any:
+    """(x, x_length, o, length, weight, shared): every document o in another language sharing
+    signature keys with x, the summed weight and the number of those keys, with both signatures'
+    lengths; for every x, as the command line's search from x counts them.
+
+    Each key's documents travel as one array (with their language and signature length), met
+    by the documents holding the key, cut to the other languages, and moved to the searching
+    document (`repartition` by it), where they are counted with no further shuffle: no row is
+    made per (document, partner, key) before the shuffle.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    sized = signatures.withColumn(
+        "length", F.count("*").over(Window.partitionBy("row")).cast("int")
+    )
+    by_key = sized.groupBy("key").agg(
+        F.collect_list(F.struct("row", "lang", "length")).alias("docs")
+    )
+    found = (
+        sized.join(by_key.hint("merge"), "key")
+        .select(
+            F.col("row").alias("x"),
+            F.col("length").alias("x_length"),
+            "weight",
+            F.filter("docs", lambda d: d["lang"] != F.col("lang")).alias("others"),
+        )
+        .where(F.size("others") > 0)
+    )
+    return (
+        found.repartition("x")
+        .select("x", "x_length", "weight", F.explode("others").alias("o"))
+        .groupBy("x", "x_length", F.col("o.row").alias("o"), F.col("o.length").alias("length"))
+        .agg(F.sum("weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared"))
+    )
+
+
 def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) -> Any:
     """The translation lines between representatives, by the rules of the command line's
     translation candidate index (see :class:`twinwire._twinwire.Stages`): keys counted by
@@ -735,30 +773,11 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .select("row", "lang", "key", "weight")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    lengths = signatures.groupBy("row").agg(F.count("*").cast("int").alias("length"))
-    x, y = signatures.alias("x"), signatures.hint("merge").alias("y")
-    # The keys two documents share, and their weight, are the same from either side: counted
-    # once per pair (x before o), then read both ways.
-    once = (
-        x.join(y, F.col("x.key") == F.col("y.key"))
-        .where((F.col("x.lang") != F.col("y.lang")) & (F.col("x.row") < F.col("y.row")))
-        .groupBy(F.col("x.row").alias("x"), F.col("y.row").alias("o"))
-        .agg(
-            F.sum("x.weight").cast("int").alias("weight"), F.count("*").cast("int").alias("shared")
-        )
-    )
-    hits = once.unionByName(
-        once.select(F.col("o").alias("x"), F.col("x").alias("o"), "weight", "shared")
-    ).join(lengths.toDF("o", "o_length").hint("merge"), "o")
     chosen = (
-        hits.groupBy("x")
-        .agg(
-            F.collect_list(
-                F.struct("o", "weight", "shared", F.col("o_length").alias("length"))
-            ).alias("hits")
-        )
-        .join(lengths.toDF("x", "length").hint("merge"), "x")
-        .select("x", "length", "hits")
+        _translation_hits(signatures)
+        .groupBy("x", "x_length")
+        .agg(F.collect_list(F.struct("o", "weight", "shared", "length")).alias("hits"))
+        .select("x", F.col("x_length").alias("length"), "hits")
         .mapInArrow(_choose_kernel(options), "x long, chosen array<long>")
         .select("x", F.explode("chosen").alias("o"))
     )

@@ -15,8 +15,8 @@ Rust core over Arrow batches, through ``mapInArrow``):
    plan is made from those counts by the Rust core (which anchors it looks up, how many hits
    make a container worth checking, how many shared anchors in full make it a candidate), hits
    are counted by moving each looked-up anchor's documents (one array per anchor) to the
-   document looking it up, and a container
-   below the full bar is checked against the skipped anchors too.
+   document looking it up, and a container below the full bar is checked against the skipped
+   anchors too.
 4. **Verification.** Each candidate pair is joined with both blobs and its copies' places, and
    the Rust core scores and relates it exactly, writing a line for every copy of one with every
    copy of the other; copies of one text are related to each other the same way.

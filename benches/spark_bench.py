@@ -33,6 +33,14 @@ def shuffle_totals(ui: str, app: str) -> tuple[int, int]:
     )
 
 
+def row_text(r: dict[str, Any]) -> str:
+    """One stage as a row of BENCHMARKS.md's tables."""
+    return (
+        f"| {r['stage']} | {r['rows']:,} | {r['seconds']} | "
+        f"{r['shuffle_written'] / 1e6:.1f} | {r['shuffle_read'] / 1e6:.1f} |"
+    )
+
+
 def digest(lines: list[tuple[Any, ...]]) -> str:
     h = hashlib.md5()
     for line in sorted(lines):
@@ -84,6 +92,8 @@ def main() -> int:
             }
         )
         before = after
+        # As it happens too (stderr), so a run stopped midway still tells its stages.
+        print(row_text(rows[-1]), file=sys.stderr, flush=True)
         return df
 
     total = time.time()
@@ -140,10 +150,7 @@ def main() -> int:
         for p in map(json.loads, out.splitlines())
     ]
     for r in rows:
-        print(
-            f"| {r['stage']} | {r['rows']:,} | {r['seconds']} | "
-            f"{r['shuffle_written'] / 1e6:.1f} | {r['shuffle_read'] / 1e6:.1f} |"
-        )
+        print(row_text(r))
     written = sum(r["shuffle_written"] for r in rows)
     n_docs = rows[0]["rows"]
     n_candidates = rows[5]["rows"]

@@ -99,13 +99,14 @@ def main() -> int:
     total = time.time()
     source = spark.read.json(args.corpus).select("id", "text")
     options = tws._stage_options(0.5, 0.8, None, 3, None)
+    stages = tws._twinwire.Stages(options)
     read = stage("read (JSON lines)", lambda: source)
     run = tws._Run(read, ("id", "text", None), options, None)
     stage("features (Rust)", lambda: run.features)
     reps = stage("exact groups, representatives", lambda: run.reps)
     bands = stage("band candidates", lambda: tws._band_candidates(reps).distinct())
     anchors = stage(
-        "anchor candidates", lambda: tws._anchor_candidates(reps, options).distinct()
+        "anchor candidates", lambda: tws._anchor_candidates(reps, options, stages).distinct()
     )
     candidates = stage(
         "candidates (union)", lambda: bands.unionByName(anchors).distinct()
@@ -116,7 +117,6 @@ def main() -> int:
     mates = stage(
         "exact copies' lines", lambda: tws._mates(run.groups, run.features, options)
     )
-    stages = tws._twinwire.Stages(options)
     translations = stage(
         "translations (keys, signatures, choice, alignment)",
         lambda: tws._translations(reps, run.docs, options, stages),

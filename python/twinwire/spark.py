@@ -396,7 +396,7 @@ class _Run:
         if stages.wants_copies():
             candidates = _band_candidates(reps)
             if stages.wants_containment():
-                candidates = candidates.unionByName(_anchor_candidates(reps, options))
+                candidates = candidates.unionByName(_anchor_candidates(reps, options, stages))
             parts.append(_related(candidates.distinct(), reps, options))
             parts.append(_mates(self.groups, self.features, options))
         if stages.wants_translations():
@@ -426,7 +426,7 @@ def _band_candidates(reps: Any) -> Any:
     )
 
 
-def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
+def _anchor_candidates(reps: Any, options: Dict[str, Any], stages: Any) -> Any:
     """Containment candidates, by the rule of the command line's anchor index (see the module
     documentation): (first, second) rows."""
     from pyspark.sql import functions as F
@@ -472,7 +472,7 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any]) -> Any:
     holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size")).hint(
         "merge"
     )
-    cap = _twinwire.Stages(options).max_anchor_postings()
+    cap = stages.max_anchor_postings()
     hits = _hits(looked.where(~F.col("skipped")), counted.where(F.col("count") <= cap))
     sure = hits.where(F.col("hits") >= F.col("verified")).select("d", "o")
     in_skipped = (

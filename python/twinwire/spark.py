@@ -429,6 +429,7 @@ def _band_candidates(reps: Any) -> Any:
 def _anchor_candidates(reps: Any, options: Dict[str, Any], stages: Any) -> Any:
     """Containment candidates, by the rule of the command line's anchor index (see the module
     documentation): (first, second) rows."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     held = reps.select(
@@ -438,7 +439,10 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any], stages: Any) -> Any:
         F.posexplode("anchors").alias("pos", "anchor"),
     )
     postings = held.groupBy("anchor").agg(F.count("*").alias("count"))
-    counted = held.join(postings.hint("merge"), "anchor")
+    # Each of these feeds two branches below: kept, so that neither branch recomputes it (and
+    # shuffles it again). One plan recomputed them: 2.7x the bytes at 100k (BENCHMARKS 20).
+    keep = StorageLevel.MEMORY_AND_DISK
+    counted = held.join(postings.hint("merge"), "anchor").persist(keep)
     per_doc = (
         counted.groupBy("row", "size", "words")
         .agg(F.sort_array(F.collect_list(F.struct("pos", "anchor", "count"))).alias("held"))
@@ -467,13 +471,13 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any], stages: Any) -> Any:
         "verified",
         F.col("a.anchors").alias("anchor"),
         F.col("a.skipped").alias("skipped"),
-    )
+    ).persist(keep)
     # Sizes are unknown before the tables are made: none of these joins is broadcast.
     holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size")).hint(
         "merge"
     )
     cap = stages.max_anchor_postings()
-    hits = _hits(looked.where(~F.col("skipped")), counted.where(F.col("count") <= cap))
+    hits = _hits(looked.where(~F.col("skipped")), counted.where(F.col("count") <= cap)).persist(keep)
     sure = hits.where(F.col("hits") >= F.col("verified")).select("d", "o")
     in_skipped = (
         hits.where(F.col("hits") < F.col("verified"))
@@ -754,7 +758,10 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     spark = reps.sparkSession
     if keyed < 2:
         return spark.createDataFrame([], _TRANSLATION_SCHEMA)
-    held = _keys_in_two_languages(langs)
+    keep = StorageLevel.MEMORY_AND_DISK
+    # `held` and `chosen` each feed two branches (a self-join for `chosen`): kept, so that
+    # neither is recomputed and shuffled twice.
+    held = _keys_in_two_languages(langs).persist(keep)
     most = stages.max_key_postings(keyed)
     eligible = (
         held.groupBy("key", "lang")
@@ -771,7 +778,7 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .withColumn("rank", F.row_number().over(rarest))
         .where(F.col("rank") <= stages.signature_size())
         .select("row", "lang", "key", "weight")
-        .persist(StorageLevel.MEMORY_AND_DISK)
+        .persist(keep)
     )
     chosen = (
         _translation_hits(signatures)
@@ -780,6 +787,7 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .select("x", F.col("x_length").alias("length"), "hits")
         .mapInArrow(_choose_kernel(options), "x long, chosen array<long>")
         .select("x", F.explode("chosen").alias("o"))
+        .persist(keep)
     )
     p, q = chosen.alias("p"), chosen.hint("merge").alias("q")
     candidates = (

@@ -350,6 +350,23 @@ def pairs(
     )
 
 
+# Spark's default for `spark.sql.maxPlanStringLength` (no bound).
+_UNBOUNDED_PLAN_STRING = 2147483632
+
+
+def _bound_plan_strings(spark: Any) -> None:
+    """Bounds the plan descriptions Spark writes for its UI, unless the user set a bound.
+
+    A stage kept (persisted) to feed two branches prints its whole plan wherever it is used, and
+    these plans nest: unbounded, the description of a run's last query outgrew a 4 GB driver at
+    100k documents (BENCHMARKS 20). The bound cuts only that text, never the work.
+    """
+    key = "spark.sql.maxPlanStringLength"
+    # A size in bytes: Spark says "2147483632b".
+    if str(spark.conf.get(key)).strip().lower().rstrip("b") == str(_UNBOUNDED_PLAN_STRING):
+        spark.conf.set(key, "1000000")
+
+
 class _Run:
     """One run's stages over the documents of a DataFrame (see the module documentation)."""
 
@@ -364,6 +381,7 @@ class _Run:
         from pyspark.sql import functions as F
 
         keep = StorageLevel.MEMORY_AND_DISK
+        _bound_plan_strings(df.sparkSession)
         self.options = options
         self.rows = _Rows(df, *columns)
         self.rows.numbered.persist(keep)
@@ -458,26 +476,32 @@ def _anchor_candidates(reps: Any, options: Dict[str, Any], stages: Any) -> Any:
         _plans_kernel(options),
         "row long, size int, anchors array<int>, skipped array<boolean>, needed int, verified int",
     ).where(F.col("needed") >= 0)
-    looked = plans.select(
-        F.col("row").alias("d"),
-        F.col("size").alias("d_size"),
-        "needed",
-        "verified",
-        F.explode(F.arrays_zip("anchors", "skipped")).alias("a"),
-    ).select(
-        "d",
-        "d_size",
-        "needed",
-        "verified",
-        F.col("a.anchors").alias("anchor"),
-        F.col("a.skipped").alias("skipped"),
-    ).persist(keep)
+    looked = (
+        plans.select(
+            F.col("row").alias("d"),
+            F.col("size").alias("d_size"),
+            "needed",
+            "verified",
+            F.explode(F.arrays_zip("anchors", "skipped")).alias("a"),
+        )
+        .select(
+            "d",
+            "d_size",
+            "needed",
+            "verified",
+            F.col("a.anchors").alias("anchor"),
+            F.col("a.skipped").alias("skipped"),
+        )
+        .persist(keep)
+    )
     # Sizes are unknown before the tables are made: none of these joins is broadcast.
     holders = held.select("anchor", F.col("row").alias("o"), F.col("size").alias("o_size")).hint(
         "merge"
     )
     cap = stages.max_anchor_postings()
-    hits = _hits(looked.where(~F.col("skipped")), counted.where(F.col("count") <= cap)).persist(keep)
+    hits = _hits(looked.where(~F.col("skipped")), counted.where(F.col("count") <= cap)).persist(
+        keep
+    )
     sure = hits.where(F.col("hits") >= F.col("verified")).select("d", "o")
     in_skipped = (
         hits.where(F.col("hits") < F.col("verified"))
@@ -676,15 +700,23 @@ def _translate_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Iter
 _BROADCAST_KEYS = 5_000_000
 
 
-def _keys_in_two_languages(langs: Any) -> Any:
+def _majority(langs: Any) -> str:
+    """The most common language of the keyed documents; on a tie, the one seen first in input
+    order, as the command line chooses it."""
+    from pyspark.sql import functions as F
+
+    counts = langs.groupBy("lang").agg(F.count("*").alias("n"), F.min("row").alias("first"))
+    best = max(counts.collect(), key=lambda r: (r["n"], -r["first"]))
+    return str(best["lang"])
+
+
+def _keys_in_two_languages(langs: Any, majority: str) -> Any:
     """(row, lang, key) for every key of every keyed document that some document outside the
     most common language has too: a key must be in two languages to be eligible, so the others
     (most keys of a mostly-English dump) are dropped before any counting shuffle, as the command
     line counts only those keys."""
     from pyspark.sql import functions as F
 
-    counts = langs.groupBy("lang").count().collect()
-    majority = max(counts, key=lambda r: (r["count"], r["lang"] or ""))["lang"]
     others = (
         langs.where(F.col("lang") != majority).select(F.explode("keys").alias("key")).distinct()
     )
@@ -695,27 +727,24 @@ def _keys_in_two_languages(langs: Any) -> Any:
     return held.join(others, "key", "left_semi")
 
 
-def _translation_hits(signatures: Any) -> Any:
-    """(x, x_length, o, length, weight, shared): every document o in another language sharing
-    signature keys with x, the summed weight and the number of those keys, with both signatures'
-    lengths; for every x, as the command line's search from x counts them.
+def _translation_hits(signatures: Any, searching: Any) -> Any:
+    """(x, x_length, o, length, weight, shared): for every document x of `searching` (rows of
+    `signatures`), every document o in another language sharing signature keys with x, the
+    summed weight and the number of those keys, with both signatures' lengths, as the command
+    line's search from x counts them.
 
     Each key's documents travel as one array (with their language and signature length), met
-    by the documents holding the key, cut to the other languages, and moved to the searching
-    document (`repartition` by it), where they are counted with no further shuffle: no row is
-    made per (document, partner, key) before the shuffle.
+    by the searching documents holding the key, cut to the other languages, and moved to the
+    searching document (`repartition` by it), where they are counted with no further shuffle:
+    no row is made per (document, partner, key) before the shuffle.
     """
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    sized = signatures.withColumn(
-        "length", F.count("*").over(Window.partitionBy("row")).cast("int")
-    )
-    by_key = sized.groupBy("key").agg(
+    by_key = signatures.groupBy("key").agg(
         F.collect_list(F.struct("row", "lang", "length")).alias("docs")
     )
     found = (
-        sized.join(by_key.hint("merge"), "key")
+        searching.join(by_key.hint("merge"), "key")
         .select(
             F.col("row").alias("x"),
             F.col("length").alias("x_length"),
@@ -732,6 +761,39 @@ def _translation_hits(signatures: Any) -> Any:
     )
 
 
+def _chosen(signatures: Any, searching: Any, options: Dict[str, Any]) -> Any:
+    """(x, o): the partners each document of `searching` chooses (the Rust core's rule)."""
+    from pyspark.sql import functions as F
+
+    return (
+        _translation_hits(signatures, searching)
+        .groupBy("x", "x_length")
+        .agg(F.collect_list(F.struct("o", "weight", "shared", "length")).alias("hits"))
+        .select("x", F.col("x_length").alias("length"), "hits")
+        .mapInArrow(_choose_kernel(options), "x long, chosen array<long>")
+        .select("x", F.explode("chosen").alias("o"))
+    )
+
+
+def _mutual_choices(signatures: Any, majority: str, options: Dict[str, Any]) -> Any:
+    """(x, o) for every choice that can make a mutual pair, as the command line searches: the
+    documents outside the majority language search, then the majority documents they chose.
+    A majority document no one chose cannot be in a mutual pair, so its search is not made
+    (in a mostly-English dump, nearly every document)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keep = StorageLevel.MEMORY_AND_DISK
+    sized = signatures.withColumn(
+        "length", F.count("*").over(Window.partitionBy("row")).cast("int")
+    )
+    minority = _chosen(sized, sized.where(F.col("lang") != majority), options).persist(keep)
+    named = minority.select(F.col("o").alias("row")).distinct()
+    answering = sized.where(F.col("lang") == majority).join(named.hint("merge"), "row", "left_semi")
+    return minority.unionByName(_chosen(sized, answering, options))
+
+
 def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) -> Any:
     """The translation lines between representatives, by the rules of the command line's
     translation candidate index (see :class:`twinwire._twinwire.Stages`): keys counted by
@@ -741,14 +803,9 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    texts = (
-        reps.select("row", "blob", "copies")
-        .hint("merge")
-        .join(docs.select("row", "text", "lang").hint("merge"), "row")
-    )
+    texts = reps.select("row").join(docs.select("row", "text", "lang").hint("merge"), "row")
     langs = (
-        texts.select("row", "text", "lang")
-        .mapInArrow(
+        texts.mapInArrow(
             _languages_kernel(options), "row long, lang string, keyed boolean, keys array<int>"
         )
         .where(F.col("keyed"))
@@ -761,7 +818,8 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
     keep = StorageLevel.MEMORY_AND_DISK
     # `held` and `chosen` each feed two branches (a self-join for `chosen`): kept, so that
     # neither is recomputed and shuffled twice.
-    held = _keys_in_two_languages(langs).persist(keep)
+    majority = _majority(langs)
+    held = _keys_in_two_languages(langs, majority).persist(keep)
     most = stages.max_key_postings(keyed)
     eligible = (
         held.groupBy("key", "lang")
@@ -780,26 +838,14 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .select("row", "lang", "key", "weight")
         .persist(keep)
     )
-    chosen = (
-        _translation_hits(signatures)
-        .groupBy("x", "x_length")
-        .agg(F.collect_list(F.struct("o", "weight", "shared", "length")).alias("hits"))
-        .select("x", F.col("x_length").alias("length"), "hits")
-        .mapInArrow(_choose_kernel(options), "x long, chosen array<long>")
-        .select("x", F.explode("chosen").alias("o"))
-        .persist(keep)
-    )
+    chosen = _mutual_choices(signatures, majority, options).persist(keep)
     p, q = chosen.alias("p"), chosen.hint("merge").alias("q")
     candidates = (
         p.join(q, (F.col("p.x") == F.col("q.o")) & (F.col("p.o") == F.col("q.x")))
         .where(F.col("p.x") < F.col("p.o"))
         .select(F.col("p.x").alias("first"), F.col("p.o").alias("second"))
     )
-    side = (
-        texts.join(langs.select("row", F.col("lang").alias("found")), "row")
-        .select("row", "text", F.col("found").alias("lang"), "blob", "copies")
-        .hint("merge")
-    )
+    side = _texts_of(candidates, reps, docs, langs)
     first = side.toDF("first", "first_text", "first_lang", "first_blob", "first_copies")
     second = side.toDF("second", "second_text", "second_lang", "second_blob", "second_copies")
     return (
@@ -807,6 +853,36 @@ def _translations(reps: Any, docs: Any, options: Dict[str, Any], stages: Any) ->
         .join(second, "second")
         .drop("first", "second")
         .mapInArrow(_translate_kernel(options), _TRANSLATION_SCHEMA)
+    )
+
+
+# Rows of translation candidates sent to every task, to pick their texts without a shuffle of
+# every text, when at most this many.
+_BROADCAST_ROWS = 2_000_000
+
+
+def _texts_of(candidates: Any, reps: Any, docs: Any, langs: Any) -> Any:
+    """(row, text, lang, blob, copies) of the documents of the candidate pairs. They are few
+    (a document's partners are capped): picked by a broadcast of their rows, so that the texts
+    of the others do not move."""
+    from pyspark.sql import functions as F
+
+    rows = candidates.select(F.explode(F.array("first", "second")).alias("row")).distinct()
+    few = [r[0] for r in rows.limit(_BROADCAST_ROWS + 1).collect()]
+    if len(few) <= _BROADCAST_ROWS:
+        # Made anew from the driver: a plan that does not carry the candidates' own.
+        spark = candidates.sparkSession
+        rows = F.broadcast(spark.createDataFrame([(r,) for r in few], "row long"))
+
+    def pick(df: Any) -> Any:
+        return df.join(rows, "row", "left_semi")
+
+    return (
+        pick(reps.select("row", "blob", "copies"))
+        .join(pick(docs.select("row", "text")), "row")
+        .join(pick(langs.select("row", "lang")), "row")
+        .select("row", "text", "lang", "blob", "copies")
+        .hint("merge")
     )
 
 

@@ -66,6 +66,35 @@ def test_the_sample_from_parquet_gives_the_command_lines_pairs(spark: Any, tmp_p
     ]
 
 
+@pytest.mark.parametrize("first", ["000", "002"])
+def test_a_translation_is_found_whichever_language_is_the_majority(
+    spark: Any, tmp_path: Path, first: str
+) -> None:
+    """One English and one French article: a tie, which the first seen wins, so each order
+    makes another language the majority (the one whose documents only answer the others)."""
+    from twinwire import spark as tws
+
+    pair = [d for d in sample_docs() if d[0][:3] in ("000", "002")]
+    docs = sorted(pair, key=lambda d: d[0][:3] != first)
+    df = spark.createDataFrame(docs, "id string, text string")
+    found = tws.pairs(df).collect()
+    assert_same_pairs(found, cli_pairs(str(write_jsonl(docs, tmp_path / "pair.jsonl"))))
+    assert [r["relation"] for r in found] == ["translation"]
+
+
+def test_plan_descriptions_are_bounded_unless_the_user_bounds_them(spark: Any) -> None:
+    from twinwire import spark as tws
+
+    key = "spark.sql.maxPlanStringLength"
+    spark.conf.unset(key)
+    tws._bound_plan_strings(spark)
+    assert spark.conf.get(key) == "1000000"
+    spark.conf.set(key, "5000")
+    tws._bound_plan_strings(spark)
+    assert spark.conf.get(key) == "5000"
+    spark.conf.unset(key)
+
+
 def test_copies_edits_and_excerpts_are_found_as_on_one_machine(spark: Any, tmp_path: Path) -> None:
     from twinwire import spark as tws
 

@@ -24,8 +24,11 @@ Rust core over Arrow batches, through ``mapInArrow``):
    (Rust); each key's documents and languages counted (shuffles); a document's signature, its 80
    eligible keys of fewest documents, by a window; the keys each pair of documents in two
    languages shares, by moving each key's documents (one array per key) to the documents
-   holding it and counting them there; each document's choice of partners (Rust); pairs
-   chosen from both sides aligned next to their texts (Rust), a pair that is a copy left out.
+   holding it and counting them there; each document's choice of partners (Rust), made as the
+   command line makes it: the documents outside the majority language search first, then the
+   majority documents they chose (no other can be in a mutual pair); pairs chosen from both
+   sides aligned next to their texts (Rust, the texts picked by a broadcast of their rows), a
+   pair that is a copy left out.
 6. **Dedupe.** Connected components of every relation (large-star/small-star), each settled by
    the Rust core with the command line's rules (no chaining, containers kept, translations kept
    and grouped).

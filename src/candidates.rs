@@ -603,10 +603,11 @@ fn entries_of(
 /// Each document d looks for its containers: the documents at least as long that share at least
 /// `needed` of d's anchors, half of what a containment at the threshold implies. This is prefix
 /// filtering over anchors ordered by frequency (AllPairs, PPJoin): d's most common anchors are not
-/// looked up (those over `max_anchor_postings`, and up to `needed / 2` more), so a container needs
-/// only `needed - skipped` hits among the rest to be considered; its full count of shared anchors
-/// is then verified against [`anchors_needed`], looking it up in the skipped anchors' postings,
-/// before it becomes a candidate.
+/// looked up (those over `max_anchor_postings`, and `needed / 2` more, or as many more as
+/// [`widened_skip`] shows change nothing), so a container needs only `needed - skipped` hits among
+/// the rest to be considered; its full count of shared anchors is then verified against
+/// [`anchors_needed`], looking it up in the skipped anchors' postings, before it becomes a
+/// candidate.
 ///
 /// The verification is what bounds the candidates when passages recur across unrelated articles:
 /// without it, a document sharing one sentence with d (a fifth of a short article's anchors) passes
@@ -706,13 +707,34 @@ impl ProbePlan {
             .take_while(|&&k| postings[k] > config.max_anchor_postings)
             .count();
         let skipped = over_cap.max(needed / 2).min(postings.len());
+        let needed_in_probed = needed.saturating_sub(skipped).max(1);
         ProbePlan {
             order,
-            skipped,
-            needed_in_probed: needed.saturating_sub(skipped).max(1),
+            skipped: widened_skip(skipped, needed_in_probed, needed, verified),
+            needed_in_probed,
             verified,
         }
     }
+}
+
+/// How many of a document's most common anchors its search may skip without changing which
+/// containers it finds: more than [`ProbePlan::of`]'s first choice when the full bar is at least
+/// `needed` (documents of about 16 anchors or more at C = 0.8).
+///
+/// A container is kept when it has `needed_in_probed` hits among the probed anchors and
+/// `verified` anchors in all. When `verified >= needed`, the first condition follows from the
+/// second as long as `verified - skipped >= needed_in_probed` (a container holding `verified`
+/// anchors holds at least `verified - skipped` of the probed ones): so up to
+/// `verified - needed_in_probed` anchors can be skipped, the found containers staying the same
+/// (the set of pairs is the set of containers sharing `verified` anchors, whatever is skipped).
+/// Each anchor skipped is one posting list not walked, the most common ones first; a container
+/// reaching the hit bar is checked in the skipped lists by binary search instead. Documents
+/// below that length keep the first choice: there the hit bar decides on its own.
+fn widened_skip(skipped: usize, needed_in_probed: usize, needed: usize, verified: usize) -> usize {
+    if verified < needed {
+        return skipped;
+    }
+    skipped.max(verified - needed_in_probed)
 }
 
 /// What a search for the containers of a document reads; `wanted` (per document, then per anchor
@@ -847,5 +869,60 @@ mod tests {
         assert_eq!(pairs, vec![(DocId(0), DocId(1))]);
         // Whole-document sketches alone do not see it.
         assert!(lsh_pairs(&f, &[DocId(0), DocId(1)], &Config::default()).is_empty());
+    }
+
+    /// Documents drawn from a small pool of sentences, so that passages recur across unrelated
+    /// documents, plus excerpts: the containment search, whatever it skips, finds exactly the
+    /// pairs whose shorter document shares `anchors_needed` of its anchors with the other.
+    #[test]
+    fn skipping_common_anchors_finds_the_pairs_a_full_count_finds() {
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let pool: Vec<String> = (0..120).map(|k| words(k * 25..k * 25 + 25)).collect();
+        let mut texts: Vec<String> = (0..150)
+            .map(|_| (0..12 + next(25)).map(|_| pool[next(120) as usize].clone()).collect())
+            .collect();
+        for k in 0..30 {
+            let source: Vec<&str> = texts[k * 5].split(' ').collect();
+            let from = next(source.len() as u64 / 2) as usize;
+            texts.push(source[from..from + source.len() / 2].join(" "));
+        }
+        let f = fps(&texts);
+        let config = Config::default();
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let anchors: Vec<Vec<u32>> = (0..texts.len())
+            .map(|d| {
+                let mut buf = Vec::new();
+                let a: Vec<u32> = f.get(d, &mut buf).shingles.anchors(config.anchor_modulus).collect();
+                a
+            })
+            .collect();
+        let mut expected = Vec::new();
+        for d in 0..texts.len() {
+            let a = anchors[d].len();
+            let needed = ((a as f64 * config.containment * 0.5).ceil() as usize).max(1);
+            let verified = anchors_needed(a, config.containment);
+            // Short documents are decided by their hit bar too: this corpus has none.
+            assert!(verified >= needed, "document {d}: {a} anchors");
+            if f[d].words < config.min_contained_words {
+                continue;
+            }
+            for o in 0..texts.len() {
+                let shared = anchors[d].iter().filter(|x| anchors[o].contains(x)).count();
+                let bigger = f.shingle_count(o) >= f.shingle_count(d);
+                if o != d && bigger && shared >= verified {
+                    expected.push((DocId(d.min(o) as u32), DocId(d.max(o) as u32)));
+                }
+            }
+        }
+        expected.sort_unstable();
+        expected.dedup();
+        assert!(expected.len() >= 30, "{} pairs", expected.len());
+        assert_eq!(anchor_pairs(&f, &docs, &config), expected);
     }
 }

@@ -464,10 +464,17 @@ impl CandidateIndex {
 
 /// The anchor index: for each anchor found in two documents or more, the documents that have it
 /// (an anchor of one document pairs it with nothing, and most anchors are such).
+///
+/// Anchors held by the same documents share one posting list, stored once: the anchors of a
+/// passage quoted whole are held by the same documents (a sentence recurring in fifty articles
+/// gives its four or five anchors one list of fifty), and so are those of a paragraph shared by a
+/// family of near-copies. A search walks each distinct list once, counting its hits as many times
+/// as the document has anchors with that list: the same counts. On the shared-passage corpus of
+/// a million articles this stores 28.0 M postings instead of 40.2 M (BENCHMARKS.md, section 21).
 struct AnchorIndex {
-    /// Anchor -> its slot in `offsets`.
+    /// Anchor -> its posting list's slot in `offsets` (several anchors may share one).
     slots: KeyMap<u32, u32>,
-    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of anchor slot k, each with its
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of list k, each with its
     /// shingle count (kept inline: looking it up per posting is a cache miss), largest first (ties
     /// in input order): a search for the containers of a document stops at the first smaller one,
     /// and finds one by binary search on (size, document).
@@ -486,6 +493,7 @@ impl AnchorIndex {
         // all (anchor, document) entries is ever held; the slices come in value order.
         let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
         let sizes = anchors_per_slice(fingerprints, &groups, modulus);
+        let mut by_content = KeyMap::default();
         for slice in 0..SLICES {
             let slice_sizes: Vec<usize> = sizes.iter().map(|s| s[slice as usize]).collect();
             let mut entries = entries_of(fingerprints, &groups, &slice_sizes, (modulus, slice));
@@ -493,34 +501,55 @@ impl AnchorIndex {
             let shared = entries
                 .chunk_by(|x, y| x.0 == y.0)
                 .filter(|run| run.len() >= 2);
-            let (runs, total) = shared
-                .clone()
-                .fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
+            let (runs, total) = shared.fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
             index.slots.reserve(runs);
-            index.offsets.reserve_exact(runs);
-            index.postings.reserve_exact(total);
+            index.postings.reserve(total);
             for run in entries.chunk_by(|x, y| x.0 == y.0) {
                 // An anchor of one document pairs it with nothing (most anchors are such).
-                if run.len() < 2 {
-                    continue;
+                if run.len() >= 2 {
+                    index.add_list(run, fingerprints, &mut by_content);
                 }
-                index
-                    .slots
-                    .insert(run[0].0, (index.offsets.len() - 1) as u32);
-                let from = index.postings.len();
-                index.postings.extend(
-                    run.iter()
-                        .map(|&(_, d)| (d, fingerprints.shingle_count(d.index()) as u32)),
-                );
-                index.postings[from..].sort_unstable_by_key(|&(d, size)| (Reverse(size), d));
-                index.offsets.push(index.postings.len());
             }
         }
+        index.postings.shrink_to_fit();
+        index.offsets.shrink_to_fit();
         index
     }
 
-    /// The postings of `anchor`, with their slot (`usize::MAX`, with no posting, for an anchor of
-    /// one document).
+    /// Adds the postings of one anchor (`run`: its (anchor, document) entries), as a new list or
+    /// as a list already stored with the same documents (`by_content`: content hash -> list).
+    fn add_list(
+        &mut self,
+        run: &[(u32, DocId)],
+        fingerprints: &Fingerprints,
+        by_content: &mut KeyMap<u64, u32>,
+    ) {
+        let from = self.postings.len();
+        let sized = run
+            .iter()
+            .map(|&(_, d)| (d, fingerprints.shingle_count(d.index()) as u32));
+        self.postings.extend(sized);
+        self.postings[from..].sort_unstable_by_key(|&(d, size)| (Reverse(size), d));
+        let list = &self.postings[from..];
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (d, _) in list {
+            h.update(&d.0.to_le_bytes());
+        }
+        let new_slot = (self.offsets.len() - 1) as u32;
+        let slot = *by_content.entry(h.digest()).or_insert(new_slot);
+        let k = slot as usize;
+        if slot != new_slot && self.postings[self.offsets[k]..self.offsets[k + 1]] == *list {
+            self.postings.truncate(from);
+            self.slots.insert(run[0].0, slot);
+        } else {
+            // New, or another list with the same hash (kept apart, not merged).
+            self.slots.insert(run[0].0, new_slot);
+            self.offsets.push(self.postings.len());
+        }
+    }
+
+    /// The postings of `anchor`, with their list's slot (`usize::MAX`, with no posting, for an
+    /// anchor of one document).
     fn postings(&self, anchor: u32) -> (usize, &[(DocId, u32)]) {
         match self.slots.get(&anchor) {
             Some(&k) => {
@@ -758,9 +787,8 @@ impl Search<'_> {
             .collect();
         let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
         let plan = ProbePlan::of(&lens, config);
-        let skipped_postings: Vec<(usize, &[(DocId, u32)])> =
-            plan.order[..plan.skipped].iter().map(|&k| postings[k]).collect();
-        let probed = plan.order[plan.skipped..].iter().map(|&k| postings[k]);
+        let skipped_postings = distinct_lists(plan.order[..plan.skipped].iter().map(|&k| postings[k]));
+        let probed = distinct_lists(plan.order[plan.skipped..].iter().map(|&k| postings[k]));
         let (needed_in_probed, verified) = (plan.needed_in_probed, plan.verified);
         // An unwanted document looks only for wanted containers, in the anchors that have one.
         let only = self.wanted.filter(|(docs, _)| !docs[d.index()]);
@@ -768,8 +796,8 @@ impl Search<'_> {
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
             hits.prepare(fingerprints.len());
-            for (slot, p) in probed {
-                if p.is_empty() || only.is_some_and(|(_, slots)| !slots[slot]) {
+            for (slot, p, times) in probed {
+                if only.is_some_and(|(_, slots)| !slots[slot]) {
                     continue;
                 }
                 for &(o, o_size) in p.iter() {
@@ -777,7 +805,7 @@ impl Search<'_> {
                         break;
                     }
                     if o != d && only.is_none_or(|(docs, _)| docs[o.index()]) {
-                        hits.add(o.0);
+                        hits.add_weighted(o.0, times);
                     }
                 }
             }
@@ -792,20 +820,36 @@ impl Search<'_> {
                     continue;
                 }
                 let key = (Reverse(fingerprints.shingle_count(o.index()) as u32), o);
-                let in_skipped = skipped_postings
+                let in_skipped: u32 = skipped_postings
                     .iter()
-                    .filter(|(_, p)| {
+                    .filter(|(_, p, _)| {
                         p.binary_search_by_key(&key, |&(x, size)| (Reverse(size), x))
                             .is_ok()
                     })
-                    .count();
-                if count as usize + in_skipped >= verified {
+                    .map(|&(_, _, times)| times)
+                    .sum();
+                if (count + in_skipped) as usize >= verified {
                     out.push((d.min(o), d.max(o)));
                 }
             }
             out
         })
     }
+}
+
+/// A posting list: its slot, its (document, shingle count) postings, and how many of a
+/// document's anchors have it.
+type CountedList<'a> = (usize, &'a [(DocId, u32)], u32);
+
+/// The non-empty posting lists of some anchors, each once, with how many of the anchors have it.
+fn distinct_lists<'a>(
+    lists: impl Iterator<Item = (usize, &'a [(DocId, u32)])>,
+) -> Vec<CountedList<'a>> {
+    let mut lists: Vec<(usize, &[(DocId, u32)])> = lists.filter(|(_, p)| !p.is_empty()).collect();
+    lists.sort_unstable_by_key(|&(slot, _)| slot);
+    let runs = lists.chunk_by(|x, y| x.0 == y.0);
+    runs.map(|run| (run[0].0, run[0].1, run.len() as u32))
+        .collect()
 }
 
 thread_local! {

@@ -158,15 +158,6 @@ impl HitCounts {
         }
     }
 
-    /// Counts one hit of document `o`.
-    pub fn add(&mut self, o: u32) {
-        let c = &mut self.counts[o as usize];
-        if *c == 0 {
-            self.touched.push(o);
-        }
-        *c += 1;
-    }
-
     /// Counts `w` for document `o` (a weighted hit).
     pub fn add_weighted(&mut self, o: u32, w: u32) {
         let c = &mut self.counts[o as usize];

@@ -670,7 +670,7 @@ impl Matched {
             translations: &self.translations,
             config,
             progress: None,
-            new_from: None,
+            new_from: config.pairs_from.map(DocId),
         }
     }
 }

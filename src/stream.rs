@@ -46,9 +46,9 @@ pub struct Related<'a> {
     pub config: &'a Config,
     /// Told (done, total) as documents are streamed or clusters settled: for a progress bar.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
-    /// When set, copy candidates are scored only where one of the two exact groups holds a
-    /// document at or after this one (an index `add`, which writes only the pairs of its new
-    /// documents): the other pairs are left out, unscored.
+    /// When set (from the configuration's `pairs_from`), copy candidates are scored only where
+    /// one of the two exact groups holds a document at or after this one (an index `add`, which
+    /// writes only the pairs of its new documents): the other pairs are left out, unscored.
     pub new_from: Option<DocId>,
 }
 

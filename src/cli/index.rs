@@ -25,7 +25,6 @@ use crate::index::{BatchWriter, Index, Settings};
 use crate::keep::{Core, KeepOrder};
 use crate::output::{round4, write_json_line, AtomicFile, PairRecord};
 use crate::relate::Relation;
-use crate::stream::Related;
 use crate::DocId;
 
 use super::dedupe::{record_bytes, RemovedRecord};
@@ -339,10 +338,8 @@ fn write_new_pairs(
             }
             Ok((lines, n))
         };
-        let related = Related {
-            new_from: Some(DocId(first_new as u32)),
-            ..analysis.related()
-        };
+        // The configuration's `pairs_from` (set by `add`) makes it score only those pairs.
+        let related = analysis.related();
         related.for_each::<io::Result<(Vec<u8>, u64)>, io::Error>(None, &format, &mut |lines| {
             let (lines, n) = lines?;
             written += n;

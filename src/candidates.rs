@@ -968,5 +968,9 @@ mod tests {
         expected.dedup();
         assert!(expected.len() >= 30, "{} pairs", expected.len());
         assert_eq!(anchor_pairs(&f, &docs, &config), expected);
+        // The anchors of a recurring sentence share one stored list.
+        let index = AnchorIndex::build(&f, &docs, config.anchor_modulus);
+        let lists = index.offsets.len() - 1;
+        assert!(lists * 2 < index.slots.len(), "{lists} lists, {} anchors", index.slots.len());
     }
 }

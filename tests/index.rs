@@ -249,9 +249,21 @@ fn other_settings_are_refused() {
     ]);
 }
 
-/// Polls until `index add` on `index` is refused because another holds the lock.
-fn wait_until_locked(index: &Path) {
+/// Starts an `index add` reading standard input, which holds the lock until its input ends, and
+/// polls until another `add` is refused because of it. A poll takes the lock for an instant when
+/// it is free: a writer starting in that instant is refused in turn, and is started again.
+fn start_locked_writer(index: &Path) -> std::process::Child {
     let started = Instant::now();
+    let spawn = || {
+        twinwire()
+            .args(["index", "add", "-q", s(index), "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut writer = spawn();
     loop {
         let missing = index.with_file_name("missing.jsonl");
         let out = twinwire()
@@ -261,9 +273,18 @@ fn wait_until_locked(index: &Path) {
         let err = String::from_utf8_lossy(&out.stderr).to_string();
         if err.contains("another `twinwire index` command is adding") {
             assert_eq!(out.status.code(), Some(2));
-            return;
+            return writer;
         }
         assert!(!out.status.success(), "an add of nothing succeeded: {err}");
+        if writer.try_wait().unwrap().is_some() {
+            let out = writer.wait_with_output().unwrap();
+            let refused = String::from_utf8_lossy(&out.stderr).to_string();
+            assert!(
+                refused.contains("is adding"),
+                "the writer stopped: {refused}"
+            );
+            writer = spawn();
+        }
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "never locked: {err}"
@@ -278,14 +299,7 @@ fn one_writer_while_readers_read() {
     let index = dir.path().join("index");
     let (a, b) = (sample("000"), sample("002"));
     run_ok(&["index", "create", "-q", s(&index), &a, "-o", "/dev/null"]);
-    // An add reading standard input holds the lock until its input ends.
-    let mut writer = twinwire()
-        .args(["index", "add", "-q", s(&index), "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_until_locked(&index);
+    let mut writer = start_locked_writer(&index);
     let stats = String::from_utf8(run_ok(&["index", "stats", s(&index)]).stdout).unwrap();
     assert!(stats.contains("documents: 1 in 1 batches"), "{stats}");
     let text = std::fs::read_to_string(&b).unwrap();

@@ -199,7 +199,7 @@ impl Buckets {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(band, lists)| {
-                (0..lists.len()).map(move |k| (content_hash(lists.get(k)), band, k))
+                (0..lists.len()).map(move |k| (content_hash(lists.get(k).iter().copied()), band, k))
             })
             .collect();
         all.par_sort_unstable();
@@ -259,7 +259,8 @@ fn shared_buckets_per_band(fingerprints: &Fingerprints, docs: &[DocId], bands: u
     per_band
 }
 
-fn content_hash(list: &[u32]) -> u64 {
+/// A hash of a list of documents, to find lists with the same members.
+fn content_hash(list: impl IntoIterator<Item = u32>) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for x in list {
         h.update(&x.to_le_bytes());
@@ -531,12 +532,9 @@ impl AnchorIndex {
         self.postings.extend(sized);
         self.postings[from..].sort_unstable_by_key(|&(d, size)| (Reverse(size), d));
         let list = &self.postings[from..];
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for (d, _) in list {
-            h.update(&d.0.to_le_bytes());
-        }
+        let hash = content_hash(list.iter().map(|(d, _)| d.0));
         let new_slot = (self.offsets.len() - 1) as u32;
-        let slot = *by_content.entry(h.digest()).or_insert(new_slot);
+        let slot = *by_content.entry(hash).or_insert(new_slot);
         let k = slot as usize;
         if slot != new_slot && self.postings[self.offsets[k]..self.offsets[k + 1]] == *list {
             self.postings.truncate(from);
@@ -942,8 +940,8 @@ mod tests {
         let anchors: Vec<Vec<u32>> = (0..texts.len())
             .map(|d| {
                 let mut buf = Vec::new();
-                let a: Vec<u32> = f.get(d, &mut buf).shingles.anchors(config.anchor_modulus).collect();
-                a
+                let f = f.get(d, &mut buf);
+                f.shingles.anchors(config.anchor_modulus).collect()
             })
             .collect();
         let mut expected = Vec::new();

@@ -557,17 +557,6 @@ impl AnchorIndex {
             None => (usize::MAX, &[]),
         }
     }
-
-    /// For each slot, whether one of its documents is wanted.
-    fn slots_holding(&self, wanted: &[bool]) -> Vec<bool> {
-        (0..self.offsets.len() - 1)
-            .into_par_iter()
-            .map(|k| {
-                let postings = &self.postings[self.offsets[k]..self.offsets[k + 1]];
-                postings.iter().any(|&(d, _)| wanted[d.index()])
-            })
-            .collect()
-    }
 }
 
 /// The anchor index is built in this many slices of anchor values.
@@ -649,8 +638,11 @@ pub fn anchor_pairs(
 }
 
 /// [`anchor_pairs`] with at least one document of each pair wanted, when `holds_new` says which.
-/// A pair's hits come only from the anchors both documents have, so counting the hits of wanted
-/// containers only, in the anchors that have one, finds the same pairs with a wanted document.
+///
+/// Wanted documents search for their containers as [`anchor_pairs`] does. The others are searched
+/// for from the wanted containers ([`contained_in_wanted`]): in a daily batch added to a large
+/// index, the old documents sharing a passage with a new one are most of the index (a recurring
+/// sentence is enough), and a search from each of them costs as much as a whole run.
 fn anchor_pairs_around(
     fingerprints: &Fingerprints,
     docs: &[DocId],
@@ -658,29 +650,35 @@ fn anchor_pairs_around(
     holds_new: Option<&[bool]>,
 ) -> Vec<(DocId, DocId)> {
     let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
-    let wanted_slots = holds_new.map(|new| index.slots_holding(new));
-    let wanted = holds_new.zip(wanted_slots.as_deref());
-    let long_enough: Vec<DocId> = docs
+    let long_enough = |d: &DocId| fingerprints[d.index()].words >= config.min_contained_words;
+    let searchers: Vec<DocId> = docs
         .iter()
         .copied()
-        .filter(|d| fingerprints[d.index()].words >= config.min_contained_words)
+        .filter(long_enough)
+        .filter(|d| holds_new.is_none_or(|new| new[d.index()]))
         .collect();
-    let mut pairs: Vec<(DocId, DocId)> = long_enough
+    let search = Search {
+        fingerprints,
+        index: &index,
+        config,
+    };
+    let mut pairs: Vec<(DocId, DocId)> = searchers
         .par_chunks(256)
         .flat_map_iter(|chunk| {
             let mut out = Vec::new();
-            fingerprints.scan_shingles(chunk, |d, s| {
-                let search = Search {
-                    fingerprints,
-                    index: &index,
-                    config,
-                    wanted,
-                };
-                out.extend(search.containers_of(d, s));
-            });
+            fingerprints.scan_shingles(chunk, |d, s| out.extend(search.containers_of(d, s)));
             out
         })
         .collect();
+    if let Some(new) = holds_new {
+        let unwanted: Vec<DocId> = docs
+            .iter()
+            .copied()
+            .filter(|d| !new[d.index()] && long_enough(d))
+            .collect();
+        let wanted: Vec<DocId> = docs.iter().copied().filter(|d| new[d.index()]).collect();
+        pairs.extend(search.contained_in_wanted(&unwanted, &wanted));
+    }
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
@@ -764,14 +762,11 @@ fn widened_skip(skipped: usize, needed_in_probed: usize, needed: usize, verified
     skipped.max(verified - needed_in_probed)
 }
 
-/// What a search for the containers of a document reads; `wanted` (per document, then per anchor
-/// slot) restricts the containers of an unwanted document to wanted ones (see
-/// [`anchor_pairs_around`]).
+/// What a search for the containers of a document reads.
 struct Search<'a> {
     fingerprints: &'a Fingerprints,
     index: &'a AnchorIndex,
     config: &'a Config,
-    wanted: Option<(&'a [bool], &'a [bool])>,
 }
 
 impl Search<'_> {
@@ -788,21 +783,16 @@ impl Search<'_> {
         let skipped_postings = distinct_lists(plan.order[..plan.skipped].iter().map(|&k| postings[k]));
         let probed = distinct_lists(plan.order[plan.skipped..].iter().map(|&k| postings[k]));
         let (needed_in_probed, verified) = (plan.needed_in_probed, plan.verified);
-        // An unwanted document looks only for wanted containers, in the anchors that have one.
-        let only = self.wanted.filter(|(docs, _)| !docs[d.index()]);
         // Hits are counted in a per-thread array indexed by document (no sorting of hits).
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
             hits.prepare(fingerprints.len());
-            for (slot, p, times) in probed {
-                if only.is_some_and(|(_, slots)| !slots[slot]) {
-                    continue;
-                }
+            for (_, p, times) in probed {
                 for &(o, o_size) in p.iter() {
                     if o_size < size {
                         break;
                     }
-                    if o != d && only.is_none_or(|(docs, _)| docs[o.index()]) {
+                    if o != d {
                         hits.add_weighted(o.0, times);
                     }
                 }
@@ -832,6 +822,144 @@ impl Search<'_> {
             }
             out
         })
+    }
+}
+
+impl Search<'_> {
+    /// The pairs (d, x) that the searches of the `searchers` d would find among the `containers`
+    /// x, found from the containers, as (smaller, larger) id.
+    ///
+    /// d's search counts hits only in the anchors it looks up, whose lists hold at most
+    /// `max_anchor_postings` documents (the longer ones are always skipped), and needs at least
+    /// one hit. So walking the container's lists of that length or less meets every d its search
+    /// could keep, with a count of their shared anchors that, plus the container's anchors in
+    /// longer lists, bounds the full count from above. A d whose bound reaches its full bar
+    /// ([`anchors_needed`]) is then decided by d's own rule ([`Search::kept_containers`]).
+    fn contained_in_wanted(
+        &self,
+        searchers: &[DocId],
+        containers: &[DocId],
+    ) -> Vec<(DocId, DocId)> {
+        let fingerprints = self.fingerprints;
+        let mut is_searcher = vec![false; fingerprints.len()];
+        for d in searchers {
+            is_searcher[d.index()] = true;
+        }
+        let anchor_counts = self.anchor_counts(searchers);
+        let mut found: Vec<(DocId, DocId)> = containers
+            .par_chunks(64)
+            .flat_map_iter(|chunk| {
+                let mut out = Vec::new();
+                fingerprints.scan_shingles(chunk, |x, s| {
+                    out.extend(self.may_be_contained(x, s, (&is_searcher, &anchor_counts)));
+                });
+                out
+            })
+            .collect();
+        found.par_sort_unstable();
+        let by_searcher: Vec<&[(DocId, DocId)]> = found.chunk_by(|p, q| p.0 == q.0).collect();
+        by_searcher
+            .par_iter()
+            .flat_map_iter(|run| {
+                let d = run[0].0;
+                let mut buf = Vec::new();
+                let shingles = fingerprints.get(d.index(), &mut buf).shingles;
+                let kept = self.kept_containers(shingles, run.iter().map(|p| p.1));
+                kept.into_iter().map(move |x| (d.min(x), d.max(x)))
+            })
+            .collect()
+    }
+
+    /// Per document: its number of anchors (0 for those not in `docs`).
+    fn anchor_counts(&self, docs: &[DocId]) -> Vec<u32> {
+        let counted: Vec<(DocId, u32)> = docs
+            .par_chunks(256)
+            .flat_map_iter(|chunk| {
+                let mut out = Vec::with_capacity(chunk.len());
+                self.fingerprints.scan_shingles(chunk, |d, s| {
+                    out.push((d, s.anchors(self.config.anchor_modulus).count() as u32));
+                });
+                out
+            })
+            .collect();
+        let mut counts = vec![0; self.fingerprints.len()];
+        for (d, n) in counted {
+            counts[d.index()] = n;
+        }
+        counts
+    }
+
+    /// (d, x) for every searcher d no longer than x that may share its full bar of anchors with
+    /// x, and has a hit in a list short enough to be looked up.
+    fn may_be_contained(
+        &self,
+        x: DocId,
+        shingles: Shingles<'_>,
+        (is_searcher, anchor_counts): (&[bool], &[u32]),
+    ) -> Vec<(DocId, DocId)> {
+        let size = shingles.len() as u32;
+        let lists = shingles
+            .anchors(self.config.anchor_modulus)
+            .map(|a| self.index.postings(a));
+        HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            hits.prepare(self.fingerprints.len());
+            let mut in_long_lists = 0;
+            for (_, p, times) in distinct_lists(lists) {
+                if p.len() > self.config.max_anchor_postings {
+                    in_long_lists += times;
+                    continue;
+                }
+                // Largest first: the documents x may contain are the tail.
+                let from = p.partition_point(|&(_, d_size)| d_size > size);
+                for &(d, _) in &p[from..] {
+                    if d != x && is_searcher[d.index()] {
+                        hits.add_weighted(d.0, times);
+                    }
+                }
+            }
+            let containment = self.config.containment;
+            let bar = |d: u32| anchors_needed(anchor_counts[d as usize] as usize, containment);
+            hits.drain()
+                .filter(|&(d, shared)| (shared + in_long_lists) as usize >= bar(d))
+                .map(|(d, _)| (DocId(d), x))
+                .collect()
+        })
+    }
+
+    /// The `containers` that the search for the containers of the document with these
+    /// `shingles` keeps: its rule, for given containers.
+    fn kept_containers(
+        &self,
+        shingles: Shingles<'_>,
+        containers: impl Iterator<Item = DocId>,
+    ) -> Vec<DocId> {
+        let postings: Vec<(usize, &[(DocId, u32)])> = shingles
+            .anchors(self.config.anchor_modulus)
+            .map(|a| self.index.postings(a))
+            .collect();
+        let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
+        let plan = ProbePlan::of(&lens, self.config);
+        let skipped = distinct_lists(plan.order[..plan.skipped].iter().map(|&k| postings[k]));
+        let probed = distinct_lists(plan.order[plan.skipped..].iter().map(|&k| postings[k]));
+        let size = shingles.len() as u32;
+        containers
+            .filter(|&x| {
+                let x_size = self.fingerprints.shingle_count(x.index()) as u32;
+                let key = (Reverse(x_size), x);
+                let hits_in = |lists: &[CountedList<'_>]| -> u32 {
+                    let holding = lists.iter().filter(|(_, p, _)| {
+                        p.binary_search_by_key(&key, |&(o, size)| (Reverse(size), o))
+                            .is_ok()
+                    });
+                    holding.map(|&(_, _, times)| times).sum()
+                };
+                let hits = hits_in(&probed);
+                x_size >= size
+                    && hits as usize >= plan.needed_in_probed
+                    && (hits + hits_in(&skipped)) as usize >= plan.verified
+            })
+            .collect()
     }
 }
 
@@ -913,11 +1041,10 @@ mod tests {
         assert!(lsh_pairs(&f, &[DocId(0), DocId(1)], &Config::default()).is_empty());
     }
 
-    /// Documents drawn from a small pool of sentences, so that passages recur across unrelated
-    /// documents, plus excerpts: the containment search, whatever it skips, finds exactly the
-    /// pairs whose shorter document shares `anchors_needed` of its anchors with the other.
-    #[test]
-    fn skipping_common_anchors_finds_the_pairs_a_full_count_finds() {
+    /// 150 documents drawn from a pool of 120 sentences of 25 words, so that passages recur across
+    /// unrelated documents, then 30 excerpts of half of one of them, then (`short`) 30 excerpts
+    /// of 8 to 40 words.
+    fn shared_passages(short: bool) -> Vec<String> {
         let mut seed = 7u64;
         let mut next = |n: u64| {
             seed ^= seed << 13;
@@ -934,6 +1061,20 @@ mod tests {
             let from = next(source.len() as u64 / 2) as usize;
             texts.push(source[from..from + source.len() / 2].join(" "));
         }
+        for k in 0..if short { 30 } else { 0 } {
+            let source: Vec<&str> = texts[k * 3 + 1].split(' ').collect();
+            let len = 8 + next(33) as usize;
+            let from = next((source.len() - len) as u64) as usize;
+            texts.push(source[from..from + len].join(" "));
+        }
+        texts
+    }
+
+    /// The containment search, whatever it skips, finds exactly the pairs whose shorter document
+    /// shares `anchors_needed` of its anchors with the other.
+    #[test]
+    fn skipping_common_anchors_finds_the_pairs_a_full_count_finds() {
+        let texts = shared_passages(false);
         let f = fps(&texts);
         let config = Config::default();
         let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
@@ -970,5 +1111,48 @@ mod tests {
         let index = AnchorIndex::build(&f, &docs, config.anchor_modulus);
         let lists = index.offsets.len() - 1;
         assert!(lists * 2 < index.slots.len(), "{lists} lists, {} anchors", index.slots.len());
+    }
+
+    /// Searching from the wanted containers for the unwanted documents they may contain (an
+    /// index's `add`) finds the pairs with a wanted document that searching from every document
+    /// finds, short documents (decided by their hit bar) included.
+    #[test]
+    fn searching_from_new_containers_finds_the_pairs_of_a_whole_search() {
+        let texts = shared_passages(true);
+        let f = fps(&texts);
+        // Lists of more than 8 documents are never looked up with the second configuration:
+        // most of this corpus's, whose sentences recur in about 30 documents each.
+        for cap in [Config::default().max_anchor_postings, 8] {
+            let config = Config {
+                max_anchor_postings: cap,
+                ..Config::default()
+            };
+            same_pairs_around_new_documents(&texts, &f, &config);
+        }
+    }
+
+    fn same_pairs_around_new_documents(texts: &[String], f: &Fingerprints, config: &Config) {
+        let (f, config) = (f, config.clone());
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let whole = anchor_pairs(f, &docs, &config);
+        let short = (180..texts.len()).filter(|&d| {
+            let mut buf = Vec::new();
+            let a = f.get(d, &mut buf).shingles.anchors(config.anchor_modulus).count();
+            let needed = ((a as f64 * config.containment * 0.5).ceil() as usize).max(1);
+            anchors_needed(a, config.containment) < needed && f[d].words >= config.min_contained_words
+        });
+        let short: Vec<usize> = short.collect();
+        assert!(short.len() >= 5, "{} short documents", short.len());
+        let short_pairs = whole.iter().filter(|p| short.contains(&p.1.index())).count();
+        assert!(short_pairs >= 5, "{short_pairs} pairs of short documents");
+        for (k, every) in [(0, 3), (1, 7), (2, 2)] {
+            // Wanted: every `every`-th document from the `k`-th, as a batch of new documents.
+            let new: Vec<bool> = (0..texts.len()).map(|d| d % every == k % every).collect();
+            let wanted = |p: &&(DocId, DocId)| new[p.0.index()] || new[p.1.index()];
+            let expected: Vec<(DocId, DocId)> = whole.iter().filter(wanted).copied().collect();
+            let around = anchor_pairs_around(f, &docs, &config, Some(&new));
+            let cap = config.max_anchor_postings;
+            assert_eq!(around, expected, "new: every {every} from {k}, cap {cap}");
+        }
     }
 }

@@ -154,12 +154,64 @@ pub fn normalize_lang(code: &str) -> Option<String> {
 /// read; only the documents of translation candidates are put in pivot space, from their texts: the
 /// kept texts (`keep_text`), or else a second reading of the inputs, checked against the first.
 /// Standard input cannot be read twice: with it, every document is put in pivot space as it is read.
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn analyze(
     inputs: &[Input],
     read_options: &ReadOptions,
     config: &Config,
     pivoter: &Pivoter,
     hooks: Hooks<'_>,
+) -> Result<Analysis, InputError> {
+    analyze_stored(inputs, read_options, (config, pivoter), hooks, &mut NothingStored)
+}
+
+/// Features an earlier run computed, for inputs that need not be read and fingerprinted again (an
+/// index's batches), and where the features of the documents that are read go.
+///
+/// Stored features are the [`Features`] value fingerprinting gave, pushed where a fresh reading
+/// pushes its own: a run with them is the run without them, value for value, as long as they were
+/// computed with the same configuration and lexicons (the index checks its settings) by the same
+/// fingerprinting (their format version says so; see [`crate::index::features`]).
+pub trait FeatureStore {
+    /// Whether `input`'s documents are stored (it is then not read).
+    fn holds(&self, input: &Input) -> bool;
+    /// Pushes the stored documents of `input`, in their order, with their id and origin; returns
+    /// how many and their bytes of text.
+    fn load(
+        &mut self,
+        input: &Input,
+        push: &mut dyn FnMut(DocInfo, Features),
+    ) -> Result<(usize, u64), InputError>;
+    /// Told every document that was read and fingerprinted, in order.
+    fn keep(&mut self, doc: &DocInfo, features: &Features);
+}
+
+/// No input stored, nothing kept: a plain run.
+pub struct NothingStored;
+
+impl FeatureStore for NothingStored {
+    fn holds(&self, _: &Input) -> bool {
+        false
+    }
+
+    fn load(
+        &mut self,
+        _: &Input,
+        _: &mut dyn FnMut(DocInfo, Features),
+    ) -> Result<(usize, u64), InputError> {
+        Ok((0, 0))
+    }
+
+    fn keep(&mut self, _: &DocInfo, _: &Features) {}
+}
+
+/// [`analyze`], taking the documents of the inputs `store` holds from it rather than reading them.
+pub fn analyze_stored(
+    inputs: &[Input],
+    read_options: &ReadOptions,
+    (config, pivoter): (&Config, &Pivoter),
+    hooks: Hooks<'_>,
+    store: &mut dyn FeatureStore,
 ) -> Result<Analysis, InputError> {
     let Hooks {
         keep_text,
@@ -169,6 +221,12 @@ pub fn analyze(
     } = hooks;
     let translations = config.wants(RelationKind::Translation);
     let eager = translations && !keep_text && inputs.contains(&Input::Stdin);
+    // Stored features hold neither texts nor pivot documents: a run that keeps either reads all.
+    let store: &mut dyn FeatureStore = if keep_text || eager {
+        &mut NothingStored
+    } else {
+        store
+    };
     let start = Instant::now();
     let featurizer = Featurizer {
         config,
@@ -179,10 +237,9 @@ pub fn analyze(
     let (collected, mut report) = read_and_fingerprint(
         inputs,
         read_options,
-        (&featurizer, Fingerprints::new(spill)),
+        (&featurizer, Fingerprints::new(spill), store),
         keep_text,
-        on_warning,
-        on_progress,
+        (on_warning, on_progress),
     )?;
     let read_time = start.elapsed().saturating_sub(collected.fingerprint_time);
     let Collected {
@@ -233,55 +290,108 @@ pub fn analyze(
     Ok(Analysis::of(docs, fingerprints, report, matched, times, (config, pivoter)))
 }
 
-/// Reads the inputs, fingerprinting them in parallel batches of [`BATCH_DOCS`] as they come.
+/// Who hears of input problems and of progress.
+type Listeners<'a> = (&'a mut dyn FnMut(&InputWarning), &'a mut dyn FnMut(Progress));
+
+/// Reads the inputs, fingerprinting them in parallel batches of [`BATCH_DOCS`] as they come; the
+/// documents of the inputs `store` holds are taken from it instead, in their place.
 fn read_and_fingerprint(
     inputs: &[Input],
     read_options: &ReadOptions,
-    (featurizer, fingerprints): (&Featurizer<'_>, Fingerprints),
+    (featurizer, fingerprints, store): (&Featurizer<'_>, Fingerprints, &mut dyn FeatureStore),
     keep_text: bool,
-    on_warning: &mut dyn FnMut(&InputWarning),
-    on_progress: &mut dyn FnMut(Progress),
+    (on_warning, on_progress): Listeners<'_>,
 ) -> Result<(Collected, ReadReport), InputError> {
     let mut collected = Collected {
         fingerprints,
         ..Collected::default()
     };
-    let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
-    let mut flush = |batch: &mut Vec<Document>| {
-        let t = Instant::now();
-        let features: Vec<Features> = batch
-            .par_iter()
-            .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
-            .collect();
-        collected.fingerprint_time += t.elapsed();
-        for (d, f) in batch.drain(..).zip(features) {
-            let info = DocInfo {
-                id: d.id,
-                origin: d.origin,
-                words: f.fingerprint.words,
-                lang: None,
-                record: d.record,
-                text: keep_text.then_some(d.text),
-            };
-            collected.push(info, f, featurizer);
+    let mut report = ReadReport::default();
+    let mut at = 0;
+    while at < inputs.len() {
+        if store.holds(&inputs[at]) {
+            let push = &mut |info, f| collected.push(info, f, featurizer);
+            let (documents, bytes) = store.load(&inputs[at], push)?;
+            report.documents += documents;
+            report.bytes += bytes;
+            report.files += 1;
+            on_progress(Progress::Read(collected.docs.len()));
+            at += 1;
+            continue;
         }
-        on_progress(Progress::Read(collected.docs.len()));
-    };
-    let report = read_inputs(
-        inputs,
-        read_options,
-        &mut |doc| {
-            batch.push(doc);
-            if batch.len() >= BATCH_DOCS {
-                flush(&mut batch);
-            }
-        },
-        on_warning,
-    )?;
-    flush(&mut batch);
+        // The inputs up to the next stored one are read in one go (ids are made unique within
+        // it; a store's own ids are unique by construction).
+        let end = (at..inputs.len())
+            .find(|&k| store.holds(&inputs[k]))
+            .unwrap_or(inputs.len());
+        let run = ReadRun {
+            inputs: &inputs[at..end],
+            options: read_options,
+            keep_text,
+        };
+        let part = run.read(featurizer, (&mut collected, &mut *store), on_warning, on_progress)?;
+        report.absorb(part);
+        at = end;
+    }
     match collected.spill_error.take() {
         Some(e) => Err(InputError::Spill(e)),
         None => Ok((collected, report)),
+    }
+}
+
+/// Inputs read one after the other.
+struct ReadRun<'a> {
+    inputs: &'a [Input],
+    options: &'a ReadOptions,
+    keep_text: bool,
+}
+
+impl ReadRun<'_> {
+    /// Reads the inputs into `collected`, fingerprinting them in parallel batches of
+    /// [`BATCH_DOCS`], and tells `store` each document's features.
+    fn read(
+        &self,
+        featurizer: &Featurizer<'_>,
+        (collected, store): (&mut Collected, &mut dyn FeatureStore),
+        on_warning: &mut dyn FnMut(&InputWarning),
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Result<ReadReport, InputError> {
+        let keep_text = self.keep_text;
+        let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
+        let mut flush = |batch: &mut Vec<Document>| {
+            let t = Instant::now();
+            let features: Vec<Features> = batch
+                .par_iter()
+                .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
+                .collect();
+            collected.fingerprint_time += t.elapsed();
+            for (d, f) in batch.drain(..).zip(features) {
+                let info = DocInfo {
+                    id: d.id,
+                    origin: d.origin,
+                    words: f.fingerprint.words,
+                    lang: None,
+                    record: d.record,
+                    text: keep_text.then_some(d.text),
+                };
+                store.keep(&info, &f);
+                collected.push(info, f, featurizer);
+            }
+            on_progress(Progress::Read(collected.docs.len()));
+        };
+        let report = read_inputs(
+            self.inputs,
+            self.options,
+            &mut |doc| {
+                batch.push(doc);
+                if batch.len() >= BATCH_DOCS {
+                    flush(&mut batch);
+                }
+            },
+            on_warning,
+        )?;
+        flush(&mut batch);
+        Ok(report)
     }
 }
 
@@ -401,14 +511,15 @@ pub fn analyze_documents(
 }
 
 /// What one pass over a document's words gives.
-struct Features {
-    fingerprint: Fingerprint,
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    pub fingerprint: Fingerprint,
     /// Given (normalized) or, when translations are asked for, detected.
-    lang: Option<String>,
+    pub lang: Option<String>,
     /// Translation candidate keys, in a supported language.
-    keys: Option<Vec<u32>>,
+    pub keys: Option<Vec<u32>>,
     /// The document in pivot space, when pivoting happens as documents are read.
-    pivot: Option<PivotDoc>,
+    pub pivot: Option<PivotDoc>,
 }
 
 /// Computes [`Features`]: one tokenization serves the fingerprint, the language and the keys, in

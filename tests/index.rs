@@ -59,6 +59,9 @@ fn same_as_one_run(batches: &[Vec<String>], dir: &Path) {
         args.extend(batch.iter().map(String::as_str));
         args.extend(["-o", s(&out)]);
         run_ok(&args);
+        // Later adds take this batch's documents from its stored features.
+        let features = index.join(format!("batch-{:06}.features", n + 1));
+        assert!(features.is_file(), "{}", features.display());
         let found = lines(&std::fs::read(&out).unwrap());
         every_pair += found.len();
         union.extend(found);
@@ -442,12 +445,19 @@ fn damaged_files_are_named() {
         "nobody: no document with this id in the index",
     );
     std::fs::write(&batch, &batch_bytes[..batch_bytes.len() / 2]).unwrap();
-    damaged(&add, "batch-000001.jsonl.zst");
     damaged(
         &["explain", &id, &id, "--index", s(&index)],
         "batch-000001.jsonl.zst",
     );
+    // An add takes the indexed documents from their features, and from their text without them.
+    let features = index.join("batch-000001.features");
+    let features_bytes = std::fs::read(&features).unwrap();
+    std::fs::remove_file(&features).unwrap();
+    damaged(&add, "batch-000001.jsonl.zst");
     std::fs::write(&batch, &batch_bytes).unwrap();
+    std::fs::write(&features, &features_bytes[..features_bytes.len() - 9]).unwrap();
+    damaged(&add, "batch-000001.features: damaged");
+    std::fs::write(&features, &features_bytes).unwrap();
 
     std::fs::write(&manifest, &manifest_text[..manifest_text.len() / 2]).unwrap();
     damaged(&add, "twinwire-index.json: damaged");
@@ -472,4 +482,36 @@ fn damaged_files_are_named() {
         &["index", "stats", s(&dir.path().join("nowhere"))],
         "not a twinwire index",
     );
+}
+
+/// Features the index cannot use (another version's, or gone) leave the batch to be read from its
+/// text: the pairs are the same.
+#[test]
+fn features_of_another_version_are_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs_after = |damage: &dyn Fn(&Path)| -> BTreeSet<String> {
+        let index = dir.path().join("index");
+        let _ = std::fs::remove_dir_all(&index);
+        let first = [sample("000"), sample("001")];
+        let mut args = vec!["index", "create", "-q", s(&index)];
+        args.extend(first.iter().map(String::as_str));
+        args.extend(["-o", "/dev/null"]);
+        run_ok(&args);
+        damage(&index.join("batch-000001.features"));
+        let out = run_ok(&["index", "add", "-q", s(&index), &sample("002")]);
+        lines(&out.stdout)
+    };
+    let intact = pairs_after(&|_| {});
+    assert!(
+        intact.iter().any(|l| l.contains("\"translation\"")),
+        "{intact:?}"
+    );
+    let other_version = pairs_after(&|f| {
+        let mut bytes = std::fs::read(f).unwrap();
+        bytes[8] = bytes[8].wrapping_add(1);
+        std::fs::write(f, bytes).unwrap();
+    });
+    assert_eq!(other_version, intact);
+    let gone = pairs_after(&|f| std::fs::remove_file(f).unwrap());
+    assert_eq!(gone, intact);
 }

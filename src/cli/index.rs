@@ -21,7 +21,7 @@ use crate::cluster::Cluster;
 use crate::corpus::{read_inputs, Document, Format, Input, Origin, ReadOptions, Record, StripHtml};
 use crate::dedupe::{dedupe, KeepPolicy};
 use crate::fingerprint::Fingerprints;
-use crate::index::{BatchWriter, Index, Settings};
+use crate::index::{BatchWriter, Index, IndexStore, Settings};
 use crate::keep::{Core, KeepOrder};
 use crate::output::{round4, write_json_line, AtomicFile, PairRecord};
 use crate::relate::Relation;
@@ -29,7 +29,7 @@ use crate::DocId;
 
 use super::dedupe::{record_bytes, RemovedRecord};
 use super::{
-    analyze_read, check_outputs, human_bytes, warning_line, Analyzed, InputArgs, Keeping,
+    analyze_read_stored, check_outputs, human_bytes, warning_line, Analyzed, InputArgs, Keeping,
     MatchArgs, RejectsFile,
 };
 
@@ -206,7 +206,7 @@ fn add(
             return Err(e);
         }
     };
-    let pending = writer.finish()?;
+    let mut pending = writer.finish()?;
 
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
     files.push(path_string(pending.path()));
@@ -220,9 +220,18 @@ fn add(
         ..input_args.clone()
     };
     let read = (&quiet_input, index_read_options());
+    // The indexed batches come from their stored features; the new one's are written as it is
+    // fingerprinted.
+    let mut store = IndexStore::new(&index, &pending)?;
     let Analyzed {
         analysis, progress, ..
-    } = analyze_read(&files, read, match_args, keeping)?;
+    } = match analyze_read_stored(&files, read, match_args, keeping, &mut store) {
+        Ok(analyzed) => analyzed,
+        Err(e) => {
+            store.abandon();
+            return Err(e);
+        }
+    };
     progress.finish();
     let first_new = index.documents();
     if analysis.docs.len() != first_new + records.len() {
@@ -241,6 +250,7 @@ fn add(
             write_new_kept(out, &analysis, first_new, &records)?
         }
     };
+    store.finish(&mut pending)?;
     index.commit(pending)?;
     let t = &analysis.times;
     if !input_args.quiet {

@@ -32,7 +32,9 @@ use crate::crosslingual::pivot::Pivoter;
 use crate::crosslingual::Lexicon;
 use crate::fingerprint::Spill;
 use crate::output::{is_stdout, write_json_line, AtomicFile};
-use crate::pipeline::{analyze, Analysis, Hooks, Progress as PipelineProgress};
+use crate::pipeline::{
+    analyze_stored, Analysis, FeatureStore, Hooks, NothingStored, Progress as PipelineProgress,
+};
 use crate::relate::RelationKind;
 use crate::stream::StreamStats;
 use crate::Config;
@@ -506,9 +508,20 @@ pub fn analyze_inputs(
 /// [`analyze_inputs`] reading with `read_options` (the rest of `input_args` says what is shown).
 pub fn analyze_read(
     inputs: &[String],
+    read: (&InputArgs, ReadOptions),
+    match_args: &MatchArgs,
+    keeping: Keeping,
+) -> Result<Analyzed> {
+    analyze_read_stored(inputs, read, match_args, keeping, &mut NothingStored)
+}
+
+/// [`analyze_read`], taking the documents of the inputs `store` holds from it (an index's).
+pub fn analyze_read_stored(
+    inputs: &[String],
     (input_args, read_options): (&InputArgs, ReadOptions),
     match_args: &MatchArgs,
     keeping: Keeping,
+    store: &mut dyn FeatureStore,
 ) -> Result<Analyzed> {
     match_args.init_threads()?;
     let config = match_args.config()?.with_pairs_from(keeping.pairs_from);
@@ -542,18 +555,13 @@ pub fn analyze_read(
         bytes_read: Some(bar.bytes_read.clone()),
         ..read_options
     };
-    let analysis = analyze(
-        &inputs,
-        &read_options,
-        &config,
-        &pivoter,
-        Hooks {
-            keep_text: keeping.text,
-            on_warning: &mut on_warning,
-            on_progress: &mut on_progress,
-            spill: match_args.spill(),
-        },
-    )?;
+    let hooks = Hooks {
+        keep_text: keeping.text,
+        on_warning: &mut on_warning,
+        on_progress: &mut on_progress,
+        spill: match_args.spill(),
+    };
+    let analysis = analyze_stored(&inputs, &read_options, (&config, &pivoter), hooks, store)?;
     if let Some(r) = rejects {
         r.commit(&analysis.report)?;
     }

@@ -192,6 +192,10 @@ pub enum InputError {
          directory (TMPDIR), choose another with --temp-dir, or raise --memory-limit"
     )]
     Spill(io::Error),
+    /// Features stored by an earlier run (an index's) could not be read; the message names the
+    /// file.
+    #[error("{0}")]
+    Stored(String),
 }
 
 /// Reads every input, calling `on_document` for each document and `on_warning` for each problem.

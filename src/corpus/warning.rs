@@ -161,6 +161,20 @@ pub struct ReadReport {
 }
 
 impl ReadReport {
+    /// Adds what another reading found.
+    pub fn absorb(&mut self, other: ReadReport) {
+        self.documents += other.documents;
+        self.empty_documents += other.empty_documents;
+        self.files += other.files;
+        self.ignored_files += other.ignored_files;
+        self.bytes += other.bytes;
+        self.html_stripped += other.html_stripped;
+        self.not_pages += other.not_pages;
+        for (kind, n) in other.warnings {
+            *self.warnings.entry(kind).or_default() += n;
+        }
+    }
+
     /// Inputs (lines or files) that were not read, by reason.
     pub fn skipped(&self) -> impl Iterator<Item = (WarningKind, usize)> + '_ {
         self.warnings

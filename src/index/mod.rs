@@ -13,6 +13,11 @@
 //!   rename a repeated id without reading the texts). Written once, fsync'd and renamed into place
 //!   before the manifest names them. Files the manifest does not name are what a killed `add` left:
 //!   the next `add` writes over them.
+//! - `batch-000001.features`: what fingerprinting gave each of the batch's documents
+//!   ([`features`]), so that an `add` does not read and fingerprint the indexed texts again.
+//!   Written and fsync'd before the manifest names it, like the batch. A batch without one (an
+//!   index written before it existed, or by a twinwire whose fingerprints differ) is read from
+//!   its text.
 //! - `lock`: locked (`flock`) by the one writer for the length of an `add`. The kernel lets go of
 //!   it when the process dies, so a killed `add` leaves no stale lock. Readers (`stats`, `explain`)
 //!   take no lock: they see the last committed manifest and files that never change.
@@ -30,6 +35,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::Document;
+
+pub mod features;
+mod stored;
+
+pub use stored::IndexStore;
 
 /// The manifest's file name.
 pub const MANIFEST: &str = "twinwire-index.json";
@@ -89,6 +99,10 @@ pub struct Batch {
     pub text_bytes: u64,
     /// When it was added, seconds since 1970.
     pub added: u64,
+    /// Its documents' features, in the index directory (see [`features`]); absent in an index
+    /// written before they were stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<String>,
 }
 
 /// An index opened for reading: its directory and manifest.
@@ -113,6 +127,18 @@ impl PendingBatch {
     /// Its documents' file, to read them with the index's.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Documents in the batch.
+    pub fn documents(&self) -> usize {
+        self.batch.documents
+    }
+
+    /// Names its features file, written and finished ([`features::FeatureWriter`]).
+    pub fn set_features(&mut self) {
+        let path = features::features_path(&self.path);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        self.batch.features = Some(name.into_owned());
     }
 }
 
@@ -225,11 +251,26 @@ impl Index {
         files.map(|b| self.dir.join(&b.file)).collect()
     }
 
-    /// Bytes the index takes on disk (its manifest and batches).
+    /// Each batch's documents' file with its features file, when it has one this twinwire reads.
+    pub fn batch_features(&self) -> Vec<(PathBuf, Option<PathBuf>)> {
+        let batches = self.manifest.batches.iter();
+        batches
+            .map(|b| {
+                let features = b.features.as_ref().map(|f| self.dir.join(f));
+                let usable = features.filter(|f| features::readable(f));
+                (self.dir.join(&b.file), usable)
+            })
+            .collect()
+    }
+
+    /// Bytes the index takes on disk (its manifest, batches and features).
     pub fn size_on_disk(&self) -> Result<u64, IndexError> {
         let mut paths = vec![self.dir.join(MANIFEST)];
-        for p in self.batch_paths() {
+        for (b, p) in self.manifest.batches.iter().zip(self.batch_paths()) {
             paths.push(ids_path(&p));
+            if let Some(f) = &b.features {
+                paths.push(self.dir.join(f));
+            }
             paths.push(p);
         }
         let mut total = 0;
@@ -287,24 +328,7 @@ impl Index {
     /// holds as many ids as its batch has documents.
     fn for_each_id(&self, mut f: impl FnMut(&Path, u64, String)) -> Result<(), IndexError> {
         for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
-            let ids_file = ids_path(&path);
-            let file = File::open(&ids_file).map_err(io_error(&ids_file))?;
-            let mut lines = 0;
-            for (n, line) in BufReader::new(file).lines().enumerate() {
-                let line = line.map_err(io_error(&ids_file))?;
-                let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
-                    path: format!("{}:{}", ids_file.display(), n + 1),
-                    reason: e.to_string(),
-                })?;
-                f(&path, n as u64 + 1, id);
-                lines = n + 1;
-            }
-            if lines != batch.documents {
-                return Err(IndexError::Damaged {
-                    path: ids_file.display().to_string(),
-                    reason: format!("{lines} ids, the manifest says {} documents", batch.documents),
-                });
-            }
+            read_ids(&path, batch.documents, &mut |line, id| f(&path, line, id))?;
         }
         Ok(())
     }
@@ -324,6 +348,7 @@ impl Index {
                 documents: 0,
                 text_bytes: 0,
                 added: 0,
+                features: None,
             },
             path,
             partial,
@@ -423,6 +448,34 @@ struct StoredDocument<'a> {
 
 fn written_by() -> String {
     format!("twinwire {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Calls `f(line, id)` for every id in the ids file of the batch at `batch`, checking that it
+/// holds `documents` ids.
+fn read_ids(
+    batch: &Path,
+    documents: usize,
+    f: &mut dyn FnMut(u64, String),
+) -> Result<(), IndexError> {
+    let ids_file = ids_path(batch);
+    let file = File::open(&ids_file).map_err(io_error(&ids_file))?;
+    let mut lines = 0;
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(io_error(&ids_file))?;
+        let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
+            path: format!("{}:{}", ids_file.display(), n + 1),
+            reason: e.to_string(),
+        })?;
+        f(n as u64 + 1, id);
+        lines = n + 1;
+    }
+    if lines != documents {
+        return Err(IndexError::Damaged {
+            path: ids_file.display().to_string(),
+            reason: format!("{lines} ids, the manifest says {documents} documents"),
+        });
+    }
+    Ok(())
 }
 
 /// The ids file beside a batch's documents.

@@ -1,0 +1,493 @@
+//! A batch's features on disk: what fingerprinting gave each of its documents, so that an `add`
+//! takes the indexed documents from here instead of reading and fingerprinting their texts again
+//! (a million documents: about 20 seconds saved on this project's machine, BENCHMARKS.md section 22).
+//!
+//! `batch-000001.features`, beside the batch's documents, written once:
+//!
+//! - a header: the magic bytes `twfeat\0\n`, the format version ([`FEATURES_VERSION`], 4 bytes,
+//!   little-endian);
+//! - frames of up to [`FRAME_DOCS`] documents, each `documents: u32`, `length: u32`,
+//!   `check: u64` (xxh3 of the decoded bytes), then `length` bytes of zstd: frames decode in
+//!   parallel, and a damaged one is named;
+//! - an end frame: `documents = 0`, `length = 0`, `check` = the number of documents in the file.
+//!
+//! One document, decoded: words (varint), exact hash (16 bytes), SimHash (8), shingle set (count,
+//! then the first value and the gaps between the next, varints), band keys (count, then 4 bytes
+//! each), language (a length byte, then the code; 0: none), translation keys (count + 1, 0 for
+//! none, then first value and gaps). Integers are little-endian.
+//!
+//! A file of another version is not read: the batch's documents are then read and fingerprinted
+//! from their text, as when the index holds no features for it. [`FEATURES_VERSION`] changes
+//! whenever fingerprinting gives other values (a test fails when it does and the version did not).
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{io_error, partial_path, IndexError};
+use crate::fingerprint::{Fingerprint, ShingleSet, SimHash64};
+use crate::pipeline::Features;
+
+/// The version of the features' layout and of the fingerprinting that computed them.
+pub const FEATURES_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"twfeat\0\n";
+/// Documents per frame.
+pub const FRAME_DOCS: usize = 4096;
+/// Frames decoded at a time (in parallel), to bound what loading holds.
+const FRAMES_AT_ONCE: usize = 16;
+
+/// The features file beside a batch's documents (`batch-000001.jsonl.zst` ->
+/// `batch-000001.features`).
+pub fn features_path(batch: &Path) -> PathBuf {
+    let name = batch.file_name().unwrap_or_default().to_string_lossy();
+    batch.with_file_name(name.replace(".jsonl.zst", ".features"))
+}
+
+/// Writes a batch's features as its documents are fingerprinted.
+pub struct FeatureWriter {
+    path: PathBuf,
+    partial: PathBuf,
+    out: BufWriter<File>,
+    frame: Vec<u8>,
+    in_frame: u32,
+    documents: u64,
+    /// The first write error, reported by `finish`.
+    error: Option<io::Error>,
+}
+
+impl FeatureWriter {
+    /// Starts the file at `path` (written under a temporary name until [`FeatureWriter::finish`]).
+    pub fn create(path: PathBuf) -> Result<FeatureWriter, IndexError> {
+        let partial = partial_path(&path);
+        let file = File::create(&partial).map_err(io_error(&partial))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        out.write_all(MAGIC)
+            .and_then(|()| out.write_all(&FEATURES_VERSION.to_le_bytes()))
+            .map_err(io_error(&partial))?;
+        Ok(FeatureWriter {
+            path,
+            partial,
+            out,
+            frame: Vec::new(),
+            in_frame: 0,
+            documents: 0,
+            error: None,
+        })
+    }
+
+    /// Adds the next document's features.
+    pub fn push(&mut self, f: &Features) {
+        encode(f, &mut self.frame);
+        self.in_frame += 1;
+        self.documents += 1;
+        if self.in_frame as usize >= FRAME_DOCS {
+            self.end_frame();
+        }
+    }
+
+    fn end_frame(&mut self) {
+        if self.in_frame == 0 || self.error.is_some() {
+            return;
+        }
+        let check = xxhash_rust::xxh3::xxh3_64(&self.frame);
+        let written = zstd::bulk::compress(&self.frame, 3).and_then(|packed| {
+            let length = u32::try_from(packed.len()).map_err(io::Error::other)?;
+            self.out.write_all(&self.in_frame.to_le_bytes())?;
+            self.out.write_all(&length.to_le_bytes())?;
+            self.out.write_all(&check.to_le_bytes())?;
+            self.out.write_all(&packed)
+        });
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+        self.frame.clear();
+        self.in_frame = 0;
+    }
+
+    /// Ends the file, makes it durable and gives it its name (the manifest names it later).
+    pub fn finish(mut self) -> Result<(), IndexError> {
+        self.end_frame();
+        if let Some(e) = self.error.take() {
+            return Err(io_error(&self.partial)(e));
+        }
+        let mut end = [0u8; 16];
+        end[8..].copy_from_slice(&self.documents.to_le_bytes());
+        self.out.write_all(&end).map_err(io_error(&self.partial))?;
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| io_error(&self.partial)(e.into_error()))?;
+        file.sync_all().map_err(io_error(&self.partial))?;
+        fs::rename(&self.partial, &self.path).map_err(io_error(&self.path))
+    }
+
+    /// Gives the file up: its partial file is removed.
+    pub fn abandon(self) {
+        drop(self.out);
+        let _ = fs::remove_file(&self.partial);
+    }
+}
+
+/// Whether the file at `path` is features this twinwire reads (its version); `false` for a file
+/// missing or of another version (the batch is then read from its text).
+pub fn readable(path: &Path) -> bool {
+    let mut header = [0u8; 12];
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    read.is_ok() && header[..8] == MAGIC[..] && header[8..] == FEATURES_VERSION.to_le_bytes()
+}
+
+/// Reads the features of the `documents` documents of the file at `path`, pushing them in order.
+pub fn read_features(
+    path: &Path,
+    documents: usize,
+    push: &mut dyn FnMut(Features),
+) -> Result<(), IndexError> {
+    let damaged = |reason: String| IndexError::Damaged {
+        path: path.display().to_string(),
+        reason,
+    };
+    let file = File::open(path).map_err(io_error(path))?;
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut header = [0u8; 12];
+    input
+        .read_exact(&mut header)
+        .map_err(|e| damaged(format!("no header: {e}")))?;
+    if header[..8] != MAGIC[..] || header[8..] != FEATURES_VERSION.to_le_bytes() {
+        return Err(damaged("not a features file of this version".into()));
+    }
+    let mut read = 0usize;
+    let mut frame_no = 0usize;
+    loop {
+        let mut frames = Vec::with_capacity(FRAMES_AT_ONCE);
+        let mut ended = None;
+        while frames.len() < FRAMES_AT_ONCE {
+            match next_frame(&mut input, frame_no).map_err(damaged)? {
+                Frame::Packed(f) => frames.push(f),
+                Frame::End(total) => {
+                    ended = Some(total);
+                    break;
+                }
+            }
+            frame_no += 1;
+        }
+        let decoded: Vec<Result<Vec<Features>, String>> =
+            frames.par_iter().map(PackedFrame::decode).collect();
+        for frame in decoded {
+            for f in frame.map_err(damaged)? {
+                read += 1;
+                push(f);
+            }
+        }
+        if let Some(total) = ended {
+            if total != read as u64 || read != documents {
+                let reason = format!(
+                    "{read} documents, its end says {total}, the manifest {documents}"
+                );
+                return Err(damaged(reason));
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// A frame as read, before decoding.
+struct PackedFrame {
+    number: usize,
+    documents: u32,
+    check: u64,
+    bytes: Vec<u8>,
+}
+
+enum Frame {
+    Packed(PackedFrame),
+    /// The end frame, with the file's number of documents.
+    End(u64),
+}
+
+fn next_frame(input: &mut impl Read, number: usize) -> Result<Frame, String> {
+    let mut head = [0u8; 16];
+    input
+        .read_exact(&mut head)
+        .map_err(|e| format!("frame {number}: cut short ({e})"))?;
+    let documents = u32::from_le_bytes(head[0..4].try_into().unwrap_or_default());
+    let length = u32::from_le_bytes(head[4..8].try_into().unwrap_or_default());
+    let check = u64::from_le_bytes(head[8..16].try_into().unwrap_or_default());
+    if documents == 0 {
+        return Ok(Frame::End(check));
+    }
+    if documents as usize > FRAME_DOCS {
+        return Err(format!("frame {number}: {documents} documents, at most {FRAME_DOCS}"));
+    }
+    let mut bytes = Vec::new();
+    let got = input
+        .take(u64::from(length))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("frame {number}: {e}"))?;
+    if got != length as usize {
+        return Err(format!("frame {number}: cut short"));
+    }
+    Ok(Frame::Packed(PackedFrame {
+        number,
+        documents,
+        check,
+        bytes,
+    }))
+}
+
+/// A frame decoded larger than this is damaged (a frame of 4,096 long articles is far less).
+const MAX_FRAME_BYTES: usize = 1 << 31;
+
+impl PackedFrame {
+    fn decode(&self) -> Result<Vec<Features>, String> {
+        let number = self.number;
+        let plain = zstd::bulk::decompress(&self.bytes, MAX_FRAME_BYTES)
+            .map_err(|e| format!("frame {number}: {e}"))?;
+        if xxhash_rust::xxh3::xxh3_64(&plain) != self.check {
+            return Err(format!("frame {number}: its checksum does not match"));
+        }
+        let mut at = Cursor { bytes: &plain, at: 0 };
+        let mut out = Vec::with_capacity(self.documents as usize);
+        for k in 0..self.documents {
+            let f = decode(&mut at).ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
+            out.push(f);
+        }
+        if at.at != plain.len() {
+            return Err(format!("frame {number}: bytes after its last document"));
+        }
+        Ok(out)
+    }
+}
+
+fn encode(f: &Features, out: &mut Vec<u8>) {
+    let fp = &f.fingerprint;
+    put_varint(out, u64::from(fp.words));
+    out.extend_from_slice(&fp.exact.to_le_bytes());
+    out.extend_from_slice(&fp.simhash.0.to_le_bytes());
+    put_sorted(out, fp.shingles.as_slice());
+    put_varint(out, fp.bands.len() as u64);
+    for b in &fp.bands {
+        out.extend_from_slice(&b.to_le_bytes());
+    }
+    let lang = f.lang.as_deref().unwrap_or("").as_bytes();
+    let lang = &lang[..lang.len().min(255)];
+    out.push(lang.len() as u8);
+    out.extend_from_slice(lang);
+    match &f.keys {
+        None => put_varint(out, 0),
+        Some(keys) => {
+            put_varint(out, keys.len() as u64 + 1);
+            put_gaps(out, keys);
+        }
+    }
+}
+
+fn decode(at: &mut Cursor<'_>) -> Option<Features> {
+    let words = u32::try_from(at.varint()?).ok()?;
+    let exact = u128::from_le_bytes(at.take(16)?.try_into().ok()?);
+    let simhash = SimHash64(u64::from_le_bytes(at.take(8)?.try_into().ok()?));
+    let n = at.count()?;
+    let shingles = ShingleSet::of_sorted(at.gaps(n)?);
+    let n = at.count()?;
+    let bands = at
+        .take(n.checked_mul(4)?)?
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let len = *at.take(1)?.first()? as usize;
+    let lang = std::str::from_utf8(at.take(len)?).ok()?;
+    let lang = (!lang.is_empty()).then(|| lang.to_string());
+    let keys = match at.count()? {
+        0 => None,
+        n => Some(at.gaps(n - 1)?),
+    };
+    Some(Features {
+        fingerprint: Fingerprint {
+            words,
+            exact,
+            shingles,
+            simhash,
+            bands,
+        },
+        lang,
+        keys,
+        pivot: None,
+    })
+}
+
+/// Writes sorted, unique values: their count, the first, then the gaps.
+fn put_sorted(out: &mut Vec<u8>, values: &[u32]) {
+    put_varint(out, values.len() as u64);
+    put_gaps(out, values);
+}
+
+fn put_gaps(out: &mut Vec<u8>, values: &[u32]) {
+    let mut last = 0u32;
+    for (k, &v) in values.iter().enumerate() {
+        let gap = if k == 0 { v } else { v.wrapping_sub(last) };
+        put_varint(out, u64::from(gap));
+        last = v;
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Decoding position in a frame's bytes; every read is checked (`None`: cut short or invalid).
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let out = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(out)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// A count of items that each take at least one byte (larger than what is left: damaged).
+    fn count(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        (n <= self.bytes.len() - self.at).then_some(n)
+    }
+
+    /// `n` values written by [`put_gaps`], checked sorted and unique.
+    fn gaps(&mut self, n: usize) -> Option<Vec<u32>> {
+        let mut values = Vec::with_capacity(n);
+        let mut last = 0u32;
+        for k in 0..n {
+            let gap = u32::try_from(self.varint()?).ok()?;
+            let v = if k == 0 {
+                gap
+            } else {
+                (gap > 0).then_some(())?;
+                last.checked_add(gap)?
+            };
+            values.push(v);
+            last = v;
+        }
+        Some(values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::crosslingual::pivot::Pivoter;
+    use crate::text::TokenList;
+
+    /// The features of a text as a run computes them with translations asked for.
+    fn features_of(text: &str, pivoter: &Pivoter) -> Features {
+        let config = Config::default();
+        let tokens = TokenList::of(text);
+        let (lang, keys) = crate::pipeline::language_and_keys(text, &tokens, None, pivoter);
+        Features {
+            fingerprint: Fingerprint::of_tokens(&tokens, &config),
+            lang,
+            keys,
+            pivot: None,
+        }
+    }
+
+    fn sample() -> Vec<Features> {
+        let mut texts = vec![
+            String::new(),
+            "Bamako, le 17 septembre 2024 (AFP) - Des jihadistes ont attaqué l'école de \
+             gendarmerie et l'aéroport militaire de Bamako mardi matin."
+                .to_string(),
+            "Jihadists attacked a gendarmerie school and a military airport in Bamako on \
+             Tuesday morning, the army said."
+                .to_string(),
+            "word ".repeat(3),
+        ];
+        texts.extend((0..5000).map(|k| format!("article {k} about the {} market", k % 97)));
+        let pivoter = Pivoter::new(vec![crate::crosslingual::lexicon::Lexicon::bundled_fr_en()]);
+        texts.iter().map(|t| features_of(t, &pivoter)).collect()
+    }
+
+    fn write(path: &Path, all: &[Features]) {
+        let mut writer = FeatureWriter::create(path.to_path_buf()).unwrap();
+        for f in all {
+            writer.push(f);
+        }
+        writer.finish().unwrap();
+    }
+
+    #[test]
+    fn features_read_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch-000001.features");
+        let all = sample();
+        assert!(all[1].keys.is_some() && all[0].keys.is_none(), "{:?}", all[1]);
+        write(&path, &all);
+        assert!(readable(&path));
+        let mut back = Vec::new();
+        read_features(&path, all.len(), &mut |f| back.push(f)).unwrap();
+        assert_eq!(back, all);
+        // Two frames and some: decoded in parallel, pushed in order.
+        assert!(all.len() > FRAME_DOCS);
+    }
+
+    #[test]
+    fn damaged_features_are_named_never_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch-000001.features");
+        let all = sample();
+        write(&path, &all);
+        let bytes = fs::read(&path).unwrap();
+        let read = |bytes: &[u8], documents: usize| {
+            fs::write(&path, bytes).unwrap();
+            let err = read_features(&path, documents, &mut |_| {}).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains("batch-000001.features"), "{message}");
+            message
+        };
+        assert!(read(&bytes, all.len() + 1).contains("the manifest"));
+        assert!(read(&bytes[..bytes.len() / 2], all.len()).contains("cut short"));
+        for at in [40, bytes.len() / 3, bytes.len() - 20] {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x55;
+            read(&flipped, all.len());
+        }
+        let mut other = bytes.clone();
+        other[8] = other[8].wrapping_add(1);
+        read(&other, all.len());
+        fs::write(&path, &other).unwrap();
+        assert!(!readable(&path), "another version is not read");
+    }
+
+    /// Stored features are reused by later runs only while fingerprinting gives the same values:
+    /// when this fails, fingerprinting changed, and [`FEATURES_VERSION`] must change with it
+    /// (then write the new value here).
+    #[test]
+    fn fingerprints_unchanged_since_this_features_version() {
+        let mut bytes = Vec::new();
+        for f in sample() {
+            encode(&f, &mut bytes);
+        }
+        let seen = (FEATURES_VERSION, xxhash_rust::xxh3::xxh3_64(&bytes));
+        assert_eq!(seen, (1, 9877682573519500748), "fingerprints changed: raise FEATURES_VERSION");
+    }
+}

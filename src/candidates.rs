@@ -298,8 +298,8 @@ impl CandidateIndex {
     }
 
     /// [`CandidateIndex::build`], for the pairs of some documents only when `holds_new` is given
-    /// (per document: whether its pairs are wanted): the containment search leaves out the
-    /// containers of an unwanted document that are unwanted too. The band tables are whole.
+    /// (per document: whether its pairs are wanted): the containment search finds only the pairs
+    /// with a wanted document ([`anchor_pairs_around`]). The band tables are whole.
     pub fn build_around(
         fingerprints: &Fingerprints,
         docs: &[DocId],

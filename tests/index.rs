@@ -489,7 +489,7 @@ fn damaged_files_are_named() {
 #[test]
 fn features_of_another_version_are_passed_over() {
     let dir = tempfile::tempdir().unwrap();
-    let pairs_after = |damage: &dyn Fn(&Path)| -> BTreeSet<String> {
+    let pairs_after = |damage: &dyn Fn(&Path)| -> (BTreeSet<String>, String) {
         let index = dir.path().join("index");
         let _ = std::fs::remove_dir_all(&index);
         let first = [sample("000"), sample("001")];
@@ -498,10 +498,15 @@ fn features_of_another_version_are_passed_over() {
         args.extend(["-o", "/dev/null"]);
         run_ok(&args);
         damage(&index.join("batch-000001.features"));
+        let stats = run_ok(&["index", "stats", s(&index)]).stdout;
         let out = run_ok(&["index", "add", "-q", s(&index), &sample("002")]);
-        lines(&out.stdout)
+        (
+            lines(&out.stdout),
+            String::from_utf8_lossy(&stats).into_owned(),
+        )
     };
-    let intact = pairs_after(&|_| {});
+    let (intact, stats) = pairs_after(&|_| {});
+    assert!(stats.contains("features stored"), "{stats}");
     assert!(
         intact.iter().any(|l| l.contains("\"translation\"")),
         "{intact:?}"
@@ -511,7 +516,13 @@ fn features_of_another_version_are_passed_over() {
         bytes[8] = bytes[8].wrapping_add(1);
         std::fs::write(f, bytes).unwrap();
     });
-    assert_eq!(other_version, intact);
+    assert_eq!(other_version.0, intact);
+    assert!(
+        other_version.1.contains("read from its text"),
+        "{}",
+        other_version.1
+    );
     let gone = pairs_after(&|f| std::fs::remove_file(f).unwrap());
-    assert_eq!(gone, intact);
+    assert_eq!(gone.0, intact);
+    assert!(gone.1.contains("read from its text"), "{}", gone.1);
 }

@@ -517,10 +517,17 @@ fn stats(dir: &Path) -> Result<()> {
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
     writeln!(out, "settings: {}", settings.join(" "))?;
-    for (n, b) in manifest.batches.iter().enumerate() {
+    let features = index.batch_features();
+    for (n, (b, (_, usable))) in manifest.batches.iter().zip(features).enumerate() {
+        // Whether an `add` takes this batch's documents from stored features or reads its text.
+        let from = match (&b.features, usable) {
+            (_, Some(_)) => "features stored",
+            (Some(_), None) => "features missing or of another version, read from its text",
+            (None, None) => "no features stored, read from its text",
+        };
         writeln!(
             out,
-            "batch {}: {} documents, {} of text, added at {} (unix time)",
+            "batch {}: {} documents, {} of text, added at {} (unix time), {from}",
             n + 1,
             b.documents,
             human_bytes(b.text_bytes),

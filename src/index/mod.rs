@@ -268,9 +268,9 @@ impl Index {
         let mut paths = vec![self.dir.join(MANIFEST)];
         for (b, p) in self.manifest.batches.iter().zip(self.batch_paths()) {
             paths.push(ids_path(&p));
-            if let Some(f) = &b.features {
-                paths.push(self.dir.join(f));
-            }
+            // Features gone are passed over (the batch is read from its text).
+            let features = b.features.as_ref().map(|f| self.dir.join(f));
+            paths.extend(features.filter(|f| f.is_file()));
             paths.push(p);
         }
         let mut total = 0;

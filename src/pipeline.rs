@@ -797,15 +797,22 @@ pub fn relate_fingerprints(
 ) -> Matched {
     let groups = ExactGroups::of(fingerprints);
     let reps = groups.representatives(fingerprints);
+    // With `pairs_from` (an index's `add`), only the pairs whose exact groups hold a new document.
+    let holds_new = config.pairs_from.map(|from| groups.holding_from(DocId(from)));
     let params = &config.translation;
     // Translation candidates first: their keys are dropped before the copy candidates are built.
+    // They are chosen among every document (the rules read the whole corpus), then only the
+    // wanted ones are aligned.
     let t = Instant::now();
     let translation = translation.filter(|_| config.wants(RelationKind::Translation));
     let (translation_pairs, pivots_of) = match translation {
-        Some(TranslationInput { keyed, pivots_of }) => (
-            translation_candidates(&keyed, &reps, params),
-            Some(pivots_of),
-        ),
+        Some(TranslationInput { keyed, pivots_of }) => {
+            let mut pairs = translation_candidates(&keyed, &reps, params);
+            if let Some(new) = holds_new.as_deref() {
+                pairs.retain(|&(a, b)| new[a.index()] || new[b.index()]);
+            }
+            (pairs, Some(pivots_of))
+        }
         None => (Vec::new(), None),
     };
     let candidates_translate_time = t.elapsed();
@@ -821,7 +828,6 @@ pub fn relate_fingerprints(
             } else if config.exhaustive {
                 CandidateIndex::every_pair(&reps)
             } else {
-                let holds_new = config.pairs_from.map(|from| groups.holding_from(DocId(from)));
                 CandidateIndex::build_around(fingerprints, &reps, config, holds_new.as_deref())
             };
             (index, t.elapsed())

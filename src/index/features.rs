@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{io_error, partial_path, IndexError};
+use super::{beside, io_error, partial_path, IndexError};
 use crate::fingerprint::{Fingerprint, ShingleSet, SimHash64};
 use crate::pipeline::Features;
 
@@ -41,8 +41,7 @@ const FRAMES_AT_ONCE: usize = 16;
 /// The features file beside a batch's documents (`batch-000001.jsonl.zst` ->
 /// `batch-000001.features`).
 pub fn features_path(batch: &Path) -> PathBuf {
-    let name = batch.file_name().unwrap_or_default().to_string_lossy();
-    batch.with_file_name(name.replace(".jsonl.zst", ".features"))
+    beside(batch, "features")
 }
 
 /// Writes a batch's features as its documents are fingerprinted.
@@ -298,7 +297,7 @@ fn decode(at: &mut Cursor<'_>) -> Option<Features> {
     let len = *at.take(1)?.first()? as usize;
     let lang = std::str::from_utf8(at.take(len)?).ok()?;
     let lang = (!lang.is_empty()).then(|| lang.to_string());
-    let keys = match at.count()? {
+    let keys = match at.count_plus_one()? {
         0 => None,
         n => Some(at.gaps(n - 1)?),
     };
@@ -370,6 +369,12 @@ impl<'a> Cursor<'a> {
     fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(self.varint()?).ok()?;
         (n <= self.bytes.len() - self.at).then_some(n)
+    }
+
+    /// A count written as count + 1 (0 meaning none), of items that each take at least one byte.
+    fn count_plus_one(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        (n.saturating_sub(1) <= self.bytes.len() - self.at).then_some(n)
     }
 
     /// `n` values written by [`put_gaps`], checked sorted and unique.
@@ -476,6 +481,21 @@ mod tests {
         read(&other, all.len());
         fs::write(&path, &other).unwrap();
         assert!(!readable(&path), "another version is not read");
+    }
+
+    /// A document ending a frame whose translation keys take exactly the bytes left (none, or
+    /// each within one byte) is valid.
+    #[test]
+    fn keys_filling_the_rest_of_a_frame_are_read() {
+        let pivoter = Pivoter::new(vec![crate::crosslingual::lexicon::Lexicon::bundled_fr_en()]);
+        let mut f = features_of("Jihadists attacked a school in Bamako on Tuesday.", &pivoter);
+        for keys in [vec![], vec![5], vec![5, 6, 90]] {
+            f.keys = Some(keys);
+            let mut bytes = Vec::new();
+            encode(&f, &mut bytes);
+            let back = decode(&mut Cursor { bytes: &bytes, at: 0 });
+            assert_eq!(back.as_ref(), Some(&f));
+        }
     }
 
     /// Stored features are reused by later runs only while fingerprinting gives the same values:

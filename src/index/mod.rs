@@ -480,8 +480,14 @@ fn read_ids(
 
 /// The ids file beside a batch's documents.
 fn ids_path(batch: &Path) -> PathBuf {
+    beside(batch, "ids")
+}
+
+/// The file of another kind beside a batch's documents (`batch-000001.jsonl.zst` with
+/// `"ids"` -> `batch-000001.ids`).
+fn beside(batch: &Path, extension: &str) -> PathBuf {
     let name = batch.file_name().unwrap_or_default().to_string_lossy();
-    batch.with_file_name(name.replace(".jsonl.zst", ".ids"))
+    batch.with_file_name(name.replace(".jsonl.zst", &format!(".{extension}")))
 }
 
 /// Writes `bytes` to a temporary name beside `path`, fsyncs it and renames it to `path`.

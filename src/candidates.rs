@@ -484,7 +484,19 @@ struct AnchorIndex {
 }
 
 impl AnchorIndex {
+    #[cfg(test)]
     fn build(fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> AnchorIndex {
+        Self::build_counting(fingerprints, docs, modulus, false).0
+    }
+
+    /// The index and, when `count` asks, each document's number of anchors (indexed by document,
+    /// 0 for those not in `docs`; empty when not asked), counted on the pass that sizes the index.
+    fn build_counting(
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        modulus: u32,
+        count: bool,
+    ) -> (AnchorIndex, Vec<u32>) {
         let mut index = AnchorIndex {
             slots: KeyMap::default(),
             offsets: vec![0],
@@ -493,7 +505,7 @@ impl AnchorIndex {
         // One slice of the anchor values at a time (by their top bits), so that only a quarter of
         // all (anchor, document) entries is ever held; the slices come in value order.
         let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
-        let sizes = anchors_per_slice(fingerprints, &groups, modulus);
+        let (sizes, anchor_counts) = anchors_per_slice(fingerprints, &groups, (modulus, count));
         let mut by_content = KeyMap::default();
         for slice in 0..SLICES {
             let slice_sizes: Vec<usize> = sizes.iter().map(|s| s[slice as usize]).collect();
@@ -514,7 +526,7 @@ impl AnchorIndex {
         }
         index.postings.shrink_to_fit();
         index.offsets.shrink_to_fit();
-        index
+        (index, anchor_counts)
     }
 
     /// Adds the postings of one anchor (`run`: its (anchor, document) entries), as a new list or
@@ -562,24 +574,38 @@ impl AnchorIndex {
 /// The anchor index is built in this many slices of anchor values.
 const SLICES: u32 = 4;
 
-/// For each group of documents, how many anchors it has in each slice (one pass over the sets).
+/// For each group of documents, how many anchors it has in each slice (one pass over the sets),
+/// and, when `count` asks, how many each document has (indexed by document; else empty).
 fn anchors_per_slice(
     fingerprints: &Fingerprints,
     groups: &[&[DocId]],
-    modulus: u32,
-) -> Vec<[usize; SLICES as usize]> {
-    groups
+    (modulus, count): (u32, bool),
+) -> (Vec<[usize; SLICES as usize]>, Vec<u32>) {
+    let per_group: Vec<([usize; SLICES as usize], Vec<u32>)> = groups
         .par_iter()
         .map(|g| {
             let mut counts = [0; SLICES as usize];
+            let mut per_doc = Vec::with_capacity(if count { g.len() } else { 0 });
             fingerprints.scan_shingles(g, |_, s| {
+                let mut n = 0;
                 for a in s.anchors(modulus) {
                     counts[(a >> 30) as usize] += 1;
+                    n += 1;
+                }
+                if count {
+                    per_doc.push(n);
                 }
             });
-            counts
+            (counts, per_doc)
         })
-        .collect()
+        .collect();
+    let mut per_doc = vec![0; if count { fingerprints.len() } else { 0 }];
+    for (group, (_, counts)) in groups.iter().zip(&per_group) {
+        for (d, &n) in group.iter().zip(counts) {
+            per_doc[d.index()] = n;
+        }
+    }
+    (per_group.into_iter().map(|(c, _)| c).collect(), per_doc)
 }
 
 /// (anchor, document) for every anchor in `slice` of every document, written in place: each group
@@ -649,7 +675,9 @@ fn anchor_pairs_around(
     config: &Config,
     holds_new: Option<&[bool]>,
 ) -> Vec<(DocId, DocId)> {
-    let index = AnchorIndex::build(fingerprints, docs, config.anchor_modulus);
+    let modulus = config.anchor_modulus;
+    let (index, anchor_counts) =
+        AnchorIndex::build_counting(fingerprints, docs, modulus, holds_new.is_some());
     let long_enough = |d: &DocId| fingerprints[d.index()].words >= config.min_contained_words;
     let searchers: Vec<DocId> = docs
         .iter()
@@ -677,7 +705,7 @@ fn anchor_pairs_around(
             .filter(|d| !new[d.index()] && long_enough(d))
             .collect();
         let wanted: Vec<DocId> = docs.iter().copied().filter(|d| new[d.index()]).collect();
-        pairs.extend(search.contained_in_wanted(&unwanted, &wanted));
+        pairs.extend(search.contained_in_wanted(&unwanted, &wanted, &anchor_counts));
     }
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -772,24 +800,14 @@ struct Search<'a> {
 impl Search<'_> {
     /// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
     fn containers_of(&self, d: DocId, shingles: Shingles<'_>) -> Vec<(DocId, DocId)> {
-        let (fingerprints, index, config) = (self.fingerprints, self.index, self.config);
-        let size = shingles.len() as u32;
-        let postings: Vec<(usize, &[(DocId, u32)])> = shingles
-            .anchors(config.anchor_modulus)
-            .map(|a| index.postings(a))
-            .collect();
-        let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
-        let plan = ProbePlan::of(&lens, config);
-        let skipped_postings = distinct_lists(plan.order[..plan.skipped].iter().map(|&k| postings[k]));
-        let probed = distinct_lists(plan.order[plan.skipped..].iter().map(|&k| postings[k]));
-        let (needed_in_probed, verified) = (plan.needed_in_probed, plan.verified);
+        let probe = Probe::of(self.index, shingles, self.config);
         // Hits are counted in a per-thread array indexed by document (no sorting of hits).
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
-            hits.prepare(fingerprints.len());
-            for (_, p, times) in probed {
+            hits.prepare(self.fingerprints.len());
+            for &(_, p, times) in &probe.probed {
                 for &(o, o_size) in p.iter() {
-                    if o_size < size {
+                    if o_size < probe.size {
                         break;
                     }
                     if o != d {
@@ -800,28 +818,67 @@ impl Search<'_> {
             let mut out = Vec::new();
             for (o, count) in hits.drain() {
                 let o = DocId(o);
-                if (count as usize) < needed_in_probed {
+                if (count as usize) < probe.needed_in_probed {
                     continue;
                 }
-                if count as usize >= verified {
-                    out.push((d.min(o), d.max(o)));
-                    continue;
-                }
-                let key = (Reverse(fingerprints.shingle_count(o.index()) as u32), o);
-                let in_skipped: u32 = skipped_postings
-                    .iter()
-                    .filter(|(_, p, _)| {
-                        p.binary_search_by_key(&key, |&(x, size)| (Reverse(size), x))
-                            .is_ok()
-                    })
-                    .map(|&(_, _, times)| times)
-                    .sum();
-                if (count + in_skipped) as usize >= verified {
+                let kept = count as usize >= probe.verified || {
+                    let o_size = self.fingerprints.shingle_count(o.index()) as u32;
+                    (count + Probe::held_in(&probe.skipped, o, o_size)) as usize >= probe.verified
+                };
+                if kept {
                     out.push((d.min(o), d.max(o)));
                 }
             }
             out
         })
+    }
+}
+
+/// A document's search for its containers: the distinct posting lists of its anchors that it
+/// walks (`probed`) and those it skips, and its two bars ([`ProbePlan`]).
+struct Probe<'a> {
+    /// The document's shingle count: its containers are at least as long.
+    size: u32,
+    probed: Vec<CountedList<'a>>,
+    skipped: Vec<CountedList<'a>>,
+    needed_in_probed: usize,
+    verified: usize,
+}
+
+impl<'a> Probe<'a> {
+    fn of(index: &'a AnchorIndex, shingles: Shingles<'_>, config: &Config) -> Probe<'a> {
+        let postings: Vec<(usize, &[(DocId, u32)])> = shingles
+            .anchors(config.anchor_modulus)
+            .map(|a| index.postings(a))
+            .collect();
+        let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
+        let plan = ProbePlan::of(&lens, config);
+        let (skipped, probed) = plan.order.split_at(plan.skipped);
+        Probe {
+            size: shingles.len() as u32,
+            probed: distinct_lists(probed.iter().map(|&k| postings[k])),
+            skipped: distinct_lists(skipped.iter().map(|&k| postings[k])),
+            needed_in_probed: plan.needed_in_probed,
+            verified: plan.verified,
+        }
+    }
+
+    /// How many of the document's anchors in `lists` the document x (of `x_size` shingles) holds.
+    fn held_in(lists: &[CountedList<'_>], x: DocId, x_size: u32) -> u32 {
+        let key = (Reverse(x_size), x);
+        let holding = lists.iter().filter(|(_, p, _)| {
+            p.binary_search_by_key(&key, |&(o, size)| (Reverse(size), o))
+                .is_ok()
+        });
+        holding.map(|&(_, _, times)| times).sum()
+    }
+
+    /// Whether the search keeps x as a container: its rule, for a given x.
+    fn keeps(&self, x: DocId, x_size: u32) -> bool {
+        let hits = Probe::held_in(&self.probed, x, x_size);
+        x_size >= self.size
+            && hits as usize >= self.needed_in_probed
+            && (hits + Probe::held_in(&self.skipped, x, x_size)) as usize >= self.verified
     }
 }
 
@@ -835,23 +892,25 @@ impl Search<'_> {
     /// could keep, with a count of their shared anchors that, plus the container's anchors in
     /// longer lists, bounds the full count from above. A d whose bound reaches its full bar
     /// ([`anchors_needed`]) is then decided by d's own rule ([`Search::kept_containers`]).
+    ///
+    /// `anchor_counts` holds each searcher's number of anchors (indexed by document).
     fn contained_in_wanted(
         &self,
         searchers: &[DocId],
         containers: &[DocId],
+        anchor_counts: &[u32],
     ) -> Vec<(DocId, DocId)> {
         let fingerprints = self.fingerprints;
         let mut is_searcher = vec![false; fingerprints.len()];
         for d in searchers {
             is_searcher[d.index()] = true;
         }
-        let anchor_counts = self.anchor_counts(searchers);
         let mut found: Vec<(DocId, DocId)> = containers
             .par_chunks(64)
             .flat_map_iter(|chunk| {
                 let mut out = Vec::new();
                 fingerprints.scan_shingles(chunk, |x, s| {
-                    out.extend(self.may_be_contained(x, s, (&is_searcher, &anchor_counts)));
+                    out.extend(self.may_be_contained(x, s, (&is_searcher, anchor_counts)));
                 });
                 out
             })
@@ -868,25 +927,6 @@ impl Search<'_> {
                 kept.into_iter().map(move |x| (d.min(x), d.max(x)))
             })
             .collect()
-    }
-
-    /// Per document: its number of anchors (0 for those not in `docs`).
-    fn anchor_counts(&self, docs: &[DocId]) -> Vec<u32> {
-        let counted: Vec<(DocId, u32)> = docs
-            .par_chunks(256)
-            .flat_map_iter(|chunk| {
-                let mut out = Vec::with_capacity(chunk.len());
-                self.fingerprints.scan_shingles(chunk, |d, s| {
-                    out.push((d, s.anchors(self.config.anchor_modulus).count() as u32));
-                });
-                out
-            })
-            .collect();
-        let mut counts = vec![0; self.fingerprints.len()];
-        for (d, n) in counted {
-            counts[d.index()] = n;
-        }
-        counts
     }
 
     /// (d, x) for every searcher d no longer than x that may share its full bar of anchors with
@@ -934,31 +974,9 @@ impl Search<'_> {
         shingles: Shingles<'_>,
         containers: impl Iterator<Item = DocId>,
     ) -> Vec<DocId> {
-        let postings: Vec<(usize, &[(DocId, u32)])> = shingles
-            .anchors(self.config.anchor_modulus)
-            .map(|a| self.index.postings(a))
-            .collect();
-        let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
-        let plan = ProbePlan::of(&lens, self.config);
-        let skipped = distinct_lists(plan.order[..plan.skipped].iter().map(|&k| postings[k]));
-        let probed = distinct_lists(plan.order[plan.skipped..].iter().map(|&k| postings[k]));
-        let size = shingles.len() as u32;
+        let probe = Probe::of(self.index, shingles, self.config);
         containers
-            .filter(|&x| {
-                let x_size = self.fingerprints.shingle_count(x.index()) as u32;
-                let key = (Reverse(x_size), x);
-                let hits_in = |lists: &[CountedList<'_>]| -> u32 {
-                    let holding = lists.iter().filter(|(_, p, _)| {
-                        p.binary_search_by_key(&key, |&(o, size)| (Reverse(size), o))
-                            .is_ok()
-                    });
-                    holding.map(|&(_, _, times)| times).sum()
-                };
-                let hits = hits_in(&probed);
-                x_size >= size
-                    && hits as usize >= plan.needed_in_probed
-                    && (hits + hits_in(&skipped)) as usize >= plan.verified
-            })
+            .filter(|&x| probe.keeps(x, self.fingerprints.shingle_count(x.index()) as u32))
             .collect()
     }
 }

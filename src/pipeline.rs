@@ -21,7 +21,7 @@ use crate::corpus::{
     Record, WarningKind,
 };
 use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
-use crate::crosslingual::candidate_index::translation_candidates;
+use crate::crosslingual::candidate_index::translation_candidates_around;
 use crate::crosslingual::translate::{verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Spill};
 use crate::relate::{relate_either, Evidence, Relation, RelationKind};
@@ -801,16 +801,14 @@ pub fn relate_fingerprints(
     let holds_new = config.pairs_from.map(|from| groups.holding_from(DocId(from)));
     let params = &config.translation;
     // Translation candidates first: their keys are dropped before the copy candidates are built.
-    // They are chosen among every document (the rules read the whole corpus), then only the
-    // wanted ones are aligned.
+    // Their rules read statistics of the whole corpus; with `pairs_from`, only the documents
+    // that a pair with a new one involves search for partners, and only those pairs are aligned.
     let t = Instant::now();
     let translation = translation.filter(|_| config.wants(RelationKind::Translation));
     let (translation_pairs, pivots_of) = match translation {
         Some(TranslationInput { keyed, pivots_of }) => {
-            let mut pairs = translation_candidates(&keyed, &reps, params);
-            if let Some(new) = holds_new.as_deref() {
-                pairs.retain(|&(a, b)| new[a.index()] || new[b.index()]);
-            }
+            let new = holds_new.as_deref();
+            let pairs = translation_candidates_around(&keyed, &reps, params, new);
             (pairs, Some(pivots_of))
         }
         None => (Vec::new(), None),

@@ -12,6 +12,10 @@
 //! 4. [`best_partners`]: a document's best partners in another language, by the rarity of the keys
 //!    they share ([`key_weight`]) over the square root of the partner's signature length.
 //! 5. [`mutual_pairs`]: a pair is a candidate when each is among the other's best.
+//!
+//! When only the pairs holding some documents are wanted (an index's `add`), steps 1 and 2 still
+//! count over every document, and step 4 runs only for the documents such a pair can involve
+//! ([`Search::best_lists_around`]).
 
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -21,10 +25,24 @@ use crate::fingerprint::{HitCounts, KeyMap};
 use crate::DocId;
 
 /// Candidate translation pairs (smaller id first), sorted and unique, among `docs`: those keyed.
+#[cfg_attr(not(any(test, feature = "internals")), allow(dead_code))]
 pub fn translation_candidates(
     keyed: &KeyedDocs,
     docs: &[DocId],
     params: &TranslationParams,
+) -> Vec<(DocId, DocId)> {
+    translation_candidates_around(keyed, docs, params, None)
+}
+
+/// [`translation_candidates`] holding a wanted document, when `wanted` (indexed by document) says
+/// which: the same pairs as the whole search's that hold one, from a search made only by the
+/// documents a wanted document's pair can involve ([`best_lists_around`]). The statistics the
+/// rules read (languages, key frequencies, signatures) are still counted over every document.
+pub fn translation_candidates_around(
+    keyed: &KeyedDocs,
+    docs: &[DocId],
+    params: &TranslationParams,
+    wanted: Option<&[bool]>,
 ) -> Vec<(DocId, DocId)> {
     let with_keys: Vec<(DocId, &str, &[u32])> = docs
         .iter()
@@ -45,22 +63,143 @@ pub fn translation_candidates(
         .map(|&x| signatures.of(x))
         .collect();
     let searchers = SearcherPostings::new(&languages, &searcher_signatures);
-    let mut majority = MajorityPostings::new(&languages, &signatures, &searchers.keys);
-    let mut signature_lengths = std::mem::take(&mut majority.signature_lengths);
-    for (&x, sig) in languages.searchers.iter().zip(&searcher_signatures) {
-        signature_lengths[x] = sig.len() as u8;
-    }
-    let index = Index {
-        eligible: &signatures.eligible,
-        signature_lengths: &signature_lengths,
+    let search = Search {
+        signatures: &signatures,
+        searcher_signatures: &searcher_signatures,
         languages: &languages,
         searchers: &searchers,
-        majority: &majority,
         params,
     };
-    let best = best_lists(&index, &signatures, &searcher_signatures);
     let ids: Vec<DocId> = with_keys.iter().map(|&(d, _, _)| d).collect();
-    mutual_pairs(&languages, &best, &ids)
+    match wanted {
+        None => {
+            let (majority, lengths) = search.majority_for(&searchers.keys);
+            let best = best_lists(&search.index(&majority, &lengths), &signatures, &searcher_signatures);
+            mutual_pairs(&languages, &best, &ids, |_, _| true)
+        }
+        Some(wanted) => {
+            let wanted: Vec<bool> = ids.iter().map(|d| wanted[d.index()]).collect();
+            let best = search.best_lists_around(&wanted);
+            mutual_pairs(&languages, &best, &ids, |x, o| wanted[x] || wanted[o])
+        }
+    }
+}
+
+/// What the steps after the signatures read, to build an [`Index`] for given searched keys.
+struct Search<'a> {
+    signatures: &'a Signatures<'a>,
+    /// The signature of each of `languages.searchers`, in their order.
+    searcher_signatures: &'a [Vec<u32>],
+    languages: &'a Languages,
+    searchers: &'a SearcherPostings,
+    params: &'a TranslationParams,
+}
+
+impl Search<'_> {
+    /// The majority's postings of the `searched` keys, and every keyed document's signature
+    /// length where a search may read it (searchers, and majority documents in those postings).
+    fn majority_for(&self, searched: &[u32]) -> (MajorityPostings, Vec<u8>) {
+        let mut majority = MajorityPostings::new(self.languages, self.signatures, searched);
+        let mut lengths = std::mem::take(&mut majority.signature_lengths);
+        for (&x, sig) in self.languages.searchers.iter().zip(self.searcher_signatures) {
+            lengths[x] = sig.len() as u8;
+        }
+        (majority, lengths)
+    }
+
+    fn index<'b>(&'b self, majority: &'b MajorityPostings, lengths: &'b [u8]) -> Index<'b> {
+        Index {
+            eligible: &self.signatures.eligible,
+            signature_lengths: lengths,
+            languages: self.languages,
+            searchers: self.searchers,
+            majority,
+            params: self.params,
+        }
+    }
+
+    /// The signature of searcher `x`, as computed once.
+    fn searcher_signature(&self, x: usize) -> &[u32] {
+        let at = self.languages.searchers.binary_search(&x);
+        at.map_or(&[], |at| &self.searcher_signatures[at])
+    }
+
+    /// [`best_lists`] for the pairs that hold a `wanted` document (indexed as keyed documents):
+    /// the lists of the wanted documents, of the searchers whose lists can name a wanted one or be
+    /// named by it, and of the majority documents a wanted searcher names; `None` for the others.
+    /// A pair is mutual best partners, so these lists decide every pair with a wanted document
+    /// as the whole search's lists do (each list is the same, its document's search the same).
+    fn best_lists_around(&self, wanted: &[bool]) -> Vec<Option<Vec<u32>>> {
+        let languages = self.languages;
+        let is_majority = |x: usize| languages.lang_of[x] == languages.majority;
+        let mut best: Vec<Option<Vec<u32>>> = vec![None; languages.len()];
+        // The wanted majority documents search the searchers' postings only.
+        let (none, lengths) = self.majority_for(&[]);
+        let index = self.index(&none, &lengths);
+        let wanted_majority: Vec<usize> =
+            (0..wanted.len()).filter(|&x| wanted[x] && is_majority(x)).collect();
+        self.search_into(&index, &wanted_majority, &mut best);
+        // A searcher's pair with a wanted document needs its list: when that document is of the
+        // majority, it named the searcher; when it is a searcher, the two share a signature key.
+        // The majority's postings cover the signatures of every searcher that may be asked.
+        let mut may_search = vec![false; languages.len()];
+        for &x in languages.searchers.iter().filter(|&&x| wanted[x]) {
+            for &k in self.searcher_signature(x) {
+                let run = self.searchers.of(k);
+                run.iter().for_each(|&e| may_search[SearcherPostings::doc(e) as usize] = true);
+            }
+        }
+        let named = |best: &[Option<Vec<u32>>], x: usize| best[x].clone().unwrap_or_default();
+        for &x in &wanted_majority {
+            named(&best, x).iter().for_each(|&o| may_search[o as usize] = true);
+        }
+        let keys = self.signature_keys(languages.searchers.iter().filter(|&&x| may_search[x]));
+        let (majority, lengths) = self.majority_for(&keys);
+        let index = self.index(&majority, &lengths);
+        // The wanted searchers and the searchers the wanted majority named, then the documents
+        // (of any language) the wanted searchers named: the other side of their pairs.
+        let mut first: Vec<usize> = languages.searchers.iter().copied().filter(|&x| wanted[x]).collect();
+        first.extend(wanted_majority.iter().flat_map(|&x| named(&best, x)).map(|o| o as usize));
+        first.sort_unstable();
+        first.dedup();
+        self.search_into(&index, &first, &mut best);
+        let mut then: Vec<usize> = first
+            .iter()
+            .filter(|&&x| wanted[x])
+            .flat_map(|&x| named(&best, x))
+            .map(|o| o as usize)
+            .filter(|&o| best[o].is_none())
+            .collect();
+        then.sort_unstable();
+        then.dedup();
+        self.search_into(&index, &then, &mut best);
+        best
+    }
+
+    /// Every key of these searchers' signatures, sorted, unique.
+    fn signature_keys<'b>(&self, searchers: impl Iterator<Item = &'b usize>) -> Vec<u32> {
+        let mut keys: Vec<u32> = searchers.flat_map(|&x| self.searcher_signature(x)).copied().collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Sets the best partners of each of `docs` in `best`.
+    fn search_into(&self, index: &Index<'_>, docs: &[usize], best: &mut [Option<Vec<u32>>]) {
+        let found: Vec<(usize, Vec<u32>)> = docs
+            .par_iter()
+            .map(|&x| {
+                let sig = match self.languages.lang_of[x] == self.languages.majority {
+                    true => self.signatures.of(x),
+                    false => self.searcher_signature(x).to_vec(),
+                };
+                (x, best_partners(index, x, &sig))
+            })
+            .collect();
+        for (x, list) in found {
+            best[x] = Some(list);
+        }
+    }
 }
 
 /// Step 1: languages as small numbers (at most 15 kinds: a posting packs 4 bits of language).
@@ -227,7 +366,7 @@ struct MajorityPostings {
     /// Key in slot s has `postings[starts[s]..starts[s + 1]]`.
     starts: Vec<usize>,
     postings: Vec<u32>,
-    /// The signature length of every majority document (0 for the others).
+    /// The signature length of every majority document in a list (0 for the others).
     signature_lengths: Vec<u8>,
 }
 
@@ -248,7 +387,10 @@ impl MajorityPostings {
                 let (mut found, mut ends) = (Vec::new(), Vec::with_capacity(docs.len()));
                 let mut lengths = Vec::with_capacity(docs.len());
                 for &x in docs {
-                    let sig = signatures.of(x as usize);
+                    // A document with none of the searched keys is in no list: no signature.
+                    let keys = signatures.keys[x as usize];
+                    let listed = !searched.is_empty() && keys.iter().any(|&k| slots.get(k).is_some());
+                    let sig = if listed { signatures.of(x as usize) } else { Vec::new() };
                     found.extend(sig.iter().filter_map(|&k| slots.get(k)));
                     ends.push(found.len() as u32);
                     lengths.push(sig.len() as u8);
@@ -448,8 +590,10 @@ fn mutual_pairs(
     languages: &Languages,
     best: &[Option<Vec<u32>>],
     ids: &[DocId],
+    keep: impl Fn(usize, usize) -> bool,
 ) -> Vec<(DocId, DocId)> {
     let lists = |x: usize| best[x].as_deref().unwrap_or(&[]);
+    let keep = &keep;
     let lang_of = &languages.lang_of;
     let majority = languages.majority;
     let mut pairs: Vec<(DocId, DocId)> = languages
@@ -460,7 +604,9 @@ fn mutual_pairs(
                 .iter()
                 .map(|&o| o as usize)
                 .filter(move |&o| {
-                    (lang_of[o] == majority || o > x) && lists(o).binary_search(&(x as u32)).is_ok()
+                    (lang_of[o] == majority || o > x)
+                        && keep(x, o)
+                        && lists(o).binary_search(&(x as u32)).is_ok()
                 })
                 .map(move |o| (ids[x].min(ids[o]), ids[x].max(ids[o])))
         })
@@ -500,5 +646,68 @@ impl FilteredKeys {
             return None;
         }
         self.table.get(&k).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keyed documents in three languages, none a large majority (so that most documents
+    /// search): each draws keys from a skewed vocabulary, and one in four has a translation in
+    /// another language sharing most of its keys.
+    fn three_languages(n: usize) -> KeyedDocs {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let langs = ["en", "fr", "de", "en", "fr"];
+        let mut keyed = KeyedDocs::default();
+        let mut last: Vec<u32> = Vec::new();
+        for x in 0..n {
+            let lang = langs[next(langs.len() as u64) as usize];
+            let mut keys: Vec<u32> = if x % 4 == 1 {
+                last.iter().copied().filter(|_| next(10) < 8).collect()
+            } else {
+                (0..30).map(|_| (next(40) * next(100) + next(3)) as u32).collect()
+            };
+            keys.sort_unstable();
+            keys.dedup();
+            keyed.push(Some((lang, &keys)));
+            last = keys;
+        }
+        keyed
+    }
+
+    #[test]
+    fn searching_around_wanted_documents_finds_the_pairs_of_a_whole_search() {
+        let n = 800;
+        let keyed = three_languages(n);
+        let docs: Vec<DocId> = (0..n as u32).map(DocId).collect();
+        let params = TranslationParams::default();
+        let all = translation_candidates(&keyed, &docs, &params);
+        let majority = Languages::of((0..n).filter_map(|x| keyed.get(x)).map(|(l, _)| l));
+        let of_majority = |x: usize| majority.lang_of[x] == majority.majority;
+        let choices: [&dyn Fn(usize) -> bool; 4] = [
+            &|x| x % 17 == 3,
+            &|x| x >= n - 40,
+            &|x| x % 5 == 0 || x % 7 == 1,
+            // Majority documents only: the searchers they name search too.
+            &|x| x % 9 == 0 && of_majority(x),
+        ];
+        for wanted_if in choices {
+            let wanted: Vec<bool> = (0..n).map(wanted_if).collect();
+            let expected: Vec<(DocId, DocId)> = all
+                .iter()
+                .copied()
+                .filter(|&(a, b)| wanted[a.index()] || wanted[b.index()])
+                .collect();
+            assert!(!expected.is_empty() && expected.len() < all.len());
+            let around = translation_candidates_around(&keyed, &docs, &params, Some(&wanted));
+            assert_eq!(around, expected);
+        }
     }
 }

@@ -133,7 +133,7 @@ pub fn lsh_pairs(
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
-    let buckets = Buckets::build(fingerprints, docs, config);
+    let buckets = Buckets::build(fingerprints, docs, config, None);
     let mut pairs: Vec<(DocId, DocId)> = Vec::new();
     for b in 0..buckets.members.len() {
         let m = buckets.members.get(b);
@@ -192,8 +192,17 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn build(fingerprints: &Fingerprints, docs: &[DocId], config: &Config) -> Buckets {
-        let per_band = shared_buckets_per_band(fingerprints, docs, config.minhash.bands);
+    /// The buckets of `docs`; only those holding a wanted document when `holds_new` says which
+    /// (per document), each with all its members.
+    fn build(
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        config: &Config,
+        holds_new: Option<&[bool]>,
+    ) -> Buckets {
+        let bands = config.minhash.bands;
+        let wanted = holds_new.map(|new| NewKeys::of(fingerprints, docs, new, bands));
+        let per_band = shared_buckets_per_band(fingerprints, docs, bands, wanted.as_ref());
         // Identical member lists are kept once: sorted by content hash, then compared whole.
         let mut all: Vec<(u64, usize, usize)> = per_band
             .par_iter()
@@ -223,22 +232,68 @@ impl Buckets {
     }
 }
 
-/// Every band's buckets of two documents or more. The band keys are read in passes over the
-/// documents, one band per worker thread at a time, so that a pass holds one table per thread.
-fn shared_buckets_per_band(fingerprints: &Fingerprints, docs: &[DocId], bands: usize) -> Vec<Lists> {
+/// The band keys of the wanted documents, as bits of a filter (a key of another band, or of no
+/// wanted document, may pass it: the buckets found are then checked), and which they are.
+struct NewKeys<'a> {
+    bits: Vec<u64>,
+    holds_new: &'a [bool],
+}
+
+impl<'a> NewKeys<'a> {
+    /// Bits of the filter, as a power of two (16 million bits: 2 MB, a few percent passing for
+    /// the 420,000 keys of 10,000 documents).
+    const BITS: u32 = 24;
+
+    fn of(fingerprints: &Fingerprints, docs: &[DocId], holds_new: &'a [bool], bands: usize) -> Self {
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        let wanted: Vec<DocId> = docs.iter().copied().filter(|d| holds_new[d.index()]).collect();
+        fingerprints.scan_bands(&wanted, |_, keys| {
+            for (band, &k) in keys.iter().enumerate().take(bands) {
+                let b = Self::bit(band, k);
+                bits[b >> 6] |= 1 << (b & 63);
+            }
+        });
+        NewKeys { bits, holds_new }
+    }
+
+    fn bit(band: usize, key: u32) -> usize {
+        let h = (u64::from(key) | (band as u64) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> (64 - Self::BITS)) as usize
+    }
+
+    fn may_hold(&self, band: usize, key: u32) -> bool {
+        let b = Self::bit(band, key);
+        self.bits[b >> 6] & (1 << (b & 63)) != 0
+    }
+}
+
+/// Every band's buckets of two documents or more (holding a wanted document, when `wanted` is
+/// given). The band keys are read in passes over the documents, one band per worker thread at a
+/// time, so that a pass holds one table per thread.
+fn shared_buckets_per_band(
+    fingerprints: &Fingerprints,
+    docs: &[DocId],
+    bands: usize,
+    wanted: Option<&NewKeys<'_>>,
+) -> Vec<Lists> {
     let per_pass = rayon::current_num_threads().clamp(1, bands.max(1));
     let mut per_band = Vec::with_capacity(bands);
     for first in (0..bands).step_by(per_pass) {
         let these = first..(first + per_pass).min(bands);
+        let room = if wanted.is_some() { 0 } else { docs.len() };
         let mut tables: Vec<Vec<(u32, u32)>> =
-            these.clone().map(|_| Vec::with_capacity(docs.len())).collect();
+            these.clone().map(|_| Vec::with_capacity(room)).collect();
         fingerprints.scan_bands(docs, |d, keys| {
             for (table, band) in tables.iter_mut().zip(these.clone()) {
-                if let Some(&k) = keys.get(band) {
-                    table.push((k, d.0));
+                match keys.get(band) {
+                    Some(&k) if wanted.is_none_or(|w| w.may_hold(band, k)) => table.push((k, d.0)),
+                    _ => {}
                 }
             }
         });
+        let holds_new = |run: &[(u32, u32)]| {
+            wanted.is_none_or(|w| run.iter().any(|&(_, d)| w.holds_new[d as usize]))
+        };
         let lists: Vec<Lists> = tables
             .into_par_iter()
             .map(|mut table| {
@@ -247,7 +302,8 @@ fn shared_buckets_per_band(fingerprints: &Fingerprints, docs: &[DocId], bands: u
                     offsets: vec![0],
                     items: Vec::new(),
                 };
-                for run in table.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2) {
+                let shared = table.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() >= 2);
+                for run in shared.filter(|r| holds_new(r)) {
                     lists.items.extend(run.iter().map(|&(_, d)| d));
                     lists.offsets.push(lists.items.len());
                 }
@@ -299,7 +355,8 @@ impl CandidateIndex {
 
     /// [`CandidateIndex::build`], for the pairs of some documents only when `holds_new` is given
     /// (per document: whether its pairs are wanted): the containment search finds only the pairs
-    /// with a wanted document ([`anchor_pairs_around`]). The band tables are whole.
+    /// with a wanted document ([`anchor_pairs_around`]), the band tables hold only the buckets
+    /// with one (whole: a document's partners with a wanted one are all there).
     pub fn build_around(
         fingerprints: &Fingerprints,
         docs: &[DocId],
@@ -307,7 +364,7 @@ impl CandidateIndex {
         holds_new: Option<&[bool]>,
     ) -> CandidateIndex {
         let n = fingerprints.len();
-        let buckets = Buckets::build(fingerprints, docs, config);
+        let buckets = Buckets::build(fingerprints, docs, config, holds_new);
         let entries: Vec<(u32, u32)> = (0..buckets.members.len())
             .into_par_iter()
             .flat_map_iter(|b| buckets.members.get(b).iter().map(move |&d| (d, b as u32)))
@@ -1171,6 +1228,40 @@ mod tests {
             let around = anchor_pairs_around(f, &docs, &config, Some(&new));
             let cap = config.max_anchor_postings;
             assert_eq!(around, expected, "new: every {every} from {k}, cap {cap}");
+        }
+    }
+
+    /// Band tables built for the pairs of new documents give each document every partner a
+    /// whole build gives it with a new document (near-copy families of four, new in some).
+    #[test]
+    fn band_tables_around_new_documents_hold_every_pair_with_one() {
+        let mut texts = shared_passages(false);
+        let bases: Vec<String> = texts.iter().take(40).cloned().collect();
+        let first_copy = texts.len();
+        for (k, t) in bases.iter().enumerate() {
+            texts.extend((0..3).map(|v| format!("{t} variant{k}x{v}")));
+        }
+        let f = fps(&texts);
+        let config = Config::default();
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let pairs_of = |index: &CandidateIndex, new: &[bool]| {
+            let (mut out, mut partners) = (Vec::new(), Vec::new());
+            for &d in &docs {
+                index.partners(d, &mut partners);
+                let wanted = partners.iter().filter(|o| new[d.index()] || new[o.index()]);
+                out.extend(wanted.map(|&o| (d, o)));
+            }
+            out
+        };
+        let whole = CandidateIndex::build(&f, &docs, &config);
+        for every in [3, 7] {
+            let new: Vec<bool> = (0..texts.len()).map(|d| d % every == 1).collect();
+            let expected = pairs_of(&whole, &new);
+            let copies = |p: &&(DocId, DocId)| p.0.index() >= first_copy || p.1.index() >= first_copy;
+            let from_bands = expected.iter().filter(copies);
+            assert!(from_bands.count() >= 40, "near-copies found: {expected:?}");
+            let around = CandidateIndex::build_around(&f, &docs, &config, Some(&new));
+            assert_eq!(pairs_of(&around, &new), expected, "new: every {every}");
         }
     }
 }

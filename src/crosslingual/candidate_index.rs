@@ -36,8 +36,9 @@ pub fn translation_candidates(
 
 /// [`translation_candidates`] holding a wanted document, when `wanted` (indexed by document) says
 /// which: the same pairs as the whole search's that hold one, from a search made only by the
-/// documents a wanted document's pair can involve ([`best_lists_around`]). The statistics the
-/// rules read (languages, key frequencies, signatures) are still counted over every document.
+/// documents a wanted document's pair can involve ([`Search::best_lists_around`]). The
+/// statistics the rules read (languages, key frequencies, signatures) are still counted over
+/// every document.
 pub fn translation_candidates_around(
     keyed: &KeyedDocs,
     docs: &[DocId],

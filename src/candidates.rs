@@ -22,11 +22,12 @@
 //! some edges (`dedupe`, see [`crate::cluster::settle`]) pays only for those.
 
 use std::cmp::Reverse;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::fingerprint::{Fingerprints, HitCounts, KeyMap, Shingles};
+use crate::fingerprint::{BitFilter, FilteredKeys, Fingerprints, HitCounts, KeyMap, Shingles};
 use crate::relate::RelationKind;
 use crate::DocId;
 
@@ -235,7 +236,7 @@ impl Buckets {
 /// The band keys of the wanted documents, as bits of a filter (a key of another band, or of no
 /// wanted document, may pass it: the buckets found are then checked), and which they are.
 struct NewKeys<'a> {
-    bits: Vec<u64>,
+    filter: BitFilter,
     holds_new: &'a [bool],
 }
 
@@ -245,25 +246,23 @@ impl<'a> NewKeys<'a> {
     const BITS: u32 = 24;
 
     fn of(fingerprints: &Fingerprints, docs: &[DocId], holds_new: &'a [bool], bands: usize) -> Self {
-        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        let mut filter = BitFilter::new(Self::BITS);
         let wanted: Vec<DocId> = docs.iter().copied().filter(|d| holds_new[d.index()]).collect();
         fingerprints.scan_bands(&wanted, |_, keys| {
             for (band, &k) in keys.iter().enumerate().take(bands) {
-                let b = Self::bit(band, k);
-                bits[b >> 6] |= 1 << (b & 63);
+                filter.insert(Self::value(band, k));
             }
         });
-        NewKeys { bits, holds_new }
+        NewKeys { filter, holds_new }
     }
 
-    fn bit(band: usize, key: u32) -> usize {
-        let h = (u64::from(key) | (band as u64) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (h >> (64 - Self::BITS)) as usize
+    /// One value per band and key.
+    fn value(band: usize, key: u32) -> u64 {
+        u64::from(key) | (band as u64) << 32
     }
 
     fn may_hold(&self, band: usize, key: u32) -> bool {
-        let b = Self::bit(band, key);
-        self.bits[b >> 6] & (1 << (b & 63)) != 0
+        self.filter.may_hold(Self::value(band, key))
     }
 }
 
@@ -538,35 +537,33 @@ struct AnchorIndex {
     /// and finds one by binary search on (size, document).
     offsets: Vec<usize>,
     postings: Vec<(DocId, u32)>,
+    /// Anchors with no postings here whose documents were counted (see
+    /// [`AnchorIndex::build_held`]): how many hold each, 0 for one.
+    lengths: KeyMap<u32, u32>,
 }
 
 impl AnchorIndex {
-    #[cfg(test)]
-    fn build(fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> AnchorIndex {
-        Self::build_counting(fingerprints, docs, modulus, false).0
-    }
-
-    /// The index and, when `count` asks, each document's number of anchors (indexed by document,
-    /// 0 for those not in `docs`; empty when not asked), counted on the pass that sizes the index.
-    fn build_counting(
-        fingerprints: &Fingerprints,
-        docs: &[DocId],
-        modulus: u32,
-        count: bool,
-    ) -> (AnchorIndex, Vec<u32>) {
-        let mut index = AnchorIndex {
+    fn empty() -> AnchorIndex {
+        AnchorIndex {
             slots: KeyMap::default(),
             offsets: vec![0],
             postings: Vec::new(),
-        };
+            lengths: KeyMap::default(),
+        }
+    }
+
+    /// The index of every anchor of `docs`.
+    fn build(fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> AnchorIndex {
+        let mut index = AnchorIndex::empty();
         // One slice of the anchor values at a time (by their top bits), so that only a quarter of
         // all (anchor, document) entries is ever held; the slices come in value order.
-        let groups: Vec<&[DocId]> = docs.chunks(docs.len().div_ceil(256).max(1)).collect();
-        let (sizes, anchor_counts) = anchors_per_slice(fingerprints, &groups, (modulus, count));
+        let groups = groups_of(docs);
+        let sizes = anchors_per_slice(fingerprints, &groups, modulus);
         let mut by_content = KeyMap::default();
         for slice in 0..SLICES {
             let slice_sizes: Vec<usize> = sizes.iter().map(|s| s[slice as usize]).collect();
-            let mut entries = entries_of(fingerprints, &groups, &slice_sizes, (modulus, slice));
+            let in_slice = |a: u32| a >> 30 == slice;
+            let mut entries = entries_of(fingerprints, &groups, &slice_sizes, (modulus, in_slice));
             entries.par_sort_unstable();
             let shared = entries
                 .chunk_by(|x, y| x.0 == y.0)
@@ -583,7 +580,94 @@ impl AnchorIndex {
         }
         index.postings.shrink_to_fit();
         index.offsets.shrink_to_fit();
+        index
+    }
+
+    /// The index of the anchors `held` by some documents only (an `add`'s new ones), over all of
+    /// `docs`, and each document's number of anchors (indexed by document, 0 for those not in
+    /// `docs`), in two passes over the sets.
+    ///
+    /// It answers every search that looks up those anchors alone as the whole index does (their
+    /// postings are whole): the searches of the new documents, and the walk from a new container.
+    /// The search of another document also needs the lengths of its other anchors (which ones it
+    /// skips depends on them): [`AnchorIndex::count_lengths`] counts those for the few that ask.
+    fn build_held(
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        modulus: u32,
+        held: &FilteredKeys,
+    ) -> (AnchorIndex, Vec<u32>) {
+        let groups = groups_of(docs);
+        // A first pass counts each document's anchors and each group's held ones, so that the
+        // second writes the entries in one array of their exact size.
+        let per_group: Vec<(usize, Vec<u32>)> = groups
+            .par_iter()
+            .map(|g| {
+                let (mut in_held, mut counts) = (0, Vec::with_capacity(g.len()));
+                fingerprints.scan_shingles(g, |_, s| {
+                    let mut n = 0;
+                    for a in s.anchors(modulus) {
+                        n += 1;
+                        in_held += usize::from(held.contains(a));
+                    }
+                    counts.push(n);
+                });
+                (in_held, counts)
+            })
+            .collect();
+        let mut anchor_counts = vec![0; fingerprints.len()];
+        for (group, (_, counts)) in groups.iter().zip(&per_group) {
+            for (d, &n) in group.iter().zip(counts) {
+                anchor_counts[d.index()] = n;
+            }
+        }
+        let sizes: Vec<usize> = per_group.iter().map(|(n, _)| *n).collect();
+        let is_held = |a: u32| held.contains(a);
+        let mut entries = entries_of(fingerprints, &groups, &sizes, (modulus, is_held));
+        entries.par_sort_unstable();
+        let mut index = AnchorIndex::empty();
+        let mut by_content = KeyMap::default();
+        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2) {
+            index.add_list(run, fingerprints, &mut by_content);
+        }
+        index.postings.shrink_to_fit();
         (index, anchor_counts)
+    }
+
+    /// Counts, over `docs`, the documents holding each anchor of the `asking` documents that has
+    /// no postings here, so that [`AnchorIndex::length`] answers for them: one pass over the
+    /// sets, a counter per anchor.
+    fn count_lengths(
+        &mut self,
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        (modulus, asking): (u32, &[DocId]),
+    ) {
+        let mut anchors = anchors_of(fingerprints, asking, modulus);
+        anchors.retain(|a| !self.slots.contains_key(a));
+        let place = numbered(&anchors);
+        let counts: Vec<AtomicU32> = anchors.iter().map(|_| AtomicU32::new(0)).collect();
+        groups_of(docs).into_par_iter().for_each(|g| {
+            fingerprints.scan_shingles(g, |_, s| {
+                for k in s.anchors(modulus).filter_map(|a| place.get(a)) {
+                    counts[k as usize].fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        });
+        // As the whole index: an anchor of one document has no postings.
+        let length = |n: u32| if n >= 2 { n } else { 0 };
+        self.lengths = (anchors.into_iter().zip(counts))
+            .map(|(a, n)| (a, length(n.into_inner())))
+            .collect();
+    }
+
+    /// How many documents hold `anchor`, as the whole index counts them (0 for one), given its
+    /// `postings`.
+    fn length(&self, anchor: u32, postings: &[(DocId, u32)]) -> usize {
+        match postings.is_empty() {
+            true => self.lengths.get(&anchor).map_or(0, |&n| n as usize),
+            false => postings.len(),
+        }
     }
 
     /// Adds the postings of one anchor (`run`: its (anchor, document) entries), as a new list or
@@ -631,47 +715,57 @@ impl AnchorIndex {
 /// The anchor index is built in this many slices of anchor values.
 const SLICES: u32 = 4;
 
-/// For each group of documents, how many anchors it has in each slice (one pass over the sets),
-/// and, when `count` asks, how many each document has (indexed by document; else empty).
+/// `docs` in 256 groups (or fewer), in order: the units of a parallel pass over their sets.
+fn groups_of(docs: &[DocId]) -> Vec<&[DocId]> {
+    docs.chunks(docs.len().div_ceil(256).max(1)).collect()
+}
+
+/// The anchors of `docs`, sorted, each once.
+fn anchors_of(fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> Vec<u32> {
+    let mut anchors: Vec<u32> = docs
+        .par_chunks(64)
+        .flat_map_iter(|g| {
+            let mut found = Vec::new();
+            fingerprints.scan_shingles(g, |_, s| found.extend(s.anchors(modulus)));
+            found
+        })
+        .collect();
+    anchors.par_sort_unstable();
+    anchors.dedup();
+    anchors
+}
+
+/// Keys numbered in their order (key -> its place).
+fn numbered(keys: &[u32]) -> FilteredKeys {
+    FilteredKeys::new(keys.iter().enumerate().map(|(i, &k)| (k, i as u32)))
+}
+
+/// For each group of documents, how many anchors it has in each slice (one pass over the sets).
 fn anchors_per_slice(
     fingerprints: &Fingerprints,
     groups: &[&[DocId]],
-    (modulus, count): (u32, bool),
-) -> (Vec<[usize; SLICES as usize]>, Vec<u32>) {
-    let per_group: Vec<([usize; SLICES as usize], Vec<u32>)> = groups
+    modulus: u32,
+) -> Vec<[usize; SLICES as usize]> {
+    groups
         .par_iter()
         .map(|g| {
             let mut counts = [0; SLICES as usize];
-            let mut per_doc = Vec::with_capacity(if count { g.len() } else { 0 });
             fingerprints.scan_shingles(g, |_, s| {
-                let mut n = 0;
-                for a in s.anchors(modulus) {
-                    counts[(a >> 30) as usize] += 1;
-                    n += 1;
-                }
-                if count {
-                    per_doc.push(n);
-                }
+                s.anchors(modulus).for_each(|a| counts[(a >> 30) as usize] += 1);
             });
-            (counts, per_doc)
+            counts
         })
-        .collect();
-    let mut per_doc = vec![0; if count { fingerprints.len() } else { 0 }];
-    for (group, (_, counts)) in groups.iter().zip(&per_group) {
-        for (d, &n) in group.iter().zip(counts) {
-            per_doc[d.index()] = n;
-        }
-    }
-    (per_group.into_iter().map(|(c, _)| c).collect(), per_doc)
+        .collect()
 }
 
-/// (anchor, document) for every anchor in `slice` of every document, written in place: each group
-/// of documents fills its own part of one array, sized in advance (`sizes`, one per group).
+/// (anchor, document) for every anchor that `keep` keeps of every document, written in place:
+/// each group of documents fills its own part of one array, sized in advance (`sizes`, one per
+/// group).
 fn entries_of(
     fingerprints: &Fingerprints,
     groups: &[&[DocId]],
     sizes: &[usize],
-    (modulus, slice): (u32, u32),
+    (modulus, keep): (u32, impl Fn(u32) -> bool + Sync),
 ) -> Vec<(u32, DocId)> {
     let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
     let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
@@ -687,7 +781,7 @@ fn entries_of(
         .for_each(|(part, group)| {
             let mut slots = part.iter_mut();
             fingerprints.scan_shingles(group, |d, s| {
-                let anchors = s.anchors(modulus).filter(|a| a >> 30 == slice);
+                let anchors = s.anchors(modulus).filter(|&a| keep(a));
                 // Anchors first: `zip` stops on them without taking a slot.
                 for (a, slot) in anchors.zip(slots.by_ref()) {
                     *slot = (a, d);
@@ -723,9 +817,13 @@ pub fn anchor_pairs(
 /// [`anchor_pairs`] with at least one document of each pair wanted, when `holds_new` says which.
 ///
 /// Wanted documents search for their containers as [`anchor_pairs`] does. The others are searched
-/// for from the wanted containers ([`contained_in_wanted`]): in a daily batch added to a large
-/// index, the old documents sharing a passage with a new one are most of the index (a recurring
-/// sentence is enough), and a search from each of them costs as much as a whole run.
+/// for from the wanted containers ([`Search::may_be_contained_in`]): in a daily batch added to a
+/// large index, the old documents sharing a passage with a new one are most of the index (a
+/// recurring sentence is enough), and a search from each of them costs as much as a whole run.
+///
+/// Every list read is a list of a wanted document's anchor, so the index holds only those
+/// ([`AnchorIndex::build_held`]); the old documents that a wanted container may hold then apply
+/// their own rule, which needs the lengths of all their anchors ([`AnchorIndex::count_lengths`]).
 fn anchor_pairs_around(
     fingerprints: &Fingerprints,
     docs: &[DocId],
@@ -733,15 +831,20 @@ fn anchor_pairs_around(
     holds_new: Option<&[bool]>,
 ) -> Vec<(DocId, DocId)> {
     let modulus = config.anchor_modulus;
-    let (index, anchor_counts) =
-        AnchorIndex::build_counting(fingerprints, docs, modulus, holds_new.is_some());
     let long_enough = |d: &DocId| fingerprints[d.index()].words >= config.min_contained_words;
-    let searchers: Vec<DocId> = docs
+    let wanted: Vec<DocId> = docs
         .iter()
         .copied()
-        .filter(long_enough)
         .filter(|d| holds_new.is_none_or(|new| new[d.index()]))
         .collect();
+    let (mut index, anchor_counts) = match holds_new {
+        Some(_) => {
+            let held = numbered(&anchors_of(fingerprints, &wanted, modulus));
+            AnchorIndex::build_held(fingerprints, docs, modulus, &held)
+        }
+        None => (AnchorIndex::build(fingerprints, docs, modulus), Vec::new()),
+    };
+    let searchers: Vec<DocId> = wanted.iter().copied().filter(long_enough).collect();
     let search = Search {
         fingerprints,
         index: &index,
@@ -761,8 +864,17 @@ fn anchor_pairs_around(
             .copied()
             .filter(|d| !new[d.index()] && long_enough(d))
             .collect();
-        let wanted: Vec<DocId> = docs.iter().copied().filter(|d| new[d.index()]).collect();
-        pairs.extend(search.contained_in_wanted(&unwanted, &wanted, &anchor_counts));
+        let found = search.may_be_contained_in(&unwanted, &wanted, &anchor_counts);
+        // Their own rule decides, which reads the lengths of all their anchors.
+        let mut asking: Vec<DocId> = found.iter().map(|p| p.0).collect();
+        asking.dedup();
+        index.count_lengths(fingerprints, docs, (modulus, &asking));
+        let search = Search {
+            fingerprints,
+            index: &index,
+            config,
+        };
+        pairs.extend(search.kept_of_found(&found));
     }
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -904,11 +1016,12 @@ struct Probe<'a> {
 
 impl<'a> Probe<'a> {
     fn of(index: &'a AnchorIndex, shingles: Shingles<'_>, config: &Config) -> Probe<'a> {
-        let postings: Vec<(usize, &[(DocId, u32)])> = shingles
-            .anchors(config.anchor_modulus)
-            .map(|a| index.postings(a))
+        let anchors: Vec<u32> = shingles.anchors(config.anchor_modulus).collect();
+        let postings: Vec<(usize, &[(DocId, u32)])> =
+            anchors.iter().map(|&a| index.postings(a)).collect();
+        let lens: Vec<usize> = (anchors.iter().zip(&postings))
+            .map(|(&a, (_, p))| index.length(a, p))
             .collect();
-        let lens: Vec<usize> = postings.iter().map(|(_, p)| p.len()).collect();
         let plan = ProbePlan::of(&lens, config);
         let (skipped, probed) = plan.order.split_at(plan.skipped);
         Probe {
@@ -940,8 +1053,8 @@ impl<'a> Probe<'a> {
 }
 
 impl Search<'_> {
-    /// The pairs (d, x) that the searches of the `searchers` d would find among the `containers`
-    /// x, found from the containers, as (smaller, larger) id.
+    /// The pairs (d, x) that the searches of the `searchers` d may find among the `containers`
+    /// x, found from the containers, sorted: [`Search::kept_of_found`] then applies d's rule.
     ///
     /// d's search counts hits only in the anchors it looks up, whose lists hold at most
     /// `max_anchor_postings` documents (the longer ones are always skipped), and needs at least
@@ -951,7 +1064,7 @@ impl Search<'_> {
     /// ([`anchors_needed`]) is then decided by d's own rule ([`Search::kept_containers`]).
     ///
     /// `anchor_counts` holds each searcher's number of anchors (indexed by document).
-    fn contained_in_wanted(
+    fn may_be_contained_in(
         &self,
         searchers: &[DocId],
         containers: &[DocId],
@@ -973,13 +1086,19 @@ impl Search<'_> {
             })
             .collect();
         found.par_sort_unstable();
+        found
+    }
+
+    /// The pairs of `found` (sorted (searcher, container) pairs) that the searcher's own rule
+    /// keeps, as (smaller, larger) id.
+    fn kept_of_found(&self, found: &[(DocId, DocId)]) -> Vec<(DocId, DocId)> {
         let by_searcher: Vec<&[(DocId, DocId)]> = found.chunk_by(|p, q| p.0 == q.0).collect();
         by_searcher
             .par_iter()
             .flat_map_iter(|run| {
                 let d = run[0].0;
                 let mut buf = Vec::new();
-                let shingles = fingerprints.get(d.index(), &mut buf).shingles;
+                let shingles = self.fingerprints.get(d.index(), &mut buf).shingles;
                 let kept = self.kept_containers(shingles, run.iter().map(|p| p.1));
                 kept.into_iter().map(move |x| (d.min(x), d.max(x)))
             })
@@ -1203,6 +1322,41 @@ mod tests {
                 ..Config::default()
             };
             same_pairs_around_new_documents(&texts, &f, &config);
+        }
+    }
+
+    #[test]
+    fn old_documents_skip_their_common_anchors_when_searched_from_new_ones() {
+        // Old short documents, each a sentence common to many old documents and a few words of
+        // one new long document: the search of each skips its most common anchors, those of the
+        // sentence, whose lists hold old documents only. An `add`'s index does not hold those
+        // lists: it must still know their lengths to skip the same anchors.
+        let common: Vec<String> = (0..4).map(|k| words(k * 25..k * 25 + 25)).collect();
+        let mut texts: Vec<String> = (0..30)
+            .map(|i| common.concat() + &words(500 + i * 10..510 + i * 10))
+            .collect();
+        let long = |k: usize| 1000 + k * 100;
+        texts.extend((0..20).map(|k| words(long(k)..long(k) + 60)));
+        for k in 0..20 {
+            let len = 8 + k % 6;
+            texts.push(common[k % 4].clone() + &words(long(k) + 10..long(k) + 10 + len));
+        }
+        let f = fps(&texts);
+        let new: Vec<bool> = (0..texts.len()).map(|d| (30..50).contains(&d)).collect();
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        for cap in [Config::default().max_anchor_postings, 8] {
+            let config = Config {
+                max_anchor_postings: cap,
+                ..Config::default()
+            };
+            let whole = anchor_pairs(&f, &docs, &config);
+            // (new long document, old short one)
+            let new_long = |p: &&(DocId, DocId)| (30..50).contains(&p.0.index());
+            let old_short_in_new = whole.iter().filter(new_long).filter(|p| p.1.index() >= 50);
+            assert!(old_short_in_new.count() >= 10, "cap {cap}: {whole:?}");
+            let expected: Vec<(DocId, DocId)> =
+                whole.iter().filter(|p| new[p.0.index()] || new[p.1.index()]).copied().collect();
+            assert_eq!(anchor_pairs_around(&f, &docs, &config, Some(&new)), expected, "cap {cap}");
         }
     }
 

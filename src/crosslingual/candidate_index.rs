@@ -15,13 +15,13 @@
 //!
 //! When only the pairs holding some documents are wanted (an index's `add`), steps 1 and 2 still
 //! count over every document, and step 4 runs only for the documents such a pair can involve
-//! ([`Search::best_lists_around`]).
+//! ([`PartnerSearch::best_lists_around`]).
 
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use super::translate::{KeyedDocs, TranslationParams};
-use crate::fingerprint::{HitCounts, KeyMap};
+use crate::fingerprint::{FilteredKeys, HitCounts};
 use crate::DocId;
 
 /// Candidate translation pairs (smaller id first), sorted and unique, among `docs`: those keyed.
@@ -36,7 +36,7 @@ pub fn translation_candidates(
 
 /// [`translation_candidates`] holding a wanted document, when `wanted` (indexed by document) says
 /// which: the same pairs as the whole search's that hold one, from a search made only by the
-/// documents a wanted document's pair can involve ([`Search::best_lists_around`]). The
+/// documents a wanted document's pair can involve ([`PartnerSearch::best_lists_around`]). The
 /// statistics the rules read (languages, key frequencies, signatures) are still counted over
 /// every document.
 pub fn translation_candidates_around(
@@ -64,7 +64,7 @@ pub fn translation_candidates_around(
         .map(|&x| signatures.of(x))
         .collect();
     let searchers = SearcherPostings::new(&languages, &searcher_signatures);
-    let search = Search {
+    let search = PartnerSearch {
         signatures: &signatures,
         searcher_signatures: &searcher_signatures,
         languages: &languages,
@@ -87,7 +87,7 @@ pub fn translation_candidates_around(
 }
 
 /// What the steps after the signatures read, to build an [`Index`] for given searched keys.
-struct Search<'a> {
+struct PartnerSearch<'a> {
     signatures: &'a Signatures<'a>,
     /// The signature of each of `languages.searchers`, in their order.
     searcher_signatures: &'a [Vec<u32>],
@@ -96,7 +96,7 @@ struct Search<'a> {
     params: &'a TranslationParams,
 }
 
-impl Search<'_> {
+impl PartnerSearch<'_> {
     /// The majority's postings of the `searched` keys, and every keyed document's signature
     /// length where a search may read it (searchers, and majority documents in those postings).
     fn majority_for(&self, searched: &[u32]) -> (MajorityPostings, Vec<u8>) {
@@ -150,9 +150,8 @@ impl Search<'_> {
                 run.iter().for_each(|&e| may_search[SearcherPostings::doc(e) as usize] = true);
             }
         }
-        let named = |best: &[Option<Vec<u32>>], x: usize| best[x].clone().unwrap_or_default();
         for &x in &wanted_majority {
-            named(&best, x).iter().for_each(|&o| may_search[o as usize] = true);
+            named(&best, x).for_each(|o| may_search[o] = true);
         }
         let keys = self.signature_keys(languages.searchers.iter().filter(|&&x| may_search[x]));
         let (majority, lengths) = self.majority_for(&keys);
@@ -160,7 +159,7 @@ impl Search<'_> {
         // The wanted searchers and the searchers the wanted majority named, then the documents
         // (of any language) the wanted searchers named: the other side of their pairs.
         let mut first: Vec<usize> = languages.searchers.iter().copied().filter(|&x| wanted[x]).collect();
-        first.extend(wanted_majority.iter().flat_map(|&x| named(&best, x)).map(|o| o as usize));
+        first.extend(wanted_majority.iter().flat_map(|&x| named(&best, x)));
         first.sort_unstable();
         first.dedup();
         self.search_into(&index, &first, &mut best);
@@ -168,7 +167,6 @@ impl Search<'_> {
             .iter()
             .filter(|&&x| wanted[x])
             .flat_map(|&x| named(&best, x))
-            .map(|o| o as usize)
             .filter(|&o| best[o].is_none())
             .collect();
         then.sort_unstable();
@@ -201,6 +199,11 @@ impl Search<'_> {
             best[x] = Some(list);
         }
     }
+}
+
+/// The partners in document x's best list, when it was made.
+fn named(best: &[Option<Vec<u32>>], x: usize) -> impl Iterator<Item = usize> + '_ {
+    best[x].iter().flatten().map(|&o| o as usize)
 }
 
 /// Step 1: languages as small numbers (at most 15 kinds: a posting packs 4 bits of language).
@@ -390,7 +393,7 @@ impl MajorityPostings {
                 for &x in docs {
                     // A document with none of the searched keys is in no list: no signature.
                     let keys = signatures.keys[x as usize];
-                    let listed = !searched.is_empty() && keys.iter().any(|&k| slots.get(k).is_some());
+                    let listed = !searched.is_empty() && keys.iter().any(|&k| slots.contains(k));
                     let sig = if listed { signatures.of(x as usize) } else { Vec::new() };
                     found.extend(sig.iter().filter_map(|&k| slots.get(k)));
                     ends.push(found.len() as u32);
@@ -614,40 +617,6 @@ fn mutual_pairs(
         .collect();
     pairs.par_sort_unstable();
     pairs
-}
-
-/// Keys with a value, and a bit per hashed key in front of the table: most keys looked up are
-/// absent, and their bit says so without a table probe.
-struct FilteredKeys {
-    bits: Vec<u64>,
-    table: KeyMap<u32, u32>,
-}
-
-impl FilteredKeys {
-    /// Bits of the filter, as a power of two (4 million bits: 512 kB).
-    const BITS: u32 = 22;
-
-    fn new(entries: impl IntoIterator<Item = (u32, u32)>) -> FilteredKeys {
-        let table: KeyMap<u32, u32> = entries.into_iter().collect();
-        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
-        for &k in table.keys() {
-            let b = Self::bit(k);
-            bits[b >> 6] |= 1 << (b & 63);
-        }
-        FilteredKeys { bits, table }
-    }
-
-    fn bit(k: u32) -> usize {
-        (u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - Self::BITS)) as usize
-    }
-
-    fn get(&self, k: u32) -> Option<u32> {
-        let b = Self::bit(k);
-        if self.bits[b >> 6] & (1 << (b & 63)) == 0 {
-            return None;
-        }
-        self.table.get(&k).copied()
-    }
 }
 
 #[cfg(test)]

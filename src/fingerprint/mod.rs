@@ -141,6 +141,73 @@ impl std::hash::Hasher for KeyHasher {
 /// A `HashMap` keyed by hash values.
 pub type KeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// A set of hash values kept as one bit each (a Bloom filter with a single hash): a value
+/// inserted always passes, a value never inserted passes when it shares another's bit. Put in
+/// front of a table that most lookups miss, it answers those misses without a probe.
+#[derive(Debug, Clone)]
+pub struct BitFilter {
+    bits: Vec<u64>,
+    log2_bits: u32,
+}
+
+impl BitFilter {
+    /// An empty filter of `2^log2_bits` bits (at least 64).
+    pub fn new(log2_bits: u32) -> BitFilter {
+        let log2_bits = log2_bits.clamp(6, 40);
+        BitFilter { bits: vec![0; 1 << (log2_bits - 6)], log2_bits }
+    }
+
+    /// Sets the bit of `v`.
+    pub fn insert(&mut self, v: u64) {
+        let b = self.bit(v);
+        self.bits[b >> 6] |= 1 << (b & 63);
+    }
+
+    /// Whether `v` may have been inserted (false: it never was).
+    pub fn may_hold(&self, v: u64) -> bool {
+        let b = self.bit(v);
+        self.bits[b >> 6] & (1 << (b & 63)) != 0
+    }
+
+    fn bit(&self, v: u64) -> usize {
+        (v.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.log2_bits)) as usize
+    }
+}
+
+/// Keys with a value, and a bit per key in front of the table: most keys looked up are absent,
+/// and their bit says so without a table probe.
+pub struct FilteredKeys {
+    filter: BitFilter,
+    table: KeyMap<u32, u32>,
+}
+
+impl FilteredKeys {
+    /// The table of `entries` (key, value), behind a filter of at least 4 million bits (512 kB)
+    /// and 16 bits per key.
+    pub fn new(entries: impl IntoIterator<Item = (u32, u32)>) -> FilteredKeys {
+        let table: KeyMap<u32, u32> = entries.into_iter().collect();
+        let bits = (table.len() * 16).next_power_of_two().trailing_zeros().max(22);
+        let mut filter = BitFilter::new(bits);
+        for &k in table.keys() {
+            filter.insert(u64::from(k));
+        }
+        FilteredKeys { filter, table }
+    }
+
+    /// The value of key `k`.
+    pub fn get(&self, k: u32) -> Option<u32> {
+        if !self.filter.may_hold(u64::from(k)) {
+            return None;
+        }
+        self.table.get(&k).copied()
+    }
+
+    /// Whether key `k` is there.
+    pub fn contains(&self, k: u32) -> bool {
+        self.get(k).is_some()
+    }
+}
+
 /// How many times each document was hit during one search, and which documents were: a count per
 /// document, kept per thread and set back to zero as it is read, so that a search costs its hits,
 /// never a sort of them or a pass over every document.
@@ -194,6 +261,19 @@ fn exact_hash(word_hashes: &[u64]) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bit_filter_passes_what_it_holds_and_few_others() {
+        let mut filter = BitFilter::new(16);
+        let held: Vec<u64> = (0..1_000u64).map(|i| i.wrapping_mul(0x2545_f491_4f6c_dd1d)).collect();
+        for &v in &held {
+            filter.insert(v);
+        }
+        assert!(held.iter().all(|&v| filter.may_hold(v)));
+        // 1,000 bits of 65,536 set: about 1.5% of other values pass.
+        let passing = (1_000..101_000u64).filter(|&v| filter.may_hold(v)).count();
+        assert!(passing < 5_000, "{passing} of 100,000 absent values passed");
+    }
 
     #[test]
     fn spelling_variants_have_the_same_fingerprint() {

@@ -35,8 +35,9 @@ pub const FEATURES_VERSION: u32 = 1;
 const MAGIC: &[u8; 8] = b"twfeat\0\n";
 /// Documents per frame.
 pub const FRAME_DOCS: usize = 4096;
-/// Frames decoded at a time (in parallel), to bound what loading holds.
-const FRAMES_AT_ONCE: usize = 16;
+/// Frames decoded at a time (in parallel), to bound what loading holds: two such groups at most,
+/// one being decoded while the one before is pushed.
+const FRAMES_AT_ONCE: usize = 8;
 
 /// The features file beside a batch's documents (`batch-000001.jsonl.zst` ->
 /// `batch-000001.features`).
@@ -158,28 +159,26 @@ pub fn read_features(
     }
     let mut read = 0usize;
     let mut frame_no = 0usize;
+    // The frames of one group are decoded (in parallel, from another thread) while those of the
+    // group before are pushed: pushing copies each document into the run's tables, on this
+    // thread, and would otherwise leave the other cores idle.
+    let mut before: Vec<Result<Vec<Features>, String>> = Vec::new();
     loop {
-        let mut frames = Vec::with_capacity(FRAMES_AT_ONCE);
-        let mut ended = None;
-        while frames.len() < FRAMES_AT_ONCE {
-            match next_frame(&mut input, frame_no).map_err(damaged)? {
-                Frame::Packed(f) => frames.push(f),
-                Frame::End(total) => {
-                    ended = Some(total);
-                    break;
-                }
-            }
-            frame_no += 1;
-        }
-        let decoded: Vec<Result<Vec<Features>, String>> =
-            frames.par_iter().map(PackedFrame::decode).collect();
-        for frame in decoded {
-            for f in frame.map_err(damaged)? {
-                read += 1;
-                push(f);
-            }
-        }
+        let (frames, ended) = next_frames(&mut input, &mut frame_no).map_err(damaged)?;
+        let (decoded, pushed) = std::thread::scope(|scope| {
+            let decoding = scope.spawn(|| {
+                let decoded: Vec<Result<Vec<Features>, String>> =
+                    frames.par_iter().map(PackedFrame::decode).collect();
+                decoded
+            });
+            let pushed = push_frames(std::mem::take(&mut before), &mut read, push);
+            let decoded = decoding.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (decoded, pushed)
+        });
+        pushed.map_err(damaged)?;
+        before = decoded;
         if let Some(total) = ended {
+            push_frames(before, &mut read, push).map_err(damaged)?;
             if total != read as u64 || read != documents {
                 let reason = format!(
                     "{read} documents, its end says {total}, the manifest {documents}"
@@ -189,6 +188,38 @@ pub fn read_features(
             return Ok(());
         }
     }
+}
+
+/// The next [`FRAMES_AT_ONCE`] frames, or fewer and the end frame's number of documents.
+fn next_frames(
+    input: &mut impl Read,
+    frame_no: &mut usize,
+) -> Result<(Vec<PackedFrame>, Option<u64>), String> {
+    let mut frames = Vec::with_capacity(FRAMES_AT_ONCE);
+    while frames.len() < FRAMES_AT_ONCE {
+        match next_frame(input, *frame_no)? {
+            Frame::Packed(f) => frames.push(f),
+            Frame::End(total) => return Ok((frames, Some(total))),
+        }
+        *frame_no += 1;
+    }
+    Ok((frames, None))
+}
+
+/// Pushes the documents of decoded frames in order, counting them in `read`; the first frame
+/// that failed to decode is the error.
+fn push_frames(
+    frames: Vec<Result<Vec<Features>, String>>,
+    read: &mut usize,
+    push: &mut dyn FnMut(Features),
+) -> Result<(), String> {
+    for frame in frames {
+        for f in frame? {
+            *read += 1;
+            push(f);
+        }
+    }
+    Ok(())
 }
 
 /// A frame as read, before decoding.
@@ -453,6 +484,27 @@ mod tests {
         assert_eq!(back, all);
         // Two frames and some: decoded in parallel, pushed in order.
         assert!(all.len() > FRAME_DOCS);
+    }
+
+    #[test]
+    fn features_of_many_groups_of_frames_read_back_as_written() {
+        // More frames than are decoded at once: a group is decoded while the one before is
+        // pushed, and a damaged frame of a later group is still named.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch-000001.features");
+        let sample = sample();
+        let n = FRAME_DOCS * (2 * FRAMES_AT_ONCE + 1) + 7;
+        let all: Vec<Features> = sample.iter().cycle().take(n).cloned().collect();
+        write(&path, &all);
+        let mut back = Vec::new();
+        read_features(&path, all.len(), &mut |f| back.push(f)).unwrap();
+        assert!(back == all, "{} documents read back, {} written", back.len(), all.len());
+        let mut flipped = fs::read(&path).unwrap();
+        let at = flipped.len() - flipped.len() / (4 * FRAMES_AT_ONCE);
+        flipped[at] ^= 0x55;
+        fs::write(&path, &flipped).unwrap();
+        let err = read_features(&path, all.len(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("batch-000001.features"), "{err}");
     }
 
     #[test]

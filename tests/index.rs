@@ -319,6 +319,47 @@ fn one_writer_while_readers_read() {
     assert!(explained.contains("relation: translation"), "{explained}");
 }
 
+/// A batch is written in zstd frames of 512 lines: an `add`'s translation check and `explain
+/// --index` decode only the frames of the documents they read, so a damaged frame elsewhere in
+/// the batch is not even read.
+#[test]
+fn documents_are_read_again_from_their_own_frame_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let english = std::fs::read_to_string(sample("000")).unwrap();
+    let fillers: Vec<(String, String)> = (0..1100)
+        .map(|i| (format!("filler{i}"), words(i * 50..i * 50 + 40)))
+        .collect();
+    let mut docs: Vec<(&str, &str)> = fillers
+        .iter()
+        .map(|(id, text)| (id.as_str(), text.as_str()))
+        .collect();
+    docs.push(("english", &english));
+    let old = write_jsonl(&dir.path().join("old.jsonl"), &docs);
+    run_ok(&["index", "create", "-q", s(&index), &old, "-o", "/dev/null"]);
+    // The first frame's magic number: reading the batch from its start now fails there.
+    let batch = index.join("batch-000001.jsonl.zst");
+    let mut bytes = std::fs::read(&batch).unwrap();
+    bytes[..4].copy_from_slice(&[0; 4]);
+    std::fs::write(&batch, &bytes).unwrap();
+
+    let french = std::fs::read_to_string(sample("002")).unwrap();
+    let new = write_jsonl(&dir.path().join("new.jsonl"), &[("french", &french)]);
+    let pairs = run_ok(&["index", "add", "-q", s(&index), &new]);
+    let pairs = String::from_utf8(pairs.stdout).unwrap();
+    assert!(
+        pairs.contains(r#""a":"english","b":"french","relation":"translation""#),
+        "{pairs}"
+    );
+    let explained = run_ok(&["explain", "english", "french", "--index", s(&index)]);
+    let explained = String::from_utf8(explained.stdout).unwrap();
+    assert!(explained.contains("relation: translation"), "{explained}");
+    damaged(
+        &["explain", "filler3", "english", "--index", s(&index)],
+        "batch-000001.jsonl.zst",
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

@@ -81,20 +81,22 @@ impl Reader<'_> {
                 return Ok(());
             };
             let mut cursor = io::Cursor::new(text.into_bytes());
-            return self.read_jsonl_lines(&mut cursor, shown, compressed);
+            return self.read_jsonl_lines(&mut cursor, shown, compressed, 1);
         }
-        self.read_jsonl_lines(stream, shown, compressed)
+        self.read_jsonl_lines(stream, shown, compressed, 1)
     }
 
-    fn read_jsonl_lines(
+    /// Reads JSONL lines, numbering them from `first_line`.
+    pub(super) fn read_jsonl_lines(
         &mut self,
         stream: &mut dyn BufRead,
         shown: &Arc<str>,
         compressed: bool,
+        first_line: u64,
     ) -> Result<(), InputError> {
         let max = self.options.max_doc_bytes;
         let mut buf = Vec::new();
-        let mut line_no: u64 = 0;
+        let mut line_no: u64 = first_line - 1;
         loop {
             line_no += 1;
             let outcome = match read_line_bounded(stream, &mut buf, max) {

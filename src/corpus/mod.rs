@@ -11,6 +11,7 @@
 
 mod decode;
 pub mod format;
+pub mod framed;
 pub mod html;
 mod json;
 pub mod parquet;
@@ -23,7 +24,7 @@ mod web;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
@@ -420,6 +421,17 @@ impl<'a> Reader<'a> {
             }
         };
         self.report.files += 1;
+        let mut opened = opened;
+        if named == Some(Format::Jsonl) && self.options.only_lines.is_some() {
+            match framed::frames_of(&mut opened) {
+                Ok(Some(frames)) => return self.read_chosen_frames(&mut opened, &shown, &frames),
+                Ok(None) => {}
+                Err(e) => return self.warn_read_error(&shown, &e, false),
+            }
+            if let Err(e) = opened.seek(io::SeekFrom::Start(0)) {
+                return self.warn_read_error(&shown, &e, false);
+            }
+        }
         let raw: Box<dyn Read> = match &self.options.bytes_read {
             Some(count) => Box::new(Counting {
                 inner: opened,
@@ -428,6 +440,33 @@ impl<'a> Reader<'a> {
             None => Box::new(opened),
         };
         self.read_stream(raw, &shown, stem, named, Some(&file.path))
+    }
+
+    /// Reads the chosen lines (`only_lines`) of a framed zstd JSONL file ([`framed`]) by decoding
+    /// only the frames that hold them.
+    fn read_chosen_frames(
+        &mut self,
+        file: &mut File,
+        shown: &Arc<str>,
+        frames: &[framed::Frame],
+    ) -> Result<(), InputError> {
+        let only = self.options.only_lines.clone().unwrap_or_default();
+        let mut lines: Vec<u64> = only
+            .iter()
+            .filter(|(file, _)| file == shown)
+            .map(|&(_, line)| line)
+            .collect();
+        lines.sort_unstable();
+        for frame in framed::frames_holding(frames, &lines) {
+            let decoder = framed::read_frame(file, &frame)
+                .and_then(|bytes| zstd::stream::read::Decoder::new(io::Cursor::new(bytes)));
+            let mut stream = match decoder {
+                Ok(d) => io::BufReader::new(d),
+                Err(e) => return self.warn_read_error(shown, &e, true),
+            };
+            self.read_jsonl_lines(&mut stream, shown, true, frame.first_line)?;
+        }
+        Ok(())
     }
 
     /// Reads one input stream: compression sniffed, format `named` or sniffed.

@@ -9,10 +9,12 @@
 //!   temporary name, fsync'd, renamed over the old one, and the directory fsync'd. That rename is
 //!   the commit point of an `add`.
 //! - `batch-000001.jsonl.zst` (and `.ids`): one batch's documents as read (id after renaming,
-//!   text with its title, language), zstd-compressed, and their ids one JSON string a line (to
-//!   rename a repeated id without reading the texts). Written once, fsync'd and renamed into place
-//!   before the manifest names them. Files the manifest does not name are what a killed `add` left:
-//!   the next `add` writes over them.
+//!   text with its title, language), zstd-compressed in frames of a few lines with a table of
+//!   the frames at the end ([`crate::corpus::framed`]: a few documents are read again without
+//!   decoding the batch; batches written before it are one zstd stream, read whole), and their ids
+//!   one JSON string a line (to rename a repeated id without reading the texts). Written once,
+//!   fsync'd and renamed into place before the manifest names them. Files the manifest does not
+//!   name are what a killed `add` left: the next `add` writes over them.
 //! - `batch-000001.features`: what fingerprinting gave each of the batch's documents
 //!   ([`features`]), so that an `add` does not read and fingerprint the indexed texts again.
 //!   Written and fsync'd before the manifest names it, like the batch. A batch without one (an
@@ -34,6 +36,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::framed::FramedWriter;
 use crate::corpus::Document;
 
 pub mod features;
@@ -340,7 +343,7 @@ impl Index {
         let path = self.dir.join(&file);
         let partial = partial_path(&path);
         let out = File::create(&partial).map_err(io_error(&partial))?;
-        let texts = zstd::stream::write::Encoder::new(BufWriter::with_capacity(1 << 20, out), 3)
+        let texts = FramedWriter::new(BufWriter::with_capacity(1 << 20, out))
             .map_err(io_error(&partial))?;
         Ok(BatchWriter {
             batch: Batch {
@@ -353,6 +356,7 @@ impl Index {
             path,
             partial,
             texts,
+            line: Vec::new(),
             ids: Vec::new(),
             error: None,
         })
@@ -379,7 +383,9 @@ pub struct BatchWriter {
     batch: Batch,
     path: PathBuf,
     partial: PathBuf,
-    texts: zstd::stream::write::Encoder<'static, BufWriter<File>>,
+    texts: FramedWriter<BufWriter<File>>,
+    /// One document's line, written whole into a frame.
+    line: Vec<u8>,
     ids: Vec<u8>,
     /// The first write error, reported by `finish`.
     error: Option<io::Error>,
@@ -396,7 +402,9 @@ impl BatchWriter {
             text: &d.text,
             lang: d.lang.as_deref(),
         };
-        let written = crate::output::write_json_line(&mut self.texts, &record)
+        self.line.clear();
+        let written = crate::output::write_json_line(&mut self.line, &record)
+            .and_then(|()| self.texts.write_line(&self.line))
             .and_then(|()| crate::output::write_json_line(&mut self.ids, &d.id));
         match written {
             Ok(()) => {

@@ -540,9 +540,18 @@ pub fn choose_partners<O: Copy + Ord>(
             (weight as u64, o)
         })
         .collect();
-    counted.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
-    counted.truncate(params.max_candidates);
-    if let Some(&(top, _)) = counted.first() {
+    // The `max_candidates` first by (weight descending, partner): a selection, not a sort of all
+    // the partners found (often thousands where a language has many documents on one event).
+    let first = |&(n, o): &(u64, O)| (std::cmp::Reverse(n), o);
+    match params.max_candidates {
+        0 => counted.clear(),
+        keep if counted.len() > keep => {
+            counted.select_nth_unstable_by_key(keep - 1, first);
+            counted.truncate(keep);
+        }
+        _ => {}
+    }
+    if let Some(top) = counted.iter().map(|&(n, _)| n).max() {
         counted.retain(|&(n, _)| n as f64 >= params.min_share_of_best * top as f64);
     }
     let mut partners: Vec<O> = counted.into_iter().map(|(_, o)| o).collect();
@@ -650,6 +659,55 @@ mod tests {
             last = keys;
         }
         keyed
+    }
+
+    /// The partners chosen are those of a sort of every partner found by (weight descending,
+    /// partner), cut at `max_candidates` and at the share of the best.
+    #[test]
+    fn chosen_partners_are_the_first_of_all_sorted() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for case in 0..300 {
+            let params = TranslationParams {
+                max_candidates: next(12) as usize,
+                min_share_of_best: [0.0, 0.5, 0.9][case % 3],
+                ..TranslationParams::default()
+            };
+            // Few distinct weights, so that ties are decided by the partner.
+            let hits: Vec<(u32, u32, u32, u8)> = (0..next(60) as u32)
+                .map(|o| (o * 7 % 61, next(5) as u32 * 100, next(6) as u32, next(9) as u8))
+                .collect();
+            let signature = next(30) as usize;
+            let need = if signature < params.short_signature {
+                1
+            } else {
+                params.min_shared
+            };
+            let mut all: Vec<(u64, u32)> = hits
+                .iter()
+                .filter(|h| h.2 as usize >= need)
+                .map(|&(o, w, _, len)| {
+                    let len = f64::from(len.max(1));
+                    ((f64::from(w) * 1024.0 / len.sqrt()) as u64, o)
+                })
+                .collect();
+            all.sort_unstable_by_key(|&(n, o)| (std::cmp::Reverse(n), o));
+            all.truncate(params.max_candidates);
+            let top = all.first().map_or(0, |a| a.0) as f64;
+            let mut expected: Vec<u32> = all
+                .iter()
+                .filter(|a| a.0 as f64 >= params.min_share_of_best * top)
+                .map(|a| a.1)
+                .collect();
+            expected.sort_unstable();
+            let chosen = choose_partners(signature, hits.iter().copied(), &params);
+            assert_eq!(chosen, expected, "case {case}");
+        }
     }
 
     #[test]

@@ -210,9 +210,11 @@ fn add(
 
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
     files.push(path_string(pending.path()));
-    // Pairs want only those with a new document; dedupe settles clusters from every edge.
+    // Pairs want only those with a new document; dedupe settles clusters from every edge. Into
+    // an empty index every document is new: the whole search is then the same and faster than
+    // searching from each new document (BENCHMARKS.md section 25).
     let keeping = Keeping {
-        pairs_from: (!keep_records).then_some(index.documents() as u32),
+        pairs_from: (!keep_records && index.documents() > 0).then_some(index.documents() as u32),
         ..Keeping::default()
     };
     let quiet_input = InputArgs {

@@ -18,6 +18,8 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::sync::mpsc;
+use std::thread;
 
 /// Lines per frame: small enough that reading one line decodes little (about 650 KB of text at
 /// news articles' length), large enough that zstd compresses nearly as well as one stream would
@@ -32,26 +34,48 @@ const ENTRY_BYTES: u64 = 12;
 const FOOTER_BYTES: u64 = 8;
 const ZSTD_LEVEL: i32 = 3;
 
-/// Writes lines into frames of up to [`FRAME_LINES`] lines, then the table.
-pub struct FramedWriter<W: Write> {
-    out: W,
+/// Writes lines into frames of up to [`FRAME_LINES`] lines, then the table. Frames are
+/// compressed and written on a thread of their own, so that whoever reads the lines (parsing
+/// JSON, on one thread) is not also compressing them (BENCHMARKS.md section 25).
+pub struct FramedWriter<W: Write + Send + 'static> {
     frame: Vec<u8>,
     lines: u32,
-    table: Vec<(u64, u32)>,
-    compressor: zstd::bulk::Compressor<'static>,
+    frames: Option<mpsc::SyncSender<(Vec<u8>, u32)>>,
+    compressing: Option<thread::JoinHandle<io::Result<Compressed<W>>>>,
 }
 
-impl<W: Write> FramedWriter<W> {
+/// What the compressing thread gives back: the output and the table of the frames it wrote.
+struct Compressed<W> {
+    out: W,
+    table: Vec<(u64, u32)>,
+}
+
+impl<W: Write + Send + 'static> FramedWriter<W> {
     pub fn new(out: W) -> io::Result<FramedWriter<W>> {
         let mut compressor = zstd::bulk::Compressor::new(ZSTD_LEVEL)?;
         // A damaged frame is then an error when it is read, not a wrong text.
         compressor.include_checksum(true)?;
+        // Two frames queued at most: what waits is bounded whatever the reader's pace.
+        let (frames, queued) = mpsc::sync_channel::<(Vec<u8>, u32)>(2);
+        let compressing = thread::Builder::new()
+            .name("twinwire-frames".into())
+            .spawn(move || {
+                let mut done = Compressed {
+                    out,
+                    table: Vec::new(),
+                };
+                for (frame, lines) in queued {
+                    let compressed = compressor.compress(&frame)?;
+                    done.out.write_all(&compressed)?;
+                    done.table.push((compressed.len() as u64, lines));
+                }
+                Ok(done)
+            })?;
         Ok(FramedWriter {
-            out,
             frame: Vec::new(),
             lines: 0,
-            table: Vec::new(),
-            compressor,
+            frames: Some(frames),
+            compressing: Some(compressing),
         })
     }
 
@@ -69,34 +93,57 @@ impl<W: Write> FramedWriter<W> {
         if self.lines == 0 {
             return Ok(());
         }
-        let compressed = self.compressor.compress(&self.frame)?;
-        self.out.write_all(&compressed)?;
-        self.table.push((compressed.len() as u64, self.lines));
-        self.frame.clear();
+        let frame = (std::mem::take(&mut self.frame), self.lines);
         self.lines = 0;
-        Ok(())
+        let sent = self.frames.as_ref().map(|frames| frames.send(frame));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            // The compressing thread stopped: its error says why.
+            _ => Err(self.stop().err().unwrap_or_else(stopped)),
+        }
+    }
+
+    /// Waits for the compressing thread to end and takes what it gives back.
+    fn stop(&mut self) -> io::Result<Compressed<W>> {
+        self.frames = None;
+        match self.compressing.take().map(thread::JoinHandle::join) {
+            Some(Ok(done)) => done,
+            Some(Err(_)) | None => Err(stopped()),
+        }
     }
 
     /// Writes the last frame and the table; gives the writer back (to flush and sync).
     pub fn finish(mut self) -> io::Result<W> {
         self.end_frame()?;
-        let entries = self.table.len() as u64;
+        let Compressed { mut out, table } = self.stop()?;
+        let entries = table.len() as u64;
         let content = entries * ENTRY_BYTES + FOOTER_BYTES;
         let (Ok(content), Ok(frames)) = (u32::try_from(content), u32::try_from(entries)) else {
             return Err(io::Error::other("too many frames for one table"));
         };
-        let mut table = Vec::with_capacity(8 + content as usize);
-        table.extend_from_slice(&SKIPPABLE_MAGIC.to_le_bytes());
-        table.extend_from_slice(&content.to_le_bytes());
-        for (length, lines) in &self.table {
-            table.extend_from_slice(&length.to_le_bytes());
-            table.extend_from_slice(&lines.to_le_bytes());
+        let mut bytes = Vec::with_capacity(8 + content as usize);
+        bytes.extend_from_slice(&SKIPPABLE_MAGIC.to_le_bytes());
+        bytes.extend_from_slice(&content.to_le_bytes());
+        for (length, lines) in &table {
+            bytes.extend_from_slice(&length.to_le_bytes());
+            bytes.extend_from_slice(&lines.to_le_bytes());
         }
-        table.extend_from_slice(&frames.to_le_bytes());
-        table.extend_from_slice(TABLE_MAGIC);
-        self.out.write_all(&table)?;
-        Ok(self.out)
+        bytes.extend_from_slice(&frames.to_le_bytes());
+        bytes.extend_from_slice(TABLE_MAGIC);
+        out.write_all(&bytes)?;
+        Ok(out)
     }
+}
+
+impl<W: Write + Send + 'static> Drop for FramedWriter<W> {
+    /// A writer given up still waits for its thread, so that nothing writes after it is gone.
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("the thread compressing the frames stopped")
 }
 
 /// One frame of a framed file: where its bytes are and which lines it holds.

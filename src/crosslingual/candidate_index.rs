@@ -632,17 +632,21 @@ fn mutual_pairs(
 mod tests {
     use super::*;
 
-    /// Keyed documents in three languages, none a large majority (so that most documents
-    /// search): each draws keys from a skewed vocabulary, and one in four has a translation in
-    /// another language sharing most of its keys.
-    fn three_languages(n: usize) -> KeyedDocs {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
+    /// Draws below `m` (xorshift from `state`): the same every run.
+    fn draws(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |m: u64| {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state % m
-        };
+        }
+    }
+
+    /// Keyed documents in three languages, none a large majority (so that most documents
+    /// search): each draws keys from a skewed vocabulary, and one in four has a translation in
+    /// another language sharing most of its keys.
+    fn three_languages(n: usize) -> KeyedDocs {
+        let mut next = draws(0x9e37_79b9_7f4a_7c15);
         let langs = ["en", "fr", "de", "en", "fr"];
         let mut keyed = KeyedDocs::default();
         let mut last: Vec<u32> = Vec::new();
@@ -665,13 +669,7 @@ mod tests {
     /// partner), cut at `max_candidates` and at the share of the best.
     #[test]
     fn chosen_partners_are_the_first_of_all_sorted() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut next = draws(0x2545_f491_4f6c_dd1d);
         for case in 0..300 {
             let params = TranslationParams {
                 max_candidates: next(12) as usize,

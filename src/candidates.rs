@@ -969,7 +969,8 @@ struct Search<'a> {
 impl Search<'_> {
     /// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
     fn containers_of(&self, d: DocId, shingles: Shingles<'_>) -> Vec<(DocId, DocId)> {
-        let probe = Probe::of(self.index, shingles, self.config);
+        let size = self.fingerprints.shingle_count(d.index()) as u32;
+        let probe = Probe::of(self.index, (shingles, size), self.config);
         // Hits are counted in a per-thread array indexed by document (no sorting of hits).
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
@@ -1015,7 +1016,9 @@ struct Probe<'a> {
 }
 
 impl<'a> Probe<'a> {
-    fn of(index: &'a AnchorIndex, shingles: Shingles<'_>, config: &Config) -> Probe<'a> {
+    /// The search of a document with these `shingles` (as stored: its anchors are what is read)
+    /// and `size` shingles.
+    fn of(index: &'a AnchorIndex, (shingles, size): (Shingles<'_>, u32), config: &Config) -> Probe<'a> {
         let anchors: Vec<u32> = shingles.anchors(config.anchor_modulus).collect();
         let postings: Vec<(usize, &[(DocId, u32)])> =
             anchors.iter().map(|&a| index.postings(a)).collect();
@@ -1025,7 +1028,7 @@ impl<'a> Probe<'a> {
         let plan = ProbePlan::of(&lens, config);
         let (skipped, probed) = plan.order.split_at(plan.skipped);
         Probe {
-            size: shingles.len() as u32,
+            size,
             probed: distinct_lists(probed.iter().map(|&k| postings[k])),
             skipped: distinct_lists(skipped.iter().map(|&k| postings[k])),
             needed_in_probed: plan.needed_in_probed,
@@ -1098,8 +1101,9 @@ impl Search<'_> {
             .flat_map_iter(|run| {
                 let d = run[0].0;
                 let mut buf = Vec::new();
-                let shingles = self.fingerprints.get(d.index(), &mut buf).shingles;
-                let kept = self.kept_containers(shingles, run.iter().map(|p| p.1));
+                let shingles = self.fingerprints.stored_shingles(d.index(), &mut buf);
+                let size = self.fingerprints.shingle_count(d.index()) as u32;
+                let kept = self.kept_containers((shingles, size), run.iter().map(|p| p.1));
                 kept.into_iter().map(move |x| (d.min(x), d.max(x)))
             })
             .collect()
@@ -1113,7 +1117,7 @@ impl Search<'_> {
         shingles: Shingles<'_>,
         (is_searcher, anchor_counts): (&[bool], &[u32]),
     ) -> Vec<(DocId, DocId)> {
-        let size = shingles.len() as u32;
+        let size = self.fingerprints.shingle_count(x.index()) as u32;
         let lists = shingles
             .anchors(self.config.anchor_modulus)
             .map(|a| self.index.postings(a));
@@ -1144,13 +1148,13 @@ impl Search<'_> {
     }
 
     /// The `containers` that the search for the containers of the document with these
-    /// `shingles` keeps: its rule, for given containers.
+    /// (stored) shingles and shingle count keeps: its rule, for given containers.
     fn kept_containers(
         &self,
-        shingles: Shingles<'_>,
+        document: (Shingles<'_>, u32),
         containers: impl Iterator<Item = DocId>,
     ) -> Vec<DocId> {
-        let probe = Probe::of(self.index, shingles, self.config);
+        let probe = Probe::of(self.index, document, self.config);
         containers
             .filter(|&x| probe.keeps(x, self.fingerprints.shingle_count(x.index()) as u32))
             .collect()

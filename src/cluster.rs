@@ -15,8 +15,7 @@
 
 use rayon::prelude::*;
 
-use crate::relate::{relate, relate_either, Relation, RelationKind};
-use crate::score::score;
+use crate::relate::{relate_copies, relate_either, Relation, RelationKind};
 use crate::stream::Related;
 use crate::{Config, DocId};
 
@@ -281,6 +280,9 @@ fn contained_flags(related: &Related<'_>, heads: &[DocId]) -> Vec<bool> {
             related
                 .index
                 .partners_with_at_least(b, min_size, fps, partners);
+            if partners.is_empty() {
+                return (b, false);
+            }
             let (mut bb, mut bo) = (Vec::new(), Vec::new());
             let fb = fps.get(b.index(), &mut bb);
             let is_contained = partners.iter().any(|&o| {
@@ -308,6 +310,9 @@ fn edges_of(
     let (fps, config) = (related.fingerprints, related.config);
     related.index.partners(h, partners);
     partners.retain(|o| !assigned[o.index()]);
+    if partners.is_empty() {
+        return (Vec::new(), 0);
+    }
     let (mut bh, mut bo) = (Vec::new(), Vec::new());
     let fh = fps.get(h.index(), &mut bh);
     let edges = partners
@@ -329,12 +334,13 @@ fn edges_of(
 /// The cluster of head h: its own copies, then each absorbed representative with its copies.
 fn with_copies(related: &Related<'_>, h: DocId, absorbed: Vec<Member>) -> Option<Cluster> {
     let groups = related.groups;
-    let mut buf = Vec::new();
-    let f = related.fingerprints.get(h.index(), &mut buf);
     let mut members: Vec<Member> = Vec::new();
     let copies = groups.copies(h);
     if copies.len() > 1 {
-        if let Some(r) = relate(copies[0], copies[1], f, f, &score(f, f), related.config) {
+        let (mut buf, fps) = (Vec::new(), related.fingerprints);
+        let f = fps.get_stored(h.index(), &mut buf);
+        let count = fps.shingle_count(h.index());
+        if let Some(r) = relate_copies((copies[0], copies[1]), f, count, related.config) {
             members.extend(copies[1..].iter().map(|&doc| Member {
                 doc,
                 relation: r.kind,

@@ -48,7 +48,8 @@ pub struct DocInfo {
 /// scored, so `translate` overlaps `candidates` and `score`.
 #[derive(Debug, Clone, Default)]
 pub struct StageTimes {
-    /// Reading and decoding inputs (not counting fingerprinting done while reading).
+    /// Reading and decoding inputs (not counting fingerprinting done while reading), and reading
+    /// again the texts of the old documents an index holds by their anchors whose pairs are scored.
     pub read: Duration,
     /// Normalization, shingling, SimHash and MinHash; language and pivot for translations.
     pub fingerprint: Duration,
@@ -281,7 +282,20 @@ pub fn analyze_stored(
         keyed,
         pivots_of: &mut pivots_of,
     });
-    let matched = relate_fingerprints(&fingerprints, translation, config);
+    // Documents whose stored features hold their anchors only: their whole sets, from their text.
+    let mut changed_sets: Vec<DocId> = Vec::new();
+    let mut fetch_whole = |wanted: &[DocId]| {
+        let (sets, changed) =
+            reread_sets(inputs, read_options, wanted, (&docs, &fingerprints), config);
+        fingerprints.add_whole(sets);
+        changed_sets = changed;
+    };
+    let matched = relate_fingerprints(&fingerprints, translation, config, &mut fetch_whole);
+    // Only stored documents are held by their anchors: one whose text is not what was stored
+    // means a damaged store, and its pairs cannot be scored as one run would.
+    if let Some(d) = changed_sets.first() {
+        return Err(InputError::Stored(unreadable_stored(&docs[d.index()])));
+    }
     for d in changed {
         warn_changed(&docs[d.index()], &mut report, on_warning);
     }
@@ -395,6 +409,16 @@ impl ReadRun<'_> {
     }
 }
 
+/// The message for a stored document whose text cannot be read again as it was fingerprinted.
+fn unreadable_stored(doc: &DocInfo) -> String {
+    let line = doc.origin.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    format!(
+        "{}{line} (document {}): damaged: its text cannot be read again as it was indexed; \
+         restore the index from a copy or create it again",
+        doc.origin.file, doc.id
+    )
+}
+
 /// Reports a document whose input changed between the two readings.
 fn warn_changed(doc: &DocInfo, report: &mut ReadReport, on_warning: &mut dyn FnMut(&InputWarning)) {
     let warning = InputWarning::new(
@@ -420,7 +444,7 @@ impl Analysis {
         (config, pivoter): (&Config, &Pivoter),
     ) -> Analysis {
         let times = StageTimes {
-            read,
+            read: read + matched.whole_sets_time,
             fingerprint,
             candidates: matched.candidates_time,
             score: Duration::ZERO,
@@ -499,7 +523,7 @@ pub fn analyze_documents(
         keyed,
         pivots_of: &mut pivots_of,
     });
-    let matched = relate_fingerprints(&fingerprints, translation, config);
+    let matched = relate_fingerprints(&fingerprints, translation, config, &mut |_| {});
     let report = ReadReport {
         documents: docs.len(),
         bytes: documents.iter().map(|d| d.text.len() as u64).sum(),
@@ -520,6 +544,9 @@ pub struct Features {
     pub keys: Option<Vec<u32>>,
     /// The document in pivot space, when pivoting happens as documents are read.
     pub pivot: Option<PivotDoc>,
+    /// `Some(n)` when `fingerprint.shingles` holds only the anchors of the document's `n`
+    /// shingles (features stored by an index: [`crate::index::features`]).
+    pub anchors_only: Option<u32>,
 }
 
 /// Computes [`Features`]: one tokenization serves the fingerprint, the language and the keys, in
@@ -545,6 +572,7 @@ impl Featurizer<'_> {
                     lang: lang.and_then(normalize_lang),
                     keys: None,
                     pivot: None,
+                    anchors_only: None,
                 };
             }
             let (lang, keys) = language_and_keys(text, tokens, lang, self.pivoter);
@@ -557,6 +585,7 @@ impl Featurizer<'_> {
                 lang,
                 keys,
                 pivot,
+                anchors_only: None,
             }
         })
     }
@@ -599,7 +628,11 @@ impl Collected {
         }
         info.lang = f.lang;
         self.docs.push(info);
-        if let Err(e) = self.fingerprints.push(f.fingerprint) {
+        let pushed = match f.anchors_only {
+            Some(count) => self.fingerprints.push_anchors_only(f.fingerprint, count),
+            None => self.fingerprints.push(f.fingerprint),
+        };
+        if let Err(e) = pushed {
             self.spill_error.get_or_insert(e);
         }
         if featurizer.eager {
@@ -616,6 +649,34 @@ struct Reread {
     changed: Vec<DocId>,
 }
 
+/// Reads the inputs again for the whole shingle sets of the `wanted` documents (sorted), held by
+/// their anchors only (an index's stored features), each checked to be the document
+/// fingerprinted the first time; one that is not gets an empty set and is in the second list.
+fn reread_sets(
+    inputs: &[Input],
+    read_options: &ReadOptions,
+    wanted: &[DocId],
+    (docs, fingerprints): (&[DocInfo], &Fingerprints),
+    config: &Config,
+) -> (Vec<(DocId, Vec<u32>)>, Vec<DocId>) {
+    let set_of = |at: usize, doc: &Document| -> Option<Vec<u32>> {
+        let d = wanted[at];
+        let f = Fingerprint::of_text(&doc.text, config);
+        let head = &fingerprints[d.index()];
+        let same = f.exact == head.exact && f.shingles.len() == fingerprints.shingle_count(d.index());
+        same.then(|| f.shingles.as_slice().to_vec())
+    };
+    let sets = reread_wanted(inputs, read_options, wanted, docs, &set_of);
+    let changed = (wanted.iter().zip(&sets))
+        .filter(|(_, s)| s.is_none())
+        .map(|(&d, _)| d)
+        .collect();
+    let sets = (wanted.iter().zip(sets))
+        .map(|(&d, s)| (d, s.unwrap_or_default()))
+        .collect();
+    (sets, changed)
+}
+
 /// Reads the inputs again and puts the `wanted` documents (sorted) in pivot space, each checked to
 /// be the document fingerprinted the first time. Other JSONL lines are passed over unparsed.
 /// Problems were reported by the first reading and are not repeated.
@@ -627,6 +688,33 @@ fn reread_pivots(
     fingerprints: &Fingerprints,
     pivoter: &Pivoter,
 ) -> Reread {
+    // Every wanted document has a supported language (it was keyed), so a `None` left here is a
+    // document gone or changed.
+    let pivot_of = |at: usize, doc: &Document| -> Option<PivotDoc> {
+        let d = wanted[at];
+        let tokens = TokenList::of(&doc.text);
+        let same = exact_hash_of(&tokens) == fingerprints[d.index()].exact;
+        let lang = docs[d.index()].lang.as_deref().filter(|_| same)?;
+        pivoter.pivot_tokens(&doc.text, &tokens, lang)
+    };
+    let pivots = reread_wanted(inputs, read_options, wanted, docs, &pivot_of);
+    let changed = (0..wanted.len())
+        .filter(|&at| pivots[at].is_none())
+        .map(|at| wanted[at])
+        .collect();
+    Reread { pivots, changed }
+}
+
+/// Reads the inputs again and makes each of the `wanted` documents (sorted) into what `make`
+/// gives (told its place in `wanted`); `None` for one not found. Other JSONL lines are passed over
+/// unparsed, and frames of a framed batch that hold no wanted line are not decoded.
+fn reread_wanted<T: Send>(
+    inputs: &[Input],
+    read_options: &ReadOptions,
+    wanted: &[DocId],
+    docs: &[DocInfo],
+    make: &(dyn Fn(usize, &Document) -> Option<T> + Sync),
+) -> Vec<Option<T>> {
     // A document is known by where it was read, (file, line), and its rank among the documents
     // read there (several for an SGML file, one for a JSONL line or a text file).
     type Place = (Arc<str>, Option<u64>);
@@ -657,23 +745,14 @@ fn reread_pivots(
         only_lines: Some(Arc::new(only_lines)),
         ..read_options.clone()
     };
-    // Every wanted document has a supported language (it was keyed), so a `None` left here is a
-    // document gone or changed.
-    let mut pivots: Vec<Option<PivotDoc>> = vec![None; wanted.len()];
-    let pivot_of = |at: usize, doc: &Document| -> Option<PivotDoc> {
-        let d = wanted[at];
-        let tokens = TokenList::of(&doc.text);
-        let same = exact_hash_of(&tokens) == fingerprints[d.index()].exact;
-        let lang = docs[d.index()].lang.as_deref().filter(|_| same)?;
-        pivoter.pivot_tokens(&doc.text, &tokens, lang)
-    };
+    let mut made_of: Vec<Option<T>> = (0..wanted.len()).map(|_| None).collect();
     // Reading is one thread's work: batches are put in pivot space by the others meanwhile. When
     // they fall behind, the reader pivots a batch itself, so that texts do not pile up in memory.
-    let made: std::sync::Mutex<Vec<(usize, Option<PivotDoc>)>> = Default::default();
+    let made: std::sync::Mutex<Vec<(usize, Option<T>)>> = Default::default();
     let pivot_batch = |batch: Vec<(usize, Document)>| {
-        let pivoted: Vec<(usize, Option<PivotDoc>)> = batch
+        let pivoted: Vec<(usize, Option<T>)> = batch
             .par_iter()
-            .map(|(at, doc)| (*at, pivot_of(*at, doc)))
+            .map(|(at, doc)| (*at, make(*at, doc)))
             .collect();
         made.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -718,14 +797,10 @@ fn reread_pivots(
         );
         send(batch);
     });
-    for (at, pivot) in made.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        pivots[at] = pivot;
+    for (at, value) in made.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        made_of[at] = value;
     }
-    let changed = (0..wanted.len())
-        .filter(|&at| pivots[at].is_none())
-        .map(|at| wanted[at])
-        .collect();
-    Reread { pivots, changed }
+    made_of
 }
 
 /// What translation detection needs besides fingerprints.
@@ -750,6 +825,8 @@ pub struct Matched {
     /// Those candidates, between exact groups' representatives (smaller id first, sorted).
     pub translation_candidate_pairs: Vec<(DocId, DocId)>,
     pub candidates_time: Duration,
+    /// Reading again the texts of documents held by their anchors, for their whole sets.
+    pub whole_sets_time: Duration,
     pub translate_time: Duration,
 }
 
@@ -790,10 +867,14 @@ impl Matched {
 /// relations are found as they are streamed ([`Related`]). Translations are looked for when
 /// `translation` is given (and asked for in `config`): their candidates first, then their
 /// verification side by side with building the copy candidate tables.
+///
+/// Documents held by their anchors only (an index's stored features) that a pair may score are
+/// given their whole sets by `fetch_whole` (told them, sorted) before any is scored.
 pub fn relate_fingerprints(
     fingerprints: &Fingerprints,
     translation: Option<TranslationInput<'_>>,
     config: &Config,
+    fetch_whole: &mut (dyn FnMut(&[DocId]) + Send),
 ) -> Matched {
     let groups = ExactGroups::of(fingerprints);
     let reps = groups.representatives(fingerprints);
@@ -816,9 +897,9 @@ pub fn relate_fingerprints(
     let candidates_translate_time = t.elapsed();
 
     // The translation side spends part of its time reading the inputs again on one thread, which
-    // building the copy candidate tables fills.
+    // building the copy candidate tables (and reading the whole sets they need) fills.
     let wants_copies = RelationKind::DUPLICATES.iter().any(|&k| config.wants(k));
-    let ((index, candidates_time), (mut translations, verify_time)) = rayon::join(
+    let ((index, candidates_time, whole_sets_time), (mut translations, verify_time)) = rayon::join(
         || {
             let t = Instant::now();
             let index = if !wants_copies {
@@ -828,7 +909,14 @@ pub fn relate_fingerprints(
             } else {
                 CandidateIndex::build_around(fingerprints, &reps, config, holds_new.as_deref())
             };
-            (index, t.elapsed())
+            let candidates_time = t.elapsed();
+            let t = Instant::now();
+            let candidates = (&groups, &index, holds_new.as_deref());
+            let lacking = lacking_whole_sets(fingerprints, candidates, &translation_pairs);
+            if !lacking.is_empty() {
+                fetch_whole(&lacking);
+            }
+            (index, candidates_time, t.elapsed())
         },
         || {
             let t = Instant::now();
@@ -857,8 +945,44 @@ pub fn relate_fingerprints(
         translation_candidates: translation_pairs.len(),
         translation_candidate_pairs: translation_pairs,
         candidates_time,
+        whole_sets_time,
         translate_time: candidates_translate_time + verify_time,
     }
+}
+
+/// The documents held by their anchors only whose whole sets a later stage may read: those of a
+/// translation candidate (checked not to be a copy) and those with a candidate partner or an
+/// exact copy (pairs are scored and clusters settled among them). When only the pairs holding a
+/// new document are wanted (`holds_new`, by document), the new documents' partners and copies.
+fn lacking_whole_sets(
+    fingerprints: &Fingerprints,
+    (groups, index, holds_new): (&ExactGroups, &CandidateIndex, Option<&[bool]>),
+    translation_pairs: &[(DocId, DocId)],
+) -> Vec<DocId> {
+    if !fingerprints.holds_anchors_only() {
+        return Vec::new();
+    }
+    let translated = translation_pairs.iter().flat_map(|&(a, b)| [a, b]);
+    let Some(holds_new) = holds_new else {
+        let paired = (0..fingerprints.len() as u32)
+            .map(DocId)
+            .filter(|&d| index.has_partners(d) || groups.has_copies(d));
+        return fingerprints.lacking_whole(paired.chain(translated));
+    };
+    let wanted: Vec<DocId> = (0..fingerprints.len() as u32)
+        .map(DocId)
+        .filter(|d| holds_new[d.index()])
+        .collect();
+    let partners: Vec<DocId> = wanted
+        .par_iter()
+        .flat_map_iter(|&d| {
+            let mut out = Vec::new();
+            index.partners(d, &mut out);
+            out.extend_from_slice(groups.copies(d));
+            out
+        })
+        .collect();
+    fingerprints.lacking_whole(partners.into_iter().chain(wanted).chain(translated))
 }
 
 /// The translation candidates that alignment confirms, their documents put in pivot space by
@@ -900,7 +1024,7 @@ pub fn relate_texts<S: AsRef<str> + Sync>(texts: &[S], config: &Config) -> Vec<R
         .map(|t| Fingerprint::of_text(t.as_ref(), config))
         .collect();
     let fingerprints = Fingerprints::from(fingerprints);
-    let matched = relate_fingerprints(&fingerprints, None, config);
+    let matched = relate_fingerprints(&fingerprints, None, config, &mut |_| {});
     matched.related(&fingerprints, config).collect().0
 }
 

@@ -243,6 +243,32 @@ pub fn relate<'a, 'b>(
     }
 }
 
+/// The relation of two exact copies a and b of one document whose fingerprint is `f` and whose
+/// shingle count is `count`: a document against itself, which needs its count only (`f`'s
+/// shingles may be its anchors alone, as an index holds its old documents: the scores and the
+/// evidence are those of the whole set).
+pub fn relate_copies(
+    (a, b): (DocId, DocId),
+    f: FingerprintRef<'_>,
+    count: usize,
+    config: &Config,
+) -> Option<Relation> {
+    let whole = if count == 0 { 0.0 } else { 1.0 };
+    let s = PairScore {
+        shared: count,
+        jaccard: whole,
+        a_in_b: whole,
+        b_in_a: whole,
+        hamming: 0,
+    };
+    let mut relation = relate(a, b, f, f, &s, config)?;
+    if let Evidence::Shingles(e) = &mut relation.evidence {
+        e.shingles_a = count;
+        e.shingles_b = count;
+    }
+    Some(relation)
+}
+
 /// [`relate`] for two documents in either order, scored here.
 pub fn relate_either(
     (x, fx): (DocId, FingerprintRef<'_>),

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use crate::candidates::{CandidateIndex, ExactGroups};
 use crate::config::Config;
 use crate::fingerprint::{Fingerprints, KeyMap};
-use crate::relate::{relate, Relation, RelationKind};
+use crate::relate::{relate, relate_copies, Relation, RelationKind};
 use crate::score::score;
 use crate::DocId;
 
@@ -236,6 +236,9 @@ impl Related<'_> {
                 partners.retain(|&o| holds_new(o));
             }
         }
+        if partners.is_empty() {
+            return (Vec::new(), 0);
+        }
         let (mut br, mut bo) = (Vec::new(), Vec::new());
         let fr = self.fingerprints.get(r.index(), &mut br);
         let rels = partners
@@ -370,8 +373,9 @@ impl Related<'_> {
         let copies = self.groups.copies(r);
         let (&a, &b) = (copies.first()?, copies.get(1)?);
         let mut buf = Vec::new();
-        let f = self.fingerprints.get(r.index(), &mut buf);
-        relate(a, b, f, f, &score(f, f), self.config)
+        let f = self.fingerprints.get_stored(r.index(), &mut buf);
+        let count = self.fingerprints.shingle_count(r.index());
+        relate_copies((a, b), f, count, self.config)
     }
 
     /// Document d's pairs with later documents, sorted; `rels` are its representative's relations.

@@ -136,7 +136,7 @@ fn streamed_pairs_are_every_pair_in_order() {
         let texts = dense_corpus(seed);
         let config = Config::default();
         let fps = fingerprints(&texts, &config);
-        let matched = relate_fingerprints(&fps, None, &config);
+        let matched = relate_fingerprints(&fps, None, &config, &mut |_| {});
         let (streamed, stats) = matched.related(&fps, &config).collect();
         let want = reference_pairs(&fps, &config);
         assert!(
@@ -169,7 +169,7 @@ fn settled_clusters_are_those_of_every_pair() {
         ] {
             let fps = fingerprints(&texts, &config);
             let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
-            let matched = relate_fingerprints(&fps, None, &config);
+            let matched = relate_fingerprints(&fps, None, &config, &mut |_| {});
             let related = matched.related(&fps, &config);
             let all = reference_pairs(&fps, &config);
             for keep in [Keep::Longest, Keep::First] {
@@ -192,7 +192,7 @@ fn exhaustive_runs_settle_the_clusters_of_every_pair_too() {
     let config = Config::default().with_exhaustive(true);
     let fps = fingerprints(&texts, &config);
     let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
-    let matched = relate_fingerprints(&fps, None, &config);
+    let matched = relate_fingerprints(&fps, None, &config, &mut |_| {});
     let related = matched.related(&fps, &config);
     let (all, stats) = related.collect();
     let n = fps.heads().iter().filter(|f| !f.is_empty()).count() as u64;
@@ -215,7 +215,7 @@ fn a_family_of_near_identical_pages_is_one_cluster_settled_from_its_edges() {
     let config = Config::default();
     let fps = fingerprints(&texts, &config);
     let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
-    let matched = relate_fingerprints(&fps, None, &config);
+    let matched = relate_fingerprints(&fps, None, &config, &mut |_| {});
     let settled = settle(&matched.related(&fps, &config), &words, Keep::Longest);
     let members: usize = settled.clusters.iter().map(|c| c.members.len() + 1).sum();
     assert_eq!(members, 2000, "every page is in a cluster");
@@ -258,7 +258,7 @@ fn max_partners_keeps_each_documents_strongest_partners() {
     let texts = dense_corpus(4);
     let config = Config::default();
     let fps = fingerprints(&texts, &config);
-    let matched = relate_fingerprints(&fps, None, &config);
+    let matched = relate_fingerprints(&fps, None, &config, &mut |_| {});
     let related = matched.related(&fps, &config);
     let (all, _) = related.collect();
     for k in [1, 3, 10] {
@@ -299,7 +299,7 @@ fn output_is_the_same_whatever_the_thread_count() {
         pool.install(|| {
             let fps = fingerprints(&texts, &config);
             let words: Vec<u32> = fps.heads().iter().map(|f| f.words).collect();
-            let matched = relate_fingerprints(&fps, None, &config);
+            let matched = relate_fingerprints(&fps, None, &config, &mut |_| {});
             let related = matched.related(&fps, &config);
             let pairs = related.collect().0;
             let settled = settle(&related, &words, Keep::Longest);

@@ -358,6 +358,31 @@ fn documents_are_read_again_from_their_own_frame_only() {
         &["explain", "filler3", "english", "--index", s(&index)],
         "batch-000001.jsonl.zst",
     );
+
+    // An old document is scored against a new one from its whole shingle set, read again from
+    // its own frame (the index stores its anchors only): a copy of a document of the third frame
+    // is found; one of a document of the damaged frame cannot be scored, and the add says why.
+    let copy = |i: usize| format!("{} extra", words(i * 50..i * 50 + 40));
+    let third = write_jsonl(
+        &dir.path().join("third.jsonl"),
+        &[("copy1050", &copy(1050))],
+    );
+    let pairs = run_ok(&["index", "add", "-q", s(&index), &third]);
+    let pairs = String::from_utf8(pairs.stdout).unwrap();
+    assert!(
+        pairs.contains(r#""a":"filler1050","b":"copy1050","relation":"near_duplicate""#),
+        "{pairs}"
+    );
+    let first = write_jsonl(&dir.path().join("first.jsonl"), &[("copy3", &copy(3))]);
+    damaged(
+        &["index", "add", "-q", s(&index), &first],
+        "batch-000001.jsonl.zst",
+    );
+    assert_eq!(
+        indexed_documents(&index),
+        docs.len() + 2,
+        "the failed add added nothing"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -224,7 +224,8 @@ fn add(
     let read = (&quiet_input, index_read_options());
     // The indexed batches come from their stored features; the new one's are written as it is
     // fingerprinted.
-    let mut store = IndexStore::new(&index, &pending)?;
+    let modulus = match_args.config()?.anchor_modulus();
+    let mut store = IndexStore::new(&index, &pending, modulus)?;
     let Analyzed {
         analysis, progress, ..
     } = match analyze_read_stored(&files, read, match_args, keeping, &mut store) {

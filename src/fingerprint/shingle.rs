@@ -67,7 +67,6 @@ impl ShingleSet {
         Shingles(&self.0)
     }
 
-    #[cfg(any(test, feature = "internals"))]
     /// Number of distinct shingles.
     pub fn len(&self) -> usize {
         self.0.len()

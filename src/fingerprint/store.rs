@@ -22,6 +22,7 @@ use std::ops::Index;
 use std::path::PathBuf;
 
 use super::{Fingerprint, ShingleSet, Shingles, SimHash64};
+use super::KeyMap;
 use crate::DocId;
 
 /// What every stage reads of one document without its sets.
@@ -102,6 +103,19 @@ pub struct Fingerprints {
     shingles: Sets,
     bands: Sets,
     spill: Spill,
+    /// Set once a document is stored with its anchors only (see [`Fingerprints::push_anchors_only`]).
+    sampled: Option<Sampled>,
+}
+
+/// What a store holding some documents by their anchors only keeps besides: every document's
+/// whole shingle count, and the whole sets fetched for those documents since.
+///
+/// A document is held by its anchors when its count is not the length of its stored set (when
+/// they are equal, its anchors are its whole set).
+#[derive(Debug, Default)]
+struct Sampled {
+    counts: Vec<u32>,
+    whole: std::sync::RwLock<KeyMap<u32, Box<[u32]>>>,
 }
 
 impl Index<usize> for Fingerprints {
@@ -163,7 +177,62 @@ impl Fingerprints {
         Ok(())
     }
 
+    /// Adds the next document by its anchors only: `f`'s shingle set holds the anchors of a set
+    /// of `count` shingles (an index's stored features). Everything the candidate tables read of it
+    /// is there (its anchors, band keys, shingle count); its whole set, which scoring reads, is
+    /// given later by [`Fingerprints::add_whole`].
+    pub fn push_anchors_only(&mut self, f: Fingerprint, count: u32) -> io::Result<()> {
+        let n = self.len();
+        let shingles = &self.shingles;
+        let sampled = self.sampled.get_or_insert_with(|| Sampled {
+            counts: (0..n).map(|d| shingles.len_of(d) as u32).collect(),
+            ..Sampled::default()
+        });
+        sampled.counts.push(count);
+        self.push(f)
+    }
+
+    /// Whether some document is held by its anchors only.
+    pub fn holds_anchors_only(&self) -> bool {
+        self.sampled.is_some()
+    }
+
+    /// The documents of `docs` held by their anchors whose whole sets were not given yet.
+    pub fn lacking_whole(&self, docs: impl IntoIterator<Item = DocId>) -> Vec<DocId> {
+        let Some(sampled) = &self.sampled else {
+            return Vec::new();
+        };
+        let whole = sampled.whole.read().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<DocId> = docs
+            .into_iter()
+            .filter(|d| self.is_sampled(d.index()) && !whole.contains_key(&d.0))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Gives the whole shingle sets of documents held by their anchors (an empty set for one that
+    /// could not be had: it then scores 0 against everything).
+    pub fn add_whole(&self, sets: impl IntoIterator<Item = (DocId, Vec<u32>)>) {
+        if let Some(sampled) = &self.sampled {
+            let mut whole = sampled.whole.write().unwrap_or_else(|e| e.into_inner());
+            whole.extend(sets.into_iter().map(|(d, s)| (d.0, s.into_boxed_slice())));
+        }
+    }
+
+    fn is_sampled(&self, d: usize) -> bool {
+        self.sampled
+            .as_ref()
+            .is_some_and(|s| s.counts[d] as usize != self.shingles.len_of(d))
+    }
+
     fn push_in_memory(&mut self, f: Fingerprint) {
+        if let Some(sampled) = &mut self.sampled {
+            if sampled.counts.len() == self.heads.len() {
+                sampled.counts.push(f.shingles.len() as u32);
+            }
+        }
         self.heads.push(Head {
             words: f.words,
             simhash: f.simhash,
@@ -185,11 +254,41 @@ impl Fingerprints {
 
     /// Number of distinct shingles of document d (no read).
     pub fn shingle_count(&self, d: usize) -> usize {
-        self.shingles.len_of(d)
+        match &self.sampled {
+            Some(sampled) => sampled.counts[d] as usize,
+            None => self.shingles.len_of(d),
+        }
     }
 
-    /// Document d's fingerprint, its sets read into `buf` when they are on disk.
+    /// Document d's fingerprint, its sets read into `buf` when they are on disk or given whole
+    /// after it was stored by its anchors.
+    ///
+    /// Panics for a document held by its anchors whose whole set was not given: the stages that
+    /// score a pair fetch the sets of its documents first ([`Fingerprints::lacking_whole`]).
     pub fn get<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> FingerprintRef<'a> {
+        let h = &self.heads[d];
+        let shingles = match &self.sampled {
+            Some(sampled) if self.is_sampled(d) => {
+                let whole = sampled.whole.read().unwrap_or_else(|e| e.into_inner());
+                let Some(set) = whole.get(&(d as u32)) else {
+                    panic!("twinwire: internal error: the shingles of document {d} were not read");
+                };
+                buf.clear();
+                buf.extend_from_slice(set);
+                &buf[..]
+            }
+            _ => self.shingles.get(d, buf),
+        };
+        FingerprintRef {
+            words: h.words,
+            exact: h.exact,
+            simhash: h.simhash,
+            shingles: Shingles::of_sorted(shingles),
+        }
+    }
+
+    /// Document d's fingerprint with its shingles as stored (see [`Fingerprints::stored_shingles`]).
+    pub fn get_stored<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> FingerprintRef<'a> {
         let h = &self.heads[d];
         FingerprintRef {
             words: h.words,
@@ -197,6 +296,12 @@ impl Fingerprints {
             simhash: h.simhash,
             shingles: Shingles::of_sorted(self.shingles.get(d, buf)),
         }
+    }
+
+    /// Document d's shingles as stored: its whole set, or its anchors when it is held by them.
+    /// Enough for [`Shingles::anchors`]; its count is [`Fingerprints::shingle_count`].
+    pub fn stored_shingles<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> Shingles<'a> {
+        Shingles::of_sorted(self.shingles.get(d, buf))
     }
 
     /// Document d's whole fingerprint, owned.
@@ -207,12 +312,14 @@ impl Fingerprints {
             words: h.words,
             exact: h.exact,
             simhash: h.simhash,
-            shingles: ShingleSet::of_sorted(self.shingles.get(d, &mut s).to_vec()),
+            shingles: ShingleSet::of_sorted(self.get(d, &mut s).shingles.as_slice().to_vec()),
             bands: self.bands.get(d, &mut b).to_vec(),
         }
     }
 
-    /// Calls `f` with each of `docs` (in input order) and its shingles.
+    /// Calls `f` with each of `docs` (in input order) and its shingles as stored (see
+    /// [`Fingerprints::stored_shingles`]: their anchors are right, their length is not always
+    /// the document's shingle count).
     pub fn scan_shingles(&self, docs: &[DocId], f: impl FnMut(DocId, Shingles<'_>)) {
         let mut f = f;
         self.shingles

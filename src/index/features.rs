@@ -11,10 +11,16 @@
 //!   parallel, and a damaged one is named;
 //! - an end frame: `documents = 0`, `length = 0`, `check` = the number of documents in the file.
 //!
-//! One document, decoded: words (varint), exact hash (16 bytes), SimHash (8), shingle set (count,
-//! then the first value and the gaps between the next, varints), band keys (count, then 4 bytes
-//! each), language (a length byte, then the code; 0: none), translation keys (count + 1, 0 for
-//! none, then first value and gaps). Integers are little-endian.
+//! One document, decoded: words (varint), exact hash (16 bytes), SimHash (8), its number of
+//! shingles (varint), its anchors (the shingles the containment index samples, one in
+//! `--anchor-modulus`: count, then the first value and the gaps between the next, varints), band
+//! keys (count, then 4 bytes each), language (a length byte, then the code; 0: none), translation
+//! keys (count + 1, 0 for none, then first value and gaps). Integers are little-endian.
+//!
+//! The whole shingle set is not stored (it was three quarters of these files): the candidate
+//! tables read only the anchors, band keys and count, and the few old documents that an `add`
+//! scores against new ones are read again from the batch's text (framed: only their frames are
+//! decoded) and fingerprinted. Version 1 files, which hold whole sets, are still read.
 //!
 //! A file of another version is not read: the batch's documents are then read and fingerprinted
 //! from their text, as when the index holds no features for it. [`FEATURES_VERSION`] changes
@@ -31,7 +37,9 @@ use crate::fingerprint::{Fingerprint, ShingleSet, SimHash64};
 use crate::pipeline::Features;
 
 /// The version of the features' layout and of the fingerprinting that computed them.
-pub const FEATURES_VERSION: u32 = 1;
+pub const FEATURES_VERSION: u32 = 2;
+/// The version before, whose files hold whole shingle sets: still read.
+const WHOLE_SETS_VERSION: u32 = 1;
 const MAGIC: &[u8; 8] = b"twfeat\0\n";
 /// Documents per frame.
 pub const FRAME_DOCS: usize = 4096;
@@ -53,13 +61,16 @@ pub struct FeatureWriter {
     frame: Vec<u8>,
     in_frame: u32,
     documents: u64,
+    /// The anchor modulus of the index (which shingles are kept).
+    modulus: u32,
     /// The first write error, reported by `finish`.
     error: Option<io::Error>,
 }
 
 impl FeatureWriter {
     /// Starts the file at `path` (written under a temporary name until [`FeatureWriter::finish`]).
-    pub fn create(path: PathBuf) -> Result<FeatureWriter, IndexError> {
+    /// Anchors are the shingles kept with `modulus` (the index's `--anchor-modulus`).
+    pub fn create(path: PathBuf, modulus: u32) -> Result<FeatureWriter, IndexError> {
         let partial = partial_path(&path);
         let file = File::create(&partial).map_err(io_error(&partial))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -73,13 +84,14 @@ impl FeatureWriter {
             frame: Vec::new(),
             in_frame: 0,
             documents: 0,
+            modulus,
             error: None,
         })
     }
 
     /// Adds the next document's features.
     pub fn push(&mut self, f: &Features) {
-        encode(f, &mut self.frame);
+        encode(f, self.modulus, &mut self.frame);
         self.in_frame += 1;
         self.documents += 1;
         if self.in_frame as usize >= FRAME_DOCS {
@@ -135,7 +147,15 @@ impl FeatureWriter {
 pub fn readable(path: &Path) -> bool {
     let mut header = [0u8; 12];
     let read = File::open(path).and_then(|mut f| f.read_exact(&mut header));
-    read.is_ok() && header[..8] == MAGIC[..] && header[8..] == FEATURES_VERSION.to_le_bytes()
+    read.is_ok() && header[..8] == MAGIC[..] && version_of(&header).is_some()
+}
+
+/// The version of a header this twinwire reads.
+fn version_of(header: &[u8; 12]) -> Option<u32> {
+    let version = u32::from_le_bytes(header[8..].try_into().ok()?);
+    [WHOLE_SETS_VERSION, FEATURES_VERSION]
+        .contains(&version)
+        .then_some(version)
 }
 
 /// Reads the features of the `documents` documents of the file at `path`, pushing them in order.
@@ -154,9 +174,10 @@ pub fn read_features(
     input
         .read_exact(&mut header)
         .map_err(|e| damaged(format!("no header: {e}")))?;
-    if header[..8] != MAGIC[..] || header[8..] != FEATURES_VERSION.to_le_bytes() {
+    let version = version_of(&header).filter(|_| header[..8] == MAGIC[..]);
+    let Some(version) = version else {
         return Err(damaged("not a features file of this version".into()));
-    }
+    };
     let mut read = 0usize;
     let mut frame_no = 0usize;
     // The frames of one group are decoded (in parallel, from another thread) while those of the
@@ -168,7 +189,7 @@ pub fn read_features(
         let (decoded, pushed) = std::thread::scope(|scope| {
             let decoding = scope.spawn(|| {
                 let decoded: Vec<Result<Vec<Features>, String>> =
-                    frames.par_iter().map(PackedFrame::decode).collect();
+                    frames.par_iter().map(|f| f.decode(version)).collect();
                 decoded
             });
             let pushed = push_frames(std::mem::take(&mut before), &mut read, push);
@@ -270,7 +291,7 @@ fn next_frame(input: &mut impl Read, number: usize) -> Result<Frame, String> {
 const MAX_FRAME_BYTES: usize = 1 << 31;
 
 impl PackedFrame {
-    fn decode(&self) -> Result<Vec<Features>, String> {
+    fn decode(&self, version: u32) -> Result<Vec<Features>, String> {
         let number = self.number;
         let plain = zstd::bulk::decompress(&self.bytes, MAX_FRAME_BYTES)
             .map_err(|e| format!("frame {number}: {e}"))?;
@@ -280,7 +301,7 @@ impl PackedFrame {
         let mut at = Cursor { bytes: &plain, at: 0 };
         let mut out = Vec::with_capacity(self.documents as usize);
         for k in 0..self.documents {
-            let f = decode(&mut at).ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
+            let f = decode(&mut at, version).ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
             out.push(f);
         }
         if at.at != plain.len() {
@@ -290,12 +311,17 @@ impl PackedFrame {
     }
 }
 
-fn encode(f: &Features, out: &mut Vec<u8>) {
+/// Writes a document's features; its anchors are the shingles `modulus` keeps (all of them when
+/// `f` was itself read with its anchors only).
+fn encode(f: &Features, modulus: u32, out: &mut Vec<u8>) {
     let fp = &f.fingerprint;
     put_varint(out, u64::from(fp.words));
     out.extend_from_slice(&fp.exact.to_le_bytes());
     out.extend_from_slice(&fp.simhash.0.to_le_bytes());
-    put_sorted(out, fp.shingles.as_slice());
+    let count = f.anchors_only.unwrap_or(fp.shingles.len() as u32);
+    put_varint(out, u64::from(count));
+    let anchors: Vec<u32> = fp.shingles.anchors(modulus).collect();
+    put_sorted(out, &anchors);
     put_varint(out, fp.bands.len() as u64);
     for b in &fp.bands {
         out.extend_from_slice(&b.to_le_bytes());
@@ -313,12 +339,22 @@ fn encode(f: &Features, out: &mut Vec<u8>) {
     }
 }
 
-fn decode(at: &mut Cursor<'_>) -> Option<Features> {
+fn decode(at: &mut Cursor<'_>, version: u32) -> Option<Features> {
     let words = u32::try_from(at.varint()?).ok()?;
     let exact = u128::from_le_bytes(at.take(16)?.try_into().ok()?);
     let simhash = SimHash64(u64::from_le_bytes(at.take(8)?.try_into().ok()?));
+    let count = match version {
+        WHOLE_SETS_VERSION => None,
+        _ => Some(u32::try_from(at.varint()?).ok()?),
+    };
     let n = at.count()?;
     let shingles = ShingleSet::of_sorted(at.gaps(n)?);
+    // Anchors are a subset: more of them than the count is damage.
+    let anchors_only = match count {
+        Some(c) if (c as usize) < shingles.len() => return None,
+        Some(c) if c as usize > shingles.len() => Some(c),
+        _ => None,
+    };
     let n = at.count()?;
     let bands = at
         .take(n.checked_mul(4)?)?
@@ -343,6 +379,7 @@ fn decode(at: &mut Cursor<'_>) -> Option<Features> {
         lang,
         keys,
         pivot: None,
+        anchors_only,
     })
 }
 
@@ -444,7 +481,20 @@ mod tests {
             lang,
             keys,
             pivot: None,
+            anchors_only: None,
         }
+    }
+
+    const MODULUS: u32 = 4;
+
+    /// What reading back features written with [`MODULUS`] gives: the anchors and the count.
+    fn as_stored(f: &Features) -> Features {
+        let anchors: Vec<u32> = f.fingerprint.shingles.anchors(MODULUS).collect();
+        let count = f.fingerprint.shingles.len();
+        let mut stored = f.clone();
+        stored.anchors_only = (anchors.len() < count).then_some(count as u32);
+        stored.fingerprint.shingles = ShingleSet::of_sorted(anchors);
+        stored
     }
 
     fn sample() -> Vec<Features> {
@@ -464,7 +514,7 @@ mod tests {
     }
 
     fn write(path: &Path, all: &[Features]) {
-        let mut writer = FeatureWriter::create(path.to_path_buf()).unwrap();
+        let mut writer = FeatureWriter::create(path.to_path_buf(), MODULUS).unwrap();
         for f in all {
             writer.push(f);
         }
@@ -481,7 +531,13 @@ mod tests {
         assert!(readable(&path));
         let mut back = Vec::new();
         read_features(&path, all.len(), &mut |f| back.push(f)).unwrap();
-        assert_eq!(back, all);
+        let stored: Vec<Features> = all.iter().map(as_stored).collect();
+        assert_eq!(back, stored);
+        assert!(stored.iter().any(|f| f.anchors_only.is_some()));
+        // Written again from what was read, the same features.
+        let again = dir.path().join("batch-000002.features");
+        write(&again, &back);
+        assert_eq!(fs::read(&again).unwrap(), fs::read(&path).unwrap());
         // Two frames and some: decoded in parallel, pushed in order.
         assert!(all.len() > FRAME_DOCS);
     }
@@ -498,7 +554,8 @@ mod tests {
         write(&path, &all);
         let mut back = Vec::new();
         read_features(&path, all.len(), &mut |f| back.push(f)).unwrap();
-        assert!(back == all, "{} documents read back, {} written", back.len(), all.len());
+        let stored: Vec<Features> = all.iter().map(as_stored).collect();
+        assert!(back == stored, "{} documents read back, {} written", back.len(), all.len());
         let mut flipped = fs::read(&path).unwrap();
         let at = flipped.len() - flipped.len() / (4 * FRAMES_AT_ONCE);
         flipped[at] ^= 0x55;
@@ -544,9 +601,9 @@ mod tests {
         for keys in [vec![], vec![5], vec![5, 6, 90]] {
             f.keys = Some(keys);
             let mut bytes = Vec::new();
-            encode(&f, &mut bytes);
-            let back = decode(&mut Cursor { bytes: &bytes, at: 0 });
-            assert_eq!(back.as_ref(), Some(&f));
+            encode(&f, MODULUS, &mut bytes);
+            let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, FEATURES_VERSION);
+            assert_eq!(back, Some(as_stored(&f)));
         }
     }
 
@@ -557,9 +614,56 @@ mod tests {
     fn fingerprints_unchanged_since_this_features_version() {
         let mut bytes = Vec::new();
         for f in sample() {
-            encode(&f, &mut bytes);
+            encode(&f, MODULUS, &mut bytes);
         }
         let seen = (FEATURES_VERSION, xxhash_rust::xxh3::xxh3_64(&bytes));
-        assert_eq!(seen, (1, 9877682573519500748), "fingerprints changed: raise FEATURES_VERSION");
+        assert_eq!(seen, (2, 16428714773197989048), "fingerprints changed: raise FEATURES_VERSION");
+    }
+
+    /// A version 1 file (whole shingle sets, as an index written before version 2 holds) is
+    /// still read, whole.
+    #[test]
+    fn whole_sets_of_version_one_are_read() {
+        let all = sample();
+        let mut plain = Vec::new();
+        for f in &all {
+            let fp = &f.fingerprint;
+            put_varint(&mut plain, u64::from(fp.words));
+            plain.extend_from_slice(&fp.exact.to_le_bytes());
+            plain.extend_from_slice(&fp.simhash.0.to_le_bytes());
+            put_sorted(&mut plain, fp.shingles.as_slice());
+            put_varint(&mut plain, fp.bands.len() as u64);
+            fp.bands.iter().for_each(|b| plain.extend_from_slice(&b.to_le_bytes()));
+            let lang = f.lang.as_deref().unwrap_or("").as_bytes();
+            plain.push(lang.len() as u8);
+            plain.extend_from_slice(lang);
+            match &f.keys {
+                None => put_varint(&mut plain, 0),
+                Some(keys) => {
+                    put_varint(&mut plain, keys.len() as u64 + 1);
+                    put_gaps(&mut plain, keys);
+                }
+            }
+        }
+        // One frame of all of them is over FRAME_DOCS: write the first FRAME_DOCS only.
+        let mut at = Cursor { bytes: &plain, at: 0 };
+        (0..FRAME_DOCS).for_each(|_| drop(decode(&mut at, WHOLE_SETS_VERSION)));
+        let plain = &plain[..at.at];
+        let packed = zstd::bulk::compress(plain, 3).unwrap();
+        let mut file = MAGIC.to_vec();
+        file.extend_from_slice(&WHOLE_SETS_VERSION.to_le_bytes());
+        file.extend_from_slice(&(FRAME_DOCS as u32).to_le_bytes());
+        file.extend_from_slice(&(packed.len() as u32).to_le_bytes());
+        file.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(plain).to_le_bytes());
+        file.extend_from_slice(&packed);
+        file.extend_from_slice(&[0u8; 8]);
+        file.extend_from_slice(&(FRAME_DOCS as u64).to_le_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch-000001.features");
+        fs::write(&path, file).unwrap();
+        assert!(readable(&path));
+        let mut back = Vec::new();
+        read_features(&path, FRAME_DOCS, &mut |f| back.push(f)).unwrap();
+        assert!(back == all[..FRAME_DOCS], "whole sets read back");
     }
 }

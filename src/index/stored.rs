@@ -32,8 +32,13 @@ struct StoredBatch {
 }
 
 impl IndexStore {
-    /// The store of `index`'s batches, writing the features of `pending` (the batch being added).
-    pub fn new(index: &Index, pending: &PendingBatch) -> Result<IndexStore, IndexError> {
+    /// The store of `index`'s batches, writing the features of `pending` (the batch being added)
+    /// with the anchors `modulus` (the index's `--anchor-modulus`) keeps.
+    pub fn new(
+        index: &Index,
+        pending: &PendingBatch,
+        modulus: u32,
+    ) -> Result<IndexStore, IndexError> {
         let batches = index.manifest().batches.iter().zip(index.batch_features());
         let stored = batches
             .filter_map(|(b, (batch, features))| {
@@ -50,7 +55,7 @@ impl IndexStore {
         Ok(IndexStore {
             stored,
             new_batch: pending.path().display().to_string(),
-            writer: Some(FeatureWriter::create(features_path(pending.path()))?),
+            writer: Some(FeatureWriter::create(features_path(pending.path()), modulus)?),
             written: 0,
         })
     }

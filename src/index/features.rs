@@ -293,7 +293,14 @@ const MAX_FRAME_BYTES: usize = 1 << 31;
 impl PackedFrame {
     fn decode(&self, version: u32) -> Result<Vec<Features>, String> {
         let number = self.number;
-        let plain = zstd::bulk::decompress(&self.bytes, MAX_FRAME_BYTES)
+        // The frame says its decoded size (the writer's `bulk::compress` records it): the buffer
+        // is that, not the bound (eight frames decode at once).
+        let size = zstd::zstd_safe::get_frame_content_size(&self.bytes)
+            .ok()
+            .flatten()
+            .filter(|&n| n <= MAX_FRAME_BYTES as u64)
+            .ok_or_else(|| format!("frame {number}: no valid decoded size"))?;
+        let plain = zstd::bulk::decompress(&self.bytes, size as usize)
             .map_err(|e| format!("frame {number}: {e}"))?;
         if xxhash_rust::xxh3::xxh3_64(&plain) != self.check {
             return Err(format!("frame {number}: its checksum does not match"));

@@ -288,7 +288,7 @@ pub fn analyze_stored(
         let (sets, changed) =
             reread_sets(inputs, read_options, wanted, (&docs, &fingerprints), config);
         fingerprints.add_whole(sets);
-        changed_sets = changed;
+        changed_sets.extend(changed);
     };
     let matched = relate_fingerprints(&fingerprints, translation, config, &mut fetch_whole);
     // Only stored documents are held by their anchors: one whose text is not what was stored
@@ -746,17 +746,17 @@ fn reread_wanted<T: Send>(
         ..read_options.clone()
     };
     let mut made_of: Vec<Option<T>> = (0..wanted.len()).map(|_| None).collect();
-    // Reading is one thread's work: batches are put in pivot space by the others meanwhile. When
-    // they fall behind, the reader pivots a batch itself, so that texts do not pile up in memory.
+    // Reading is one thread's work: batches are made by the others meanwhile. When they fall
+    // behind, the reader makes a batch itself, so that texts do not pile up in memory.
     let made: std::sync::Mutex<Vec<(usize, Option<T>)>> = Default::default();
-    let pivot_batch = |batch: Vec<(usize, Document)>| {
-        let pivoted: Vec<(usize, Option<T>)> = batch
+    let make_batch = |batch: Vec<(usize, Document)>| {
+        let made_batch: Vec<(usize, Option<T>)> = batch
             .par_iter()
             .map(|(at, doc)| (*at, make(*at, doc)))
             .collect();
         made.lock()
             .unwrap_or_else(|e| e.into_inner())
-            .extend(pivoted);
+            .extend(made_batch);
     };
     let in_flight = AtomicUsize::new(0);
     let max_in_flight = 2 * rayon::current_num_threads();
@@ -765,12 +765,12 @@ fn reread_wanted<T: Send>(
         let mut batch: Vec<(usize, Document)> = Vec::with_capacity(REREAD_BATCH_DOCS);
         let send = |batch: Vec<(usize, Document)>| {
             if in_flight.load(Ordering::Acquire) >= max_in_flight {
-                return pivot_batch(batch);
+                return make_batch(batch);
             }
             in_flight.fetch_add(1, Ordering::AcqRel);
-            let (pivot_batch, in_flight) = (&pivot_batch, &in_flight);
+            let (make_batch, in_flight) = (&make_batch, &in_flight);
             scope.spawn(move |_| {
-                pivot_batch(batch);
+                make_batch(batch);
                 in_flight.fetch_sub(1, Ordering::AcqRel);
             });
         };

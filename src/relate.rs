@@ -320,6 +320,31 @@ mod tests {
         relate(DocId(0), DocId(1), &fa, &fb, &score(&fa, &fb), config)
     }
 
+    /// Two copies related from the document's anchors and count alone (as an index holds its old
+    /// documents) give the relation two whole sets give, whatever relations are asked for.
+    #[test]
+    fn copies_relate_from_their_count_as_from_their_whole_set() {
+        let all = Config::default();
+        let no_exact = Config::default()
+            .with_relations([RelationKind::NearDuplicate, RelationKind::Containment]);
+        let texts = [text(0..2), text(0..3), text(0..40), text(5..400)];
+        for config in [&all, &no_exact] {
+            for t in &texts {
+                let f = Fingerprint::of_text(t, config);
+                let whole = relate(DocId(3), DocId(7), &f, &f, &score(&f, &f), config);
+                let anchors: Vec<u32> = f.shingles.anchors(config.anchor_modulus).collect();
+                let stored = FingerprintRef {
+                    shingles: crate::fingerprint::Shingles::of_sorted(&anchors),
+                    ..FingerprintRef::from(&f)
+                };
+                let count = f.shingles.len();
+                assert!(anchors.len() < count || count < 4, "{t}");
+                let from_count = relate_copies((DocId(3), DocId(7)), stored, count, config);
+                assert_eq!(from_count, whole, "{t}");
+            }
+        }
+    }
+
     #[test]
     fn exact_beats_near_duplicate() {
         let c = Config::default();

@@ -11,6 +11,13 @@
 //!
 //! Reading back never changes a value: a run gives the same output with or without spilling.
 //!
+//! An index's old documents come from its stored features, which hold each document's anchors
+//! (the shingles the containment index samples) and shingle count, not its whole set
+//! ([`Fingerprints::push_anchors_only`]): the candidate tables read nothing else of them. The few
+//! that a pair with a new document scores get their whole sets afterwards, read again from their
+//! text ([`Fingerprints::add_whole`]); reading the whole set of one that did not is a bug, and
+//! panics.
+//!
 //! Access patterns: scoring reads two sets per candidate pair (one positioned read each); the
 //! candidate tables read every document's anchors and band keys in input order, through
 //! [`Fingerprints::scan_shingles`] and [`Fingerprints::scan_bands`], which read runs of
@@ -212,8 +219,7 @@ impl Fingerprints {
         out
     }
 
-    /// Gives the whole shingle sets of documents held by their anchors (an empty set for one that
-    /// could not be had: it then scores 0 against everything).
+    /// Gives the whole shingle sets of documents held by their anchors.
     pub fn add_whole(&self, sets: impl IntoIterator<Item = (DocId, Vec<u32>)>) {
         if let Some(sampled) = &self.sampled {
             let mut whole = sampled.whole.write().unwrap_or_else(|e| e.into_inner());

@@ -1,0 +1,68 @@
+"""Draw the daily-batches curve from `daily_growth.sh`'s TSV as a small standalone SVG: the wall
+time and peak RSS of each `index add` against the documents already indexed (linear axes), with
+the least-squares line of each (dashed) for reference. The first row, the `create`, is left out."""
+
+import sys
+
+
+def fit(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs) or 1.0
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    return my - b * mx, b
+
+
+def main():
+    tsv, out = sys.argv[1], sys.argv[2]
+    rows = [line.rstrip("\n").split("\t") for line in open(tsv) if line.strip()]
+    rows = [r for r in rows if int(r[0]) > 0]
+    if not rows:
+        sys.exit("no add in " + tsv)
+    xs = [int(r[1]) for r in rows]
+    series = [
+        ("add wall (s)", [float(r[2]) for r in rows], "#1f77b4", 1),
+        ("peak RSS (GB)", [int(r[3]) / 1024 / 1024 for r in rows], "#d62728", 1),
+    ]
+    w, h, pad = 720, 420, 60
+    hi_x = max(xs)
+    hi_y = max(max(ys) for _, ys, _, _ in series) * 1.1
+
+    def px(x):
+        return pad + x / hi_x * (w - 2 * pad)
+
+    def py(y):
+        return h - pad - y / hi_y * (h - 2 * pad)
+
+    title = f"twinwire index add of {xs[1] - xs[0]:,} documents against documents indexed before it"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{w}" height="{h}" fill="white"/>',
+        f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>',
+        f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="black"/>',
+        f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="black"/>',
+        f'<text x="{w / 2}" y="{h - 15}" text-anchor="middle">documents in the index before the add</text>',
+    ]
+    step = 10 ** (len(str(hi_x)) - 1)
+    for x in range(0, hi_x + 1, step):
+        parts.append(f'<text x="{px(x):.1f}" y="{h - pad + 16}" text-anchor="middle">{x:,}</text>')
+    for k in range(0, int(hi_y) + 1, max(1, int(hi_y) // 8)):
+        parts.append(f'<line x1="{pad - 4}" y1="{py(k):.1f}" x2="{w - pad}" y2="{py(k):.1f}" stroke="#eee"/>')
+        parts.append(f'<text x="{pad - 6}" y="{py(k) + 4:.1f}" text-anchor="end">{k}</text>')
+    for k, (name, ys, color, _) in enumerate(series):
+        pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys))
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{pts}"/>')
+        a, b = fit(xs, ys)
+        parts.append(
+            f'<line x1="{px(xs[0]):.1f}" y1="{py(a + b * xs[0]):.1f}" x2="{px(xs[-1]):.1f}" '
+            f'y2="{py(a + b * xs[-1]):.1f}" stroke="{color}" stroke-dasharray="4 4" opacity="0.6"/>'
+        )
+        label = f"{name}; dashed: least squares, {b * 1e5:.2f} per 100k"
+        parts.append(f'<text x="{pad + 10}" y="{pad + 16 * k}" fill="{color}">{label}</text>')
+    parts.append("</svg>")
+    with open(out, "w") as f:
+        f.write("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,7 @@ def main():
     xs = [int(r[1]) for r in rows]
     series = [
         ("add wall (s)", [float(r[2]) for r in rows], "#1f77b4", 1),
-        ("peak RSS (GB)", [int(r[3]) / 1024 / 1024 for r in rows], "#d62728", 1),
+        ("peak RSS (GB)", [int(r[3]) / 1e6 for r in rows], "#d62728", 1),
     ]
     w, h, pad = 720, 420, 60
     hi_x = max(xs)

@@ -31,6 +31,125 @@ use crate::fingerprint::{BitFilter, FilteredKeys, Fingerprints, HitCounts, KeyMa
 use crate::relate::RelationKind;
 use crate::DocId;
 
+/// The keys of the documents before a run's new ones, looked up rather than scanned: an index's
+/// batches keep each key with the documents that have it ([`crate::index::postings`]), so that an
+/// `add` reads the entries of its new documents' keys instead of every indexed document's keys.
+/// Documents are the run's: the stored ones are the first [`StoredKeys::documents`].
+pub trait StoredKeys: Sync {
+    /// How many documents the keys are of (the run's documents before its new ones).
+    fn documents(&self) -> usize;
+    /// (anchor, document) for every stored document that `keep` keeps with one of `anchors`
+    /// (sorted, unique), sorted; and each of those documents' number of anchors (indexed by
+    /// document, 0 for the others).
+    fn anchors(
+        &self,
+        anchors: &[u32],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> (Vec<(u32, DocId)>, Vec<u32>);
+    /// How many stored documents that `keep` keeps have each of `anchors` (sorted, unique).
+    fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32>;
+    /// The anchors of each of `docs` (sorted stored documents), in their order.
+    fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>>;
+    /// (band << 32 | key, document) for every stored document with one of `keys` (sorted,
+    /// unique), sorted.
+    fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)>;
+    /// Why a lookup failed (a damaged file): the tables built since are then incomplete.
+    fn failure(&self) -> Option<String>;
+}
+
+/// A run's documents when tables are built from [`StoredKeys`] and its new documents (the last).
+///
+/// The stored documents may be held by nothing of their shingles (an index's features leave them
+/// to its postings): nothing here reads their sets. An old representative whose group holds a
+/// new copy is read through that copy (the same shingles).
+struct Looked<'a> {
+    stored: &'a dyn StoredKeys,
+    /// Per document: whether it is one of the documents the tables are built over (the exact
+    /// groups' representatives).
+    in_docs: Vec<bool>,
+    /// The new documents among them.
+    new_docs: Vec<DocId>,
+    /// Every new document (copies too: an old representative with a new copy has its keys).
+    all_new: Vec<DocId>,
+    /// Old representatives with a new copy -> the first such copy.
+    copy_of: KeyMap<u32, DocId>,
+}
+
+impl<'a> Looked<'a> {
+    fn new(fingerprints: &Fingerprints, docs: &[DocId], stored: &'a dyn StoredKeys) -> Looked<'a> {
+        let n = fingerprints.len();
+        let mut in_docs = vec![false; n];
+        docs.iter().for_each(|d| in_docs[d.index()] = true);
+        let first = stored.documents().min(n);
+        let all_new: Vec<DocId> = (first as u32..n as u32).map(DocId).collect();
+        let new_docs = all_new.iter().copied().filter(|d| in_docs[d.index()]).collect();
+        let mut first_copy: KeyMap<u128, DocId> = KeyMap::default();
+        for &d in &all_new {
+            first_copy.entry(fingerprints[d.index()].exact).or_insert(d);
+        }
+        let copy_of = (docs.iter())
+            .take_while(|d| d.index() < first)
+            .filter_map(|&d| Some((d.0, *first_copy.get(&fingerprints[d.index()].exact)?)))
+            .filter(|_| !first_copy.is_empty())
+            .collect();
+        Looked {
+            stored,
+            in_docs,
+            new_docs,
+            all_new,
+            copy_of,
+        }
+    }
+
+    /// Calls `f` with each of `docs` and its shingles, an old one's read through its new copy
+    /// (in the copies' order).
+    fn scan_shingles(&self, fingerprints: &Fingerprints, docs: &[DocId], mut f: impl FnMut(DocId, Shingles<'_>)) {
+        let mut read: Vec<(DocId, DocId)> = (docs.iter())
+            .map(|&d| (self.copy_of.get(&d.0).copied().unwrap_or(d), d))
+            .collect();
+        read.sort_unstable();
+        let sources: Vec<DocId> = read.iter().map(|p| p.0).collect();
+        let mut at = 0;
+        fingerprints.scan_shingles(&sources, |_, s| {
+            f(read[at].1, s);
+            at += 1;
+        });
+    }
+
+    /// (anchor, document) for every document of the tables with one of `anchors` (sorted,
+    /// unique), sorted: the stored ones looked up, the new ones scanned.
+    /// With them, each of their documents' number of anchors (indexed by document).
+    fn anchor_entries(
+        &self,
+        fingerprints: &Fingerprints,
+        anchors: &[u32],
+        modulus: u32,
+    ) -> (Vec<(u32, DocId)>, Vec<u32>) {
+        let in_docs = |d: DocId| self.in_docs[d.index()];
+        let (mut entries, mut counts) = self.stored.anchors(anchors, &in_docs);
+        counts.resize(fingerprints.len(), 0);
+        let place = numbered(anchors);
+        fingerprints.scan_shingles(&self.new_docs, |d, s| {
+            let before = entries.len();
+            entries.extend(s.anchors(modulus).filter(|&a| place.contains(a)).map(|a| (a, d)));
+            if entries.len() > before {
+                counts[d.index()] = s.anchors(modulus).count() as u32;
+            }
+        });
+        entries.par_sort_unstable();
+        (entries, counts)
+    }
+
+    /// The anchors of `docs` (sorted): the stored ones' from [`StoredKeys::anchors_of`].
+    fn anchors_of(&self, fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> KeyMap<u32, Vec<u32>> {
+        let first = self.stored.documents();
+        let (old, new) = docs.split_at(docs.partition_point(|d| d.index() < first));
+        let mut out: KeyMap<u32, Vec<u32>> = old.iter().map(|d| d.0).zip(self.stored.anchors_of(old)).collect();
+        fingerprints.scan_shingles(new, |d, s| drop(out.insert(d.0, s.anchors(modulus).collect())));
+        out
+    }
+}
+
 /// Documents grouped by exact folded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExactGroups {
@@ -134,7 +253,7 @@ pub fn lsh_pairs(
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
-    let buckets = Buckets::build(fingerprints, docs, config, None);
+    let buckets = Buckets::build(fingerprints, docs, config, (None, None));
     let mut pairs: Vec<(DocId, DocId)> = Vec::new();
     for b in 0..buckets.members.len() {
         let m = buckets.members.get(b);
@@ -199,11 +318,16 @@ impl Buckets {
         fingerprints: &Fingerprints,
         docs: &[DocId],
         config: &Config,
-        holds_new: Option<&[bool]>,
+        (holds_new, looked): (Option<&[bool]>, Option<&Looked<'_>>),
     ) -> Buckets {
         let bands = config.minhash.bands;
-        let wanted = holds_new.map(|new| NewKeys::of(fingerprints, docs, new, bands));
-        let per_band = shared_buckets_per_band(fingerprints, docs, bands, wanted.as_ref());
+        let per_band = match (holds_new, looked) {
+            (Some(new), Some(looked)) => looked_up_buckets_per_band(fingerprints, bands, new, looked),
+            _ => {
+                let wanted = holds_new.map(|new| NewKeys::of(fingerprints, docs, new, bands));
+                shared_buckets_per_band(fingerprints, docs, bands, wanted.as_ref())
+            }
+        };
         // Identical member lists are kept once: sorted by content hash, then compared whole.
         let mut all: Vec<(u64, usize, usize)> = per_band
             .par_iter()
@@ -314,6 +438,46 @@ fn shared_buckets_per_band(
     per_band
 }
 
+/// [`shared_buckets_per_band`] holding a wanted document, from the new documents' keys: the
+/// stored documents with one are looked up, the new ones scanned. The same lists: a bucket holding
+/// a wanted document holds a new one's key (a wanted old document's group holds a new copy, whose
+/// keys are its own).
+fn looked_up_buckets_per_band(
+    fingerprints: &Fingerprints,
+    bands: usize,
+    holds_new: &[bool],
+    looked: &Looked<'_>,
+) -> Vec<Lists> {
+    let value = |band: usize, k: u32| (band as u64) << 32 | u64::from(k);
+    let (mut keys, mut entries) = (Vec::new(), Vec::new());
+    fingerprints.scan_bands(&looked.all_new, |d, ks| {
+        for (band, &k) in ks.iter().enumerate().take(bands) {
+            keys.push(value(band, k));
+            if looked.in_docs[d.index()] {
+                entries.push((value(band, k), d.0));
+            }
+        }
+    });
+    keys.par_sort_unstable();
+    keys.dedup();
+    let stored = looked.stored.bands(&keys).into_iter();
+    entries.extend(stored.filter(|(_, d)| looked.in_docs[d.index()]).map(|(k, d)| (k, d.0)));
+    entries.par_sort_unstable();
+    let empty = Lists {
+        offsets: vec![0],
+        items: Vec::new(),
+    };
+    let mut per_band = vec![empty; bands];
+    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() >= 2 && run.iter().any(|&(_, d)| holds_new[d as usize]) {
+            let lists = &mut per_band[(run[0].0 >> 32) as usize];
+            lists.items.extend(run.iter().map(|&(_, d)| d));
+            lists.offsets.push(lists.items.len());
+        }
+    }
+    per_band
+}
+
 /// A hash of a list of documents, to find lists with the same members.
 fn content_hash(list: impl IntoIterator<Item = u32>) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -349,28 +513,32 @@ pub struct CandidateIndex {
 impl CandidateIndex {
     /// Builds the tables over `docs` (the exact-group representatives).
     pub fn build(fingerprints: &Fingerprints, docs: &[DocId], config: &Config) -> CandidateIndex {
-        CandidateIndex::build_around(fingerprints, docs, config, None)
+        CandidateIndex::build_around(fingerprints, docs, config, (None, None))
     }
 
     /// [`CandidateIndex::build`], for the pairs of some documents only when `holds_new` is given
     /// (per document: whether its pairs are wanted): the containment search finds only the pairs
     /// with a wanted document ([`anchor_pairs_around`]), the band tables hold only the buckets
-    /// with one (whole: a document's partners with a wanted one are all there).
+    /// with one (whole: a document's partners with a wanted one are all there). With `stored`
+    /// as well (the new documents are the last), the stored documents' keys are looked up in it
+    /// rather than scanned: the same tables.
     pub fn build_around(
         fingerprints: &Fingerprints,
         docs: &[DocId],
         config: &Config,
-        holds_new: Option<&[bool]>,
+        (holds_new, stored): (Option<&[bool]>, Option<&dyn StoredKeys>),
     ) -> CandidateIndex {
         let n = fingerprints.len();
-        let buckets = Buckets::build(fingerprints, docs, config, holds_new);
+        let stored = stored.filter(|_| holds_new.is_some());
+        let looked = stored.map(|s| Looked::new(fingerprints, docs, s));
+        let buckets = Buckets::build(fingerprints, docs, config, (holds_new, looked.as_ref()));
         let entries: Vec<(u32, u32)> = (0..buckets.members.len())
             .into_par_iter()
             .flat_map_iter(|b| buckets.members.get(b).iter().map(move |&d| (d, b as u32)))
             .collect();
         let doc_buckets = Lists::from_entries(n, entries);
         let anchors = if config.wants(RelationKind::Containment) {
-            let pairs = anchor_pairs_around(fingerprints, docs, config, holds_new);
+            let pairs = anchor_pairs_around(fingerprints, docs, config, (holds_new, looked.as_ref()));
             let both = pairs
                 .iter()
                 .flat_map(|&(a, b)| [(a.0, b.0), (b.0, a.0)])
@@ -661,6 +829,47 @@ impl AnchorIndex {
             .collect();
     }
 
+    /// [`AnchorIndex::build_held`] from the stored documents' postings of the `held` anchors
+    /// (sorted, unique) and the new documents' anchors. The anchor counts are those of the
+    /// documents in the index's lists: the only ones a container's walk can meet.
+    fn build_looked_up(
+        fingerprints: &Fingerprints,
+        (modulus, held): (u32, &[u32]),
+        looked: &Looked<'_>,
+    ) -> (AnchorIndex, Vec<u32>) {
+        let (entries, anchor_counts) = looked.anchor_entries(fingerprints, held, modulus);
+        let mut index = AnchorIndex::empty();
+        let mut by_content = KeyMap::default();
+        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2) {
+            index.add_list(run, fingerprints, &mut by_content);
+        }
+        index.postings.shrink_to_fit();
+        (index, anchor_counts)
+    }
+
+    /// [`AnchorIndex::count_lengths`] from the stored documents' postings and the new documents,
+    /// given the asking documents' `anchors`.
+    fn look_up_lengths(
+        &mut self,
+        fingerprints: &Fingerprints,
+        anchors: &KeyMap<u32, Vec<u32>>,
+        (looked, modulus): (&Looked<'_>, u32),
+    ) {
+        let mut wanted: Vec<u32> = anchors.values().flatten().copied().collect();
+        wanted.par_sort_unstable();
+        wanted.dedup();
+        wanted.retain(|a| !self.slots.contains_key(a));
+        let in_docs = |d: DocId| looked.in_docs[d.index()];
+        let mut counts = looked.stored.count_anchors(&wanted, &in_docs);
+        let place = numbered(&wanted);
+        fingerprints.scan_shingles(&looked.new_docs, |_, s| {
+            s.anchors(modulus).filter_map(|a| place.get(a)).for_each(|k| counts[k as usize] += 1);
+        });
+        // As the whole index: an anchor of one document has no postings.
+        let held = wanted.into_iter().zip(counts).filter(|&(_, n)| n >= 2);
+        self.lengths = held.collect();
+    }
+
     /// How many documents hold `anchor`, as the whole index counts them (0 for one), given its
     /// `postings`.
     fn length(&self, anchor: u32, postings: &[(DocId, u32)]) -> usize {
@@ -811,7 +1020,7 @@ pub fn anchor_pairs(
     docs: &[DocId],
     config: &Config,
 ) -> Vec<(DocId, DocId)> {
-    anchor_pairs_around(fingerprints, docs, config, None)
+    anchor_pairs_around(fingerprints, docs, config, (None, None))
 }
 
 /// [`anchor_pairs`] with at least one document of each pair wanted, when `holds_new` says which.
@@ -828,7 +1037,7 @@ fn anchor_pairs_around(
     fingerprints: &Fingerprints,
     docs: &[DocId],
     config: &Config,
-    holds_new: Option<&[bool]>,
+    (holds_new, looked): (Option<&[bool]>, Option<&Looked<'_>>),
 ) -> Vec<(DocId, DocId)> {
     let modulus = config.anchor_modulus;
     let long_enough = |d: &DocId| fingerprints[d.index()].words >= config.min_contained_words;
@@ -837,24 +1046,31 @@ fn anchor_pairs_around(
         .copied()
         .filter(|d| holds_new.is_none_or(|new| new[d.index()]))
         .collect();
-    let (mut index, anchor_counts) = match holds_new {
-        Some(_) => {
+    let (mut index, anchor_counts) = match (holds_new, looked) {
+        (Some(_), Some(looked)) => {
+            // The new documents' anchors are the wanted ones' (an old wanted one has a new copy).
+            let held = anchors_of(fingerprints, &looked.all_new, modulus);
+            AnchorIndex::build_looked_up(fingerprints, (modulus, &held), looked)
+        }
+        (Some(_), None) => {
             let held = numbered(&anchors_of(fingerprints, &wanted, modulus));
             AnchorIndex::build_held(fingerprints, docs, modulus, &held)
         }
-        None => (AnchorIndex::build(fingerprints, docs, modulus), Vec::new()),
+        (None, _) => (AnchorIndex::build(fingerprints, docs, modulus), Vec::new()),
     };
     let searchers: Vec<DocId> = wanted.iter().copied().filter(long_enough).collect();
     let search = Search {
         fingerprints,
         index: &index,
         config,
+        looked,
+        anchors: None,
     };
     let mut pairs: Vec<(DocId, DocId)> = searchers
         .par_chunks(256)
         .flat_map_iter(|chunk| {
             let mut out = Vec::new();
-            fingerprints.scan_shingles(chunk, |d, s| out.extend(search.containers_of(d, s)));
+            search.scan_shingles(chunk, |d, s| out.extend(search.containers_of(d, s)));
             out
         })
         .collect();
@@ -868,11 +1084,17 @@ fn anchor_pairs_around(
         // Their own rule decides, which reads the lengths of all their anchors.
         let mut asking: Vec<DocId> = found.iter().map(|p| p.0).collect();
         asking.dedup();
-        index.count_lengths(fingerprints, docs, (modulus, &asking));
+        let asking_anchors = looked.map(|l| l.anchors_of(fingerprints, &asking, modulus));
+        match (looked, &asking_anchors) {
+            (Some(looked), Some(anchors)) => index.look_up_lengths(fingerprints, anchors, (looked, modulus)),
+            _ => index.count_lengths(fingerprints, docs, (modulus, &asking)),
+        }
         let search = Search {
             fingerprints,
             index: &index,
             config,
+            looked,
+            anchors: asking_anchors.as_ref(),
         };
         pairs.extend(search.kept_of_found(&found));
     }
@@ -964,9 +1186,21 @@ struct Search<'a> {
     fingerprints: &'a Fingerprints,
     index: &'a AnchorIndex,
     config: &'a Config,
+    /// With stored keys: old documents are read through their new copies.
+    looked: Option<&'a Looked<'a>>,
+    /// The anchors of the documents whose own rule is applied, when their sets are not held.
+    anchors: Option<&'a KeyMap<u32, Vec<u32>>>,
 }
 
 impl Search<'_> {
+    /// [`Fingerprints::scan_shingles`], through new copies when keys are stored.
+    fn scan_shingles(&self, docs: &[DocId], f: impl FnMut(DocId, Shingles<'_>)) {
+        match self.looked {
+            Some(looked) => looked.scan_shingles(self.fingerprints, docs, f),
+            None => self.fingerprints.scan_shingles(docs, f),
+        }
+    }
+
     /// The candidate pairs (d, o) of d and its possible containers o (as (smaller, larger) id).
     fn containers_of(&self, d: DocId, shingles: Shingles<'_>) -> Vec<(DocId, DocId)> {
         let size = self.fingerprints.shingle_count(d.index()) as u32;
@@ -1082,7 +1316,7 @@ impl Search<'_> {
             .par_chunks(64)
             .flat_map_iter(|chunk| {
                 let mut out = Vec::new();
-                fingerprints.scan_shingles(chunk, |x, s| {
+                self.scan_shingles(chunk, |x, s| {
                     out.extend(self.may_be_contained(x, s, (&is_searcher, anchor_counts)));
                 });
                 out
@@ -1101,7 +1335,10 @@ impl Search<'_> {
             .flat_map_iter(|run| {
                 let d = run[0].0;
                 let mut buf = Vec::new();
-                let shingles = self.fingerprints.stored_shingles(d.index(), &mut buf);
+                let shingles = match self.anchors.and_then(|a| a.get(&d.0)) {
+                    Some(anchors) => Shingles::of_sorted(anchors),
+                    None => self.fingerprints.stored_shingles(d.index(), &mut buf),
+                };
                 let size = self.fingerprints.shingle_count(d.index()) as u32;
                 let kept = self.kept_containers((shingles, size), run.iter().map(|p| p.1));
                 kept.into_iter().map(move |x| (d.min(x), d.max(x)))
@@ -1183,7 +1420,7 @@ thread_local! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fingerprint::Fingerprint;
+    use crate::fingerprint::{Fingerprint, ShingleSet};
 
     fn fps(texts: &[String]) -> Fingerprints {
         let c = Config::default();
@@ -1266,6 +1503,128 @@ mod tests {
             texts.push(source[from..from + len].join(" "));
         }
         texts
+    }
+
+    /// Stored keys computed from the documents before `first`: what an index's postings hold.
+    struct MemoryKeys {
+        first: usize,
+        anchors: Vec<(u32, DocId)>,
+        bands: Vec<(u64, DocId)>,
+    }
+
+    impl MemoryKeys {
+        fn of(f: &Fingerprints, first: usize, config: &Config) -> MemoryKeys {
+            let old: Vec<DocId> = (0..first as u32).map(DocId).collect();
+            let mut anchors = Vec::new();
+            f.scan_shingles(&old, |d, s| {
+                anchors.extend(s.anchors(config.anchor_modulus).map(|a| (a, d)));
+            });
+            let mut bands = Vec::new();
+            f.scan_bands(&old, |d, keys| {
+                let values = keys.iter().enumerate().map(|(b, &k)| ((b as u64) << 32 | u64::from(k), d));
+                bands.extend(values);
+            });
+            anchors.sort_unstable();
+            bands.sort_unstable();
+            MemoryKeys {
+                first,
+                anchors,
+                bands,
+            }
+        }
+    }
+
+    impl StoredKeys for MemoryKeys {
+        fn documents(&self) -> usize {
+            self.first
+        }
+
+        fn anchors(
+            &self,
+            keys: &[u32],
+            keep: &(dyn Fn(DocId) -> bool + Sync),
+        ) -> (Vec<(u32, DocId)>, Vec<u32>) {
+            let found = self.anchors.iter().filter(|(a, d)| keys.binary_search(a).is_ok() && keep(*d));
+            let found: Vec<(u32, DocId)> = found.copied().collect();
+            let mut counts = vec![0; self.first];
+            for &(_, d) in &found {
+                counts[d.index()] = self.anchors.iter().filter(|p| p.1 == d).count() as u32;
+            }
+            (found, counts)
+        }
+
+        fn count_anchors(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+            let holding = |a: u32| self.anchors.iter().filter(|p| p.0 == a && keep(p.1)).count();
+            keys.iter().map(|&a| holding(a) as u32).collect()
+        }
+
+        fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+            let of = |d: &DocId| self.anchors.iter().filter(|p| p.1 == *d).map(|p| p.0).collect();
+            docs.iter().map(of).collect()
+        }
+
+        fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)> {
+            let found = self.bands.iter().filter(|(k, _)| keys.binary_search(k).is_ok());
+            found.copied().collect()
+        }
+
+        fn failure(&self) -> Option<String> {
+            None
+        }
+    }
+
+    /// The tables built from the stored documents' keys looked up (an index's `add`) are those
+    /// built by scanning them: old excerpts in new containers, old containers of new excerpts,
+    /// new exact and near copies of old documents, long lists skipped or not.
+    #[test]
+    fn tables_looked_up_in_stored_keys_are_those_built_by_scanning() {
+        let mut texts = shared_passages(true);
+        // Excerpts first, then their sources: old short documents in new containers.
+        texts.rotate_left(150);
+        let n = texts.len();
+        for k in 0..10 {
+            texts.push(texts[k * 7].clone());
+            texts.push(format!("{} variant{k}", texts[k * 7 + 1]));
+        }
+        let f = fps(&texts);
+        let pairs = |index: &CandidateIndex| {
+            let (mut out, mut partners) = (Vec::new(), Vec::new());
+            for d in (0..f.len() as u32).map(DocId) {
+                index.partners(d, &mut partners);
+                out.extend(partners.iter().map(|&o| (d, o)));
+            }
+            out
+        };
+        for cap in [Config::default().max_anchor_postings, 8] {
+            let config = Config {
+                max_anchor_postings: cap,
+                ..Config::default()
+            };
+            for cut in [n / 3, 2 * n / 3, n] {
+                let groups = ExactGroups::of(&f);
+                let reps = groups.representatives(&f);
+                let holds_new = groups.holding_from(DocId(cut as u32));
+                let keys = MemoryKeys::of(&f, cut, &config);
+                let scanned = pairs(&CandidateIndex::build_around(&f, &reps, &config, (Some(&holds_new), None)));
+                // The old documents held by nothing of their shingles, as an index's are.
+                let mut held = Fingerprints::default();
+                for d in 0..f.len() {
+                    let mut whole = f.to_owned(d);
+                    if d < cut {
+                        let count = whole.shingles.len() as u32;
+                        (whole.shingles, whole.bands) = (ShingleSet::of_sorted(Vec::new()), Vec::new());
+                        held.push_anchors_only(whole, count).unwrap();
+                    } else {
+                        held.push(whole).unwrap();
+                    }
+                }
+                let looked_up = (Some(&holds_new[..]), Some(&keys as &dyn StoredKeys));
+                let looked = pairs(&CandidateIndex::build_around(&held, &reps, &config, looked_up));
+                let old_with_new = scanned.iter().filter(|(a, b)| a.index() < cut && b.index() >= cut);
+                assert!(old_with_new.count() >= 10, "cap {cap}, new from {cut}: {scanned:?}");
+                assert_eq!(looked, scanned, "cap {cap}, new from {cut}");
+            }
+        }
     }
 
     /// The containment search, whatever it skips, finds exactly the pairs whose shorter document
@@ -1360,7 +1719,7 @@ mod tests {
             assert!(old_short_in_new.count() >= 10, "cap {cap}: {whole:?}");
             let expected: Vec<(DocId, DocId)> =
                 whole.iter().filter(|p| new[p.0.index()] || new[p.1.index()]).copied().collect();
-            assert_eq!(anchor_pairs_around(&f, &docs, &config, Some(&new)), expected, "cap {cap}");
+            assert_eq!(anchor_pairs_around(&f, &docs, &config, (Some(&new), None)), expected, "cap {cap}");
         }
     }
 
@@ -1383,7 +1742,7 @@ mod tests {
             let new: Vec<bool> = (0..texts.len()).map(|d| d % every == k % every).collect();
             let wanted = |p: &&(DocId, DocId)| new[p.0.index()] || new[p.1.index()];
             let expected: Vec<(DocId, DocId)> = whole.iter().filter(wanted).copied().collect();
-            let around = anchor_pairs_around(f, &docs, &config, Some(&new));
+            let around = anchor_pairs_around(f, &docs, &config, (Some(&new), None));
             let cap = config.max_anchor_postings;
             assert_eq!(around, expected, "new: every {every} from {k}, cap {cap}");
         }
@@ -1418,7 +1777,7 @@ mod tests {
             let copies = |p: &&(DocId, DocId)| p.0.index() >= first_copy || p.1.index() >= first_copy;
             let from_bands = expected.iter().filter(copies);
             assert!(from_bands.count() >= 40, "near-copies found: {expected:?}");
-            let around = CandidateIndex::build_around(&f, &docs, &config, Some(&new));
+            let around = CandidateIndex::build_around(&f, &docs, &config, (Some(&new), None));
             assert_eq!(pairs_of(&around, &new), expected, "new: every {every}");
         }
     }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::candidates::{CandidateIndex, ExactGroups};
+use crate::candidates::{CandidateIndex, ExactGroups, StoredKeys};
 use crate::config::Config;
 use crate::corpus::{
     read_inputs, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
@@ -185,6 +185,11 @@ pub trait FeatureStore {
     ) -> Result<(usize, u64), InputError>;
     /// Told every document that was read and fingerprinted, in order.
     fn keep(&mut self, doc: &DocInfo, features: &Features);
+    /// The stored documents' keys, when the run looks them up instead of scanning them (the
+    /// stored documents were then pushed without what they hold; see [`StoredKeys`]).
+    fn stored_keys(&self) -> Option<&dyn StoredKeys> {
+        None
+    }
 }
 
 /// No input stored, nothing kept: a plain run.
@@ -290,7 +295,26 @@ pub fn analyze_stored(
         fingerprints.add_whole(sets);
         changed_sets.extend(changed);
     };
-    let matched = relate_fingerprints(&fingerprints, translation, config, &mut fetch_whole);
+    let stored = store.stored_keys();
+    if let Some(keys) = stored {
+        if Some(keys.documents() as u32) != config.pairs_from {
+            let reason = format!(
+                "its postings are of {} documents, the run has {} before the new ones",
+                keys.documents(),
+                config.pairs_from.unwrap_or(0)
+            );
+            return Err(InputError::Stored(reason));
+        }
+    }
+    let matched = relate_fingerprints_stored(
+        &fingerprints,
+        translation,
+        config,
+        (&mut fetch_whole, stored),
+    );
+    if let Some(failure) = stored.and_then(|k| k.failure()) {
+        return Err(InputError::Stored(failure));
+    }
     // Only stored documents are held by their anchors: one whose text is not what was stored
     // means a damaged store, and its pairs cannot be scored as one run would.
     if let Some(d) = changed_sets.first() {
@@ -876,6 +900,20 @@ pub fn relate_fingerprints(
     config: &Config,
     fetch_whole: &mut (dyn FnMut(&[DocId]) + Send),
 ) -> Matched {
+    relate_fingerprints_stored(fingerprints, translation, config, (fetch_whole, None))
+}
+
+/// Gives documents held by their anchors only their whole sets (see [`relate_fingerprints`]).
+pub type FetchWhole<'a> = dyn FnMut(&[DocId]) + Send + 'a;
+
+/// [`relate_fingerprints`], the stored documents' keys looked up in `stored` (see
+/// [`CandidateIndex::build_around`]) when given.
+pub fn relate_fingerprints_stored(
+    fingerprints: &Fingerprints,
+    translation: Option<TranslationInput<'_>>,
+    config: &Config,
+    (fetch_whole, stored): (&mut FetchWhole<'_>, Option<&dyn StoredKeys>),
+) -> Matched {
     let groups = ExactGroups::of(fingerprints);
     let reps = groups.representatives(fingerprints);
     // With `pairs_from` (an index's `add`), only the pairs whose exact groups hold a new document.
@@ -907,7 +945,8 @@ pub fn relate_fingerprints(
             } else if config.exhaustive {
                 CandidateIndex::every_pair(&reps)
             } else {
-                CandidateIndex::build_around(fingerprints, &reps, config, holds_new.as_deref())
+                let around = (holds_new.as_deref(), stored);
+                CandidateIndex::build_around(fingerprints, &reps, config, around)
             };
             let candidates_time = t.elapsed();
             let t = Instant::now();

@@ -524,6 +524,14 @@ fn damaged_files_are_named() {
     std::fs::write(&features, &features_bytes[..features_bytes.len() - 9]).unwrap();
     damaged(&add, "batch-000001.features: damaged");
     std::fs::write(&features, &features_bytes).unwrap();
+    // The postings an add looks its keys up in: a block changed stops it, naming them.
+    let postings = index.join("batch-000001.postings");
+    let postings_bytes = std::fs::read(&postings).unwrap();
+    let mut changed = postings_bytes.clone();
+    changed[12] ^= 0x55;
+    std::fs::write(&postings, &changed).unwrap();
+    damaged(&add, "batch-000001.postings: damaged");
+    std::fs::write(&postings, &postings_bytes).unwrap();
 
     std::fs::write(&manifest, &manifest_text[..manifest_text.len() / 2]).unwrap();
     damaged(&add, "twinwire-index.json: damaged");
@@ -591,4 +599,13 @@ fn features_of_another_version_are_passed_over() {
     let gone = pairs_after(&|f| std::fs::remove_file(f).unwrap());
     assert_eq!(gone.0, intact);
     assert!(gone.1.contains("read from its text"), "{}", gone.1);
+    // Features that leave anchors and band keys to the postings are of no use without them.
+    let postings_gone =
+        pairs_after(&|f| std::fs::remove_file(f.with_extension("postings")).unwrap());
+    assert_eq!(postings_gone.0, intact);
+    assert!(
+        postings_gone.1.contains("read from its text"),
+        "{}",
+        postings_gone.1
+    );
 }

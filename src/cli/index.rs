@@ -225,7 +225,8 @@ fn add(
     // The indexed batches come from their stored features; the new one's are written as it is
     // fingerprinted.
     let modulus = match_args.config()?.anchor_modulus();
-    let mut store = IndexStore::new(&index, &pending, modulus)?;
+    let lookups = keeping.pairs_from.is_some();
+    let mut store = IndexStore::new(&index, &pending, (modulus, lookups))?;
     let Analyzed {
         analysis, progress, ..
     } = match analyze_read_stored(&files, read, match_args, keeping, &mut store) {

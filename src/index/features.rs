@@ -12,15 +12,18 @@
 //! - an end frame: `documents = 0`, `length = 0`, `check` = the number of documents in the file.
 //!
 //! One document, decoded: words (varint), exact hash (16 bytes), SimHash (8), its number of
-//! shingles (varint), its anchors (the shingles the containment index samples, one in
-//! `--anchor-modulus`: count, then the first value and the gaps between the next, varints), band
-//! keys (count, then 4 bytes each), language (a length byte, then the code; 0: none), translation
-//! keys (count + 1, 0 for none, then first value and gaps). Integers are little-endian.
+//! shingles (varint), language (a length byte, then the code; 0: none), translation keys (count
+//! + 1, 0 for none, then first value and gaps). Integers are little-endian.
 //!
-//! The whole shingle set is not stored (it was three quarters of these files): the candidate
-//! tables read only the anchors, band keys and count, and the few old documents that an `add`
-//! scores against new ones are read again from the batch's text (framed: only their frames are
-//! decoded) and fingerprinted. Version 1 files, which hold whole sets, are still read.
+//! Neither the shingle set nor the band keys are stored here: the batch's postings file
+//! ([`super::postings`]) holds each document's anchors (the shingles the containment index
+//! samples) and band keys by key, which is what an `add` looks up; a run over the whole index
+//! (`index dedupe`) takes them from there by document ([`super::postings::PostingsFile::transpose`]).
+//! The few old documents that an `add` scores against new ones are read again from the batch's
+//! text (framed: only their frames are decoded) and fingerprinted.
+//!
+//! Earlier versions are still read: version 2 held each document's anchors and band keys after
+//! its count, version 1 its whole shingle set (and no count) and band keys.
 //!
 //! A file of another version is not read: the batch's documents are then read and fingerprinted
 //! from their text, as when the index holds no features for it. [`FEATURES_VERSION`] changes
@@ -37,9 +40,11 @@ use crate::fingerprint::{Fingerprint, ShingleSet, SimHash64};
 use crate::pipeline::Features;
 
 /// The version of the features' layout and of the fingerprinting that computed them.
-pub const FEATURES_VERSION: u32 = 2;
-/// The version before, whose files hold whole shingle sets: still read.
+pub const FEATURES_VERSION: u32 = 3;
+/// The first version, whose files hold whole shingle sets and band keys: still read.
 const WHOLE_SETS_VERSION: u32 = 1;
+/// The version whose files hold each document's anchors and band keys: still read.
+const ANCHORS_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"twfeat\0\n";
 /// Documents per frame.
 pub const FRAME_DOCS: usize = 4096;
@@ -61,16 +66,13 @@ pub struct FeatureWriter {
     frame: Vec<u8>,
     in_frame: u32,
     documents: u64,
-    /// The anchor modulus of the index (which shingles are kept).
-    modulus: u32,
     /// The first write error, reported by `finish`.
     error: Option<io::Error>,
 }
 
 impl FeatureWriter {
     /// Starts the file at `path` (written under a temporary name until [`FeatureWriter::finish`]).
-    /// Anchors are the shingles kept with `modulus` (the index's `--anchor-modulus`).
-    pub fn create(path: PathBuf, modulus: u32) -> Result<FeatureWriter, IndexError> {
+    pub fn create(path: PathBuf) -> Result<FeatureWriter, IndexError> {
         let partial = partial_path(&path);
         let file = File::create(&partial).map_err(io_error(&partial))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -84,14 +86,13 @@ impl FeatureWriter {
             frame: Vec::new(),
             in_frame: 0,
             documents: 0,
-            modulus,
             error: None,
         })
     }
 
     /// Adds the next document's features.
     pub fn push(&mut self, f: &Features) {
-        encode(f, self.modulus, &mut self.frame);
+        encode(f, &mut self.frame);
         self.in_frame += 1;
         self.documents += 1;
         if self.in_frame as usize >= FRAME_DOCS {
@@ -144,24 +145,47 @@ impl FeatureWriter {
 
 /// Whether the file at `path` is features this twinwire reads (its version); `false` for a file
 /// missing or of another version (the batch is then read from its text).
+#[cfg(test)]
 pub fn readable(path: &Path) -> bool {
+    version(path).is_some()
+}
+
+/// The version of the features file at `path`, when this twinwire reads it.
+pub fn version(path: &Path) -> Option<u32> {
     let mut header = [0u8; 12];
-    let read = File::open(path).and_then(|mut f| f.read_exact(&mut header));
-    read.is_ok() && header[..8] == MAGIC[..] && version_of(&header).is_some()
+    File::open(path).and_then(|mut f| f.read_exact(&mut header)).ok()?;
+    version_of(&header).filter(|_| header[..8] == MAGIC[..])
+}
+
+/// Whether features of `version` leave the documents' anchors and band keys to the batch's
+/// postings file.
+pub fn in_postings(version: u32) -> bool {
+    version >= 3
 }
 
 /// The version of a header this twinwire reads.
 fn version_of(header: &[u8; 12]) -> Option<u32> {
     let version = u32::from_le_bytes(header[8..].try_into().ok()?);
-    [WHOLE_SETS_VERSION, FEATURES_VERSION]
+    [WHOLE_SETS_VERSION, ANCHORS_VERSION, FEATURES_VERSION]
         .contains(&version)
         .then_some(version)
 }
 
 /// Reads the features of the `documents` documents of the file at `path`, pushing them in order.
+#[cfg(test)]
 pub fn read_features(
     path: &Path,
     documents: usize,
+    push: &mut dyn FnMut(Features),
+) -> Result<(), IndexError> {
+    read_features_with(path, (documents, true), push)
+}
+
+/// [`read_features`], leaving each document's band keys out unless `bands` (a run that looks
+/// them up in the batch's postings reads nothing else of them).
+pub fn read_features_with(
+    path: &Path,
+    (documents, bands): (usize, bool),
     push: &mut dyn FnMut(Features),
 ) -> Result<(), IndexError> {
     let damaged = |reason: String| IndexError::Damaged {
@@ -189,7 +213,7 @@ pub fn read_features(
         let (decoded, pushed) = std::thread::scope(|scope| {
             let decoding = scope.spawn(|| {
                 let decoded: Vec<Result<Vec<Features>, String>> =
-                    frames.par_iter().map(|f| f.decode(version)).collect();
+                    frames.par_iter().map(|f| f.decode(version, bands)).collect();
                 decoded
             });
             let pushed = push_frames(std::mem::take(&mut before), &mut read, push);
@@ -291,7 +315,7 @@ fn next_frame(input: &mut impl Read, number: usize) -> Result<Frame, String> {
 const MAX_FRAME_BYTES: usize = 1 << 31;
 
 impl PackedFrame {
-    fn decode(&self, version: u32) -> Result<Vec<Features>, String> {
+    fn decode(&self, version: u32, bands: bool) -> Result<Vec<Features>, String> {
         let number = self.number;
         // The frame says its decoded size (the writer's `bulk::compress` records it): the buffer
         // is that, not the bound (eight frames decode at once).
@@ -308,7 +332,7 @@ impl PackedFrame {
         let mut at = Cursor { bytes: &plain, at: 0 };
         let mut out = Vec::with_capacity(self.documents as usize);
         for k in 0..self.documents {
-            let f = decode(&mut at, version).ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
+            let f = decode(&mut at, version, bands).ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
             out.push(f);
         }
         if at.at != plain.len() {
@@ -318,21 +342,14 @@ impl PackedFrame {
     }
 }
 
-/// Writes a document's features; its anchors are the shingles `modulus` keeps (all of them when
-/// `f` was itself read with its anchors only).
-fn encode(f: &Features, modulus: u32, out: &mut Vec<u8>) {
+/// Writes a document's features.
+fn encode(f: &Features, out: &mut Vec<u8>) {
     let fp = &f.fingerprint;
     put_varint(out, u64::from(fp.words));
     out.extend_from_slice(&fp.exact.to_le_bytes());
     out.extend_from_slice(&fp.simhash.0.to_le_bytes());
     let count = f.anchors_only.unwrap_or(fp.shingles.len() as u32);
     put_varint(out, u64::from(count));
-    let anchors: Vec<u32> = fp.shingles.anchors(modulus).collect();
-    put_sorted(out, &anchors);
-    put_varint(out, fp.bands.len() as u64);
-    for b in &fp.bands {
-        out.extend_from_slice(&b.to_le_bytes());
-    }
     let lang = f.lang.as_deref().unwrap_or("").as_bytes();
     let lang = &lang[..lang.len().min(255)];
     out.push(lang.len() as u8);
@@ -346,7 +363,9 @@ fn encode(f: &Features, modulus: u32, out: &mut Vec<u8>) {
     }
 }
 
-fn decode(at: &mut Cursor<'_>, version: u32) -> Option<Features> {
+/// One document's features as written in `version`. From version 3 on, the document is held by
+/// no shingle (its anchors and band keys are in the postings): `anchors_only` is its count.
+fn decode(at: &mut Cursor<'_>, version: u32, with_bands: bool) -> Option<Features> {
     let words = u32::try_from(at.varint()?).ok()?;
     let exact = u128::from_le_bytes(at.take(16)?.try_into().ok()?);
     let simhash = SimHash64(u64::from_le_bytes(at.take(8)?.try_into().ok()?));
@@ -354,20 +373,26 @@ fn decode(at: &mut Cursor<'_>, version: u32) -> Option<Features> {
         WHOLE_SETS_VERSION => None,
         _ => Some(u32::try_from(at.varint()?).ok()?),
     };
-    let n = at.count()?;
-    let shingles = ShingleSet::of_sorted(at.gaps(n)?);
+    let (shingles, bands) = match version {
+        WHOLE_SETS_VERSION | ANCHORS_VERSION => {
+            let n = at.count()?;
+            let shingles = ShingleSet::of_sorted(at.gaps(n)?);
+            let n = at.count()?;
+            let packed = at.take(n.checked_mul(4)?)?.chunks_exact(4);
+            let bands = match with_bands {
+                true => packed.map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+                false => Vec::new(),
+            };
+            (shingles, bands)
+        }
+        _ => (ShingleSet::of_sorted(Vec::new()), Vec::new()),
+    };
     // Anchors are a subset: more of them than the count is damage.
     let anchors_only = match count {
         Some(c) if (c as usize) < shingles.len() => return None,
         Some(c) if c as usize > shingles.len() => Some(c),
         _ => None,
     };
-    let n = at.count()?;
-    let bands = at
-        .take(n.checked_mul(4)?)?
-        .chunks_exact(4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
     let len = *at.take(1)?.first()? as usize;
     let lang = std::str::from_utf8(at.take(len)?).ok()?;
     let lang = (!lang.is_empty()).then(|| lang.to_string());
@@ -391,6 +416,7 @@ fn decode(at: &mut Cursor<'_>, version: u32) -> Option<Features> {
 }
 
 /// Writes sorted, unique values: their count, the first, then the gaps.
+#[cfg(test)]
 fn put_sorted(out: &mut Vec<u8>, values: &[u32]) {
     put_varint(out, values.len() as u64);
     put_gaps(out, values);
@@ -494,8 +520,19 @@ mod tests {
 
     const MODULUS: u32 = 4;
 
-    /// What reading back features written with [`MODULUS`] gives: the anchors and the count.
+    /// What reading back features gives: no shingle and no band key (the postings hold them),
+    /// and the count.
     fn as_stored(f: &Features) -> Features {
+        let count = f.fingerprint.shingles.len();
+        let mut stored = f.clone();
+        stored.anchors_only = (count > 0).then_some(count as u32);
+        stored.fingerprint.shingles = ShingleSet::of_sorted(Vec::new());
+        stored.fingerprint.bands = Vec::new();
+        stored
+    }
+
+    /// What reading back a version 2 file gives: the anchors, the band keys and the count.
+    fn as_stored_in_version_two(f: &Features) -> Features {
         let anchors: Vec<u32> = f.fingerprint.shingles.anchors(MODULUS).collect();
         let count = f.fingerprint.shingles.len();
         let mut stored = f.clone();
@@ -521,7 +558,7 @@ mod tests {
     }
 
     fn write(path: &Path, all: &[Features]) {
-        let mut writer = FeatureWriter::create(path.to_path_buf(), MODULUS).unwrap();
+        let mut writer = FeatureWriter::create(path.to_path_buf()).unwrap();
         for f in all {
             writer.push(f);
         }
@@ -608,8 +645,8 @@ mod tests {
         for keys in [vec![], vec![5], vec![5, 6, 90]] {
             f.keys = Some(keys);
             let mut bytes = Vec::new();
-            encode(&f, MODULUS, &mut bytes);
-            let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, FEATURES_VERSION);
+            encode(&f, &mut bytes);
+            let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, FEATURES_VERSION, true);
             assert_eq!(back, Some(as_stored(&f)));
         }
     }
@@ -621,24 +658,31 @@ mod tests {
     fn fingerprints_unchanged_since_this_features_version() {
         let mut bytes = Vec::new();
         for f in sample() {
-            encode(&f, MODULUS, &mut bytes);
+            encode(&f, &mut bytes);
+            // What the postings hold of it.
+            let anchors = f.fingerprint.shingles.anchors(MODULUS);
+            bytes.extend(anchors.flat_map(|a| a.to_le_bytes()));
+            bytes.extend(f.fingerprint.bands.iter().flat_map(|b| b.to_le_bytes()));
         }
         let seen = (FEATURES_VERSION, xxhash_rust::xxh3::xxh3_64(&bytes));
-        assert_eq!(seen, (2, 16428714773197989048), "fingerprints changed: raise FEATURES_VERSION");
+        assert_eq!(seen, (3, 16990649775620121451), "fingerprints changed: raise FEATURES_VERSION");
     }
 
-    /// A version 1 file (whole shingle sets, as an index written before version 2 holds) is
-    /// still read, whole.
-    #[test]
-    fn whole_sets_of_version_one_are_read() {
-        let all = sample();
+    /// A file of an earlier `version` holding the first [`FRAME_DOCS`] of `all`, in one frame.
+    fn earlier_file(version: u32, all: &[Features]) -> Vec<u8> {
         let mut plain = Vec::new();
-        for f in &all {
+        for f in &all[..FRAME_DOCS] {
             let fp = &f.fingerprint;
             put_varint(&mut plain, u64::from(fp.words));
             plain.extend_from_slice(&fp.exact.to_le_bytes());
             plain.extend_from_slice(&fp.simhash.0.to_le_bytes());
-            put_sorted(&mut plain, fp.shingles.as_slice());
+            match version {
+                WHOLE_SETS_VERSION => put_sorted(&mut plain, fp.shingles.as_slice()),
+                _ => {
+                    put_varint(&mut plain, fp.shingles.len() as u64);
+                    put_sorted(&mut plain, &fp.shingles.anchors(MODULUS).collect::<Vec<u32>>());
+                }
+            }
             put_varint(&mut plain, fp.bands.len() as u64);
             fp.bands.iter().for_each(|b| plain.extend_from_slice(&b.to_le_bytes()));
             let lang = f.lang.as_deref().unwrap_or("").as_bytes();
@@ -652,25 +696,36 @@ mod tests {
                 }
             }
         }
-        // One frame of all of them is over FRAME_DOCS: write the first FRAME_DOCS only.
-        let mut at = Cursor { bytes: &plain, at: 0 };
-        (0..FRAME_DOCS).for_each(|_| drop(decode(&mut at, WHOLE_SETS_VERSION)));
-        let plain = &plain[..at.at];
-        let packed = zstd::bulk::compress(plain, 3).unwrap();
+        let packed = zstd::bulk::compress(&plain, 3).unwrap();
         let mut file = MAGIC.to_vec();
-        file.extend_from_slice(&WHOLE_SETS_VERSION.to_le_bytes());
+        file.extend_from_slice(&version.to_le_bytes());
         file.extend_from_slice(&(FRAME_DOCS as u32).to_le_bytes());
         file.extend_from_slice(&(packed.len() as u32).to_le_bytes());
-        file.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(plain).to_le_bytes());
+        file.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&plain).to_le_bytes());
         file.extend_from_slice(&packed);
         file.extend_from_slice(&[0u8; 8]);
         file.extend_from_slice(&(FRAME_DOCS as u64).to_le_bytes());
+        file
+    }
+
+    /// Files of versions 1 (whole shingle sets) and 2 (anchors and band keys), as indexes
+    /// written before version 3 hold, are still read, with what they hold.
+    #[test]
+    fn files_of_earlier_versions_are_read() {
+        let all = sample();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("batch-000001.features");
-        fs::write(&path, file).unwrap();
-        assert!(readable(&path));
-        let mut back = Vec::new();
-        read_features(&path, FRAME_DOCS, &mut |f| back.push(f)).unwrap();
-        assert!(back == all[..FRAME_DOCS], "whole sets read back");
+        for version in [WHOLE_SETS_VERSION, ANCHORS_VERSION] {
+            fs::write(&path, earlier_file(version, &all)).unwrap();
+            assert!(readable(&path) && !in_postings(version));
+            let mut back = Vec::new();
+            read_features(&path, FRAME_DOCS, &mut |f| back.push(f)).unwrap();
+            let expected: Vec<Features> = match version {
+                WHOLE_SETS_VERSION => all[..FRAME_DOCS].to_vec(),
+                _ => all[..FRAME_DOCS].iter().map(as_stored_in_version_two).collect(),
+            };
+            assert!(back == expected, "version {version} read back");
+            assert!(back.iter().any(|f| !f.fingerprint.bands.is_empty()));
+        }
     }
 }

@@ -20,6 +20,10 @@
 //!   Written and fsync'd before the manifest names it, like the batch. A batch without one (an
 //!   index written before it existed, or by a twinwire whose fingerprints differ) is read from
 //!   its text.
+//! - `batch-000001.postings`: the batch's documents' anchors and band keys, each with the
+//!   documents that have it, sorted by key ([`postings`]): an `add` looks up its new documents'
+//!   keys there instead of scanning every indexed document's. Written and named like the
+//!   features; when a batch has none (an index written before they existed), an `add` scans.
 //! - `lock`: locked (`flock`) by the one writer for the length of an `add`. The kernel lets go of
 //!   it when the process dies, so a killed `add` leaves no stale lock. Readers (`stats`, `explain`)
 //!   take no lock: they see the last committed manifest and files that never change.
@@ -40,6 +44,7 @@ use crate::corpus::framed::FramedWriter;
 use crate::corpus::Document;
 
 pub mod features;
+pub mod postings;
 mod stored;
 
 pub use stored::IndexStore;
@@ -106,7 +111,14 @@ pub struct Batch {
     /// written before they were stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<String>,
+    /// Its documents' keys, each with the documents that have it (see [`postings`]); absent in
+    /// an index written before they were stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postings: Option<String>,
 }
+
+/// A batch's features file, with its postings file when it has one.
+pub type UsableFeatures = (PathBuf, Option<PathBuf>);
 
 /// An index opened for reading: its directory and manifest.
 #[derive(Debug, Clone)]
@@ -142,6 +154,13 @@ impl PendingBatch {
         let path = features::features_path(&self.path);
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         self.batch.features = Some(name.into_owned());
+    }
+
+    /// Names its postings file, written and finished ([`postings::PostingsWriter`]).
+    pub fn set_postings(&mut self) {
+        let path = postings::postings_path(&self.path);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        self.batch.postings = Some(name.into_owned());
     }
 }
 
@@ -254,19 +273,36 @@ impl Index {
         files.map(|b| self.dir.join(&b.file)).collect()
     }
 
-    /// Each batch's documents' file with its features file, when it has one this twinwire reads.
-    pub fn batch_features(&self) -> Vec<(PathBuf, Option<PathBuf>)> {
+    /// Each batch's documents' file with its features file, when it has one this twinwire reads
+    /// (and, for features that leave anchors and band keys to them, its postings file).
+    pub fn batch_features(&self) -> Vec<(PathBuf, Option<UsableFeatures>)> {
         let batches = self.manifest.batches.iter();
         batches
             .map(|b| {
                 let features = b.features.as_ref().map(|f| self.dir.join(f));
-                let usable = features.filter(|f| features::readable(f));
+                let postings = b.postings.as_ref().map(|f| self.dir.join(f));
+                let postings = postings.filter(|p| postings::readable(p));
+                let usable = features.and_then(|f| {
+                    let version = features::version(&f)?;
+                    match features::in_postings(version) {
+                        true => Some((f, Some(postings?))),
+                        false => Some((f, postings)),
+                    }
+                });
                 (self.dir.join(&b.file), usable)
             })
             .collect()
     }
 
-    /// Bytes the index takes on disk (its manifest, batches and features).
+    /// Each batch's postings file, when every batch has one this twinwire reads (`None` when
+    /// one has not: an `add` then builds its tables by scanning).
+    pub fn batch_postings(&self) -> Option<Vec<PathBuf>> {
+        let batches = self.manifest.batches.iter();
+        let files = batches.map(|b| b.postings.as_ref().map(|p| self.dir.join(p)));
+        files.map(|p| p.filter(|p| postings::readable(p))).collect()
+    }
+
+    /// Bytes the index takes on disk (its manifest, batches, features and postings).
     pub fn size_on_disk(&self) -> Result<u64, IndexError> {
         let mut paths = vec![self.dir.join(MANIFEST)];
         for (b, p) in self.manifest.batches.iter().zip(self.batch_paths()) {
@@ -274,6 +310,8 @@ impl Index {
             // Features gone are passed over (the batch is read from its text).
             let features = b.features.as_ref().map(|f| self.dir.join(f));
             paths.extend(features.filter(|f| f.is_file()));
+            let postings = b.postings.as_ref().map(|f| self.dir.join(f));
+            paths.extend(postings.filter(|f| f.is_file()));
             paths.push(p);
         }
         let mut total = 0;
@@ -352,6 +390,7 @@ impl Index {
                 text_bytes: 0,
                 added: 0,
                 features: None,
+                postings: None,
             },
             path,
             partial,

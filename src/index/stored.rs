@@ -4,12 +4,17 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use super::features::{features_path, read_features, FeatureWriter};
+use rayon::prelude::*;
+
+use super::features::{self, features_path, read_features_with, FeatureWriter};
+use super::postings::{postings_path, Posting, PostingsFile, PostingsWriter, Table};
 use super::{read_ids, Index, IndexError, PendingBatch};
+use crate::candidates::StoredKeys;
 use crate::corpus::{Input, InputError, Origin};
 use crate::pipeline::{DocInfo, FeatureStore, Features};
+use crate::DocId;
 
 /// An index's stored features, for a run over its batches' files (named as [`Input`]s by their
 /// paths) followed by a new batch.
@@ -20,31 +25,44 @@ pub struct IndexStore {
     /// The new batch's documents' file, as the run names it.
     new_batch: String,
     writer: Option<FeatureWriter>,
+    postings: Option<PostingsWriter>,
+    /// The index's anchor modulus (which shingles are anchors).
+    modulus: u32,
     /// Documents of the new batch whose features were written.
     written: usize,
+    /// The indexed batches' postings, when the run looks keys up in them.
+    keys: Option<StoredPostings>,
 }
 
 struct StoredBatch {
     batch: PathBuf,
     features: PathBuf,
+    /// Its postings, when it has them.
+    postings: Option<PathBuf>,
     documents: usize,
     text_bytes: u64,
 }
 
 impl IndexStore {
-    /// The store of `index`'s batches, writing the features of `pending` (the batch being added)
-    /// with the anchors `modulus` (the index's `--anchor-modulus`) keeps.
+    /// The store of `index`'s batches, writing the features and postings of `pending` (the
+    /// batch being added) with the anchors `modulus` (the index's `--anchor-modulus`) keeps.
+    /// With `lookups` (a run that wants only the new documents' pairs), the indexed batches'
+    /// keys are looked up in their postings when every batch has them: their documents are then
+    /// read without anchors or band keys. Otherwise a batch whose features leave those to its
+    /// postings takes them from there, by document.
     pub fn new(
         index: &Index,
         pending: &PendingBatch,
-        modulus: u32,
+        (modulus, lookups): (u32, bool),
     ) -> Result<IndexStore, IndexError> {
         let batches = index.manifest().batches.iter().zip(index.batch_features());
         let stored = batches
             .filter_map(|(b, (batch, features))| {
                 let name = batch.display().to_string();
+                let (features, postings) = features?;
                 let stored = StoredBatch {
-                    features: features?,
+                    features,
+                    postings,
                     batch,
                     documents: b.documents,
                     text_bytes: b.text_bytes,
@@ -52,18 +70,25 @@ impl IndexStore {
                 Some((name, stored))
             })
             .collect();
+        let keys = match index.batch_postings() {
+            Some(files) if lookups => Some(StoredPostings::open(index, &files)?),
+            _ => None,
+        };
         Ok(IndexStore {
             stored,
             new_batch: pending.path().display().to_string(),
-            writer: Some(FeatureWriter::create(features_path(pending.path()), modulus)?),
+            writer: Some(FeatureWriter::create(features_path(pending.path()))?),
+            postings: Some(PostingsWriter::create(postings_path(pending.path()))),
+            modulus,
             written: 0,
+            keys,
         })
     }
 
     /// Ends the new batch's features file and names it in `pending`. A file that missed some of
     /// the batch's documents is given up (the batch is then read from its text by later runs).
     pub fn finish(mut self, pending: &mut PendingBatch) -> Result<(), IndexError> {
-        let Some(writer) = self.writer.take() else {
+        let (Some(writer), Some(postings)) = (self.writer.take(), self.postings.take()) else {
             return Ok(());
         };
         if self.written != pending.documents() {
@@ -72,6 +97,8 @@ impl IndexStore {
         }
         writer.finish()?;
         pending.set_features();
+        postings.finish()?;
+        pending.set_postings();
         Ok(())
     }
 
@@ -110,9 +137,20 @@ impl FeatureStore for IndexStore {
         let mut ids = Vec::with_capacity(b.documents);
         read_ids(&b.batch, b.documents, &mut |_, id| ids.push(id)).map_err(stored_error)?;
         let file: Arc<str> = Arc::from(key.as_str());
+        let lookups = self.keys.is_some();
         let mut ids = ids.into_iter();
+        let version = features::version(&b.features).unwrap_or(0);
+        let by_document = match (&b.postings, lookups) {
+            (Some(postings), false) if features::in_postings(version) => {
+                Some(by_document(postings, b.documents).map_err(stored_error)?)
+            }
+            _ => None,
+        };
         let mut line = 0;
-        let mut push_one = |f: Features| {
+        let mut push_one = |mut f: Features| {
+            if let Some((anchors, bands)) = &by_document {
+                with_keys(&mut f, anchors.get(line as usize), bands.get(line as usize));
+            }
             line += 1;
             let info = DocInfo {
                 id: ids.next().unwrap_or_default(),
@@ -127,7 +165,9 @@ impl FeatureStore for IndexStore {
             };
             push(info, f);
         };
-        read_features(&b.features, b.documents, &mut push_one).map_err(stored_error)?;
+        // Band keys looked up in the postings are not read (`StoredKeys::bands`).
+        let bands = !lookups;
+        read_features_with(&b.features, (b.documents, bands), &mut push_one).map_err(stored_error)?;
         Ok((b.documents, b.text_bytes))
     }
 
@@ -137,9 +177,186 @@ impl FeatureStore for IndexStore {
         }
         if let Some(writer) = self.writer.as_mut() {
             writer.push(features);
-            self.written += 1;
+        }
+        if let Some(postings) = self.postings.as_mut() {
+            let doc = self.written as u32;
+            let fp = &features.fingerprint;
+            let anchors: Vec<u32> = fp.shingles.anchors(self.modulus).collect();
+            for &a in &anchors {
+                postings.push(Table::Anchors, u64::from(a), doc, anchors.len() as u32);
+            }
+            for (band, &k) in fp.bands.iter().enumerate() {
+                postings.push(Table::Bands, (band as u64) << 32 | u64::from(k), doc, 0);
+            }
+        }
+        self.written += 1;
+    }
+
+    fn stored_keys(&self) -> Option<&dyn StoredKeys> {
+        self.keys.as_ref().map(|k| k as &dyn StoredKeys)
+    }
+}
+
+/// The postings of an index's batches, looked up for a run whose first documents are the
+/// batches' in order: a batch's document k is the run's document `first + k`.
+struct StoredPostings {
+    batches: Vec<(PostingsFile, u32)>,
+    documents: usize,
+    /// The first lookup that failed (a damaged file): the run's answer is then wrong, and the
+    /// caller stops it ([`StoredKeys::failure`]).
+    failed: Mutex<Option<String>>,
+}
+
+impl StoredPostings {
+    fn open(index: &Index, files: &[PathBuf]) -> Result<StoredPostings, IndexError> {
+        let mut batches = Vec::with_capacity(files.len());
+        let mut first = 0usize;
+        for (b, path) in index.manifest().batches.iter().zip(files) {
+            batches.push((PostingsFile::open(path)?, first as u32));
+            first += b.documents;
+        }
+        Ok(StoredPostings {
+            batches,
+            documents: first,
+            failed: Mutex::new(None),
+        })
+    }
+
+    fn fail(&self, e: IndexError) {
+        let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+        failed.get_or_insert(e.to_string());
+    }
+
+    /// Every batch's postings of `keys` (sorted, unique), as (key, run's document, value),
+    /// sorted by key then document.
+    fn lookup(&self, table: Table, keys: &[u64]) -> Vec<Posting> {
+        let mut all = Vec::new();
+        for (file, first) in &self.batches {
+            match file.lookup(table, keys) {
+                Ok(found) => all.extend(found.into_iter().map(|(k, d, v)| (k, first + d, v))),
+                Err(e) => {
+                    self.fail(e);
+                    return Vec::new();
+                }
+            }
+        }
+        all.sort_unstable();
+        all
+    }
+}
+
+impl StoredKeys for StoredPostings {
+    fn documents(&self) -> usize {
+        self.documents
+    }
+
+    fn anchors(
+        &self,
+        anchors: &[u32],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> (Vec<(u32, DocId)>, Vec<u32>) {
+        let keys: Vec<u64> = anchors.iter().map(|&a| u64::from(a)).collect();
+        let (mut entries, mut counts) = (Vec::new(), vec![0; self.documents]);
+        for (file, first) in &self.batches {
+            let kept = |(a, d, n): Posting| keep(DocId(first + d)).then_some((a as u32, DocId(first + d), n));
+            match file.lookup_map(Table::Anchors, &keys, kept) {
+                Ok(blocks) => {
+                    for block in blocks {
+                        entries.extend(block.iter().map(|&(a, d, _)| (a, d)));
+                        block.iter().for_each(|&(_, d, n)| counts[d.index()] = n);
+                    }
+                }
+                Err(e) => {
+                    self.fail(e);
+                    return (Vec::new(), Vec::new());
+                }
+            }
+        }
+        entries.par_sort_unstable();
+        (entries, counts)
+    }
+
+    fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        let keys: Vec<u64> = anchors.iter().map(|&a| u64::from(a)).collect();
+        let mut counts = vec![0; anchors.len()];
+        for (file, first) in &self.batches {
+            match file.count(Table::Anchors, &keys, |d| keep(DocId(first + d))) {
+                Ok(found) => counts.iter_mut().zip(found).for_each(|(c, n)| *c += n),
+                Err(e) => self.fail(e),
+            }
+        }
+        counts
+    }
+
+    fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); docs.len()];
+        let ends = self.batches.iter().skip(1).map(|b| b.1).chain([self.documents as u32]);
+        for ((file, first), end) in self.batches.iter().zip(ends) {
+            let (from, to) = (docs.partition_point(|d| d.0 < *first), docs.partition_point(|d| d.0 < end));
+            if from == to {
+                continue;
+            }
+            let mut wanted = vec![false; (end - first) as usize];
+            docs[from..to].iter().for_each(|d| wanted[(d.0 - first) as usize] = true);
+            let found = file.of_documents(Table::Anchors, |d| wanted.get(d as usize) == Some(&true));
+            let found = match found {
+                Ok(found) => found,
+                Err(e) => {
+                    self.fail(e);
+                    return out;
+                }
+            };
+            for run in found.chunk_by(|x, y| x.0 == y.0) {
+                let d = DocId(first + run[0].0);
+                if let Ok(at) = docs[from..to].binary_search(&d) {
+                    out[from + at] = run.iter().map(|&(_, a)| a as u32).collect();
+                }
+            }
+        }
+        out
+    }
+
+    fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)> {
+        let found = self.lookup(Table::Bands, keys);
+        found.into_iter().map(|(k, d, _)| (k, DocId(d))).collect()
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failed.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// Keys by document: document d's are `values[offsets[d]..offsets[d + 1]]`.
+struct ByDocument {
+    offsets: Vec<usize>,
+    values: Vec<u32>,
+}
+
+impl ByDocument {
+    fn get(&self, d: usize) -> &[u32] {
+        match (self.offsets.get(d), self.offsets.get(d + 1)) {
+            (Some(&from), Some(&to)) => &self.values[from..to],
+            _ => &[],
         }
     }
+}
+
+/// A batch's anchors and band keys by document, from its postings.
+fn by_document(path: &Path, documents: usize) -> Result<(ByDocument, ByDocument), IndexError> {
+    let file = PostingsFile::open(path)?;
+    let of = |table| {
+        let (offsets, values) = file.transpose(table, documents)?;
+        Ok::<_, IndexError>(ByDocument { offsets, values })
+    };
+    Ok((of(Table::Anchors)?, of(Table::Bands)?))
+}
+
+/// Gives a document read from features without them its anchors and band keys.
+fn with_keys(f: &mut Features, anchors: &[u32], bands: &[u32]) {
+    let count = f.anchors_only.unwrap_or(0);
+    f.fingerprint.shingles = crate::fingerprint::ShingleSet::of_sorted(anchors.to_vec());
+    f.fingerprint.bands = bands.to_vec();
+    f.anchors_only = (count as usize > anchors.len()).then_some(count);
 }
 
 /// A batch's documents' file as a run over the index names it.

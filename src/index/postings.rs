@@ -1,0 +1,722 @@
+//! A batch's posting tables: for each key of its documents, which documents have it, sorted by
+//! key, so that an `add` looks up the keys of its new documents instead of reading every indexed
+//! document's keys and building the tables over them all.
+//!
+//! `batch-000001.postings`, beside the batch's documents, written once (fsync'd and renamed into
+//! place before the manifest names it, like the batch's other files):
+//!
+//! - a header: the magic bytes `twpost\0\n`, the format version ([`POSTINGS_VERSION`], 4 bytes);
+//! - blocks of up to [`BLOCK_ENTRIES`] postings `(key, document, value)`, sorted by table, then
+//!   key, then document; a posting is three fields bit-packed at the block's widths: the gap from
+//!   the key before (0 for the first, which the block table holds), the document's place in its
+//!   batch (0-based), and a value ([`Table`] says which). Not compressed further: keys are
+//!   hashes, and a block decodes at a shift and a mask per field (zstd and varints took four
+//!   times as long, for 3% fewer bytes);
+//! - the block table: per block its table, first and last key, offset, length, number of postings
+//!   and an xxh3 of its decoded bytes;
+//! - a footer of 32 bytes: the block table's offset, its number of blocks, its xxh3, the magic.
+//!
+//! A lookup reads the block table (a few bytes per two thousand postings), then decodes only the
+//! blocks whose key range holds a key looked up, in parallel. Keys are hashes: the ten thousand
+//! documents of a daily batch look up about a million keys, so against a large batch most blocks
+//! are still decoded; what a lookup saves is building tables over every document (and holding
+//! them), not reading bytes.
+//!
+//! The writer holds the postings of a batch in 64 parts per table by key (the top bits), and sends
+//! them to unnamed temporary files once [`SPILL_POSTINGS`] are held: a batch of a million
+//! documents (ninety million postings) is then sorted one part at a time.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{beside, io_error, partial_path, IndexError};
+
+/// The version of the layout; another version is not read (the tables are then built by scanning,
+/// as for a batch without postings).
+pub const POSTINGS_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"twpost\0\n";
+/// Postings per block.
+pub const BLOCK_ENTRIES: usize = 2048;
+/// Postings the writer holds in memory before sending them to its temporary files (64 MiB).
+pub const SPILL_POSTINGS: usize = 1 << 22;
+/// Parts per table, by the key's top bits.
+const PARTS: usize = 64;
+const FOOTER: u64 = 32;
+/// Bytes of one row of the block table.
+const ROW: usize = 1 + 8 + 8 + 8 + 4 + 4 + 8;
+
+/// The tables a postings file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Containment anchors (`--anchor-modulus`); the value is the document's number of anchors.
+    Anchors,
+    /// MinHash band keys, `band << 32 | key`; the value is 0.
+    Bands,
+}
+
+impl Table {
+    const ALL: [Table; 2] = [Table::Anchors, Table::Bands];
+
+    fn code(self) -> u8 {
+        match self {
+            Table::Anchors => 0,
+            Table::Bands => 1,
+        }
+    }
+
+    /// The part of a key: increasing with the key, so that parts in order are keys in order.
+    fn part(self, key: u64) -> usize {
+        match self {
+            Table::Anchors => (key >> 26).min(PARTS as u64 - 1) as usize,
+            Table::Bands => (key >> 32).min(PARTS as u64 - 1) as usize,
+        }
+    }
+}
+
+/// One posting: key, the document's place in its batch (0-based), value.
+pub type Posting = (u64, u32, u32);
+
+/// The postings file beside a batch's documents.
+pub fn postings_path(batch: &Path) -> PathBuf {
+    beside(batch, "postings")
+}
+
+/// Writes a batch's postings as its documents are fingerprinted.
+pub struct PostingsWriter {
+    path: PathBuf,
+    /// Where the temporary files go (the index directory).
+    dir: PathBuf,
+    /// Per table and part, the postings held.
+    parts: Vec<Vec<Posting>>,
+    /// Per table and part, its temporary file, once some were sent there.
+    spilled: Vec<Option<File>>,
+    held: usize,
+    spill_at: usize,
+    /// The first write error, reported by `finish`.
+    error: Option<io::Error>,
+}
+
+impl PostingsWriter {
+    /// A writer of the file at `path` (written under a temporary name by [`PostingsWriter::finish`]).
+    pub fn create(path: PathBuf) -> PostingsWriter {
+        PostingsWriter::spilling_at(path, SPILL_POSTINGS)
+    }
+
+    fn spilling_at(path: PathBuf, spill_at: usize) -> PostingsWriter {
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let parts = Table::ALL.len() * PARTS;
+        PostingsWriter {
+            path,
+            dir,
+            parts: vec![Vec::new(); parts],
+            spilled: (0..parts).map(|_| None).collect(),
+            held: 0,
+            spill_at,
+            error: None,
+        }
+    }
+
+    /// Adds one posting.
+    pub fn push(&mut self, table: Table, key: u64, doc: u32, value: u32) {
+        let slot = table.code() as usize * PARTS + table.part(key);
+        self.parts[slot].push((key, doc, value));
+        self.held += 1;
+        if self.held >= self.spill_at {
+            self.spill();
+        }
+    }
+
+    /// Sends every part held to its temporary file.
+    fn spill(&mut self) {
+        self.held = 0;
+        for (part, file) in self.parts.iter_mut().zip(&mut self.spilled) {
+            if part.is_empty() || self.error.is_some() {
+                part.clear();
+                continue;
+            }
+            let written = match file {
+                Some(f) => append(f, part),
+                None => tempfile::tempfile_in(&self.dir).and_then(|mut f| {
+                    append(&mut f, part)?;
+                    *file = Some(f);
+                    Ok(())
+                }),
+            };
+            if let Err(e) = written {
+                self.error = Some(e);
+            }
+            part.clear();
+            part.shrink_to_fit();
+        }
+    }
+
+    /// Writes the file, makes it durable and gives it its name (the manifest names it later).
+    pub fn finish(mut self) -> Result<(), IndexError> {
+        let partial = partial_path(&self.path);
+        if let Some(e) = self.error.take() {
+            return Err(io_error(&partial)(e));
+        }
+        let file = File::create(&partial).map_err(io_error(&partial))?;
+        let mut out = Blocks {
+            out: BufWriter::with_capacity(1 << 20, file),
+            offset: 0,
+            rows: Vec::new(),
+        };
+        out.write(MAGIC).map_err(io_error(&partial))?;
+        out.write(&POSTINGS_VERSION.to_le_bytes()).map_err(io_error(&partial))?;
+        for (slot, part) in self.parts.iter_mut().enumerate() {
+            let mut all = match self.spilled[slot].take() {
+                Some(f) => read_back(f).map_err(io_error(&partial))?,
+                None => Vec::new(),
+            };
+            all.append(part);
+            all.sort_unstable();
+            all.dedup();
+            let table = (slot / PARTS) as u8;
+            for block in all.chunks(BLOCK_ENTRIES) {
+                out.block(table, block).map_err(io_error(&partial))?;
+            }
+        }
+        out.end().map_err(io_error(&partial))?;
+        let file = out
+            .out
+            .into_inner()
+            .map_err(|e| io_error(&partial)(e.into_error()))?;
+        file.sync_all().map_err(io_error(&partial))?;
+        fs::rename(&partial, &self.path).map_err(io_error(&self.path))
+    }
+}
+
+/// Appends postings to a temporary file, 16 bytes each.
+fn append(file: &mut File, postings: &[Posting]) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    for &(key, doc, value) in postings {
+        out.write_all(&key.to_le_bytes())?;
+        out.write_all(&doc.to_le_bytes())?;
+        out.write_all(&value.to_le_bytes())?;
+    }
+    out.flush()
+}
+
+/// Everything appended to a temporary file.
+fn read_back(mut file: File) -> io::Result<Vec<Posting>> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut bytes = Vec::new();
+    BufReader::new(file).read_to_end(&mut bytes)?;
+    let le = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+    let postings = bytes.chunks_exact(16).map(|p| {
+        let key = le(&p[..8]);
+        let doc = u32::from_le_bytes(p[8..12].try_into().unwrap_or_default());
+        let value = u32::from_le_bytes(p[12..16].try_into().unwrap_or_default());
+        (key, doc, value)
+    });
+    Ok(postings.collect())
+}
+
+/// The file being written: its blocks, then their table.
+struct Blocks {
+    out: BufWriter<File>,
+    offset: u64,
+    rows: Vec<Row>,
+}
+
+impl Blocks {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.offset += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes one block of sorted postings of a table.
+    fn block(&mut self, table: u8, postings: &[Posting]) -> io::Result<()> {
+        let packed = pack(postings)?;
+        let row = Row {
+            table,
+            first: postings[0].0,
+            last: postings[postings.len() - 1].0,
+            offset: self.offset,
+            length: u32::try_from(packed.len()).map_err(io::Error::other)?,
+            entries: postings.len() as u32,
+            check: xxhash_rust::xxh3::xxh3_64(&packed),
+        };
+        self.write(&packed)?;
+        self.rows.push(row);
+        Ok(())
+    }
+
+    /// Writes the block table and the footer.
+    fn end(&mut self) -> io::Result<()> {
+        let mut table = Vec::with_capacity(self.rows.len() * ROW);
+        for r in &self.rows {
+            table.push(r.table);
+            table.extend_from_slice(&r.first.to_le_bytes());
+            table.extend_from_slice(&r.last.to_le_bytes());
+            table.extend_from_slice(&r.offset.to_le_bytes());
+            table.extend_from_slice(&r.length.to_le_bytes());
+            table.extend_from_slice(&r.entries.to_le_bytes());
+            table.extend_from_slice(&r.check.to_le_bytes());
+        }
+        let at = self.offset;
+        self.write(&table)?;
+        let mut footer = Vec::with_capacity(FOOTER as usize);
+        footer.extend_from_slice(&at.to_le_bytes());
+        footer.extend_from_slice(&(self.rows.len() as u64).to_le_bytes());
+        footer.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&table).to_le_bytes());
+        footer.extend_from_slice(MAGIC);
+        self.write(&footer)
+    }
+}
+
+/// One block, as the block table describes it.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    table: u8,
+    first: u64,
+    last: u64,
+    offset: u64,
+    length: u32,
+    entries: u32,
+    check: u64,
+}
+
+/// A postings file opened for lookups: its block table read and checked.
+pub struct PostingsFile {
+    path: PathBuf,
+    file: File,
+    rows: Vec<Row>,
+}
+
+impl PostingsFile {
+    /// Opens the file at `path`; a damaged one, or one of another version, is an error naming it.
+    pub fn open(path: &Path) -> Result<PostingsFile, IndexError> {
+        let damaged = |reason: String| IndexError::Damaged {
+            path: path.display().to_string(),
+            reason,
+        };
+        let file = File::open(path).map_err(io_error(path))?;
+        let size = file.metadata().map_err(io_error(path))?.len();
+        if size < 12 + FOOTER {
+            return Err(damaged(format!("{size} bytes, too short for a postings file")));
+        }
+        let mut header = [0u8; 12];
+        file.read_exact_at(&mut header, 0).map_err(io_error(path))?;
+        if header[..8] != MAGIC[..] {
+            return Err(damaged("not a postings file".into()));
+        }
+        let version = u32::from_le_bytes(header[8..].try_into().unwrap_or_default());
+        if version != POSTINGS_VERSION {
+            return Err(damaged(format!("postings version {version}, this twinwire reads {POSTINGS_VERSION}")));
+        }
+        let mut footer = [0u8; FOOTER as usize];
+        file.read_exact_at(&mut footer, size - FOOTER).map_err(io_error(path))?;
+        let word = |k: usize| u64::from_le_bytes(footer[k * 8..k * 8 + 8].try_into().unwrap_or_default());
+        let (at, blocks, check) = (word(0), word(1), word(2));
+        if footer[24..] != MAGIC[..] {
+            return Err(damaged("no end (cut short?)".into()));
+        }
+        let length = blocks.checked_mul(ROW as u64).filter(|&l| at.checked_add(l) == Some(size - FOOTER));
+        let Some(length) = length.filter(|_| at >= 12) else {
+            return Err(damaged("its block table does not fit the file".into()));
+        };
+        let mut table = vec![0u8; length as usize];
+        file.read_exact_at(&mut table, at).map_err(io_error(path))?;
+        if xxhash_rust::xxh3::xxh3_64(&table) != check {
+            return Err(damaged("its block table's checksum does not match".into()));
+        }
+        let rows = parse_rows(&table, at).map_err(damaged)?;
+        Ok(PostingsFile {
+            path: path.to_path_buf(),
+            file,
+            rows,
+        })
+    }
+
+    /// The postings of `keys` (sorted, unique) in `table`, sorted by key then document.
+    pub fn lookup(&self, table: Table, keys: &[u64]) -> Result<Vec<Posting>, IndexError> {
+        let found = self.lookup_map(table, keys, Some)?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// [`PostingsFile::lookup`], each posting given to `f` as it is decoded (what it gives is
+    /// kept), in vectors of a block each: a large lookup holds the postings once, as `f` makes
+    /// them.
+    pub fn lookup_map<T: Send>(
+        &self,
+        table: Table,
+        keys: &[u64],
+        f: impl Fn(Posting) -> Option<T> + Sync,
+    ) -> Result<Vec<Vec<T>>, IndexError> {
+        self.in_blocks(table, keys, |postings, keys, _| {
+            let mut kept = Vec::new();
+            kept.extend(matching(postings, keys).into_iter().filter_map(&f));
+            kept
+        })
+    }
+
+    /// How many postings of each of `keys` (sorted, unique) in `table` have a document that
+    /// `keep` keeps, in the keys' order: nothing else is held.
+    pub fn count(
+        &self,
+        table: Table,
+        keys: &[u64],
+        keep: impl Fn(u32) -> bool + Sync,
+    ) -> Result<Vec<u32>, IndexError> {
+        let found = self.in_blocks(table, keys, |postings, keys, from| {
+            let mut counts: Vec<(usize, u32)> = Vec::new();
+            for (key, doc, _) in matching(postings, keys) {
+                if keep(doc) {
+                    let at = from + keys.partition_point(|&k| k < key);
+                    match counts.last_mut() {
+                        Some((last, n)) if *last == at => *n += 1,
+                        _ => counts.push((at, 1)),
+                    }
+                }
+            }
+            counts
+        });
+        let mut counts = vec![0; keys.len()];
+        for (at, n) in found?.into_iter().flatten() {
+            counts[at] += n;
+        }
+        Ok(counts)
+    }
+
+    /// `f(postings, keys from the first the block may hold, that first's place)` for every block
+    /// of `table` whose key range holds one of `keys` (sorted, unique), in parallel, in order.
+    fn in_blocks<T: Send>(
+        &self,
+        table: Table,
+        keys: &[u64],
+        f: impl Fn(&[Posting], &[u64], usize) -> T + Sync,
+    ) -> Result<Vec<T>, IndexError> {
+        let code = table.code();
+        let wanted: Vec<(usize, &Row, usize)> = (self.rows.iter().enumerate())
+            .filter(|(_, r)| r.table == code)
+            .filter_map(|(n, r)| {
+                let from = keys.partition_point(|&k| k < r.first);
+                (from < keys.len() && keys[from] <= r.last).then_some((n, r, from))
+            })
+            .collect();
+        let found: Vec<Result<T, String>> = wanted
+            .par_iter()
+            .map(|&(n, row, from)| Ok(f(&self.block(n, row)?, &keys[from..], from)))
+            .collect();
+        found.into_iter().map(|r| r.map_err(|reason| self.damaged(reason))).collect()
+    }
+
+    /// Every posting of `table` whose document `keep` keeps, as (document, key), grouped by
+    /// document in document order, each document's keys in key order: one pass over the table.
+    pub fn of_documents(
+        &self,
+        table: Table,
+        keep: impl Fn(u32) -> bool + Sync,
+    ) -> Result<Vec<(u32, u64)>, IndexError> {
+        let code = table.code();
+        let rows: Vec<(usize, &Row)> = (self.rows.iter().enumerate()).filter(|(_, r)| r.table == code).collect();
+        let found: Vec<Result<Vec<(u32, u64)>, String>> = rows
+            .par_iter()
+            .map(|&(n, row)| {
+                // A new vector: collected in place, the block's would keep its whole size.
+                let mut kept = Vec::new();
+                let postings = self.block(n, row)?;
+                kept.extend(postings.iter().filter(|p| keep(p.1)).map(|&(k, d, _)| (d, k)));
+                Ok(kept)
+            })
+            .collect();
+        let mut out = Vec::new();
+        for block in found {
+            out.extend(block.map_err(|reason| self.damaged(reason))?);
+        }
+        // Stable: each document's keys stay in key order.
+        out.sort_by_key(|&(d, _)| d);
+        Ok(out)
+    }
+
+    /// The keys of `table` by document, for the batch's `documents` documents: document d's
+    /// keys (their low 32 bits) are `values[offsets[d]..offsets[d + 1]]`, in key order. Two
+    /// passes over the table (a count, then the keys put in place), so that what is held is the
+    /// result alone.
+    pub fn transpose(&self, table: Table, documents: usize) -> Result<(Vec<usize>, Vec<u32>), IndexError> {
+        let code = table.code();
+        let rows: Vec<(usize, &Row)> = (self.rows.iter().enumerate()).filter(|(_, r)| r.table == code).collect();
+        let mut offsets = vec![0usize; documents + 1];
+        let mut values = Vec::new();
+        let mut next = Vec::new();
+        for pass in 0..2 {
+            for chunk in rows.chunks(64) {
+                let decoded: Vec<Result<Vec<Posting>, String>> =
+                    chunk.par_iter().map(|&(n, row)| self.block(n, row)).collect();
+                for block in decoded {
+                    for (key, doc, _) in block.map_err(|reason| self.damaged(reason))? {
+                        let d = doc as usize;
+                        if d >= documents {
+                            return Err(self.damaged(format!("a posting of document {d}, the batch has {documents}")));
+                        }
+                        if pass == 0 {
+                            offsets[d + 1] += 1;
+                        } else {
+                            values[next[d]] = key as u32;
+                            next[d] += 1;
+                        }
+                    }
+                }
+            }
+            if pass == 0 {
+                for d in 0..documents {
+                    offsets[d + 1] += offsets[d];
+                }
+                values = vec![0u32; offsets[documents]];
+                next = offsets[..documents].to_vec();
+            }
+        }
+        Ok((offsets, values))
+    }
+
+    fn damaged(&self, reason: String) -> IndexError {
+        IndexError::Damaged {
+            path: self.path.display().to_string(),
+            reason,
+        }
+    }
+
+    /// Block `n`'s postings, read, checked and decoded.
+    fn block(&self, n: usize, row: &Row) -> Result<Vec<Posting>, String> {
+        let mut packed = vec![0u8; row.length as usize];
+        (self.file.read_exact_at(&mut packed, row.offset)).map_err(|e| format!("block {n}: {e}"))?;
+        if xxhash_rust::xxh3::xxh3_64(&packed) != row.check {
+            return Err(format!("block {n}: its checksum does not match"));
+        }
+        let postings = unpack(&packed, row).ok_or_else(|| format!("block {n}: cut short"))?;
+        let (first, last) = (postings.first().map(|p| p.0), postings.last().map(|p| p.0));
+        if (first, last) != (Some(row.first), Some(row.last)) {
+            return Err(format!("block {n}: not what the block table says"));
+        }
+        Ok(postings)
+    }
+}
+
+/// Bits a value needs.
+fn width(max: u64) -> u8 {
+    (64 - max.leading_zeros()) as u8
+}
+
+/// A block's bytes: the widths in bits of its key gaps, documents and values (a byte each), then
+/// each posting's three fields packed at those widths (little-endian bit order), so that a block
+/// decodes with a shift and a mask per field. The first key is the block table's.
+fn pack(postings: &[Posting]) -> io::Result<Vec<u8>> {
+    let gaps = postings.windows(2).map(|w| w[1].0 - w[0].0);
+    let widths = [
+        width(gaps.max().unwrap_or(0)),
+        width(postings.iter().map(|p| u64::from(p.1)).max().unwrap_or(0)),
+        width(postings.iter().map(|p| u64::from(p.2)).max().unwrap_or(0)),
+    ];
+    if widths[0] > MAX_WIDTH {
+        return Err(io::Error::other("keys too far apart in a postings block"));
+    }
+    let bits: usize = widths.iter().map(|&w| w as usize).sum::<usize>() * postings.len();
+    let mut out = Vec::with_capacity(3 + bits.div_ceil(8));
+    out.extend_from_slice(&widths);
+    let (mut word, mut held) = (0u128, 0u32);
+    let mut last = postings[0].0;
+    for &(key, doc, value) in postings {
+        for (v, w) in [(key - last, widths[0]), (u64::from(doc), widths[1]), (u64::from(value), widths[2])] {
+            word |= u128::from(v) << held;
+            held += u32::from(w);
+            while held >= 8 {
+                out.push(word as u8);
+                word >>= 8;
+                held -= 8;
+            }
+        }
+        last = key;
+    }
+    if held > 0 {
+        out.push(word as u8);
+    }
+    Ok(out)
+}
+
+/// A field is read from the 8 bytes at its first byte, shifted by at most 7 bits.
+const MAX_WIDTH: u8 = 56;
+
+/// The postings of a block packed by [`pack`]; `None` when its bytes do not hold them.
+fn unpack(packed: &[u8], row: &Row) -> Option<Vec<Posting>> {
+    let (widths, bits) = packed.split_at_checked(3)?;
+    if widths.iter().any(|&w| w > MAX_WIDTH) || widths[1] > 32 || widths[2] > 32 {
+        return None;
+    }
+    let per_posting: usize = widths.iter().map(|&w| w as usize).sum();
+    let n = row.entries as usize;
+    if bits.len() != (per_posting * n).div_ceil(8) {
+        return None;
+    }
+    // Padded so that every field's 8-byte read is in bounds.
+    let mut padded = Vec::with_capacity(bits.len() + 8);
+    padded.extend_from_slice(bits);
+    padded.extend_from_slice(&[0; 8]);
+    let field = |at: usize, w: u8| {
+        let word = u64::from_le_bytes(padded[at / 8..at / 8 + 8].try_into().unwrap_or_default());
+        (word >> (at % 8)) & ((1u64 << w) - 1)
+    };
+    let (wk, wd, wv) = (widths[0], widths[1], widths[2]);
+    let mut postings = Vec::with_capacity(n);
+    let (mut key, mut at) = (row.first, 0usize);
+    for _ in 0..n {
+        key = key.checked_add(field(at, wk))?;
+        let doc = field(at + wk as usize, wd) as u32;
+        let value = field(at + (wk + wd) as usize, wv) as u32;
+        at += per_posting;
+        postings.push((key, doc, value));
+    }
+    Some(postings)
+}
+
+/// The postings whose key is in `keys` (both sorted).
+fn matching(postings: &[Posting], keys: &[u64]) -> Vec<Posting> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    for &p in postings {
+        while k < keys.len() && keys[k] < p.0 {
+            k += 1;
+        }
+        if k == keys.len() {
+            break;
+        }
+        if keys[k] == p.0 {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The rows of a block table that starts at `end` (the blocks lie before it), checked.
+fn parse_rows(table: &[u8], end: u64) -> Result<Vec<Row>, String> {
+    let mut rows: Vec<Row> = Vec::with_capacity(table.len() / ROW);
+    for (n, b) in table.chunks_exact(ROW).enumerate() {
+        let u64_at = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().unwrap_or_default());
+        let u32_at = |k: usize| u32::from_le_bytes(b[k..k + 4].try_into().unwrap_or_default());
+        let row = Row {
+            table: b[0],
+            first: u64_at(1),
+            last: u64_at(9),
+            offset: u64_at(17),
+            length: u32_at(25),
+            entries: u32_at(29),
+            check: u64_at(33),
+        };
+        let in_order = rows.last().is_none_or(|p| (p.table, p.last) <= (row.table, row.first));
+        let fits = row.offset >= 12 && row.offset + u64::from(row.length) <= end;
+        let sized = (1..=BLOCK_ENTRIES as u32).contains(&row.entries);
+        if !(in_order && fits && sized && row.first <= row.last && (row.table as usize) < Table::ALL.len()) {
+            return Err(format!("its block table's row {n} is not valid"));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Whether the file at `path` is postings this twinwire reads.
+pub fn readable(path: &Path) -> bool {
+    PostingsFile::open(path).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Postings of both tables over keys that make many blocks and repeat across documents.
+    fn some_postings() -> Vec<(Table, Posting)> {
+        let mut out = Vec::new();
+        let mut x = 12345u64;
+        for doc in 0..3000u32 {
+            for _ in 0..4 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                // A key space small enough that keys repeat.
+                let anchor = (x >> 33) % 5000 * 858_993;
+                out.push((Table::Anchors, (anchor, doc, doc % 97)));
+                let band = (x >> 20) % 42;
+                out.push((Table::Bands, ((band << 32) | ((x >> 40) % 700), doc, 0)));
+            }
+        }
+        out
+    }
+
+    fn write(path: &Path, postings: &[(Table, Posting)], spill_at: usize) {
+        let mut w = PostingsWriter::spilling_at(path.to_path_buf(), spill_at);
+        for &(t, (k, d, v)) in postings {
+            w.push(t, k, d, v);
+        }
+        w.finish().unwrap();
+    }
+
+    fn expected(all: &[(Table, Posting)], table: Table, keys: &[u64]) -> Vec<Posting> {
+        let mut out: Vec<Posting> = all
+            .iter()
+            .filter(|(t, p)| *t == table && keys.binary_search(&p.0).is_ok())
+            .map(|&(_, p)| p)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn lookups_find_every_posting_of_their_keys_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = some_postings();
+        // Held whole, and sent to temporary files every 1,000 postings: the same file.
+        let (whole, spilled) = (dir.path().join("a.postings"), dir.path().join("b.postings"));
+        write(&whole, &all, SPILL_POSTINGS);
+        write(&spilled, &all, 1000);
+        assert_eq!(fs::read(&whole).unwrap(), fs::read(&spilled).unwrap());
+        let file = PostingsFile::open(&whole).unwrap();
+        assert!(file.rows.len() > 4, "{} blocks", file.rows.len());
+        for table in Table::ALL {
+            let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            // Every third key, and keys no document has.
+            let mut asked: Vec<u64> = keys.iter().step_by(3).copied().collect();
+            asked.extend([1, 7, u64::MAX - 1]);
+            asked.sort_unstable();
+            asked.dedup();
+            let found = file.lookup(table, &asked).unwrap();
+            assert!(!found.is_empty());
+            assert_eq!(found, expected(&all, table, &asked));
+            assert_eq!(file.lookup(table, &keys).unwrap().len(), expected(&all, table, &keys).len());
+        }
+        assert!(file.lookup(Table::Bands, &[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_damaged_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch-000001.postings");
+        let all = some_postings();
+        write(&path, &all, SPILL_POSTINGS);
+        let bytes = fs::read(&path).unwrap();
+        // A block's byte changed: found when the block is read.
+        let mut changed = bytes.clone();
+        changed[100] ^= 0x55;
+        fs::write(&path, &changed).unwrap();
+        let file = PostingsFile::open(&path).unwrap();
+        let mut keys: Vec<u64> = all.iter().map(|(_, p)| p.0).collect();
+        keys.sort_unstable();
+        let e = file.lookup(Table::Anchors, &keys).unwrap_err().to_string();
+        assert!(e.contains("batch-000001.postings") && e.contains("block 0"), "{e}");
+        // Cut short, or of another version: found when opened.
+        fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
+        let e = PostingsFile::open(&path).err().unwrap().to_string();
+        assert!(e.contains("batch-000001.postings") && e.contains("damaged"), "{e}");
+        let mut newer = bytes.clone();
+        newer[8] = 9;
+        fs::write(&path, &newer).unwrap();
+        let e = PostingsFile::open(&path).err().unwrap().to_string();
+        assert!(e.contains("postings version 9"), "{e}");
+        assert!(!readable(&path));
+    }
+}

@@ -1,6 +1,9 @@
 """Draw the daily-batches curve from `daily_growth.sh`'s TSV as a small standalone SVG: the wall
 time and peak RSS of each `index add` against the documents already indexed (linear axes), with
-the least-squares line of each (dashed) for reference. The first row, the `create`, is left out."""
+the least-squares line of each (dashed) for reference. The first row, the `create`, is left out.
+A second TSV (an earlier run, `plot_daily.py TSV OUT BEFORE_TSV`) is drawn faint beside it.
+
+    python3 benches/plot_daily.py daily.tsv daily-growth.svg [before.tsv]"""
 
 import sys
 
@@ -13,20 +16,33 @@ def fit(xs, ys):
     return my - b * mx, b
 
 
-def main():
-    tsv, out = sys.argv[1], sys.argv[2]
+def adds(tsv):
+    """The rows of the `add`s: (documents before, wall seconds, peak RSS in GB)."""
     rows = [line.rstrip("\n").split("\t") for line in open(tsv) if line.strip()]
     rows = [r for r in rows if int(r[0]) > 0]
     if not rows:
         sys.exit("no add in " + tsv)
-    xs = [int(r[1]) for r in rows]
+    return [(int(r[1]), float(r[2]), int(r[3]) / 1e6) for r in rows]
+
+
+def main():
+    tsv, out = sys.argv[1], sys.argv[2]
+    rows = adds(tsv)
+    xs = [r[0] for r in rows]
     series = [
-        ("add wall (s)", [float(r[2]) for r in rows], "#1f77b4", 1),
-        ("peak RSS (GB)", [int(r[3]) / 1e6 for r in rows], "#d62728", 1),
+        ("add wall (s)", xs, [r[1] for r in rows], "#1f77b4", 1.0),
+        ("peak RSS (GB)", xs, [r[2] for r in rows], "#d62728", 1.0),
     ]
+    if len(sys.argv) > 3:
+        before = adds(sys.argv[3])
+        bx = [r[0] for r in before]
+        series += [
+            ("before: add wall (s)", bx, [r[1] for r in before], "#1f77b4", 0.35),
+            ("before: peak RSS (GB)", bx, [r[2] for r in before], "#d62728", 0.35),
+        ]
     w, h, pad = 720, 420, 60
     hi_x = max(xs)
-    hi_y = max(max(ys) for _, ys, _, _ in series) * 1.1
+    hi_y = max(max(ys) for _, _, ys, _, _ in series) * 1.1
 
     def px(x):
         return pad + x / hi_x * (w - 2 * pad)
@@ -47,18 +63,27 @@ def main():
     for x in range(0, hi_x + 1, step):
         parts.append(f'<text x="{px(x):.1f}" y="{h - pad + 16}" text-anchor="middle">{x:,}</text>')
     for k in range(0, int(hi_y) + 1, max(1, int(hi_y) // 8)):
-        parts.append(f'<line x1="{pad - 4}" y1="{py(k):.1f}" x2="{w - pad}" y2="{py(k):.1f}" stroke="#eee"/>')
-        parts.append(f'<text x="{pad - 6}" y="{py(k) + 4:.1f}" text-anchor="end">{k}</text>')
-    for k, (name, ys, color, _) in enumerate(series):
-        pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys))
-        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{pts}"/>')
-        a, b = fit(xs, ys)
         parts.append(
-            f'<line x1="{px(xs[0]):.1f}" y1="{py(a + b * xs[0]):.1f}" x2="{px(xs[-1]):.1f}" '
-            f'y2="{py(a + b * xs[-1]):.1f}" stroke="{color}" stroke-dasharray="4 4" opacity="0.6"/>'
+            f'<line x1="{pad - 4}" y1="{py(k):.1f}" x2="{w - pad}" y2="{py(k):.1f}" stroke="#eee"/>'
+        )
+        parts.append(f'<text x="{pad - 6}" y="{py(k) + 4:.1f}" text-anchor="end">{k}</text>')
+    for k, (name, sx, ys, color, opacity) in enumerate(series):
+        pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(sx, ys))
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="1.5" '
+            f'opacity="{opacity}" points="{pts}"/>'
+        )
+        a, b = fit(sx, ys)
+        parts.append(
+            f'<line x1="{px(sx[0]):.1f}" y1="{py(a + b * sx[0]):.1f}" x2="{px(sx[-1]):.1f}" '
+            f'y2="{py(a + b * sx[-1]):.1f}" stroke="{color}" stroke-dasharray="4 4" '
+            f'opacity="{0.6 * opacity}"/>'
         )
         label = f"{name}; dashed: least squares, {b * 1e5:.2f} per 100k"
-        parts.append(f'<text x="{pad + 10}" y="{pad + 16 * k}" fill="{color}">{label}</text>')
+        parts.append(
+            f'<text x="{pad + 10}" y="{pad + 16 * k}" fill="{color}" '
+            f'opacity="{max(opacity, 0.6)}">{label}</text>'
+        )
     parts.append("</svg>")
     with open(out, "w") as f:
         f.write("\n".join(parts) + "\n")

@@ -20,6 +20,11 @@
 //! of a bucket. A dense family (thousands of near-identical pages, one bucket in most bands) is one
 //! stored list, so memory grows with documents and distinct buckets, and a caller that needs only
 //! some edges (`dedupe`, see [`crate::cluster::settle`]) pays only for those.
+//!
+//! An index's `add` wants only the pairs of its new documents: the tables then hold only the
+//! buckets and anchors of those ([`CandidateIndex::build_around`]), and the indexed documents'
+//! entries for them are looked up by key in the batches' postings ([`StoredKeys`]) rather than
+//! scanned; the indexed documents are then held by none of their shingles.
 
 use std::cmp::Reverse;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -793,13 +798,19 @@ impl AnchorIndex {
         let is_held = |a: u32| held.contains(a);
         let mut entries = entries_of(fingerprints, &groups, &sizes, (modulus, is_held));
         entries.par_sort_unstable();
+        (AnchorIndex::of_entries(&entries, fingerprints), anchor_counts)
+    }
+
+    /// The index of sorted (anchor, document) entries: a list for each anchor of two documents
+    /// or more.
+    fn of_entries(entries: &[(u32, DocId)], fingerprints: &Fingerprints) -> AnchorIndex {
         let mut index = AnchorIndex::empty();
         let mut by_content = KeyMap::default();
         for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2) {
             index.add_list(run, fingerprints, &mut by_content);
         }
         index.postings.shrink_to_fit();
-        (index, anchor_counts)
+        index
     }
 
     /// Counts, over `docs`, the documents holding each anchor of the `asking` documents that has
@@ -838,13 +849,7 @@ impl AnchorIndex {
         looked: &Looked<'_>,
     ) -> (AnchorIndex, Vec<u32>) {
         let (entries, anchor_counts) = looked.anchor_entries(fingerprints, held, modulus);
-        let mut index = AnchorIndex::empty();
-        let mut by_content = KeyMap::default();
-        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2) {
-            index.add_list(run, fingerprints, &mut by_content);
-        }
-        index.postings.shrink_to_fit();
-        (index, anchor_counts)
+        (AnchorIndex::of_entries(&entries, fingerprints), anchor_counts)
     }
 
     /// [`AnchorIndex::count_lengths`] from the stored documents' postings and the new documents,

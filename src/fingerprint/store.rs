@@ -11,12 +11,12 @@
 //!
 //! Reading back never changes a value: a run gives the same output with or without spilling.
 //!
-//! An index's old documents come from its stored features, which hold each document's anchors
-//! (the shingles the containment index samples) and shingle count, not its whole set
-//! ([`Fingerprints::push_anchors_only`]): the candidate tables read nothing else of them. The few
-//! that a pair with a new document scores get their whole sets afterwards, read again from their
-//! text ([`Fingerprints::add_whole`]); reading the whole set of one that did not is a bug, and
-//! panics.
+//! An index's old documents come from its stored features with their shingle count and not their
+//! whole set ([`Fingerprints::push_anchors_only`]): held by their anchors (the shingles the
+//! containment index samples) when the candidate tables scan them, by none at all in an `add`,
+//! which looks their keys up in the index's postings instead. The few that a pair with a new
+//! document scores get their whole sets afterwards, read again from their text
+//! ([`Fingerprints::add_whole`]); reading the whole set of one that did not is a bug, and panics.
 //!
 //! Access patterns: scoring reads two sets per candidate pair (one positioned read each); the
 //! candidate tables read every document's anchors and band keys in input order, through

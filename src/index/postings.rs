@@ -10,8 +10,9 @@
 //!   key, then document; a posting is three fields bit-packed at the block's widths: the gap from
 //!   the key before (0 for the first, which the block table holds), the document's place in its
 //!   batch (0-based), and a value ([`Table`] says which). Not compressed further: keys are
-//!   hashes, and a block decodes at a shift and a mask per field (zstd and varints took four
-//!   times as long, for 3% fewer bytes);
+//!   hashes, and a block decodes at a shift and a mask per field (varints compressed with zstd
+//!   took 3% more bytes and 1.4 times as long to look up, on 990k documents: BENCHMARKS.md
+//!   section 27);
 //! - the block table: per block its table, first and last key, offset, length, number of postings
 //!   and an xxh3 of its decoded bytes;
 //! - a footer of 32 bytes: the block table's offset, its number of blocks, its xxh3, the magic.

@@ -1,6 +1,7 @@
 //! The index as a [`FeatureStore`]: an `add` takes the indexed documents from their batches'
-//! features files (and ids files) instead of reading and fingerprinting their texts, and writes
-//! the new batch's features as its documents are fingerprinted.
+//! features files (and ids files) instead of reading and fingerprinting their texts, looks their
+//! anchors and band keys up in the batches' postings files ([`StoredKeys`]), and writes the new
+//! batch's features and postings as its documents are fingerprinted.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -95,7 +95,6 @@ impl<'a> Looked<'a> {
         let copy_of = (docs.iter())
             .take_while(|d| d.index() < first)
             .filter_map(|&d| Some((d.0, *first_copy.get(&fingerprints[d.index()].exact)?)))
-            .filter(|_| !first_copy.is_empty())
             .collect();
         Looked {
             stored,
@@ -122,8 +121,8 @@ impl<'a> Looked<'a> {
     }
 
     /// (anchor, document) for every document of the tables with one of `anchors` (sorted,
-    /// unique), sorted: the stored ones looked up, the new ones scanned.
-    /// With them, each of their documents' number of anchors (indexed by document).
+    /// unique), sorted (the stored ones looked up, the new ones scanned), and each of those
+    /// documents' number of anchors (indexed by document).
     fn anchor_entries(
         &self,
         fingerprints: &Fingerprints,

@@ -558,6 +558,53 @@ fn damaged_files_are_named() {
     );
 }
 
+/// A batch of a megabyte of text or more is framed with a dictionary (its first frame): an `add`
+/// reads its documents again frame by frame, or the whole batch when its features are gone, with
+/// the same pairs either way; `explain --index` reads two of them.
+#[test]
+fn a_batch_framed_with_a_dictionary_is_read_in_part_and_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = generated(dir.path(), 2400, 2);
+    let index = dir.path().join("index");
+    let add = |features: bool| -> BTreeSet<String> {
+        let _ = std::fs::remove_dir_all(&index);
+        run_ok(&[
+            "index",
+            "create",
+            "-q",
+            s(&index),
+            &parts[0],
+            "-o",
+            "/dev/null",
+        ]);
+        let batch = std::fs::read(index.join("batch-000001.jsonl.zst")).unwrap();
+        assert_eq!(
+            batch[..4],
+            0x184D_2A5Cu32.to_le_bytes(),
+            "a dictionary frame first"
+        );
+        if !features {
+            std::fs::remove_file(index.join("batch-000001.features")).unwrap();
+        }
+        lines(&run_ok(&["index", "add", "-q", s(&index), &parts[1]]).stdout)
+    };
+    let in_part = add(true);
+    let whole = add(false);
+    assert_eq!(in_part, whole);
+    let one_run = run_ok(&["pairs", "-q", &parts[0], &parts[1]]).stdout;
+    let across: BTreeSet<String> = lines(&one_run)
+        .into_iter()
+        .filter(|l| in_part.contains(l))
+        .collect();
+    assert!(!across.is_empty());
+    let pair: serde_json::Value = serde_json::from_str(across.first().unwrap()).unwrap();
+    let (a, b) = (pair["a"].as_str().unwrap(), pair["b"].as_str().unwrap());
+    let explained = run_ok(&["explain", a, b, "--index", s(&index)]);
+    let relation = pair["relation"].as_str().unwrap();
+    let text = String::from_utf8(explained.stdout).unwrap();
+    assert!(text.contains(&format!("relation: {relation}")), "{text}");
+}
+
 /// Features the index cannot use (another version's, or gone) leave the batch to be read from its
 /// text: the pairs are the same.
 #[test]

@@ -422,11 +422,17 @@ impl<'a> Reader<'a> {
         };
         self.report.files += 1;
         let mut opened = opened;
-        if named == Some(Format::Jsonl) && self.options.only_lines.is_some() {
-            match framed::frames_of(&mut opened) {
-                Ok(Some(frames)) => return self.read_chosen_frames(&mut opened, &shown, &frames),
-                Ok(None) => {}
-                Err(e) => return self.warn_read_error(&shown, &e, false),
+        // A framed file (an index's batch) is read frame by frame when only some of its lines
+        // are wanted, or when its frames need its dictionary; otherwise as any zstd stream.
+        let chosen = self.options.only_lines.is_some();
+        let regular = opened.metadata().is_ok_and(|m| m.is_file());
+        if named == Some(Format::Jsonl) && regular && (chosen || compressed_name(&file.path)) {
+            match framed::Framed::open(&mut opened) {
+                Ok(Some(f)) if chosen || f.has_dictionary() => {
+                    return self.read_frames(&mut opened, &shown, &f)
+                }
+                Ok(_) => {}
+                Err(e) => return self.warn_read_error(&shown, &e, true),
             }
             if let Err(e) = opened.seek(io::SeekFrom::Start(0)) {
                 return self.warn_read_error(&shown, &e, false);
@@ -442,28 +448,36 @@ impl<'a> Reader<'a> {
         self.read_stream(raw, &shown, stem, named, Some(&file.path))
     }
 
-    /// Reads the chosen lines (`only_lines`) of a framed zstd JSONL file ([`framed`]) by decoding
-    /// only the frames that hold them.
-    fn read_chosen_frames(
+    /// Reads a framed zstd JSONL file ([`framed`]) frame by frame: the frames that hold the
+    /// chosen lines (`only_lines`), or every frame.
+    fn read_frames(
         &mut self,
         file: &mut File,
         shown: &Arc<str>,
-        frames: &[framed::Frame],
+        framed: &framed::Framed,
     ) -> Result<(), InputError> {
-        let only = self.options.only_lines.clone().unwrap_or_default();
-        let mut lines: Vec<u64> = only
-            .iter()
-            .filter(|(file, _)| file == shown)
-            .map(|&(_, line)| line)
-            .collect();
-        lines.sort_unstable();
-        for frame in framed::frames_holding(frames, &lines) {
-            let decoder = framed::read_frame(file, &frame)
-                .and_then(|bytes| zstd::stream::read::Decoder::new(io::Cursor::new(bytes)));
-            let mut stream = match decoder {
-                Ok(d) => io::BufReader::new(d),
+        let frames = match &self.options.only_lines {
+            Some(only) => {
+                let mut lines: Vec<u64> = only
+                    .iter()
+                    .filter(|(file, _)| file == shown)
+                    .map(|&(_, line)| line)
+                    .collect();
+                lines.sort_unstable();
+                framed::frames_holding(&framed.frames, &lines)
+            }
+            None => framed.frames.clone(),
+        };
+        let mut decoder = match framed.decoder() {
+            Ok(d) => d,
+            Err(e) => return self.warn_read_error(shown, &e, true),
+        };
+        for frame in frames {
+            let lines = match decoder.decode(file, &frame) {
+                Ok(lines) => lines,
                 Err(e) => return self.warn_read_error(shown, &e, true),
             };
+            let mut stream = io::Cursor::new(lines);
             self.read_jsonl_lines(&mut stream, shown, true, frame.first_line)?;
         }
         Ok(())
@@ -739,4 +753,9 @@ pub fn is_among_inputs(path: &Path, inputs: &[Input]) -> bool {
             .unwrap_or(false),
         Input::Stdin => false,
     })
+}
+
+/// Whether a file's name says zstd (`.zst`), the compression of an index's framed batches.
+fn compressed_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "zst")
 }

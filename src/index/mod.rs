@@ -9,8 +9,9 @@
 //!   temporary name, fsync'd, renamed over the old one, and the directory fsync'd. That rename is
 //!   the commit point of an `add`.
 //! - `batch-000001.jsonl.zst` (and `.ids`): one batch's documents as read (id after renaming,
-//!   text with its title, language), zstd-compressed in frames of a few lines with a table of
-//!   the frames at the end ([`crate::corpus::framed`]: a few documents are read again without
+//!   text with its title, language), zstd-compressed in frames of a few lines (four, with a
+//!   dictionary trained on the batch, once it holds a megabyte of text) with a table of the
+//!   frames at the end ([`crate::corpus::framed`]: a few documents are read again without
 //!   decoding the batch; batches written before it are one zstd stream, read whole), and their ids
 //!   one JSON string a line (to rename a repeated id without reading the texts). Written once,
 //!   fsync'd and renamed into place before the manifest names them. Files the manifest does not

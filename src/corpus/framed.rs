@@ -29,6 +29,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 /// Lines per frame without a dictionary: small enough that reading one line decodes little
 /// (about 650 KB of text at news articles' length), large enough that zstd compresses nearly as
@@ -162,32 +163,33 @@ impl Lines {
 }
 
 /// The compressing thread: the first lines are kept until the sample is full (or the lines end),
-/// the dictionary trained on them, then every line framed.
+/// the dictionary trained on them, then every line framed. While the dictionary is trained (about
+/// half a second), the lines that come are kept rather than left to block their writer (a few
+/// tens of megabytes at the pace of reading).
 fn compress_lines<W: Write>(out: W, queued: mpsc::Receiver<Lines>) -> io::Result<W> {
     let mut sample = Lines::empty();
-    let mut framer: Option<Framer<W>> = None;
-    let mut out = Some(out);
-    for chunk in queued {
-        match framer.as_mut() {
-            Some(framer) => framer.write_lines(&chunk)?,
-            None => {
-                sample.append(&chunk);
-                if sample.bytes.len() >= SAMPLE_BYTES {
-                    let mut started = Framer::new(out.take().expect("one framer"), &sample)?;
-                    started.write_lines(&std::mem::replace(&mut sample, Lines::empty()))?;
-                    framer = Some(started);
-                }
-            }
+    while sample.bytes.len() < SAMPLE_BYTES {
+        match queued.recv() {
+            Ok(chunk) => sample.append(&chunk),
+            Err(_) => break,
         }
     }
-    let framer = match framer {
-        Some(framer) => framer,
-        None => {
-            let mut started = Framer::new(out.take().expect("one framer"), &sample)?;
-            started.write_lines(&sample)?;
-            started
+    let (dictionary, meanwhile) = thread::scope(|scope| {
+        let training = scope.spawn(|| train(&sample));
+        let mut meanwhile = Vec::new();
+        while !training.is_finished() {
+            match queued.recv_timeout(Duration::from_millis(5)) {
+                Ok(chunk) => meanwhile.push(chunk),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
         }
-    };
+        (training.join(), meanwhile)
+    });
+    let mut framer = Framer::new(out, dictionary.map_err(|_| stopped())?)?;
+    for chunk in std::iter::once(sample).chain(meanwhile).chain(queued) {
+        framer.write_lines(&chunk)?;
+    }
     framer.finish()
 }
 
@@ -204,10 +206,8 @@ struct Framer<W> {
 }
 
 impl<W: Write> Framer<W> {
-    /// A framer with a dictionary trained on `sample` (written as the first frame) when the
-    /// sample is large enough and training succeeds; without one otherwise.
-    fn new(mut out: W, sample: &Lines) -> io::Result<Framer<W>> {
-        let dictionary = train(sample);
+    /// A framer with `dictionary` (written as the first frame), or without one.
+    fn new(mut out: W, dictionary: Option<Vec<u8>>) -> io::Result<Framer<W>> {
         let mut compressor = match &dictionary {
             Some(d) => zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, d)?,
             None => zstd::bulk::Compressor::new(ZSTD_LEVEL)?,
@@ -357,6 +357,7 @@ impl Framed {
     pub fn has_dictionary(&self) -> bool {
         self.dictionary.is_some()
     }
+
 
     /// What decodes this file's frames.
     pub fn decoder(&self) -> io::Result<FrameDecoder> {

@@ -477,6 +477,9 @@ impl<'a> Reader<'a> {
                 Ok(lines) => lines,
                 Err(e) => return self.warn_read_error(shown, &e, true),
             };
+            if let Some(count) = &self.options.bytes_read {
+                count.fetch_add(frame.length, AtomicOrdering::Relaxed);
+            }
             let mut stream = io::Cursor::new(lines);
             self.read_jsonl_lines(&mut stream, shown, true, frame.first_line)?;
         }

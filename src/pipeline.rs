@@ -26,7 +26,7 @@ use crate::crosslingual::translate::{verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Spill};
 use crate::relate::{relate_either, Evidence, Relation, RelationKind};
 use crate::stream::Related;
-use crate::text::{detect_language_of, TokenList};
+use crate::text::{detect_language_of, LangCode, TokenList};
 use crate::DocId;
 
 /// What the pipeline keeps of each document.
@@ -37,11 +37,12 @@ pub struct DocInfo {
     pub words: u32,
     /// Language code: from the input's language field, else detected when translations are asked
     /// for; `None` when unknown.
-    pub lang: Option<String>,
-    /// The input record, when reading kept it (for `dedupe`).
-    pub record: Option<Record>,
+    pub lang: Option<LangCode>,
+    /// The input record, when reading kept it (for `dedupe`). Boxed, as the text: most runs keep
+    /// neither, and a million documents' `DocInfo` are a million times its size.
+    pub record: Option<Box<Record>>,
     /// The original text, when asked for (for `explain`).
-    pub text: Option<String>,
+    pub text: Option<Box<str>>,
 }
 
 /// Wall time of each stage. Translations are verified while the copy candidates are found and
@@ -409,8 +410,8 @@ impl ReadRun<'_> {
                     origin: d.origin,
                     words: f.fingerprint.words,
                     lang: None,
-                    record: d.record,
-                    text: keep_text.then_some(d.text),
+                    record: d.record.map(Box::new),
+                    text: keep_text.then(|| d.text.into_boxed_str()),
                 };
                 store.keep(&info, &f);
                 collected.push(info, f, featurizer);
@@ -650,7 +651,8 @@ impl Collected {
         if featurizer.translations {
             self.keyed.push(f.lang.as_deref().zip(f.keys.as_deref()));
         }
-        info.lang = f.lang;
+        // Every code the pipeline makes is two letters: none is lost here.
+        info.lang = f.lang.as_deref().and_then(LangCode::new);
         self.docs.push(info);
         let pushed = match f.anchors_only {
             Some(count) => self.fingerprints.push_anchors_only(f.fingerprint, count),

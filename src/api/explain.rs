@@ -211,7 +211,7 @@ impl ExplainedDoc {
             words: f.words,
             shingles: analysis.fingerprints.shingle_count(d.index()),
             origin: doc.origin.to_string(),
-            lang: doc.lang.clone(),
+            lang: doc.lang.map(|l| l.to_string()),
         }
     }
 }

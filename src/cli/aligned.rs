@@ -117,7 +117,16 @@ pub fn texts_of(
 ) -> Result<HashMap<usize, String>> {
     let mut wanted: HashMap<usize, String> = docs
         .iter()
-        .map(|&d| (d, analysis.docs[d].text.clone().unwrap_or_default()))
+        .map(|&d| {
+            (
+                d,
+                analysis.docs[d]
+                    .text
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
         .collect();
     if wanted.is_empty() || analysis.docs.iter().any(|d| d.text.is_some()) {
         return Ok(wanted);

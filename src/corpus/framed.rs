@@ -358,7 +358,6 @@ impl Framed {
         self.dictionary.is_some()
     }
 
-
     /// What decodes this file's frames.
     pub fn decoder(&self) -> io::Result<FrameDecoder> {
         let decompressor = match &self.dictionary {

@@ -5,9 +5,55 @@
 //! text with fewer than [`MIN_EVIDENCE`] function words, or where no language clearly leads, is
 //! `None` (unknown) rather than a guess. Accuracy is measured in BENCHMARKS.md.
 
+use std::fmt;
+use std::num::NonZeroU8;
+use std::ops::Deref;
 use std::sync::OnceLock;
 
 use super::tokenize::for_each_token;
+
+/// A language code as the pipeline keeps one per document, held inline: a million documents'
+/// codes take no allocation each (every code the pipeline makes is two lowercase letters:
+/// [`crate::pipeline::normalize_lang`], [`PROFILES`]; up to seven bytes are held).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LangCode {
+    len: NonZeroU8,
+    bytes: [u8; 7],
+}
+
+impl LangCode {
+    /// The code `code`; `None` when it is empty or longer than seven bytes.
+    pub fn new(code: &str) -> Option<LangCode> {
+        let len = NonZeroU8::new(u8::try_from(code.len()).ok().filter(|&n| n <= 7)?)?;
+        let mut bytes = [0u8; 7];
+        bytes[..code.len()].copy_from_slice(code.as_bytes());
+        Some(LangCode { len, bytes })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Whole UTF-8 text, as `new` was given it.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len.get())]).unwrap_or_default()
+    }
+}
+
+impl Deref for LangCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for LangCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for LangCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Function words needed before a language is named.
 pub const MIN_EVIDENCE: usize = 5;

@@ -300,6 +300,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_language_code_is_held_whole_or_not_at_all() {
+        for code in ["fr", "en", "fil", "zh-hant"] {
+            let held = LangCode::new(code).expect("seven bytes or fewer");
+            assert_eq!(held.as_str(), code);
+            assert_eq!(&*held, code);
+            assert_eq!(held.to_string(), code);
+        }
+        assert_ne!(LangCode::new("fr"), LangCode::new("fra"));
+        assert_eq!(LangCode::new(""), None);
+        assert_eq!(LangCode::new("toolong1"), None);
+        // Every code the pipeline makes fits.
+        for (code, _) in PROFILES {
+            assert_eq!(LangCode::new(code).map(|c| c.to_string()).as_deref(), Some(*code));
+        }
+        assert_eq!(std::mem::size_of::<Option<LangCode>>(), 8);
+    }
+
+    #[test]
     fn tells_news_languages_apart() {
         assert_eq!(
             detect_language("Les jihadistes affiliés à Al-Qaïda ont revendiqué mardi une double attaque contre l'aéroport militaire et un camp de gendarmerie à Bamako."),

@@ -123,8 +123,8 @@ pub fn texts_of(
                 analysis.docs[d]
                     .text
                     .as_deref()
-                    .unwrap_or_default()
-                    .to_string(),
+                    .map(String::from)
+                    .unwrap_or_default(),
             )
         })
         .collect();

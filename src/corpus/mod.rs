@@ -456,6 +456,7 @@ impl<'a> Reader<'a> {
         shown: &Arc<str>,
         framed: &framed::Framed,
     ) -> Result<(), InputError> {
+        let chosen;
         let frames = match &self.options.only_lines {
             Some(only) => {
                 let mut lines: Vec<u64> = only
@@ -464,16 +465,17 @@ impl<'a> Reader<'a> {
                     .map(|&(_, line)| line)
                     .collect();
                 lines.sort_unstable();
-                framed::frames_holding(&framed.frames, &lines)
+                chosen = framed::frames_holding(&framed.frames, &lines);
+                &chosen
             }
-            None => framed.frames.clone(),
+            None => &framed.frames,
         };
         let mut decoder = match framed.decoder() {
             Ok(d) => d,
             Err(e) => return self.warn_read_error(shown, &e, true),
         };
         for frame in frames {
-            let lines = match decoder.decode(file, &frame) {
+            let lines = match decoder.decode(file, frame) {
                 Ok(lines) => lines,
                 Err(e) => return self.warn_read_error(shown, &e, true),
             };

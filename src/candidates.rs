@@ -60,6 +60,26 @@ pub trait StoredKeys: Sync {
     fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)>;
     /// Why a lookup failed (a damaged file): the tables built since are then incomplete.
     fn failure(&self) -> Option<String>;
+    /// Whether the stored documents' translation keys are looked up here too: the run then
+    /// holds none of them ([`crate::crosslingual::candidate_index`]), and the three methods below
+    /// answer (they are not asked otherwise).
+    fn translation_keys(&self) -> bool {
+        false
+    }
+    /// (key, document) for every stored document that `keep` keeps with one of the translation
+    /// `keys` (sorted, unique), sorted.
+    fn key_postings(&self, _keys: &[u32], _keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        Vec::new()
+    }
+    /// How many stored documents that `keep` keeps have each of the translation `keys` (sorted,
+    /// unique).
+    fn count_keys(&self, keys: &[u32], _keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        vec![0; keys.len()]
+    }
+    /// The translation keys of each of `docs` (sorted stored documents), in their order.
+    fn keys_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+        vec![Vec::new(); docs.len()]
+    }
 }
 
 /// A run's documents when tables are built from [`StoredKeys`] and its new documents (the last).

@@ -929,7 +929,7 @@ pub fn relate_fingerprints_stored(
     let (translation_pairs, pivots_of) = match translation {
         Some(TranslationInput { keyed, pivots_of }) => {
             let new = holds_new.as_deref();
-            let pairs = translation_candidates_around(&keyed, &reps, params, new);
+            let pairs = translation_candidates_around(&keyed, &reps, params, (new, stored));
             (pairs, Some(pivots_of))
         }
         None => (Vec::new(), None),

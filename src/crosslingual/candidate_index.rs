@@ -16,11 +16,19 @@
 //! When only the pairs holding some documents are wanted (an index's `add`), steps 1 and 2 still
 //! count over every document, and step 4 runs only for the documents such a pair can involve
 //! ([`PartnerSearch::best_lists_around`]).
+//!
+//! In an `add` to an index whose postings hold the translation keys ([`StoredKeys`]), the run
+//! holds the keys of its new documents only: the indexed documents outside the majority language
+//! (a few percent) have theirs read from the postings; those of the majority are never held
+//! whole. Their part of the key counts of step 2 is counted in the postings, and the signatures
+//! of those that step 3b lists are made from the postings of the eligible keys ([`StoredSide`]).
+//! Every count and signature is the one the whole keys give.
 
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use super::translate::{KeyedDocs, TranslationParams};
+use crate::candidates::StoredKeys;
 use crate::fingerprint::{FilteredKeys, HitCounts};
 use crate::DocId;
 
@@ -31,19 +39,21 @@ pub fn translation_candidates(
     docs: &[DocId],
     params: &TranslationParams,
 ) -> Vec<(DocId, DocId)> {
-    translation_candidates_around(keyed, docs, params, None)
+    translation_candidates_around(keyed, docs, params, (None, None))
 }
 
 /// [`translation_candidates`] holding a wanted document, when `wanted` (indexed by document) says
 /// which: the same pairs as the whole search's that hold one, from a search made only by the
 /// documents a wanted document's pair can involve ([`PartnerSearch::best_lists_around`]). The
 /// statistics the rules read (languages, key frequencies, signatures) are still counted over
-/// every document.
+/// every document. With `stored` keys that hold the translation keys (and `wanted`), the stored
+/// documents' keys in `keyed` are empty: they are looked up there (see the module's
+/// documentation).
 pub fn translation_candidates_around(
     keyed: &KeyedDocs,
     docs: &[DocId],
     params: &TranslationParams,
-    wanted: Option<&[bool]>,
+    (wanted, stored): (Option<&[bool]>, Option<&dyn StoredKeys>),
 ) -> Vec<(DocId, DocId)> {
     let with_keys: Vec<(DocId, &str, &[u32])> = docs
         .iter()
@@ -52,12 +62,22 @@ pub fn translation_candidates_around(
     if !(2..1 << 28).contains(&with_keys.len()) {
         return Vec::new();
     }
-    let keys: Vec<&[u32]> = with_keys.iter().map(|&(_, _, k)| k).collect();
+    let mut keys: Vec<&[u32]> = with_keys.iter().map(|&(_, _, k)| k).collect();
     let languages = Languages::of(with_keys.iter().map(|&(_, l, _)| l));
     if languages.searchers.is_empty() {
         return Vec::new();
     }
-    let signatures = Signatures::new(&keys, &languages, params);
+    let ids: Vec<DocId> = with_keys.iter().map(|&(d, _, _)| d).collect();
+    let stored = stored.filter(|s| wanted.is_some() && s.translation_keys());
+    let side = stored.map(|s| StoredSide::new(s, &ids, &languages));
+    let (old_searchers, their_keys) = match &side {
+        Some(side) => side.searcher_keys(&languages),
+        None => Default::default(),
+    };
+    for (&x, k) in old_searchers.iter().zip(&their_keys) {
+        keys[x] = k;
+    }
+    let signatures = Signatures::new(&keys, &languages, params, side);
     let searcher_signatures: Vec<Vec<u32>> = languages
         .searchers
         .par_iter()
@@ -71,7 +91,6 @@ pub fn translation_candidates_around(
         searchers: &searchers,
         params,
     };
-    let ids: Vec<DocId> = with_keys.iter().map(|&(d, _, _)| d).collect();
     match wanted {
         None => {
             let (majority, lengths) = search.majority_for(&searchers.keys);
@@ -183,16 +202,20 @@ impl PartnerSearch<'_> {
         keys
     }
 
-    /// Sets the best partners of each of `docs` in `best`.
+    /// Sets the best partners of each of `docs` (sorted) in `best`.
     fn search_into(&self, index: &Index<'_>, docs: &[usize], best: &mut [Option<Vec<u32>>]) {
+        let languages = self.languages;
+        let majority: Vec<usize> =
+            docs.iter().copied().filter(|&x| languages.lang_of[x] == languages.majority).collect();
+        let majority_signatures = self.signatures.of_docs(&majority);
         let found: Vec<(usize, Vec<u32>)> = docs
             .par_iter()
             .map(|&x| {
-                let sig = match self.languages.lang_of[x] == self.languages.majority {
-                    true => self.signatures.of(x),
-                    false => self.searcher_signature(x).to_vec(),
+                let sig = match majority.binary_search(&x) {
+                    Ok(at) => &majority_signatures[at],
+                    Err(_) => self.searcher_signature(x),
                 };
-                (x, best_partners(index, x, &sig))
+                (x, best_partners(index, x, sig))
             })
             .collect();
         for (x, list) in found {
@@ -256,6 +279,8 @@ struct Signatures<'a> {
     keys: &'a [&'a [u32]],
     eligible: FilteredKeys,
     size: usize,
+    /// The stored documents whose keys are looked up, when some are.
+    side: Option<StoredSide<'a>>,
 }
 
 impl<'a> Signatures<'a> {
@@ -263,7 +288,12 @@ impl<'a> Signatures<'a> {
     /// and keeps those in two documents of two languages or more, and not too common. The table
     /// of eligible keys is small: a majority document's keys are mostly common ones (`The`, small
     /// numbers) that its filter passes over.
-    fn new(keys: &'a [&'a [u32]], languages: &Languages, params: &TranslationParams) -> Self {
+    fn new(
+        keys: &'a [&'a [u32]],
+        languages: &Languages,
+        params: &TranslationParams,
+        mut side: Option<StoredSide<'a>>,
+    ) -> Self {
         assert!(params.signature <= 255, "a signature holds at most 255 keys");
         let n = keys.len();
         let mut minority_keys: Vec<u32> = languages
@@ -274,32 +304,164 @@ impl<'a> Signatures<'a> {
             .collect();
         minority_keys.par_sort_unstable();
         minority_keys.dedup();
-        let (df, langs) = key_counts(keys, &minority_keys, &languages.lang_of);
+        let (mut df, mut langs) = key_counts(keys, &minority_keys, &languages.lang_of);
+        if let Some(side) = &side {
+            let stored_df = side.keys.count_keys(&minority_keys, &|d| side.is_looked_up(d));
+            for ((d, l), stored) in df.iter_mut().zip(&mut langs).zip(stored_df) {
+                *d += stored;
+                *l |= u32::from(stored > 0) << languages.majority;
+            }
+        }
         let max_df =
             ((n as f64 * params.max_key_share).ceil() as u32).max(params.min_key_postings);
-        let eligible = FilteredKeys::new(minority_keys.iter().zip(df.iter().zip(&langs)).filter_map(
-            |(&k, (&d, &l))| ((2..=max_df).contains(&d) && l.count_ones() >= 2).then_some((k, d)),
-        ));
+        let eligible: Vec<(u32, u32)> = (minority_keys.iter().zip(df.iter().zip(&langs)))
+            .filter(|(_, (&d, &l))| (2..=max_df).contains(&d) && l.count_ones() >= 2)
+            .map(|(&k, (&d, _))| (k, d))
+            .collect();
+        if let Some(side) = side.as_mut() {
+            side.eligible = eligible.clone();
+        }
         Signatures {
             keys,
-            eligible,
+            eligible: FilteredKeys::new(eligible),
             size: params.signature,
+            side,
         }
     }
 
     /// Document `x`'s signature: its rarest eligible keys, ties by key ((df, key) pairs are
-    /// unique, so the order is total), sorted that way.
+    /// unique, so the order is total), sorted that way. Not for a document whose keys are looked
+    /// up ([`Signatures::of_keys`] with its keys).
     fn of(&self, x: usize) -> Vec<u32> {
-        let mut sig: Vec<(u32, u32)> = self.keys[x]
-            .iter()
-            .filter_map(|&k| Some((self.eligible.get(k)?, k)))
-            .collect();
+        self.of_keys(self.keys[x])
+    }
+
+    /// The signature of a document with these keys.
+    fn of_keys(&self, keys: &[u32]) -> Vec<u32> {
+        let mut sig: Vec<(u32, u32)> = keys.iter().filter_map(|&k| Some((self.eligible.get(k)?, k))).collect();
         if sig.len() > self.size {
             sig.select_nth_unstable(self.size);
             sig.truncate(self.size);
         }
         sig.sort_unstable();
         sig.into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// Whether keyed document `x`'s keys are looked up rather than held.
+    fn looked_up(&self, x: usize) -> bool {
+        self.side.as_ref().is_some_and(|s| s.looked_up_keyed[x])
+    }
+
+    /// The signatures of `docs` (keyed documents, some looked up: their keys are read in one
+    /// pass), in their order.
+    fn of_docs(&self, docs: &[usize]) -> Vec<Vec<u32>> {
+        let mut out: Vec<Vec<u32>> = vec![Vec::new(); docs.len()];
+        let mut stored: Vec<(DocId, usize)> = Vec::new();
+        for (at, &x) in docs.iter().enumerate() {
+            match (self.looked_up(x), &self.side) {
+                (true, Some(side)) => stored.push((side.ids[x], at)),
+                _ => out[at] = self.of(x),
+            }
+        }
+        if let Some(side) = self.side.as_ref().filter(|_| !stored.is_empty()) {
+            stored.sort_unstable();
+            let ids: Vec<DocId> = stored.iter().map(|&(d, _)| d).collect();
+            for ((_, at), keys) in stored.iter().zip(side.keys.keys_of(&ids)) {
+                out[*at] = self.of_keys(&keys);
+            }
+        }
+        out
+    }
+}
+
+/// The stored documents of an `add` whose translation keys are looked up rather than held: the
+/// keyed representatives of the majority language (see the module's documentation).
+struct StoredSide<'a> {
+    keys: &'a dyn StoredKeys,
+    /// The keyed documents' ids, sorted (keyed document x is `ids[x]`).
+    ids: &'a [DocId],
+    /// Per stored document: the keyed document it is when it is looked up (`u32::MAX` when not).
+    looked_up: Vec<u32>,
+    /// Per keyed document: whether it is looked up.
+    looked_up_keyed: Vec<bool>,
+    /// The eligible keys with their document frequency, sorted by key (set by
+    /// [`Signatures::new`]).
+    eligible: Vec<(u32, u32)>,
+}
+
+/// Eligible keys looked up at a time, in [`StoredSide::majority_by_rank`].
+const RANKED_KEYS_AT_ONCE: usize = 512;
+
+impl<'a> StoredSide<'a> {
+    fn new(keys: &'a dyn StoredKeys, ids: &'a [DocId], languages: &Languages) -> StoredSide<'a> {
+        let stored = keys.documents();
+        let mut looked_up = vec![u32::MAX; stored];
+        let looked_up_keyed: Vec<bool> = (0..ids.len())
+            .map(|x| ids[x].index() < stored && languages.lang_of[x] == languages.majority)
+            .collect();
+        for x in (0..ids.len()).filter(|&x| looked_up_keyed[x]) {
+            looked_up[ids[x].index()] = x as u32;
+        }
+        StoredSide {
+            keys,
+            ids,
+            looked_up,
+            looked_up_keyed,
+            eligible: Vec::new(),
+        }
+    }
+
+    fn is_looked_up(&self, d: DocId) -> bool {
+        self.looked_up.get(d.index()).is_some_and(|&x| x != u32::MAX)
+    }
+
+    /// The stored searchers (keyed documents outside the majority) and their keys, read from
+    /// the postings: the run holds none of the stored documents' keys.
+    fn searcher_keys(&self, languages: &Languages) -> (Vec<usize>, Vec<Vec<u32>>) {
+        let stored = self.keys.documents();
+        let mut old: Vec<(DocId, usize)> = (languages.searchers.iter())
+            .filter(|&&x| self.ids[x].index() < stored)
+            .map(|&x| (self.ids[x], x))
+            .collect();
+        old.sort_unstable();
+        let docs: Vec<DocId> = old.iter().map(|&(d, _)| d).collect();
+        let keys = self.keys.keys_of(&docs);
+        (old.into_iter().map(|(_, x)| x).collect(), keys)
+    }
+
+    /// For the looked-up documents: which have each searched key (by `slots`, of `searched`
+    /// keys) in their signature, and each one's signature length, without holding their keys. A
+    /// signature is a document's `size` rarest eligible keys: the eligible keys are looked up
+    /// from the rarest on, and each key is in the signature of the documents that have it and
+    /// fewer than `size` rarer ones. Returns per slot its documents (keyed, sorted) and per keyed
+    /// document its signature length (0 for those not looked up).
+    fn majority_by_rank(&self, slots: &FilteredKeys, searched: usize, size: usize) -> (Vec<Vec<u32>>, Vec<u8>) {
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); searched];
+        let mut lengths = vec![0u8; self.ids.len()];
+        let mut ranked: Vec<(u32, u32)> = self.eligible.iter().map(|&(k, df)| (df, k)).collect();
+        ranked.sort_unstable();
+        let keep = |d: DocId| self.is_looked_up(d);
+        for chunk in ranked.chunks(RANKED_KEYS_AT_ONCE) {
+            let mut keys: Vec<u32> = chunk.iter().map(|&(_, k)| k).collect();
+            keys.sort_unstable();
+            let found = self.keys.key_postings(&keys, &keep);
+            for &(_, k) in chunk {
+                let from = found.partition_point(|p| p.0 < k);
+                let to = found.partition_point(|p| p.0 <= k);
+                let slot = slots.get(k);
+                for &(_, d) in &found[from..to] {
+                    let x = self.looked_up[d.index()] as usize;
+                    if (lengths[x] as usize) < size {
+                        lengths[x] += 1;
+                        if let Some(s) = slot {
+                            lists[s as usize].push(x as u32);
+                        }
+                    }
+                }
+            }
+        }
+        lists.par_iter_mut().for_each(|l| l.sort_unstable());
+        (lists, lengths)
     }
 }
 
@@ -379,7 +541,9 @@ impl MajorityPostings {
     const RUN: usize = 4096;
 
     /// Each majority document's signature is made once, its searched keys kept (as slots) in
-    /// runs of documents, then counted and placed in document order.
+    /// runs of documents, then counted and placed in document order. Documents whose keys are
+    /// looked up come from [`StoredSide::majority_by_rank`]: they are stored, so before every
+    /// held majority document (a new one).
     fn new(languages: &Languages, signatures: &Signatures<'_>, searched: &[u32]) -> Self {
         let slots = FilteredKeys::new(searched.iter().enumerate().map(|(i, &k)| (k, i as u32)));
         let majority_list: Vec<u32> = (0..languages.len() as u32)
@@ -393,7 +557,9 @@ impl MajorityPostings {
                 for &x in docs {
                     // A document with none of the searched keys is in no list: no signature.
                     let keys = signatures.keys[x as usize];
-                    let listed = !searched.is_empty() && keys.iter().any(|&k| slots.contains(k));
+                    let listed = !searched.is_empty()
+                        && !signatures.looked_up(x as usize)
+                        && keys.iter().any(|&k| slots.contains(k));
                     let sig = if listed { signatures.of(x as usize) } else { Vec::new() };
                     found.extend(sig.iter().filter_map(|&k| slots.get(k)));
                     ends.push(found.len() as u32);
@@ -403,21 +569,36 @@ impl MajorityPostings {
                 (found, ends, lengths)
             })
             .collect();
-        let mut signature_lengths = vec![0u8; languages.len()];
+        let stored = match &signatures.side {
+            Some(side) if !searched.is_empty() => {
+                side.majority_by_rank(&slots, searched.len(), signatures.size)
+            }
+            _ => (vec![Vec::new(); searched.len()], vec![0u8; languages.len()]),
+        };
+        let (stored_lists, mut signature_lengths) = stored;
         for ((_, _, lengths), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
             for (&x, &l) in docs.iter().zip(lengths) {
-                signature_lengths[x as usize] = l;
+                if !signatures.looked_up(x as usize) {
+                    signature_lengths[x as usize] = l;
+                }
             }
         }
         let mut starts = vec![0usize; searched.len() + 1];
         for &s in runs.iter().flat_map(|(found, _, _)| found) {
             starts[s as usize + 1] += 1;
         }
+        for (s, list) in stored_lists.iter().enumerate() {
+            starts[s + 1] += list.len();
+        }
         for i in 0..searched.len() {
             starts[i + 1] += starts[i];
         }
         let mut postings = vec![0u32; starts[searched.len()]];
         let mut next = starts.clone();
+        for (s, list) in stored_lists.into_iter().enumerate() {
+            postings[next[s]..next[s] + list.len()].copy_from_slice(&list);
+            next[s] += list.len();
+        }
         for ((found, ends, _), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
             let mut from = 0;
             for (&x, &end) in docs.iter().zip(ends) {
@@ -732,8 +913,92 @@ mod tests {
                 .filter(|&(a, b)| wanted[a.index()] || wanted[b.index()])
                 .collect();
             assert!(!expected.is_empty() && expected.len() < all.len());
-            let around = translation_candidates_around(&keyed, &docs, &params, Some(&wanted));
+            let around = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
             assert_eq!(around, expected);
+        }
+    }
+
+    /// The translation keys of the first documents of `keyed`, as an index's postings hold them.
+    struct PostedKeys {
+        first: usize,
+        /// (key, document), sorted.
+        postings: Vec<(u32, DocId)>,
+    }
+
+    impl PostedKeys {
+        fn of(keyed: &KeyedDocs, first: usize) -> PostedKeys {
+            let mut postings: Vec<(u32, DocId)> = (0..first)
+                .filter_map(|x| Some((x, keyed.get(x)?.1)))
+                .flat_map(|(x, keys)| keys.iter().map(move |&k| (k, DocId(x as u32))))
+                .collect();
+            postings.sort_unstable();
+            PostedKeys { first, postings }
+        }
+    }
+
+    impl StoredKeys for PostedKeys {
+        fn documents(&self) -> usize {
+            self.first
+        }
+        fn anchors(&self, _: &[u32], _: &(dyn Fn(DocId) -> bool + Sync)) -> (Vec<(u32, DocId)>, Vec<u32>) {
+            (Vec::new(), Vec::new())
+        }
+        fn count_anchors(&self, anchors: &[u32], _: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+            vec![0; anchors.len()]
+        }
+        fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+            vec![Vec::new(); docs.len()]
+        }
+        fn bands(&self, _: &[u64]) -> Vec<(u64, DocId)> {
+            Vec::new()
+        }
+        fn failure(&self) -> Option<String> {
+            None
+        }
+        fn translation_keys(&self) -> bool {
+            true
+        }
+        fn key_postings(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+            let found = self.postings.iter().filter(|(k, d)| keys.binary_search(k).is_ok() && keep(*d));
+            found.copied().collect()
+        }
+        fn count_keys(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+            let holding = |k: u32| self.postings.iter().filter(|p| p.0 == k && keep(p.1)).count();
+            keys.iter().map(|&k| holding(k) as u32).collect()
+        }
+        fn keys_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+            let of = |d: &DocId| self.postings.iter().filter(|p| p.1 == *d).map(|p| p.0).collect();
+            docs.iter().map(of).collect()
+        }
+    }
+
+    /// An `add` that looks the indexed documents' keys up (holding none of them) finds the pairs
+    /// that holding them finds: with signatures cut short (so that which keys a looked-up
+    /// document's signature holds is decided by rank), some documents left out (copies of
+    /// others), and the new documents of every language.
+    #[test]
+    fn keys_looked_up_give_the_pairs_of_keys_held() {
+        let n = 900;
+        let keyed = three_languages(n);
+        let docs: Vec<DocId> = (0..n as u32).filter(|x| x % 13 != 5).map(DocId).collect();
+        for (first, signature) in [(800, 8), (600, 30), (899, 4)] {
+            let params = TranslationParams {
+                signature,
+                ..TranslationParams::default()
+            };
+            let wanted: Vec<bool> = (0..n).map(|x| x >= first).collect();
+            let expected = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
+            let mut held = KeyedDocs::default();
+            for x in 0..n {
+                match keyed.get(x) {
+                    Some((lang, _)) if x < first => held.push(Some((lang, &[]))),
+                    other => held.push(other),
+                }
+            }
+            let stored = PostedKeys::of(&keyed, first);
+            let found = translation_candidates_around(&held, &docs, &params, (Some(&wanted), Some(&stored)));
+            assert!(!expected.is_empty(), "first {first}");
+            assert_eq!(found, expected, "first {first}, signature {signature}");
         }
     }
 }

@@ -12,18 +12,20 @@
 //! - an end frame: `documents = 0`, `length = 0`, `check` = the number of documents in the file.
 //!
 //! One document, decoded: words (varint), exact hash (16 bytes), SimHash (8), its number of
-//! shingles (varint), language (a length byte, then the code; 0: none), translation keys (count
-//! + 1, 0 for none, then first value and gaps). Integers are little-endian.
+//! shingles (varint), language (a length byte, then the code; 0: none), whether it has
+//! translation keys (a varint, 1 when it has, 0 when not). Integers are little-endian.
 //!
-//! Neither the shingle set nor the band keys are stored here: the batch's postings file
-//! ([`super::postings`]) holds each document's anchors (the shingles the containment index
-//! samples) and band keys by key, which is what an `add` looks up; a run over the whole index
-//! (`index dedupe`) takes them from there by document ([`super::postings::PostingsFile::transpose`]).
+//! Neither the shingle set, the band keys nor the translation keys are stored here: the batch's
+//! postings file ([`super::postings`]) holds each document's anchors (the shingles the
+//! containment index samples), band keys and translation keys by key, which is what an `add`
+//! looks up; a run over the whole index (`index dedupe`) takes them from there by document
+//! ([`super::postings::PostingsFile::transpose`]).
 //! The few old documents that an `add` scores against new ones are read again from the batch's
 //! text (framed: only their frames are decoded) and fingerprinted.
 //!
-//! Earlier versions are still read: version 2 held each document's anchors and band keys after
-//! its count, version 1 its whole shingle set (and no count) and band keys.
+//! Earlier versions are still read: version 3 held the translation keys (their count + 1, 0 for
+//! none, then the first value and the gaps), version 2 also each document's anchors and band keys
+//! after its count, version 1 its whole shingle set (and no count) and band keys.
 //!
 //! A file of another version is not read: the batch's documents are then read and fingerprinted
 //! from their text, as when the index holds no features for it. [`FEATURES_VERSION`] changes
@@ -40,11 +42,13 @@ use crate::fingerprint::{Fingerprint, ShingleSet, SimHash64};
 use crate::pipeline::Features;
 
 /// The version of the features' layout and of the fingerprinting that computed them.
-pub const FEATURES_VERSION: u32 = 3;
+pub const FEATURES_VERSION: u32 = 4;
 /// The first version, whose files hold whole shingle sets and band keys: still read.
 const WHOLE_SETS_VERSION: u32 = 1;
 /// The version whose files hold each document's anchors and band keys: still read.
 const ANCHORS_VERSION: u32 = 2;
+/// The version whose files hold each document's translation keys: still read.
+const KEYS_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"twfeat\0\n";
 /// Documents per frame.
 pub const FRAME_DOCS: usize = 4096;
@@ -163,10 +167,16 @@ pub fn in_postings(version: u32) -> bool {
     version >= 3
 }
 
+/// Whether features of `version` leave the documents' translation keys to the batch's postings
+/// file (they say only whether a document has keys).
+pub fn keys_in_postings(version: u32) -> bool {
+    version > KEYS_VERSION
+}
+
 /// The version of a header this twinwire reads.
 fn version_of(header: &[u8; 12]) -> Option<u32> {
     let version = u32::from_le_bytes(header[8..].try_into().ok()?);
-    [WHOLE_SETS_VERSION, ANCHORS_VERSION, FEATURES_VERSION]
+    [WHOLE_SETS_VERSION, ANCHORS_VERSION, KEYS_VERSION, FEATURES_VERSION]
         .contains(&version)
         .then_some(version)
 }
@@ -354,17 +364,13 @@ fn encode(f: &Features, out: &mut Vec<u8>) {
     let lang = &lang[..lang.len().min(255)];
     out.push(lang.len() as u8);
     out.extend_from_slice(lang);
-    match &f.keys {
-        None => put_varint(out, 0),
-        Some(keys) => {
-            put_varint(out, keys.len() as u64 + 1);
-            put_gaps(out, keys);
-        }
-    }
+    put_varint(out, u64::from(f.keys.is_some()));
 }
 
 /// One document's features as written in `version`. From version 3 on, the document is held by
-/// no shingle (its anchors and band keys are in the postings): `anchors_only` is its count.
+/// no shingle (its anchors and band keys are in the postings): `anchors_only` is its count. From
+/// version 4 on, a document with translation keys has an empty list of them (they are in the
+/// postings).
 fn decode(at: &mut Cursor<'_>, version: u32, with_bands: bool) -> Option<Features> {
     let words = u32::try_from(at.varint()?).ok()?;
     let exact = u128::from_le_bytes(at.take(16)?.try_into().ok()?);
@@ -396,9 +402,11 @@ fn decode(at: &mut Cursor<'_>, version: u32, with_bands: bool) -> Option<Feature
     let len = *at.take(1)?.first()? as usize;
     let lang = std::str::from_utf8(at.take(len)?).ok()?;
     let lang = (!lang.is_empty()).then(|| lang.to_string());
-    let keys = match at.count_plus_one()? {
-        0 => None,
-        n => Some(at.gaps(n - 1)?),
+    let keys = match (at.count_plus_one()?, keys_in_postings(version)) {
+        (0, _) => None,
+        (1, true) => Some(Vec::new()),
+        (_, true) => return None,
+        (n, false) => Some(at.gaps(n - 1)?),
     };
     Some(Features {
         fingerprint: Fingerprint {
@@ -422,6 +430,7 @@ fn put_sorted(out: &mut Vec<u8>, values: &[u32]) {
     put_gaps(out, values);
 }
 
+#[cfg(test)]
 fn put_gaps(out: &mut Vec<u8>, values: &[u32]) {
     let mut last = 0u32;
     for (k, &v) in values.iter().enumerate() {
@@ -520,9 +529,16 @@ mod tests {
 
     const MODULUS: u32 = 4;
 
-    /// What reading back features gives: no shingle and no band key (the postings hold them),
-    /// and the count.
+    /// What reading back features gives: no shingle, no band key and no translation key (the
+    /// postings hold them), and the count.
     fn as_stored(f: &Features) -> Features {
+        let mut stored = as_stored_in_version_three(f);
+        stored.keys = f.keys.as_ref().map(|_| Vec::new());
+        stored
+    }
+
+    /// What reading back a version 3 file gives: no shingle and no band key, and the count.
+    fn as_stored_in_version_three(f: &Features) -> Features {
         let count = f.fingerprint.shingles.len();
         let mut stored = f.clone();
         stored.anchors_only = (count > 0).then_some(count as u32);
@@ -645,6 +661,10 @@ mod tests {
         for keys in [vec![], vec![5], vec![5, 6, 90]] {
             f.keys = Some(keys);
             let mut bytes = Vec::new();
+            encode_earlier(KEYS_VERSION, &f, &mut bytes);
+            let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, KEYS_VERSION, true);
+            assert_eq!(back, Some(as_stored_in_version_three(&f)));
+            bytes.clear();
             encode(&f, &mut bytes);
             let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, FEATURES_VERSION, true);
             assert_eq!(back, Some(as_stored(&f)));
@@ -663,38 +683,47 @@ mod tests {
             let anchors = f.fingerprint.shingles.anchors(MODULUS);
             bytes.extend(anchors.flat_map(|a| a.to_le_bytes()));
             bytes.extend(f.fingerprint.bands.iter().flat_map(|b| b.to_le_bytes()));
+            bytes.extend(f.keys.iter().flatten().flat_map(|k| k.to_le_bytes()));
         }
         let seen = (FEATURES_VERSION, xxhash_rust::xxh3::xxh3_64(&bytes));
-        assert_eq!(seen, (3, 16990649775620121451), "fingerprints changed: raise FEATURES_VERSION");
+        assert_eq!(seen, (4, 11875483188408656357), "fingerprints changed: raise FEATURES_VERSION");
+    }
+
+    /// One document as a file of an earlier `version` holds it.
+    fn encode_earlier(version: u32, f: &Features, plain: &mut Vec<u8>) {
+        let fp = &f.fingerprint;
+        put_varint(plain, u64::from(fp.words));
+        plain.extend_from_slice(&fp.exact.to_le_bytes());
+        plain.extend_from_slice(&fp.simhash.0.to_le_bytes());
+        match version {
+            WHOLE_SETS_VERSION => put_sorted(plain, fp.shingles.as_slice()),
+            ANCHORS_VERSION => {
+                put_varint(plain, fp.shingles.len() as u64);
+                put_sorted(plain, &fp.shingles.anchors(MODULUS).collect::<Vec<u32>>());
+            }
+            _ => put_varint(plain, fp.shingles.len() as u64),
+        }
+        if version < KEYS_VERSION {
+            put_varint(plain, fp.bands.len() as u64);
+            fp.bands.iter().for_each(|b| plain.extend_from_slice(&b.to_le_bytes()));
+        }
+        let lang = f.lang.as_deref().unwrap_or("").as_bytes();
+        plain.push(lang.len() as u8);
+        plain.extend_from_slice(lang);
+        match &f.keys {
+            None => put_varint(plain, 0),
+            Some(keys) => {
+                put_varint(plain, keys.len() as u64 + 1);
+                put_gaps(plain, keys);
+            }
+        }
     }
 
     /// A file of an earlier `version` holding the first [`FRAME_DOCS`] of `all`, in one frame.
     fn earlier_file(version: u32, all: &[Features]) -> Vec<u8> {
         let mut plain = Vec::new();
         for f in &all[..FRAME_DOCS] {
-            let fp = &f.fingerprint;
-            put_varint(&mut plain, u64::from(fp.words));
-            plain.extend_from_slice(&fp.exact.to_le_bytes());
-            plain.extend_from_slice(&fp.simhash.0.to_le_bytes());
-            match version {
-                WHOLE_SETS_VERSION => put_sorted(&mut plain, fp.shingles.as_slice()),
-                _ => {
-                    put_varint(&mut plain, fp.shingles.len() as u64);
-                    put_sorted(&mut plain, &fp.shingles.anchors(MODULUS).collect::<Vec<u32>>());
-                }
-            }
-            put_varint(&mut plain, fp.bands.len() as u64);
-            fp.bands.iter().for_each(|b| plain.extend_from_slice(&b.to_le_bytes()));
-            let lang = f.lang.as_deref().unwrap_or("").as_bytes();
-            plain.push(lang.len() as u8);
-            plain.extend_from_slice(lang);
-            match &f.keys {
-                None => put_varint(&mut plain, 0),
-                Some(keys) => {
-                    put_varint(&mut plain, keys.len() as u64 + 1);
-                    put_gaps(&mut plain, keys);
-                }
-            }
+            encode_earlier(version, f, &mut plain);
         }
         let packed = zstd::bulk::compress(&plain, 3).unwrap();
         let mut file = MAGIC.to_vec();
@@ -708,24 +737,28 @@ mod tests {
         file
     }
 
-    /// Files of versions 1 (whole shingle sets) and 2 (anchors and band keys), as indexes
-    /// written before version 3 hold, are still read, with what they hold.
+    /// Files of versions 1 (whole shingle sets), 2 (anchors and band keys) and 3 (translation
+    /// keys), as indexes written before version 4 hold, are still read, with what they hold.
     #[test]
     fn files_of_earlier_versions_are_read() {
         let all = sample();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("batch-000001.features");
-        for version in [WHOLE_SETS_VERSION, ANCHORS_VERSION] {
+        for version in [WHOLE_SETS_VERSION, ANCHORS_VERSION, KEYS_VERSION] {
             fs::write(&path, earlier_file(version, &all)).unwrap();
-            assert!(readable(&path) && !in_postings(version));
+            assert!(readable(&path) && in_postings(version) == (version == KEYS_VERSION));
+            assert!(!keys_in_postings(version));
             let mut back = Vec::new();
             read_features(&path, FRAME_DOCS, &mut |f| back.push(f)).unwrap();
             let expected: Vec<Features> = match version {
                 WHOLE_SETS_VERSION => all[..FRAME_DOCS].to_vec(),
-                _ => all[..FRAME_DOCS].iter().map(as_stored_in_version_two).collect(),
+                ANCHORS_VERSION => all[..FRAME_DOCS].iter().map(as_stored_in_version_two).collect(),
+                _ => all[..FRAME_DOCS].iter().map(as_stored_in_version_three).collect(),
             };
             assert!(back == expected, "version {version} read back");
-            assert!(back.iter().any(|f| !f.fingerprint.bands.is_empty()));
+            let bands = back.iter().any(|f| !f.fingerprint.bands.is_empty());
+            assert_eq!(bands, version != KEYS_VERSION);
+            assert!(back.iter().any(|f| f.keys.as_ref().is_some_and(|k| !k.is_empty())));
         }
     }
 }

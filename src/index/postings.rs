@@ -6,6 +6,8 @@
 //! place before the manifest names it, like the batch's other files):
 //!
 //! - a header: the magic bytes `twpost\0\n`, the format version ([`POSTINGS_VERSION`], 4 bytes);
+//!   its tables ([`Table`]) are the containment anchors, the MinHash band keys and (from version
+//!   2) the translation candidate keys;
 //! - blocks of up to [`BLOCK_ENTRIES`] postings `(key, document, value)`, sorted by table, then
 //!   key, then document; a posting is three fields bit-packed at the block's widths: the gap from
 //!   the key before (0 for the first, which the block table holds), the document's place in its
@@ -37,8 +39,10 @@ use rayon::prelude::*;
 use super::{beside, io_error, partial_path, IndexError};
 
 /// The version of the layout; another version is not read (the tables are then built by scanning,
-/// as for a batch without postings).
-pub const POSTINGS_VERSION: u32 = 1;
+/// as for a batch without postings). Version 2 added the translation keys' table.
+pub const POSTINGS_VERSION: u32 = 2;
+/// The first version, without the translation keys' table: still read.
+const WITHOUT_KEYS_VERSION: u32 = 1;
 const MAGIC: &[u8; 8] = b"twpost\0\n";
 /// Postings per block.
 pub const BLOCK_ENTRIES: usize = 2048;
@@ -57,22 +61,25 @@ pub enum Table {
     Anchors,
     /// MinHash band keys, `band << 32 | key`; the value is 0.
     Bands,
+    /// Translation candidate keys (from version 2); the value is 0.
+    Keys,
 }
 
 impl Table {
-    const ALL: [Table; 2] = [Table::Anchors, Table::Bands];
+    const ALL: [Table; 3] = [Table::Anchors, Table::Bands, Table::Keys];
 
     fn code(self) -> u8 {
         match self {
             Table::Anchors => 0,
             Table::Bands => 1,
+            Table::Keys => 2,
         }
     }
 
     /// The part of a key: increasing with the key, so that parts in order are keys in order.
     fn part(self, key: u64) -> usize {
         match self {
-            Table::Anchors => (key >> 26).min(PARTS as u64 - 1) as usize,
+            Table::Anchors | Table::Keys => (key >> 26).min(PARTS as u64 - 1) as usize,
             Table::Bands => (key >> 32).min(PARTS as u64 - 1) as usize,
         }
     }
@@ -289,6 +296,7 @@ pub struct PostingsFile {
     path: PathBuf,
     file: File,
     rows: Vec<Row>,
+    version: u32,
 }
 
 impl PostingsFile {
@@ -309,7 +317,7 @@ impl PostingsFile {
             return Err(damaged("not a postings file".into()));
         }
         let version = u32::from_le_bytes(header[8..].try_into().unwrap_or_default());
-        if version != POSTINGS_VERSION {
+        if ![WITHOUT_KEYS_VERSION, POSTINGS_VERSION].contains(&version) {
             return Err(damaged(format!("postings version {version}, this twinwire reads {POSTINGS_VERSION}")));
         }
         let mut footer = [0u8; FOOTER as usize];
@@ -333,7 +341,13 @@ impl PostingsFile {
             path: path.to_path_buf(),
             file,
             rows,
+            version,
         })
+    }
+
+    /// Whether the file holds the translation keys' table (its version has one).
+    pub fn holds_keys(&self) -> bool {
+        self.version > WITHOUT_KEYS_VERSION
     }
 
     /// The postings of `keys` (sorted, unique) in `table`, sorted by key then document.
@@ -641,6 +655,7 @@ mod tests {
                 out.push((Table::Anchors, (anchor, doc, doc % 97)));
                 let band = (x >> 20) % 42;
                 out.push((Table::Bands, ((band << 32) | ((x >> 40) % 700), doc, 0)));
+                out.push((Table::Keys, ((x >> 8) % 9000 * 477_211, doc, 0)));
             }
         }
         out
@@ -676,6 +691,7 @@ mod tests {
         assert_eq!(fs::read(&whole).unwrap(), fs::read(&spilled).unwrap());
         let file = PostingsFile::open(&whole).unwrap();
         assert!(file.rows.len() > 4, "{} blocks", file.rows.len());
+        assert!(file.holds_keys());
         for table in Table::ALL {
             let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
             keys.sort_unstable();
@@ -691,6 +707,26 @@ mod tests {
             assert_eq!(file.lookup(table, &keys).unwrap().len(), expected(&all, table, &keys).len());
         }
         assert!(file.lookup(Table::Bands, &[]).unwrap().is_empty());
+    }
+
+    /// A file of version 1 (written before translation keys had a table) is still read, and
+    /// says that it holds no translation keys.
+    #[test]
+    fn a_file_of_the_first_version_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.postings");
+        let all: Vec<(Table, Posting)> = some_postings().into_iter().filter(|p| p.0 != Table::Keys).collect();
+        write(&path, &all, SPILL_POSTINGS);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[8..12].copy_from_slice(&WITHOUT_KEYS_VERSION.to_le_bytes());
+        fs::write(&path, bytes).unwrap();
+        let file = PostingsFile::open(&path).unwrap();
+        assert!(!file.holds_keys());
+        let keys: Vec<u64> = all.iter().filter(|(t, _)| *t == Table::Anchors).map(|(_, p)| p.0).take(5).collect();
+        let mut keys = keys;
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(file.lookup(Table::Anchors, &keys).unwrap(), expected(&all, Table::Anchors, &keys));
     }
 
     #[test]

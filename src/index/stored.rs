@@ -57,7 +57,7 @@ impl IndexStore {
         (modulus, lookups): (u32, bool),
     ) -> Result<IndexStore, IndexError> {
         let batches = index.manifest().batches.iter().zip(index.batch_features());
-        let stored = batches
+        let stored: HashMap<String, StoredBatch> = batches
             .filter_map(|(b, (batch, features))| {
                 let name = batch.display().to_string();
                 let (features, postings) = features?;
@@ -71,8 +71,15 @@ impl IndexStore {
                 Some((name, stored))
             })
             .collect();
+        // Translation keys are looked up when every batch leaves them to its postings: the run
+        // then holds none of the indexed documents' keys.
+        let keys_in_postings = index.manifest().batches.len() == stored.len()
+            && stored.values().all(|b| {
+                let version = features::version(&b.features).unwrap_or(0);
+                features::keys_in_postings(version)
+            });
         let keys = match index.batch_postings() {
-            Some(files) if lookups => Some(StoredPostings::open(index, &files)?),
+            Some(files) if lookups => Some(StoredPostings::open(index, &files, keys_in_postings)?),
             _ => None,
         };
         Ok(IndexStore {
@@ -139,18 +146,26 @@ impl FeatureStore for IndexStore {
         read_ids(&b.batch, b.documents, &mut |_, id| ids.push(id)).map_err(stored_error)?;
         let file: Arc<str> = Arc::from(key.as_str());
         let lookups = self.keys.is_some();
+        let translation_lookups = self.keys.as_ref().is_some_and(|k| k.translation_keys());
         let mut ids = ids.into_iter();
         let version = features::version(&b.features).unwrap_or(0);
-        let by_document = match (&b.postings, lookups) {
-            (Some(postings), false) if features::in_postings(version) => {
-                Some(by_document(postings, b.documents).map_err(stored_error)?)
+        // What the features leave to the postings and the run does not look up there is taken
+        // from there by document.
+        let tables = [
+            (Table::Anchors, !lookups && features::in_postings(version)),
+            (Table::Bands, !lookups && features::in_postings(version)),
+            (Table::Keys, !translation_lookups && features::keys_in_postings(version)),
+        ];
+        let by_document = match &b.postings {
+            Some(postings) if tables.iter().any(|t| t.1) => {
+                Some(by_document(postings, b.documents, tables).map_err(stored_error)?)
             }
             _ => None,
         };
         let mut line = 0;
         let mut push_one = |mut f: Features| {
-            if let Some((anchors, bands)) = &by_document {
-                with_keys(&mut f, anchors.get(line as usize), bands.get(line as usize));
+            if let Some(tables) = &by_document {
+                with_keys(&mut f, tables, line as usize);
             }
             line += 1;
             let info = DocInfo {
@@ -189,6 +204,9 @@ impl FeatureStore for IndexStore {
             for (band, &k) in fp.bands.iter().enumerate() {
                 postings.push(Table::Bands, (band as u64) << 32 | u64::from(k), doc, 0);
             }
+            for &k in features.keys.iter().flatten() {
+                postings.push(Table::Keys, u64::from(k), doc, 0);
+            }
         }
         self.written += 1;
     }
@@ -203,22 +221,28 @@ impl FeatureStore for IndexStore {
 struct StoredPostings {
     batches: Vec<(PostingsFile, u32)>,
     documents: usize,
+    /// Whether translation keys are looked up here.
+    translation: bool,
     /// The first lookup that failed (a damaged file): the run's answer is then wrong, and the
     /// caller stops it ([`StoredKeys::failure`]).
     failed: Mutex<Option<String>>,
 }
 
 impl StoredPostings {
-    fn open(index: &Index, files: &[PathBuf]) -> Result<StoredPostings, IndexError> {
+    /// The postings of `index`'s batches, in `files`; translation keys are looked up in them when
+    /// every file holds them and `keys_in_postings` (the features hold none).
+    fn open(index: &Index, files: &[PathBuf], keys_in_postings: bool) -> Result<StoredPostings, IndexError> {
         let mut batches = Vec::with_capacity(files.len());
         let mut first = 0usize;
         for (b, path) in index.manifest().batches.iter().zip(files) {
             batches.push((PostingsFile::open(path)?, first as u32));
             first += b.documents;
         }
+        let translation = keys_in_postings && batches.iter().all(|(f, _)| f.holds_keys());
         Ok(StoredPostings {
             batches,
             documents: first,
+            translation,
             failed: Mutex::new(None),
         })
     }
@@ -246,42 +270,35 @@ impl StoredPostings {
     }
 }
 
-impl StoredKeys for StoredPostings {
-    fn documents(&self) -> usize {
-        self.documents
-    }
-
-    fn anchors(
+impl StoredPostings {
+    /// Every batch's postings of `keys` (sorted, unique) in `table` whose document `keep` keeps,
+    /// as (key, run's document, value), in vectors of a block each.
+    fn kept(
         &self,
-        anchors: &[u32],
+        table: Table,
+        keys: &[u64],
         keep: &(dyn Fn(DocId) -> bool + Sync),
-    ) -> (Vec<(u32, DocId)>, Vec<u32>) {
-        let keys: Vec<u64> = anchors.iter().map(|&a| u64::from(a)).collect();
-        let (mut entries, mut counts) = (Vec::new(), vec![0; self.documents]);
+    ) -> Vec<Vec<(u64, DocId, u32)>> {
+        let mut all = Vec::new();
         for (file, first) in &self.batches {
-            let kept = |(a, d, n): Posting| keep(DocId(first + d)).then_some((a as u32, DocId(first + d), n));
-            match file.lookup_map(Table::Anchors, &keys, kept) {
-                Ok(blocks) => {
-                    for block in blocks {
-                        entries.extend(block.iter().map(|&(a, d, _)| (a, d)));
-                        block.iter().for_each(|&(_, d, n)| counts[d.index()] = n);
-                    }
-                }
+            let kept = |(k, d, v): Posting| keep(DocId(first + d)).then_some((k, DocId(first + d), v));
+            match file.lookup_map(table, keys, kept) {
+                Ok(blocks) => all.extend(blocks),
                 Err(e) => {
                     self.fail(e);
-                    return (Vec::new(), Vec::new());
+                    return Vec::new();
                 }
             }
         }
-        entries.par_sort_unstable();
-        (entries, counts)
+        all
     }
 
-    fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
-        let keys: Vec<u64> = anchors.iter().map(|&a| u64::from(a)).collect();
-        let mut counts = vec![0; anchors.len()];
+    /// How many stored documents that `keep` keeps have each of `keys` (sorted, unique) in
+    /// `table`.
+    fn count_in(&self, table: Table, keys: &[u64], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        let mut counts = vec![0; keys.len()];
         for (file, first) in &self.batches {
-            match file.count(Table::Anchors, &keys, |d| keep(DocId(first + d))) {
+            match file.count(table, keys, |d| keep(DocId(first + d))) {
                 Ok(found) => counts.iter_mut().zip(found).for_each(|(c, n)| *c += n),
                 Err(e) => self.fail(e),
             }
@@ -289,7 +306,8 @@ impl StoredKeys for StoredPostings {
         counts
     }
 
-    fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+    /// The keys in `table` of each of `docs` (sorted stored documents), in their order.
+    fn of_documents(&self, table: Table, docs: &[DocId]) -> Vec<Vec<u32>> {
         let mut out = vec![Vec::new(); docs.len()];
         let ends = self.batches.iter().skip(1).map(|b| b.1).chain([self.documents as u32]);
         for ((file, first), end) in self.batches.iter().zip(ends) {
@@ -299,7 +317,7 @@ impl StoredKeys for StoredPostings {
             }
             let mut wanted = vec![false; (end - first) as usize];
             docs[from..to].iter().for_each(|d| wanted[(d.0 - first) as usize] = true);
-            let found = file.of_documents(Table::Anchors, |d| wanted.get(d as usize) == Some(&true));
+            let found = file.of_documents(table, |d| wanted.get(d as usize) == Some(&true));
             let found = match found {
                 Ok(found) => found,
                 Err(e) => {
@@ -310,11 +328,44 @@ impl StoredKeys for StoredPostings {
             for run in found.chunk_by(|x, y| x.0 == y.0) {
                 let d = DocId(first + run[0].0);
                 if let Ok(at) = docs[from..to].binary_search(&d) {
-                    out[from + at] = run.iter().map(|&(_, a)| a as u32).collect();
+                    out[from + at] = run.iter().map(|&(_, k)| k as u32).collect();
                 }
             }
         }
         out
+    }
+}
+
+/// Keys of 32 bits as the postings hold them.
+fn wide(keys: &[u32]) -> Vec<u64> {
+    keys.iter().map(|&k| u64::from(k)).collect()
+}
+
+impl StoredKeys for StoredPostings {
+    fn documents(&self) -> usize {
+        self.documents
+    }
+
+    fn anchors(
+        &self,
+        anchors: &[u32],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> (Vec<(u32, DocId)>, Vec<u32>) {
+        let (mut entries, mut counts) = (Vec::new(), vec![0; self.documents]);
+        for block in self.kept(Table::Anchors, &wide(anchors), keep) {
+            entries.extend(block.iter().map(|&(a, d, _)| (a as u32, d)));
+            block.iter().for_each(|&(_, d, n)| counts[d.index()] = n);
+        }
+        entries.par_sort_unstable();
+        (entries, counts)
+    }
+
+    fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        self.count_in(Table::Anchors, &wide(anchors), keep)
+    }
+
+    fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+        self.of_documents(Table::Anchors, docs)
     }
 
     fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)> {
@@ -324,6 +375,28 @@ impl StoredKeys for StoredPostings {
 
     fn failure(&self) -> Option<String> {
         self.failed.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn translation_keys(&self) -> bool {
+        self.translation
+    }
+
+    fn key_postings(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        let blocks = self.kept(Table::Keys, &wide(keys), keep);
+        let mut entries: Vec<(u32, DocId)> = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+        for block in blocks {
+            entries.extend(block.into_iter().map(|(k, d, _)| (k as u32, d)));
+        }
+        entries.par_sort_unstable();
+        entries
+    }
+
+    fn count_keys(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        self.count_in(Table::Keys, &wide(keys), keep)
+    }
+
+    fn keys_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+        self.of_documents(Table::Keys, docs)
     }
 }
 
@@ -342,22 +415,39 @@ impl ByDocument {
     }
 }
 
-/// A batch's anchors and band keys by document, from its postings.
-fn by_document(path: &Path, documents: usize) -> Result<(ByDocument, ByDocument), IndexError> {
+/// A batch's anchors, band keys and translation keys by document, from its postings: those of
+/// the tables marked `true` (`None` for the others).
+fn by_document(
+    path: &Path,
+    documents: usize,
+    tables: [(Table, bool); 3],
+) -> Result<[Option<ByDocument>; 3], IndexError> {
     let file = PostingsFile::open(path)?;
-    let of = |table| {
+    let of = |(table, wanted): (Table, bool)| {
+        if !wanted {
+            return Ok(None);
+        }
         let (offsets, values) = file.transpose(table, documents)?;
-        Ok::<_, IndexError>(ByDocument { offsets, values })
+        Ok::<_, IndexError>(Some(ByDocument { offsets, values }))
     };
-    Ok((of(Table::Anchors)?, of(Table::Bands)?))
+    Ok([of(tables[0])?, of(tables[1])?, of(tables[2])?])
 }
 
-/// Gives a document read from features without them its anchors and band keys.
-fn with_keys(f: &mut Features, anchors: &[u32], bands: &[u32]) {
-    let count = f.anchors_only.unwrap_or(0);
-    f.fingerprint.shingles = crate::fingerprint::ShingleSet::of_sorted(anchors.to_vec());
-    f.fingerprint.bands = bands.to_vec();
-    f.anchors_only = (count as usize > anchors.len()).then_some(count);
+/// Gives document `d` of a batch, read from features without them, its anchors, band keys and
+/// translation keys, where `tables` holds them.
+fn with_keys(f: &mut Features, [anchors, bands, keys]: &[Option<ByDocument>; 3], d: usize) {
+    if let Some(anchors) = anchors {
+        let anchors = anchors.get(d);
+        let count = f.anchors_only.unwrap_or(0);
+        f.fingerprint.shingles = crate::fingerprint::ShingleSet::of_sorted(anchors.to_vec());
+        f.anchors_only = (count as usize > anchors.len()).then_some(count);
+    }
+    if let Some(bands) = bands {
+        f.fingerprint.bands = bands.get(d).to_vec();
+    }
+    if let (Some(keys), Some(held)) = (keys, f.keys.as_mut()) {
+        *held = keys.get(d).to_vec();
+    }
 }
 
 /// A batch's documents' file as a run over the index names it.

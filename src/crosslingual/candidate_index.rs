@@ -55,19 +55,17 @@ pub fn translation_candidates_around(
     params: &TranslationParams,
     (wanted, stored): (Option<&[bool]>, Option<&dyn StoredKeys>),
 ) -> Vec<(DocId, DocId)> {
-    let with_keys: Vec<(DocId, &str, &[u32])> = docs
-        .iter()
-        .filter_map(|&d| keyed.get(d.index()).map(|(lang, keys)| (d, lang, keys)))
-        .collect();
-    if !(2..1 << 28).contains(&with_keys.len()) {
+    // The keyed documents, numbered 0.. in this order (x).
+    let ids: Vec<DocId> = docs.iter().copied().filter(|d| keyed.get(d.index()).is_some()).collect();
+    if !(2..1 << 28).contains(&ids.len()) {
         return Vec::new();
     }
-    let mut keys: Vec<&[u32]> = with_keys.iter().map(|&(_, _, k)| k).collect();
-    let languages = Languages::of(with_keys.iter().map(|&(_, l, _)| l));
+    let keyed_docs = || ids.iter().filter_map(|d| keyed.get(d.index()));
+    let mut keys: Vec<&[u32]> = keyed_docs().map(|(_, k)| k).collect();
+    let languages = Languages::of(keyed_docs().map(|(l, _)| l));
     if languages.searchers.is_empty() {
         return Vec::new();
     }
-    let ids: Vec<DocId> = with_keys.iter().map(|&(d, _, _)| d).collect();
     let stored = stored.filter(|s| wanted.is_some() && s.translation_keys());
     let side = stored.map(|s| StoredSide::new(s, &ids, &languages));
     let (old_searchers, their_keys) = match &side {
@@ -305,12 +303,13 @@ impl<'a> Signatures<'a> {
         minority_keys.par_sort_unstable();
         minority_keys.dedup();
         let (mut df, mut langs) = key_counts(keys, &minority_keys, &languages.lang_of);
-        if let Some(side) = &side {
-            let stored_df = side.keys.count_keys(&minority_keys, &|d| side.is_looked_up(d));
-            for ((d, l), stored) in df.iter_mut().zip(&mut langs).zip(stored_df) {
-                *d += stored;
-                *l |= u32::from(stored > 0) << languages.majority;
-            }
+        let stored_df = match &side {
+            Some(side) => side.keys.count_keys(&minority_keys, &|d| side.is_looked_up(d)),
+            None => Vec::new(),
+        };
+        for ((d, l), &stored) in df.iter_mut().zip(&mut langs).zip(&stored_df) {
+            *d += stored;
+            *l |= u32::from(stored > 0) << languages.majority;
         }
         let max_df =
             ((n as f64 * params.max_key_share).ceil() as u32).max(params.min_key_postings);
@@ -320,6 +319,8 @@ impl<'a> Signatures<'a> {
             .collect();
         if let Some(side) = side.as_mut() {
             side.eligible = eligible.clone();
+            let stored_df = minority_keys.iter().zip(stored_df).filter(|(k, _)| eligible.binary_search_by_key(k, |e| &e.0).is_ok());
+            side.stored_df = FilteredKeys::new(stored_df.map(|(&k, d)| (k, d)));
         }
         Signatures {
             keys,
@@ -387,10 +388,14 @@ struct StoredSide<'a> {
     /// The eligible keys with their document frequency, sorted by key (set by
     /// [`Signatures::new`]).
     eligible: Vec<(u32, u32)>,
+    /// The eligible keys' document frequency among the looked-up documents (set likewise).
+    stored_df: FilteredKeys,
 }
 
-/// Eligible keys looked up at a time, in [`StoredSide::majority_by_rank`].
+/// Eligible keys looked up at a time, in [`StoredSide::majority_by_rank`], at most...
 const RANKED_KEYS_AT_ONCE: usize = 512;
+/// ... and at most this many postings by their document frequency (16 MiB of them).
+const RANKED_POSTINGS_AT_ONCE: u64 = 1 << 21;
 
 impl<'a> StoredSide<'a> {
     fn new(keys: &'a dyn StoredKeys, ids: &'a [DocId], languages: &Languages) -> StoredSide<'a> {
@@ -408,6 +413,7 @@ impl<'a> StoredSide<'a> {
             looked_up,
             looked_up_keyed,
             eligible: Vec::new(),
+            stored_df: FilteredKeys::new(std::iter::empty()),
         }
     }
 
@@ -429,40 +435,60 @@ impl<'a> StoredSide<'a> {
         (old.into_iter().map(|(_, x)| x).collect(), keys)
     }
 
-    /// For the looked-up documents: which have each searched key (by `slots`, of `searched`
-    /// keys) in their signature, and each one's signature length, without holding their keys. A
-    /// signature is a document's `size` rarest eligible keys: the eligible keys are looked up
-    /// from the rarest on, and each key is in the signature of the documents that have it and
-    /// fewer than `size` rarer ones. Returns per slot its documents (keyed, sorted) and per keyed
+    /// For the looked-up documents: which have each searched key (by `slots`) in their
+    /// signature, and each one's signature length, without holding their keys. A signature is a
+    /// document's `size` rarest eligible keys: the eligible keys are looked up from the rarest
+    /// on, and each key is in the signature of the documents that have it and fewer than `size`
+    /// rarer ones. The documents of slot s are put in `postings` from `next[s]` on (room for its
+    /// key's [`StoredSide::stored_df`] is left there), in document order; returns per keyed
     /// document its signature length (0 for those not looked up).
-    fn majority_by_rank(&self, slots: &FilteredKeys, searched: usize, size: usize) -> (Vec<Vec<u32>>, Vec<u8>) {
-        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); searched];
+    fn majority_by_rank(&self, slots: &FilteredKeys, size: usize, (postings, next): (&mut [u32], &mut [usize])) -> Vec<u8> {
         let mut lengths = vec![0u8; self.ids.len()];
         let mut ranked: Vec<(u32, u32)> = self.eligible.iter().map(|&(k, df)| (df, k)).collect();
         ranked.sort_unstable();
         let keep = |d: DocId| self.is_looked_up(d);
-        for chunk in ranked.chunks(RANKED_KEYS_AT_ONCE) {
+        let from: Vec<usize> = next.to_vec();
+        for chunk in by_postings(&ranked) {
             let mut keys: Vec<u32> = chunk.iter().map(|&(_, k)| k).collect();
             keys.sort_unstable();
             let found = self.keys.key_postings(&keys, &keep);
             for &(_, k) in chunk {
-                let from = found.partition_point(|p| p.0 < k);
-                let to = found.partition_point(|p| p.0 <= k);
-                let slot = slots.get(k);
-                for &(_, d) in &found[from..to] {
+                let (lo, hi) = (found.partition_point(|p| p.0 < k), found.partition_point(|p| p.0 <= k));
+                let slot = slots.get(k).map(|s| s as usize);
+                for &(_, d) in &found[lo..hi] {
                     let x = self.looked_up[d.index()] as usize;
                     if (lengths[x] as usize) < size {
                         lengths[x] += 1;
                         if let Some(s) = slot {
-                            lists[s as usize].push(x as u32);
+                            postings[next[s]] = x as u32;
+                            next[s] += 1;
                         }
                     }
                 }
             }
         }
-        lists.par_iter_mut().for_each(|l| l.sort_unstable());
-        (lists, lengths)
+        (0..next.len()).for_each(|s| postings[from[s]..next[s]].sort_unstable());
+        lengths
     }
+}
+
+/// `ranked` (document frequency, key) in consecutive chunks of at most [`RANKED_KEYS_AT_ONCE`]
+/// keys and [`RANKED_POSTINGS_AT_ONCE`] postings (a key with more is a chunk alone).
+fn by_postings(ranked: &[(u32, u32)]) -> impl Iterator<Item = &[(u32, u32)]> {
+    let mut rest = ranked;
+    std::iter::from_fn(move || {
+        let (mut n, mut postings) = (0, 0u64);
+        while n < rest.len() && n < RANKED_KEYS_AT_ONCE {
+            postings += u64::from(rest[n].0);
+            if n > 0 && postings > RANKED_POSTINGS_AT_ONCE {
+                break;
+            }
+            n += 1;
+        }
+        let (chunk, after) = rest.split_at(n);
+        rest = after;
+        (!chunk.is_empty()).then_some(chunk)
+    })
 }
 
 /// Document frequency of each of `counted` (sorted) and the languages it occurs in, over every
@@ -569,35 +595,32 @@ impl MajorityPostings {
                 (found, ends, lengths)
             })
             .collect();
-        let stored = match &signatures.side {
-            Some(side) if !searched.is_empty() => {
-                side.majority_by_rank(&slots, searched.len(), signatures.size)
-            }
-            _ => (vec![Vec::new(); searched.len()], vec![0u8; languages.len()]),
+        // Room for the looked-up documents first in each list: at most the key's number of them.
+        let room = |s: usize| match &signatures.side {
+            Some(side) => side.stored_df.get(searched[s]).unwrap_or(0) as usize,
+            None => 0,
         };
-        let (stored_lists, mut signature_lengths) = stored;
+        let mut starts = vec![0usize; searched.len() + 1];
+        for &s in runs.iter().flat_map(|(found, _, _)| found) {
+            starts[s as usize + 1] += 1;
+        }
+        for s in 0..searched.len() {
+            starts[s + 1] += starts[s] + room(s);
+        }
+        let mut postings = vec![0u32; starts[searched.len()]];
+        let mut next = starts.clone();
+        let mut signature_lengths = match &signatures.side {
+            Some(side) if !searched.is_empty() => {
+                side.majority_by_rank(&slots, signatures.size, (&mut postings, &mut next))
+            }
+            _ => vec![0u8; languages.len()],
+        };
         for ((_, _, lengths), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
             for (&x, &l) in docs.iter().zip(lengths) {
                 if !signatures.looked_up(x as usize) {
                     signature_lengths[x as usize] = l;
                 }
             }
-        }
-        let mut starts = vec![0usize; searched.len() + 1];
-        for &s in runs.iter().flat_map(|(found, _, _)| found) {
-            starts[s as usize + 1] += 1;
-        }
-        for (s, list) in stored_lists.iter().enumerate() {
-            starts[s + 1] += list.len();
-        }
-        for i in 0..searched.len() {
-            starts[i + 1] += starts[i];
-        }
-        let mut postings = vec![0u32; starts[searched.len()]];
-        let mut next = starts.clone();
-        for (s, list) in stored_lists.into_iter().enumerate() {
-            postings[next[s]..next[s] + list.len()].copy_from_slice(&list);
-            next[s] += list.len();
         }
         for ((found, ends, _), docs) in runs.iter().zip(majority_list.chunks(Self::RUN)) {
             let mut from = 0;
@@ -608,6 +631,9 @@ impl MajorityPostings {
                 }
                 from = end as usize;
             }
+        }
+        if signatures.side.is_some() {
+            compact(&mut postings, &mut starts, &next);
         }
         MajorityPostings {
             slots,
@@ -624,6 +650,21 @@ impl MajorityPostings {
             None => &[],
         }
     }
+}
+
+/// Gives back the room left unused at the end of each list: list s, at `starts[s]..next[s]` of
+/// `postings`, is moved down to follow the one before.
+fn compact(postings: &mut Vec<u32>, starts: &mut [usize], next: &[usize]) {
+    let (mut to, lists) = (0, starts.len() - 1);
+    for s in 0..lists {
+        let len = next[s] - starts[s];
+        postings.copy_within(starts[s]..next[s], to);
+        starts[s] = to;
+        to += len;
+    }
+    starts[lists] = to;
+    postings.truncate(to);
+    postings.shrink_to_fit();
 }
 
 /// What [`best_partners`] looks up.

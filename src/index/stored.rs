@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -272,16 +273,18 @@ impl StoredPostings {
 
 impl StoredPostings {
     /// Every batch's postings of `keys` (sorted, unique) in `table` whose document `keep` keeps,
-    /// as (key, run's document, value), in vectors of a block each.
-    fn kept(
+    /// made by `make` from (key, run's document, value) as they are decoded, in vectors of a
+    /// block each.
+    fn kept<T: Send>(
         &self,
         table: Table,
         keys: &[u64],
         keep: &(dyn Fn(DocId) -> bool + Sync),
-    ) -> Vec<Vec<(u64, DocId, u32)>> {
+        make: impl Fn(u64, DocId, u32) -> T + Sync,
+    ) -> Vec<Vec<T>> {
         let mut all = Vec::new();
         for (file, first) in &self.batches {
-            let kept = |(k, d, v): Posting| keep(DocId(first + d)).then_some((k, DocId(first + d), v));
+            let kept = |(k, d, v): Posting| keep(DocId(first + d)).then(|| make(k, DocId(first + d), v));
             match file.lookup_map(table, keys, kept) {
                 Ok(blocks) => all.extend(blocks),
                 Err(e) => {
@@ -336,6 +339,15 @@ impl StoredPostings {
     }
 }
 
+/// The vectors of `blocks` in one, each given back once it is copied.
+fn concat<T: Copy>(blocks: Vec<Vec<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+    for block in blocks {
+        out.extend_from_slice(&block);
+    }
+    out
+}
+
 /// Keys of 32 bits as the postings hold them.
 fn wide(keys: &[u32]) -> Vec<u64> {
     keys.iter().map(|&k| u64::from(k)).collect()
@@ -351,13 +363,14 @@ impl StoredKeys for StoredPostings {
         anchors: &[u32],
         keep: &(dyn Fn(DocId) -> bool + Sync),
     ) -> (Vec<(u32, DocId)>, Vec<u32>) {
-        let (mut entries, mut counts) = (Vec::new(), vec![0; self.documents]);
-        for block in self.kept(Table::Anchors, &wide(anchors), keep) {
-            entries.extend(block.iter().map(|&(a, d, _)| (a as u32, d)));
-            block.iter().for_each(|&(_, d, n)| counts[d.index()] = n);
-        }
+        let counts: Vec<AtomicU32> = (0..self.documents).map(|_| AtomicU32::new(0)).collect();
+        let blocks = self.kept(Table::Anchors, &wide(anchors), keep, |a, d, n| {
+            counts[d.index()].store(n, Relaxed);
+            (a as u32, d)
+        });
+        let mut entries = concat(blocks);
         entries.par_sort_unstable();
-        (entries, counts)
+        (entries, counts.into_iter().map(AtomicU32::into_inner).collect())
     }
 
     fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
@@ -382,11 +395,7 @@ impl StoredKeys for StoredPostings {
     }
 
     fn key_postings(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
-        let blocks = self.kept(Table::Keys, &wide(keys), keep);
-        let mut entries: Vec<(u32, DocId)> = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
-        for block in blocks {
-            entries.extend(block.into_iter().map(|(k, d, _)| (k as u32, d)));
-        }
+        let mut entries = concat(self.kept(Table::Keys, &wide(keys), keep, |k, d, _| (k as u32, d)));
         entries.par_sort_unstable();
         entries
     }

@@ -182,11 +182,13 @@ impl PostingsWriter {
                 None => Vec::new(),
             };
             all.append(part);
-            all.sort_unstable();
+            all.par_sort_unstable();
             all.dedup();
             let table = (slot / PARTS) as u8;
-            for block in all.chunks(BLOCK_ENTRIES) {
-                out.block(table, block).map_err(io_error(&partial))?;
+            let packed: Vec<io::Result<Vec<u8>>> = all.par_chunks(BLOCK_ENTRIES).map(pack).collect();
+            for (block, packed) in all.chunks(BLOCK_ENTRIES).zip(packed) {
+                let packed = packed.map_err(io_error(&partial))?;
+                out.block(table, block, &packed).map_err(io_error(&partial))?;
             }
         }
         out.end().map_err(io_error(&partial))?;
@@ -239,9 +241,8 @@ impl Blocks {
         Ok(())
     }
 
-    /// Writes one block of sorted postings of a table.
-    fn block(&mut self, table: u8, postings: &[Posting]) -> io::Result<()> {
-        let packed = pack(postings)?;
+    /// Writes one block of sorted postings of a table, `packed` by [`pack`].
+    fn block(&mut self, table: u8, postings: &[Posting], packed: &[u8]) -> io::Result<()> {
         let row = Row {
             table,
             first: postings[0].0,
@@ -249,9 +250,9 @@ impl Blocks {
             offset: self.offset,
             length: u32::try_from(packed.len()).map_err(io::Error::other)?,
             entries: postings.len() as u32,
-            check: xxhash_rust::xxh3::xxh3_64(&packed),
+            check: xxhash_rust::xxh3::xxh3_64(packed),
         };
-        self.write(&packed)?;
+        self.write(packed)?;
         self.rows.push(row);
         Ok(())
     }

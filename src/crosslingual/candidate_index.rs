@@ -455,13 +455,19 @@ impl<'a> StoredSide<'a> {
             for &(_, k) in chunk {
                 let (lo, hi) = (found.partition_point(|p| p.0 < k), found.partition_point(|p| p.0 <= k));
                 let slot = slots.get(k).map(|s| s as usize);
+                // The room left is the key's count (a damaged file, already reported, may give
+                // fewer: never more than the room is written).
+                let room = self.stored_df.get(k).unwrap_or(0) as usize;
                 for &(_, d) in &found[lo..hi] {
                     let x = self.looked_up[d.index()] as usize;
                     if (lengths[x] as usize) < size {
                         lengths[x] += 1;
-                        if let Some(s) = slot {
-                            postings[next[s]] = x as u32;
-                            next[s] += 1;
+                        match slot {
+                            Some(s) if next[s] < from[s] + room => {
+                                postings[next[s]] = x as u32;
+                                next[s] += 1;
+                            }
+                            _ => {}
                         }
                     }
                 }

@@ -356,13 +356,14 @@ impl<'a> Signatures<'a> {
     /// The signatures of `docs` (keyed documents, some looked up: their keys are read in one
     /// pass), in their order.
     fn of_docs(&self, docs: &[usize]) -> Vec<Vec<u32>> {
-        let mut out: Vec<Vec<u32>> = vec![Vec::new(); docs.len()];
+        let mut out: Vec<Vec<u32>> = docs
+            .par_iter()
+            .map(|&x| if self.looked_up(x) { Vec::new() } else { self.of(x) })
+            .collect();
         let mut stored: Vec<(DocId, usize)> = Vec::new();
-        for (at, &x) in docs.iter().enumerate() {
-            match (self.looked_up(x), &self.side) {
-                (true, Some(side)) => stored.push((side.ids[x], at)),
-                _ => out[at] = self.of(x),
-            }
+        if let Some(side) = &self.side {
+            let looked_up = docs.iter().enumerate().filter(|&(_, &x)| self.looked_up(x));
+            stored.extend(looked_up.map(|(at, &x)| (side.ids[x], at)));
         }
         if let Some(side) = self.side.as_ref().filter(|_| !stored.is_empty()) {
             stored.sort_unstable();

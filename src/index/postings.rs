@@ -723,8 +723,7 @@ mod tests {
         fs::write(&path, bytes).unwrap();
         let file = PostingsFile::open(&path).unwrap();
         assert!(!file.holds_keys());
-        let keys: Vec<u64> = all.iter().filter(|(t, _)| *t == Table::Anchors).map(|(_, p)| p.0).take(5).collect();
-        let mut keys = keys;
+        let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == Table::Anchors).map(|(_, p)| p.0).take(5).collect();
         keys.sort_unstable();
         keys.dedup();
         assert_eq!(file.lookup(Table::Anchors, &keys).unwrap(), expected(&all, Table::Anchors, &keys));

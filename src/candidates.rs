@@ -80,6 +80,17 @@ pub trait StoredKeys: Sync {
     fn keys_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
         vec![Vec::new(); docs.len()]
     }
+    /// The parts the stored translation keys are kept in (an index's batches), each with how
+    /// many postings it holds: every document's keys are in one part, so that a rule over a
+    /// document's keys can be applied part by part, each part's keys looked up at once when
+    /// they are few. One part, of unknown size, unless said otherwise.
+    fn key_parts(&self) -> Vec<u64> {
+        vec![u64::MAX]
+    }
+    /// [`StoredKeys::key_postings`] in part `part` of [`StoredKeys::key_parts`] only.
+    fn key_postings_in(&self, _part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        self.key_postings(keys, keep)
+    }
 }
 
 /// A run's documents when tables are built from [`StoredKeys`] and its new documents (the last).

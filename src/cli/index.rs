@@ -18,7 +18,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use crate::cluster::Cluster;
-use crate::corpus::{read_inputs, Document, Format, Input, Origin, ReadOptions, Record, StripHtml};
+use crate::corpus::{
+    read_inputs, Document, Format, IdSet, Input, Origin, ReadOptions, Record, StripHtml,
+};
 use crate::dedupe::{dedupe, KeepPolicy};
 use crate::fingerprint::Fingerprints;
 use crate::index::{BatchWriter, Index, IndexStore, Settings};
@@ -285,7 +287,7 @@ type Records = Vec<(Option<Record>, Origin)>;
 fn read_batch(
     inputs: &[String],
     input_args: &InputArgs,
-    (taken, keep_records): (HashSet<String>, bool),
+    (taken, keep_records): (IdSet, bool),
     writer: &mut BatchWriter,
 ) -> Result<Records> {
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();

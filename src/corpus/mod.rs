@@ -13,6 +13,7 @@ mod decode;
 pub mod format;
 pub mod framed;
 pub mod html;
+mod ids;
 mod json;
 pub mod parquet;
 mod sgml;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 
 pub use decode::{decode, Encoding};
 pub use format::{Compression, Format};
+pub use ids::IdSet;
 pub use json::field;
 pub use sgml::parse_sgml;
 #[cfg(any(test, feature = "internals"))]
@@ -95,7 +97,7 @@ pub struct ReadOptions {
     pub bytes_read: Option<Arc<AtomicU64>>,
     /// Ids already used before these inputs (documents of a persistent index): a document with
     /// one of them is renamed as a repeated id is.
-    pub taken_ids: Option<Arc<HashSet<String>>>,
+    pub taken_ids: Option<Arc<IdSet>>,
 }
 
 /// `--strip-html`: remove HTML markup from text fields and text files.
@@ -273,7 +275,8 @@ fn describe_io_error(e: &io::Error) -> String {
 struct Reader<'a> {
     options: &'a ReadOptions,
     report: ReadReport,
-    ids: HashSet<String>,
+    /// The ids this run has used (beside `options.taken_ids`).
+    ids: IdSet,
     /// Records without the text field, and some of the fields they have.
     missing_text: usize,
     keys_seen: BTreeSet<String>,
@@ -290,7 +293,7 @@ impl<'a> Reader<'a> {
         Reader {
             options,
             report: ReadReport::default(),
-            ids: options.taken_ids.as_deref().cloned().unwrap_or_default(),
+            ids: IdSet::default(),
             missing_text: 0,
             keys_seen: BTreeSet::new(),
             on_document,
@@ -656,6 +659,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether `id` was used by a document before (of this run, or of the index it adds to).
+    fn used(&self, id: &str) -> bool {
+        self.ids.contains(id) || self.options.taken_ids.as_ref().is_some_and(|t| t.contains(id))
+    }
+
     fn emit(
         &mut self,
         id: String,
@@ -664,10 +672,10 @@ impl<'a> Reader<'a> {
         origin: Origin,
         record: Option<Record>,
     ) -> Result<(), InputError> {
-        let id = if self.ids.contains(&id) {
+        let id = if self.used(&id) {
             let renamed = (2..)
                 .map(|n| format!("{id}#{n}"))
-                .find(|candidate| !self.ids.contains(candidate))
+                .find(|candidate| !self.used(candidate))
                 .expect("an unused suffix exists");
             self.warn_at(
                 &origin,
@@ -678,7 +686,7 @@ impl<'a> Reader<'a> {
         } else {
             id
         };
-        self.ids.insert(id.clone());
+        self.ids.insert(&id);
         self.report.documents += 1;
         self.report.bytes += text.len() as u64;
         (self.on_document)(Document {

@@ -440,42 +440,78 @@ impl<'a> StoredSide<'a> {
     /// signature, and each one's signature length, without holding their keys. A signature is a
     /// document's `size` rarest eligible keys: the eligible keys are looked up from the rarest
     /// on, and each key is in the signature of the documents that have it and fewer than `size`
-    /// rarer ones. The documents of slot s are put in `postings` from `next[s]` on (room for its
-    /// key's [`StoredSide::stored_df`] is left there), in document order; returns per keyed
-    /// document its signature length (0 for those not looked up).
+    /// rarer ones. A document's keys are all in one part of the stored keys
+    /// ([`StoredKeys::key_parts`]), so the parts are taken one after another; a part whose
+    /// postings fit [`RANKED_POSTINGS_AT_ONCE`] is looked up once (a daily batch), a larger
+    /// one by chunks of keys. The documents of slot s are put in `postings` from `next[s]` on
+    /// (room for its key's [`StoredSide::stored_df`] is left there), in document order; returns
+    /// per keyed document its signature length (0 for those not looked up).
     fn majority_by_rank(&self, slots: &FilteredKeys, size: usize, (postings, next): (&mut [u32], &mut [usize])) -> Vec<u8> {
         let mut lengths = vec![0u8; self.ids.len()];
         let mut ranked: Vec<(u32, u32)> = self.eligible.iter().map(|&(k, df)| (df, k)).collect();
         ranked.sort_unstable();
         let keep = |d: DocId| self.is_looked_up(d);
         let from: Vec<usize> = next.to_vec();
-        for chunk in by_postings(&ranked) {
-            let mut keys: Vec<u32> = chunk.iter().map(|&(_, k)| k).collect();
-            keys.sort_unstable();
-            let found = self.keys.key_postings(&keys, &keep);
-            for &(_, k) in chunk {
-                let (lo, hi) = (found.partition_point(|p| p.0 < k), found.partition_point(|p| p.0 <= k));
-                let slot = slots.get(k).map(|s| s as usize);
-                // The room left is the key's count (a damaged file, already reported, may give
-                // fewer: never more than the room is written).
-                let room = self.stored_df.get(k).unwrap_or(0) as usize;
-                for &(_, d) in &found[lo..hi] {
-                    let x = self.looked_up[d.index()] as usize;
-                    if (lengths[x] as usize) < size {
-                        lengths[x] += 1;
-                        match slot {
-                            Some(s) if next[s] < from[s] + room => {
-                                postings[next[s]] = x as u32;
-                                next[s] += 1;
-                            }
-                            _ => {}
+        let mut ranking = Ranking {
+            slots,
+            size,
+            lengths: &mut lengths,
+            postings,
+            next,
+            from: &from,
+        };
+        for (part, held) in self.keys.key_parts().into_iter().enumerate() {
+            let chunks: Vec<&[(u32, u32)]> = match held <= RANKED_POSTINGS_AT_ONCE {
+                true => vec![&ranked[..]],
+                false => by_postings(&ranked).collect(),
+            };
+            for chunk in chunks {
+                let mut keys: Vec<u32> = chunk.iter().map(|&(_, k)| k).collect();
+                keys.sort_unstable();
+                let found = self.keys.key_postings_in(part, &keys, &keep);
+                ranking.add(self, chunk, &found);
+            }
+        }
+        let Ranking { postings, next, .. } = ranking;
+        (0..next.len()).for_each(|s| postings[from[s]..next[s]].sort_unstable());
+        lengths
+    }
+}
+
+/// What [`StoredSide::majority_by_rank`] fills as it goes.
+struct Ranking<'a> {
+    slots: &'a FilteredKeys,
+    size: usize,
+    lengths: &'a mut [u8],
+    postings: &'a mut [u32],
+    next: &'a mut [usize],
+    from: &'a [usize],
+}
+
+impl Ranking<'_> {
+    /// The postings `found` (sorted by key) of the keys of `chunk` (by rank), one key after
+    /// another from the rarest: each posting of a document whose signature is not full yet.
+    fn add(&mut self, side: &StoredSide<'_>, chunk: &[(u32, u32)], found: &[(u32, DocId)]) {
+        for &(_, k) in chunk {
+            let (lo, hi) = (found.partition_point(|p| p.0 < k), found.partition_point(|p| p.0 <= k));
+            let slot = self.slots.get(k).map(|s| s as usize);
+            // The room left is the key's count (a damaged file, already reported, may give
+            // fewer: never more than the room is written).
+            let room = side.stored_df.get(k).unwrap_or(0) as usize;
+            for &(_, d) in &found[lo..hi] {
+                let x = side.looked_up[d.index()] as usize;
+                if (self.lengths[x] as usize) < self.size {
+                    self.lengths[x] += 1;
+                    match slot {
+                        Some(s) if self.next[s] < self.from[s] + room => {
+                            self.postings[self.next[s]] = x as u32;
+                            self.next[s] += 1;
                         }
+                        _ => {}
                     }
                 }
             }
         }
-        (0..next.len()).for_each(|s| postings[from[s]..next[s]].sort_unstable());
-        lengths
     }
 }
 
@@ -971,6 +1007,8 @@ mod tests {
         first: usize,
         /// (key, document), sorted.
         postings: Vec<(u32, DocId)>,
+        /// The first document of each part, when the keys are in parts (as an index's batches).
+        parts: Option<Vec<u32>>,
     }
 
     impl PostedKeys {
@@ -980,7 +1018,24 @@ mod tests {
                 .flat_map(|(x, keys)| keys.iter().map(move |&k| (k, DocId(x as u32))))
                 .collect();
             postings.sort_unstable();
-            PostedKeys { first, postings }
+            PostedKeys {
+                first,
+                postings,
+                parts: None,
+            }
+        }
+
+        /// The documents of part p are `parts[p]..parts[p + 1]` (the last to the end).
+        fn in_parts(self, parts: Vec<u32>) -> PostedKeys {
+            PostedKeys {
+                parts: Some(parts),
+                ..self
+            }
+        }
+
+        fn part_of(&self, d: DocId) -> usize {
+            let parts = self.parts.as_deref().unwrap_or(&[0]);
+            parts.partition_point(|&first| first <= d.0) - 1
         }
     }
 
@@ -1018,12 +1073,26 @@ mod tests {
             let of = |d: &DocId| self.postings.iter().filter(|p| p.1 == *d).map(|p| p.0).collect();
             docs.iter().map(of).collect()
         }
+        fn key_parts(&self) -> Vec<u64> {
+            match &self.parts {
+                Some(parts) => (0..parts.len())
+                    .map(|p| self.postings.iter().filter(|e| self.part_of(e.1) == p).count() as u64)
+                    .collect(),
+                None => vec![u64::MAX],
+            }
+        }
+        fn key_postings_in(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+            let mut found = self.key_postings(keys, keep);
+            found.retain(|e| self.part_of(e.1) == part);
+            found
+        }
     }
 
     /// An `add` that looks the indexed documents' keys up (holding none of them) finds the pairs
     /// that holding them finds: with signatures cut short (so that which keys a looked-up
     /// document's signature holds is decided by rank), some documents left out (copies of
-    /// others), and the new documents of every language.
+    /// others), and the new documents of every language; the keys in one part of unknown size
+    /// (looked up by chunks of keys) or in parts (each looked up at once, as daily batches).
     #[test]
     fn keys_looked_up_give_the_pairs_of_keys_held() {
         let n = 900;
@@ -1043,10 +1112,15 @@ mod tests {
                     other => held.push(other),
                 }
             }
-            let stored = PostedKeys::of(&keyed, first);
-            let found = translation_candidates_around(&held, &docs, &params, (Some(&wanted), Some(&stored)));
             assert!(!expected.is_empty(), "first {first}");
-            assert_eq!(found, expected, "first {first}, signature {signature}");
+            for parts in [None, Some(vec![0, 1, 250, 251, 500])] {
+                let mut stored = PostedKeys::of(&keyed, first);
+                if let Some(parts) = parts.clone() {
+                    stored = stored.in_parts(parts);
+                }
+                let found = translation_candidates_around(&held, &docs, &params, (Some(&wanted), Some(&stored)));
+                assert_eq!(found, expected, "first {first}, signature {signature}, parts {parts:?}");
+            }
         }
     }
 }

@@ -346,6 +346,12 @@ impl PostingsFile {
         })
     }
 
+    /// How many postings `table` holds.
+    pub fn postings_in(&self, table: Table) -> u64 {
+        let code = table.code();
+        self.rows.iter().filter(|r| r.table == code).map(|r| u64::from(r.entries)).sum()
+    }
+
     /// Whether the file holds the translation keys' table (its version has one).
     pub fn holds_keys(&self) -> bool {
         self.version > WITHOUT_KEYS_VERSION
@@ -368,7 +374,7 @@ impl PostingsFile {
     ) -> Result<Vec<Vec<T>>, IndexError> {
         self.in_blocks(table, keys, |postings, keys, _| {
             let mut kept = Vec::new();
-            kept.extend(matching(postings, keys).into_iter().filter_map(&f));
+            kept.extend(matching(postings, keys).filter_map(|(_, p)| f(p)));
             kept
         })
     }
@@ -383,9 +389,9 @@ impl PostingsFile {
     ) -> Result<Vec<u32>, IndexError> {
         let found = self.in_blocks(table, keys, |postings, keys, from| {
             let mut counts: Vec<(usize, u32)> = Vec::new();
-            for (key, doc, _) in matching(postings, keys) {
+            for (at, (_, doc, _)) in matching(postings, keys) {
                 if keep(doc) {
-                    let at = from + keys.partition_point(|&k| k < key);
+                    let at = from + at;
                     match counts.last_mut() {
                         Some((last, n)) if *last == at => *n += 1,
                         _ => counts.push((at, 1)),
@@ -501,9 +507,11 @@ impl PostingsFile {
 
     /// Block `n`'s postings, read, checked and decoded.
     fn block(&self, n: usize, row: &Row) -> Result<Vec<Posting>, String> {
-        let mut packed = vec![0u8; row.length as usize];
-        (self.file.read_exact_at(&mut packed, row.offset)).map_err(|e| format!("block {n}: {e}"))?;
-        if xxhash_rust::xxh3::xxh3_64(&packed) != row.check {
+        // Read with the padding `unpack` wants after the bytes.
+        let length = row.length as usize;
+        let mut packed = vec![0u8; length + PADDING];
+        (self.file.read_exact_at(&mut packed[..length], row.offset)).map_err(|e| format!("block {n}: {e}"))?;
+        if xxhash_rust::xxh3::xxh3_64(&packed[..length]) != row.check {
             return Err(format!("block {n}: its checksum does not match"));
         }
         let postings = unpack(&packed, row).ok_or_else(|| format!("block {n}: cut short"))?;
@@ -559,9 +567,14 @@ fn pack(postings: &[Posting]) -> io::Result<Vec<u8>> {
 /// A field is read from the 8 bytes at its first byte, shifted by at most 7 bits.
 const MAX_WIDTH: u8 = 56;
 
-/// The postings of a block packed by [`pack`]; `None` when its bytes do not hold them.
-fn unpack(packed: &[u8], row: &Row) -> Option<Vec<Posting>> {
-    let (widths, bits) = packed.split_at_checked(3)?;
+/// Zero bytes after a block's, so that every field's 8-byte read is in bounds.
+const PADDING: usize = 8;
+
+/// The postings of a block packed by [`pack`], its bytes followed by [`PADDING`] zero bytes;
+/// `None` when its bytes do not hold them.
+fn unpack(padded: &[u8], row: &Row) -> Option<Vec<Posting>> {
+    let (widths, bits) = padded.split_at_checked(3)?;
+    let bits = &bits[..bits.len().checked_sub(PADDING)?];
     if widths.iter().any(|&w| w > MAX_WIDTH) || widths[1] > 32 || widths[2] > 32 {
         return None;
     }
@@ -570,10 +583,7 @@ fn unpack(packed: &[u8], row: &Row) -> Option<Vec<Posting>> {
     if bits.len() != (per_posting * n).div_ceil(8) {
         return None;
     }
-    // Padded so that every field's 8-byte read is in bounds.
-    let mut padded = Vec::with_capacity(bits.len() + 8);
-    padded.extend_from_slice(bits);
-    padded.extend_from_slice(&[0; 8]);
+    let padded = &padded[3..];
     let field = |at: usize, w: u8| {
         let word = u64::from_le_bytes(padded[at / 8..at / 8 + 8].try_into().unwrap_or_default());
         (word >> (at % 8)) & ((1u64 << w) - 1)
@@ -591,22 +601,16 @@ fn unpack(packed: &[u8], row: &Row) -> Option<Vec<Posting>> {
     Some(postings)
 }
 
-/// The postings whose key is in `keys` (both sorted).
-fn matching(postings: &[Posting], keys: &[u64]) -> Vec<Posting> {
-    let mut out = Vec::new();
+/// The postings whose key is in `keys` (both sorted), each with its key's place in `keys`.
+fn matching<'a>(postings: &'a [Posting], keys: &'a [u64]) -> impl Iterator<Item = (usize, Posting)> + 'a {
     let mut k = 0;
-    for &p in postings {
+    postings.iter().map_while(move |&p| {
         while k < keys.len() && keys[k] < p.0 {
             k += 1;
         }
-        if k == keys.len() {
-            break;
-        }
-        if keys[k] == p.0 {
-            out.push(p);
-        }
-    }
-    out
+        (k < keys.len()).then_some((k, p))
+    })
+    .filter(move |&(k, p)| keys[k] == p.0)
 }
 
 /// The rows of a block table that starts at `end` (the blocks lie before it), checked.

@@ -400,6 +400,25 @@ impl StoredKeys for StoredPostings {
         entries
     }
 
+    fn key_parts(&self) -> Vec<u64> {
+        self.batches.iter().map(|(file, _)| file.postings_in(Table::Keys)).collect()
+    }
+
+    fn key_postings_in(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        let Some((file, first)) = self.batches.get(part) else {
+            return Vec::new();
+        };
+        let kept = |(k, d, _): Posting| keep(DocId(first + d)).then_some((k as u32, DocId(first + d)));
+        match file.lookup_map(Table::Keys, &wide(keys), kept) {
+            // Blocks in key order, each sorted by key then document: the whole is sorted.
+            Ok(blocks) => concat(blocks),
+            Err(e) => {
+                self.fail(e);
+                Vec::new()
+            }
+        }
+    }
+
     fn count_keys(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
         self.count_in(Table::Keys, &wide(keys), keep)
     }

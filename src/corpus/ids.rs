@@ -1,0 +1,92 @@
+//! The set of ids a run has used, to rename a repeated one. It holds each id's 128-bit xxh3, not
+//! the id: a million ids take 16 MB in a flat table instead of a `String` each, and an index's
+//! ids are read into it without allocating. Two different ids have the same hash with a
+//! probability of about n² / 2¹²⁹ (10⁻²⁶ for a billion ids): the set is taken as exact.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Ids seen, by their 128-bit hash.
+#[derive(Debug, Default, Clone)]
+pub struct IdSet {
+    hashes: HashSet<u128, BuildHasherDefault<Spread>>,
+}
+
+impl IdSet {
+    /// A set with room for `n` ids.
+    pub fn with_capacity(n: usize) -> IdSet {
+        IdSet {
+            hashes: HashSet::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    /// Adds `id`; false when it was there.
+    pub fn insert(&mut self, id: &str) -> bool {
+        self.hashes.insert(hash_id(id))
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.hashes.contains(&hash_id(id))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
+    }
+}
+
+impl<'a> FromIterator<&'a str> for IdSet {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> IdSet {
+        let mut set = IdSet::default();
+        ids.into_iter().for_each(|id| {
+            set.insert(id);
+        });
+        set
+    }
+}
+
+fn hash_id(id: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(id.as_bytes())
+}
+
+/// The table's hasher: the values are already hashes, so it takes their low bits as they are.
+#[derive(Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u128 values are hashed (`write_u128`); other bytes are folded in all the same.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_found_again_and_others_are_not() {
+        let mut set: IdSet = ["a", "b", "reuters-1"].into_iter().collect();
+        assert!(set.contains("a") && set.contains("reuters-1"));
+        assert!(!set.contains("c") && !set.contains("A") && !set.contains(""));
+        assert!(!set.insert("b"));
+        assert!(set.insert("b#2"));
+        assert_eq!(set.len(), 4);
+        let many: Vec<String> = (0..100_000).map(|i| format!("doc-{i}")).collect();
+        let set: IdSet = many.iter().map(String::as_str).collect();
+        assert_eq!(set.len(), many.len());
+        assert!((100_000..110_000).all(|i| !set.contains(&format!("doc-{i}"))));
+    }
+}

@@ -173,21 +173,34 @@ impl PartnerSearch<'_> {
         let keys = self.signature_keys(languages.searchers.iter().filter(|&&x| may_search[x]));
         let (majority, lengths) = self.majority_for(&keys);
         let index = self.index(&majority, &lengths);
-        // The wanted searchers and the searchers the wanted majority named, then the documents
-        // (of any language) the wanted searchers named: the other side of their pairs.
-        let mut first: Vec<usize> = languages.searchers.iter().copied().filter(|&x| wanted[x]).collect();
-        first.extend(wanted_majority.iter().flat_map(|&x| named(&best, x)));
-        first.sort_unstable();
-        first.dedup();
-        self.search_into(&index, &first, &mut best);
-        let mut then: Vec<usize> = first
-            .iter()
-            .filter(|&&x| wanted[x])
-            .flat_map(|&x| named(&best, x))
-            .filter(|&o| best[o].is_none())
-            .collect();
+        // The wanted searchers, then the documents (of any language) they named: the other side
+        // of their pairs.
+        let wanted_searchers: Vec<usize> = languages.searchers.iter().copied().filter(|&x| wanted[x]).collect();
+        self.search_into(&index, &wanted_searchers, &mut best);
+        let mut then: Vec<usize> = wanted_searchers.iter().flat_map(|&x| named(&best, x)).collect();
+        then.retain(|&o| best[o].is_none());
         then.sort_unstable();
         then.dedup();
+        // With them the searchers the wanted majority named, whose lists matter only where they
+        // can hold one of those: a part of the search passes over the others ([`may_hold`]).
+        let mut asked: Vec<(usize, usize)> =
+            wanted_majority.iter().flat_map(|&m| named(&best, m).map(move |x| (x, m))).collect();
+        asked.retain(|&(x, _)| best[x].is_none() && then.binary_search(&x).is_err());
+        asked.sort_unstable();
+        asked.dedup();
+        let named_signatures = self.signatures.of_docs(&wanted_majority);
+        let signature_of = |m: usize| wanted_majority.binary_search(&m).map_or(&[][..], |at| &named_signatures[at]);
+        let groups: Vec<&[(usize, usize)]> = asked.chunk_by(|a, b| a.0 == b.0).collect();
+        let holding: Vec<usize> = groups
+            .par_iter()
+            .filter_map(|group| {
+                let x = group[0].0;
+                let named: Vec<(usize, &[u32])> = group.iter().map(|&(_, m)| (m, signature_of(m))).collect();
+                may_hold(&index, x, self.searcher_signature(x), &named).then_some(x)
+            })
+            .collect();
+        then.extend(holding);
+        then.sort_unstable();
         self.search_into(&index, &then, &mut best);
         best
     }
@@ -746,40 +759,105 @@ const HIT_COUNT_BITS: u32 = 8;
 /// signature length; ties by input order), and none far behind the best: a translation shares
 /// about as much as the best does (its copies too), a same-event article far less.
 fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
+    HITS.with(|hits| {
+        let mut hits = hits.borrow_mut();
+        count_hits(index, x, sig, &mut hits);
+        let found = drain_hits(index, &mut hits);
+        choose_partners(sig.len(), found, index.params)
+    })
+}
+
+/// Counts in `hits` the documents of another language than `x`'s that have each of `keys` in
+/// their signature, by [`key_weight`] (a hit packs the weight and the number of keys).
+fn count_hits(index: &Index<'_>, x: usize, keys: &[u32], hits: &mut HitCounts) {
     let Index {
         eligible,
-        signature_lengths,
         languages,
         searchers,
         majority,
-        params,
+        ..
     } = index;
     let own = languages.lang_of[x];
-    HITS.with(|hits| {
-        let mut hits = hits.borrow_mut();
-        hits.prepare(languages.len());
-        for &k in sig {
-            let df = eligible.get(k).unwrap_or(1);
-            let w = key_weight(languages.len(), df) << HIT_COUNT_BITS | 1;
-            let run = searchers.of(k);
-            let (lo, hi) = (
-                run.partition_point(|&e| SearcherPostings::lang(e) < own),
-                run.partition_point(|&e| SearcherPostings::lang(e) <= own),
-            );
-            for &e in run[..lo].iter().chain(&run[hi..]) {
-                hits.add_weighted(SearcherPostings::doc(e), w);
-            }
-            if own != languages.majority {
-                majority.of(k).iter().for_each(|&o| hits.add_weighted(o, w));
-            }
+    hits.prepare(languages.len());
+    for &k in keys {
+        let df = eligible.get(k).unwrap_or(1);
+        let w = key_weight(languages.len(), df) << HIT_COUNT_BITS | 1;
+        let run = searchers.of(k);
+        let (lo, hi) = (
+            run.partition_point(|&e| SearcherPostings::lang(e) < own),
+            run.partition_point(|&e| SearcherPostings::lang(e) <= own),
+        );
+        for &e in run[..lo].iter().chain(&run[hi..]) {
+            hits.add_weighted(SearcherPostings::doc(e), w);
         }
-        let mask = (1 << HIT_COUNT_BITS) - 1;
-        let found = hits.drain().map(|(o, hit)| {
-            let length = signature_lengths[o as usize];
-            (o, hit >> HIT_COUNT_BITS, hit & mask, length)
-        });
-        choose_partners(sig.len(), found, params)
+        if own != languages.majority {
+            majority.of(k).iter().for_each(|&o| hits.add_weighted(o, w));
+        }
+    }
+}
+
+/// The documents hit, as (document, summed weight, keys shared, its signature length), the
+/// counts set back to zero.
+fn drain_hits<'b>(index: &'b Index<'_>, hits: &'b mut HitCounts) -> impl Iterator<Item = (u32, u32, u32, u8)> + 'b {
+    let mask = (1 << HIT_COUNT_BITS) - 1;
+    hits.drain().map(move |(o, hit)| {
+        let length = index.signature_lengths[o as usize];
+        (o, hit >> HIT_COUNT_BITS, hit & mask, length)
     })
+}
+
+/// Postings a partial search of [`may_hold`] reads, at most, as a share of the whole search's.
+const PARTIAL_SEARCH_SHARE: usize = 8;
+
+/// Whether searcher `x`'s best list (its signature `sig`) may hold one of `named` (majority
+/// documents, each with its signature); `false` only when that is proved. A document's weight
+/// with `x` is found from the two signatures. A search over the rarest of `x`'s keys (an eighth
+/// of its postings) gives each document hit at most its whole weight, so the best weight found
+/// there is at most the list's best: a named document under [`TranslationParams::min_share_of_best`]
+/// of it, or behind `max_candidates` documents found there, is not in the list. The rarest keys
+/// are those a translation shares, so the partial search mostly finds the list's best.
+fn may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])]) -> bool {
+    let params = index.params;
+    let need = if sig.len() < params.short_signature { 1 } else { params.min_shared };
+    let n = index.languages.len();
+    let weights: Vec<(u64, usize)> = named
+        .iter()
+        .filter_map(|&(m, their)| {
+            let shared = sig.iter().filter(|k| their.contains(k));
+            let (count, weight) = shared.fold((0, 0), |(c, w), &k| (c + 1, w + key_weight(n, index.eligible.get(k).unwrap_or(1))));
+            (count >= need).then(|| (partner_weight(weight, index.signature_lengths[m]), m))
+        })
+        .collect();
+    if weights.is_empty() || params.max_candidates == 0 {
+        return false;
+    }
+    let postings = |k: u32| index.majority.of(k).len() + index.searchers.of(k).len();
+    let budget = sig.iter().map(|&k| postings(k)).sum::<usize>() / PARTIAL_SEARCH_SHARE;
+    let (mut taken, mut read) = (0, 0);
+    while taken < sig.len() && read + postings(sig[taken]) <= budget {
+        read += postings(sig[taken]);
+        taken += 1;
+    }
+    let found: Vec<(u64, usize)> = HITS.with(|hits| {
+        let mut hits = hits.borrow_mut();
+        count_hits(index, x, &sig[..taken], &mut hits);
+        let found = drain_hits(index, &mut hits).filter(|&(_, _, shared, _)| shared as usize >= need);
+        found.map(|(o, weight, _, length)| (partner_weight(weight, length), o as usize)).collect()
+    });
+    let Some(best) = found.iter().map(|&(w, _)| w).max() else {
+        return true;
+    };
+    weights.iter().any(|&(w, m)| {
+        let ahead = found.iter().filter(|&&(wo, o)| wo > w || (wo == w && o < m)).count();
+        w as f64 >= params.min_share_of_best * best as f64 && ahead < params.max_candidates
+    })
+}
+
+/// A partner's weight as [`choose_partners`] ranks it: the summed [`key_weight`] of the keys
+/// shared over the square root of its signature length, in fixed point (ties and order exact).
+fn partner_weight(weight: u32, length: u8) -> u64 {
+    let length = f64::from(length.max(1));
+    (f64::from(weight) * 1024.0 / length.sqrt()) as u64
 }
 
 /// The end of step 4, once the keys shared with each partner are counted: from (partner, the
@@ -798,12 +876,7 @@ pub fn choose_partners<O: Copy + Ord>(
     };
     let mut counted: Vec<(u64, O)> = hits
         .filter(|&(_, _, shared, _)| shared as usize >= need)
-        .map(|(o, weight, _, length)| {
-            let length = f64::from(length.max(1));
-            // Fixed point, so that ties and order are exact.
-            let weight = f64::from(weight) * 1024.0 / length.sqrt();
-            (weight as u64, o)
-        })
+        .map(|(o, weight, _, length)| (partner_weight(weight, length), o))
         .collect();
     // The `max_candidates` first by (weight descending, partner): a selection, not a sort of all
     // the partners found (often thousands where a language has many documents on one event).
@@ -973,32 +1046,42 @@ mod tests {
         }
     }
 
+    /// With the default rules, and with rules where the share of the best (not the number of
+    /// candidates) cuts the lists, or where both cut harder: the partial searches that pass over
+    /// a searcher ([`may_hold`]) are then decided by one rule or the other.
     #[test]
     fn searching_around_wanted_documents_finds_the_pairs_of_a_whole_search() {
         let n = 800;
         let keyed = three_languages(n);
         let docs: Vec<DocId> = (0..n as u32).map(DocId).collect();
-        let params = TranslationParams::default();
-        let all = translation_candidates(&keyed, &docs, &params);
-        let majority = Languages::of((0..n).filter_map(|x| keyed.get(x)).map(|(l, _)| l));
-        let of_majority = |x: usize| majority.lang_of[x] == majority.majority;
-        let choices: [&dyn Fn(usize) -> bool; 4] = [
-            &|x| x % 17 == 3,
-            &|x| x >= n - 40,
-            &|x| x % 5 == 0 || x % 7 == 1,
-            // Majority documents only: the searchers they name search too.
-            &|x| x % 9 == 0 && of_majority(x),
-        ];
-        for wanted_if in choices {
-            let wanted: Vec<bool> = (0..n).map(wanted_if).collect();
-            let expected: Vec<(DocId, DocId)> = all
-                .iter()
-                .copied()
-                .filter(|&(a, b)| wanted[a.index()] || wanted[b.index()])
-                .collect();
-            assert!(!expected.is_empty() && expected.len() < all.len());
-            let around = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
-            assert_eq!(around, expected);
+        let rules = [(12, 0.25), (1000, 0.25), (1000, 0.6), (3, 0.8)];
+        for (max_candidates, min_share_of_best) in rules {
+            let params = TranslationParams {
+                max_candidates,
+                min_share_of_best,
+                ..TranslationParams::default()
+            };
+            let all = translation_candidates(&keyed, &docs, &params);
+            let majority = Languages::of((0..n).filter_map(|x| keyed.get(x)).map(|(l, _)| l));
+            let of_majority = |x: usize| majority.lang_of[x] == majority.majority;
+            let choices: [&dyn Fn(usize) -> bool; 4] = [
+                &|x| x % 17 == 3,
+                &|x| x >= n - 40,
+                &|x| x % 5 == 0 || x % 7 == 1,
+                // Majority documents only: the searchers they name search too.
+                &|x| x % 9 == 0 && of_majority(x),
+            ];
+            for (choice, wanted_if) in choices.iter().enumerate() {
+                let wanted: Vec<bool> = (0..n).map(wanted_if).collect();
+                let expected: Vec<(DocId, DocId)> = all
+                    .iter()
+                    .copied()
+                    .filter(|&(a, b)| wanted[a.index()] || wanted[b.index()])
+                    .collect();
+                assert!(!expected.is_empty() && expected.len() < all.len());
+                let around = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
+                assert_eq!(around, expected, "rules {max_candidates}, {min_share_of_best}; choice {choice}");
+            }
         }
     }
 

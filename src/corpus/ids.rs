@@ -1,7 +1,7 @@
 //! The set of ids a run has used, to rename a repeated one. It holds each id's 128-bit xxh3, not
 //! the id: a million ids take 16 MB in a flat table instead of a `String` each, and an index's
 //! ids are read into it without allocating. Two different ids have the same hash with a
-//! probability of about n² / 2¹²⁹ (10⁻²⁶ for a billion ids): the set is taken as exact.
+//! probability of about n² / 2¹²⁹ (10⁻²¹ for a billion ids): the set is taken as exact.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};

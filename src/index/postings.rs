@@ -714,6 +714,30 @@ mod tests {
         assert!(file.lookup(Table::Bands, &[]).unwrap().is_empty());
     }
 
+    /// Postings whose three fields are wide (key gaps of up to 2^52, documents of 20 bits,
+    /// values of 31) and narrow ones in the same file are read back as written.
+    #[test]
+    fn wide_and_narrow_postings_are_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.postings");
+        let mut all = Vec::new();
+        let mut x = 99u64;
+        for doc in 0..5000u32 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let wide = (x >> 11, (doc * 211) % (1 << 20), (x >> 33) as u32 & 0x7fff_ffff);
+            all.push((Table::Anchors, wide));
+            all.push((Table::Bands, ((x >> 40) % 300, doc, 0)));
+        }
+        write(&path, &all, SPILL_POSTINGS);
+        let file = PostingsFile::open(&path).unwrap();
+        for table in [Table::Anchors, Table::Bands] {
+            let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            assert_eq!(file.lookup(table, &keys).unwrap(), expected(&all, table, &keys));
+        }
+    }
+
     /// A file of version 1 (written before translation keys had a table) is still read, and
     /// says that it holds no translation keys.
     #[test]

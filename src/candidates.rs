@@ -61,15 +61,10 @@ pub trait StoredKeys: Sync {
     /// Why a lookup failed (a damaged file): the tables built since are then incomplete.
     fn failure(&self) -> Option<String>;
     /// Whether the stored documents' translation keys are looked up here too: the run then
-    /// holds none of them ([`crate::crosslingual::candidate_index`]), and the three methods below
+    /// holds none of them ([`crate::crosslingual::candidate_index`]), and the methods below
     /// answer (they are not asked otherwise).
     fn translation_keys(&self) -> bool {
         false
-    }
-    /// (key, document) for every stored document that `keep` keeps with one of the translation
-    /// `keys` (sorted, unique), sorted.
-    fn key_postings(&self, _keys: &[u32], _keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
-        Vec::new()
     }
     /// How many stored documents that `keep` keeps have each of the translation `keys` (sorted,
     /// unique).
@@ -87,9 +82,10 @@ pub trait StoredKeys: Sync {
     fn key_parts(&self) -> Vec<u64> {
         vec![u64::MAX]
     }
-    /// [`StoredKeys::key_postings`] in part `part` of [`StoredKeys::key_parts`] only.
-    fn key_postings_in(&self, _part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
-        self.key_postings(keys, keep)
+    /// (key, document) for every stored document of part `part` of [`StoredKeys::key_parts`]
+    /// that `keep` keeps with one of the translation `keys` (sorted, unique), sorted.
+    fn key_postings(&self, _part: usize, _keys: &[u32], _keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        Vec::new()
     }
 }
 

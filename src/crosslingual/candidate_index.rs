@@ -156,7 +156,8 @@ impl PartnerSearch<'_> {
         let index = self.index(&none, &lengths);
         let wanted_majority: Vec<usize> =
             (0..wanted.len()).filter(|&x| wanted[x] && is_majority(x)).collect();
-        self.search_into(&index, &wanted_majority, &mut best);
+        let wanted_signatures = self.signatures.of_docs(&wanted_majority);
+        self.search_with(&index, &wanted_majority, (&wanted_majority, &wanted_signatures), &mut best);
         // A searcher's pair with a wanted document needs its list: when that document is of the
         // majority, it named the searcher; when it is a searcher, the two share a signature key.
         // The majority's postings cover the signatures of every searcher that may be asked.
@@ -188,8 +189,7 @@ impl PartnerSearch<'_> {
         asked.retain(|&(x, _)| best[x].is_none() && then.binary_search(&x).is_err());
         asked.sort_unstable();
         asked.dedup();
-        let named_signatures = self.signatures.of_docs(&wanted_majority);
-        let signature_of = |m: usize| wanted_majority.binary_search(&m).map_or(&[][..], |at| &named_signatures[at]);
+        let signature_of = |m: usize| wanted_majority.binary_search(&m).map_or(&[][..], |at| &wanted_signatures[at]);
         let groups: Vec<&[(usize, usize)]> = asked.chunk_by(|a, b| a.0 == b.0).collect();
         let holding: Vec<usize> = groups
             .par_iter()
@@ -219,6 +219,18 @@ impl PartnerSearch<'_> {
         let majority: Vec<usize> =
             docs.iter().copied().filter(|&x| languages.lang_of[x] == languages.majority).collect();
         let majority_signatures = self.signatures.of_docs(&majority);
+        self.search_with(index, docs, (&majority, &majority_signatures), best);
+    }
+
+    /// [`PartnerSearch::search_into`] with the signatures of the majority documents among `docs`
+    /// (sorted) already made.
+    fn search_with(
+        &self,
+        index: &Index<'_>,
+        docs: &[usize],
+        (majority, majority_signatures): (&[usize], &[Vec<u32>]),
+        best: &mut [Option<Vec<u32>>],
+    ) {
         let found: Vec<(usize, Vec<u32>)> = docs
             .par_iter()
             .map(|&x| {
@@ -473,15 +485,21 @@ impl<'a> StoredSide<'a> {
             next,
             from: &from,
         };
+        // Each chunk with its keys sorted, made once for every part: whole, and by chunks.
+        let whole = vec![with_sorted_keys(&ranked[..])];
+        let mut by_chunks = Vec::new();
         for (part, held) in self.keys.key_parts().into_iter().enumerate() {
-            let chunks: Vec<&[(u32, u32)]> = match held <= RANKED_POSTINGS_AT_ONCE {
-                true => vec![&ranked[..]],
-                false => by_postings(&ranked).collect(),
+            let chunks = match held <= RANKED_POSTINGS_AT_ONCE {
+                true => &whole,
+                false => {
+                    if by_chunks.is_empty() {
+                        by_chunks = by_postings(&ranked).map(with_sorted_keys).collect();
+                    }
+                    &by_chunks
+                }
             };
-            for chunk in chunks {
-                let mut keys: Vec<u32> = chunk.iter().map(|&(_, k)| k).collect();
-                keys.sort_unstable();
-                let found = self.keys.key_postings_in(part, &keys, &keep);
+            for (chunk, keys) in chunks {
+                let found = self.keys.key_postings(part, keys, &keep);
                 ranking.add(self, chunk, &found);
             }
         }
@@ -526,6 +544,13 @@ impl Ranking<'_> {
             }
         }
     }
+}
+
+/// A chunk of (document frequency, key) with its keys sorted.
+fn with_sorted_keys(chunk: &[(u32, u32)]) -> (&[(u32, u32)], Vec<u32>) {
+    let mut keys: Vec<u32> = chunk.iter().map(|&(_, k)| k).collect();
+    keys.sort_unstable();
+    (chunk, keys)
 }
 
 /// `ranked` (document frequency, key) in consecutive chunks of at most [`RANKED_KEYS_AT_ONCE`]
@@ -1144,10 +1169,6 @@ mod tests {
         fn translation_keys(&self) -> bool {
             true
         }
-        fn key_postings(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
-            let found = self.postings.iter().filter(|(k, d)| keys.binary_search(k).is_ok() && keep(*d));
-            found.copied().collect()
-        }
         fn count_keys(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
             let holding = |k: u32| self.postings.iter().filter(|p| p.0 == k && keep(p.1)).count();
             keys.iter().map(|&k| holding(k) as u32).collect()
@@ -1164,10 +1185,11 @@ mod tests {
                 None => vec![u64::MAX],
             }
         }
-        fn key_postings_in(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
-            let mut found = self.key_postings(keys, keep);
-            found.retain(|e| self.part_of(e.1) == part);
-            found
+        fn key_postings(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+            let found = self.postings.iter().filter(|(k, d)| {
+                keys.binary_search(k).is_ok() && keep(*d) && self.part_of(*d) == part
+            });
+            found.copied().collect()
         }
     }
 

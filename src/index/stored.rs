@@ -394,17 +394,11 @@ impl StoredKeys for StoredPostings {
         self.translation
     }
 
-    fn key_postings(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
-        let mut entries = concat(self.kept(Table::Keys, &wide(keys), keep, |k, d, _| (k as u32, d)));
-        entries.par_sort_unstable();
-        entries
-    }
-
     fn key_parts(&self) -> Vec<u64> {
         self.batches.iter().map(|(file, _)| file.postings_in(Table::Keys)).collect()
     }
 
-    fn key_postings_in(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+    fn key_postings(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
         let Some((file, first)) = self.batches.get(part) else {
             return Vec::new();
         };

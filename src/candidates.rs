@@ -8,7 +8,11 @@
 //! 2. **MinHash LSH bands** for near-duplicates. SimHash tables (Manku et al. 2007) find pairs within
 //!    a few bits, but two stories at Jaccard 0.5 over 3-shingles differ by about 17 of 64 SimHash bits,
 //!    far beyond what permuted tables can search; MinHash bands (42 x 3) find a J = 0.5 pair with
-//!    probability 0.996 (BENCHMARKS.md compares the two on Reuters).
+//!    probability 0.996 (BENCHMARKS.md compares the two on Reuters). A bucket of 64 documents or
+//!    more is *crowded*: a site's template, shared by thousands of its pages, fills such buckets
+//!    with pairs near J = 0.05, so a pair whose only shared bucket is one crowded band is scored
+//!    only when its SimHashes are close ([`LARGE_BUCKET`]). Candidates then grow with the related
+//!    pairs, not with the square of the pages a template is on.
 //! 3. **An anchor index** for containment. A three-paragraph excerpt of a long article has a low
 //!    resemblance to it, so whole-document sketches miss it. Anchors are a content-defined sample of
 //!    shingles (one in `anchor_modulus`, chosen by value, so a passage has the same anchors wherever it
@@ -270,7 +274,7 @@ pub fn candidate_pairs(
     let mut out = Vec::new();
     let mut pairs = Vec::new();
     for &d in docs {
-        index.partners_after(d, &mut out);
+        index.partners_after(d, fingerprints, &mut out);
         pairs.extend(out.iter().map(|&o| (d, o)));
     }
     pairs
@@ -340,6 +344,8 @@ impl Lists {
 struct Buckets {
     /// Bucket -> its documents, in input order.
     members: Lists,
+    /// Bucket -> how many bands have exactly its member list (identical lists are stored once).
+    bands: Vec<u8>,
 }
 
 impl Buckets {
@@ -372,19 +378,27 @@ impl Buckets {
             offsets: vec![0],
             items: Vec::new(),
         };
-        let mut kept: Vec<&[u32]> = Vec::new();
+        let mut bands_of: Vec<u8> = Vec::new();
+        let mut kept: Vec<(&[u32], usize)> = Vec::new();
         for run in all.chunk_by(|x, y| x.0 == y.0) {
             kept.clear();
             for &(_, band, k) in run {
                 let list = per_band[band].get(k);
-                if !kept.contains(&list) {
-                    kept.push(list);
-                    members.items.extend_from_slice(list);
-                    members.offsets.push(members.items.len());
+                match kept.iter().position(|&(l, _)| l == list) {
+                    Some(at) => bands_of[kept[at].1] = bands_of[kept[at].1].saturating_add(1),
+                    None => {
+                        kept.push((list, bands_of.len()));
+                        bands_of.push(1);
+                        members.items.extend_from_slice(list);
+                        members.offsets.push(members.items.len());
+                    }
                 }
             }
         }
-        Buckets { members }
+        Buckets {
+            members,
+            bands: bands_of,
+        }
     }
 }
 
@@ -518,9 +532,27 @@ fn content_hash(list: impl IntoIterator<Item = u32>) -> u64 {
     h.digest()
 }
 
-/// Buckets at least this large also keep their members by size, so that the possible containers
-/// of a document are found without walking the whole bucket.
-const LARGE_BUCKET: usize = 64;
+/// Buckets at least this large are *crowded*: they keep their members by size, so that the
+/// possible containers of a document are found without walking the whole bucket, and a pair that
+/// shares nothing else than one crowded bucket is scored only when it is likely to be a
+/// near-duplicate ([`keep_crowded`]).
+///
+/// Such buckets are made by passages many unrelated pages share: a site's header and footer
+/// (twenty to thirty shingles of a page of two hundred) fill the three bins of a band in thousands
+/// of its pages. Every two of them then share that band at a resemblance near 0.05, and a bucket
+/// of m pages proposes m²/2 pairs that no rule keeps: 3.0 M of the 3.5 M candidates scored on the
+/// project's corpus of a million, and their number grows with the square of the pages per site
+/// (BENCHMARKS.md, section 32). A near-duplicate pair (J >= 0.5) shares five bands on average,
+/// and a pair sharing exactly one is at J = 0.5 2.2% of the time, at J = 0.6 0.04%; those few
+/// are still scored when their SimHashes are close. A dense family of near-identical pages
+/// shares nearly every band: its crowded buckets keep all its pairs.
+pub const LARGE_BUCKET: usize = 64;
+
+/// The SimHash distance (bits of 64) within which a pair sharing only one crowded bucket is still
+/// scored. Near-duplicates at J in [0.5, 0.6) of the project's corpus of a million: 99% within 24
+/// bits; pairs of a site's pages sharing a crowded bucket and nothing else: 0.9% within 20 bits,
+/// 8.9% within 24.
+pub const CROWDED_HAMMING: u32 = 20;
 
 /// The candidate tables, queried one document at a time: which documents are worth scoring
 /// against document d. Memory grows with the documents and the distinct buckets they share, never
@@ -607,6 +639,7 @@ impl CandidateIndex {
         CandidateIndex {
             buckets: Buckets {
                 members: Lists::default(),
+                bands: Vec::new(),
             },
             doc_buckets: Lists::default(),
             anchors: Lists::default(),
@@ -638,16 +671,16 @@ impl CandidateIndex {
     }
 
     /// d's partners after it in input order, sorted, into `out`.
-    pub fn partners_after(&self, d: DocId, out: &mut Vec<DocId>) {
-        self.collect(d, out, |list| {
+    pub fn partners_after(&self, d: DocId, fingerprints: &Fingerprints, out: &mut Vec<DocId>) {
+        self.collect(d, fingerprints, out, |list| {
             let from = list.partition_point(|&x| x <= d.0);
             &list[from..]
         });
     }
 
     /// All of d's partners, sorted, into `out`.
-    pub fn partners(&self, d: DocId, out: &mut Vec<DocId>) {
-        self.collect(d, out, |list| list);
+    pub fn partners(&self, d: DocId, fingerprints: &Fingerprints, out: &mut Vec<DocId>) {
+        self.collect(d, fingerprints, out, |list| list);
         out.retain(|&o| o != d);
     }
 
@@ -665,14 +698,14 @@ impl CandidateIndex {
         if let Some(all) = &self.everyone {
             out.extend(all.iter().filter(|o| big_enough(o)).map(|&o| DocId(o)));
         }
+        let mut crowded = Vec::new();
         for &b in self.doc_buckets.get(d.index()) {
             match self.by_size.get(&b) {
-                Some(by_size) => out.extend(
-                    by_size
-                        .iter()
-                        .take_while(|o| big_enough(o))
-                        .map(|&o| DocId(o)),
-                ),
+                Some(by_size) => {
+                    let bands = self.buckets.bands[b as usize];
+                    let members = by_size.iter().take_while(|o| big_enough(o));
+                    crowded.extend(members.map(|&o| (o, bands)));
+                }
                 None => out.extend(
                     self.buckets
                         .members
@@ -692,12 +725,14 @@ impl CandidateIndex {
         );
         out.sort_unstable();
         out.dedup();
+        keep_crowded(d, fingerprints, crowded, out);
         out.retain(|&o| o != d);
     }
 
     fn collect<'s>(
         &'s self,
         d: DocId,
+        fingerprints: &Fingerprints,
         out: &mut Vec<DocId>,
         part: impl Fn(&'s [u32]) -> &'s [u32],
     ) {
@@ -705,14 +740,42 @@ impl CandidateIndex {
         if let Some(all) = &self.everyone {
             out.extend(part(all).iter().map(|&o| DocId(o)));
         }
+        let mut crowded = Vec::new();
         for &b in self.doc_buckets.get(d.index()) {
-            out.extend(
-                part(self.buckets.members.get(b as usize))
-                    .iter()
-                    .map(|&o| DocId(o)),
-            );
+            let members = self.buckets.members.get(b as usize);
+            let after = part(members).iter();
+            if members.len() >= LARGE_BUCKET {
+                let bands = self.buckets.bands[b as usize];
+                crowded.extend(after.map(|&o| (o, bands)));
+            } else {
+                out.extend(after.map(|&o| DocId(o)));
+            }
         }
         out.extend(part(self.anchors.get(d.index())).iter().map(|&o| DocId(o)));
+        out.sort_unstable();
+        out.dedup();
+        keep_crowded(d, fingerprints, crowded, out);
+    }
+}
+
+/// Adds to d's partners `out` (sorted, unique; kept so) the members of its crowded buckets that
+/// are worth scoring: those sharing a second band with d (`crowded` holds each member once per
+/// bucket, with the bands that bucket stands for) or a SimHash within [`CROWDED_HAMMING`] bits.
+fn keep_crowded(d: DocId, fingerprints: &Fingerprints, mut crowded: Vec<(u32, u8)>, out: &mut Vec<DocId>) {
+    if crowded.is_empty() {
+        return;
+    }
+    crowded.sort_unstable_by_key(|&(o, _)| o);
+    let simhash = fingerprints[d.index()].simhash;
+    let before = out.len();
+    for run in crowded.chunk_by(|x, y| x.0 == y.0) {
+        let o = run[0].0;
+        let bands: u32 = run.iter().map(|&(_, b)| u32::from(b)).sum();
+        if bands >= 2 || simhash.hamming(fingerprints[o as usize].simhash) <= CROWDED_HAMMING {
+            out.push(DocId(o));
+        }
+    }
+    if out.len() > before {
         out.sort_unstable();
         out.dedup();
     }
@@ -1507,6 +1570,80 @@ mod tests {
         assert!(lsh_pairs(&f, &[DocId(0), DocId(1)], &Config::default()).is_empty());
     }
 
+    /// A site's pages: one header and footer of 100 words around 300 words of their own (a
+    /// resemblance near 0.14 between two pages), and among them two twins (a copy with three
+    /// words changed, a copy with a tenth of its own words changed) and a family of 80
+    /// near-identical pages.
+    fn a_sites_pages() -> Vec<String> {
+        let header = words(9_000_000..9_000_050);
+        let footer = words(9_100_000..9_100_050);
+        let page = |body: String| format!("{header}{body}{footer}");
+        let mut texts: Vec<String> = (0..6000).map(|k| page(words(k * 1000..k * 1000 + 300))).collect();
+        texts.push(page(words(5000..5297) + "x1 x2 x3"));
+        texts.push(page(words(7000..7270) + &words(8_000_000..8_000_030)));
+        let family = words(8_500_000..8_500_300);
+        texts.extend((0..80).map(|k| page(format!("{family}v{k}"))));
+        texts
+    }
+
+    /// The site's template makes crowded buckets, whose pairs sharing nothing else are mostly not
+    /// scored; the twins and the family are.
+    #[test]
+    fn a_sites_pages_share_crowded_buckets_and_only_their_twins_are_scored() {
+        let texts = a_sites_pages();
+        let f = fps(&texts);
+        let config = Config::default();
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let in_a_band = lsh_pairs(&f, &docs, &config);
+        let candidates = candidate_pairs(&f, &docs, &config);
+        assert!(in_a_band.len() > 20_000, "{} pairs share a band", in_a_band.len());
+        assert!(candidates.len() * 4 < in_a_band.len(), "{} candidates", candidates.len());
+        for twin in [(DocId(5), DocId(6000)), (DocId(7), DocId(6001))] {
+            assert!(candidates.contains(&twin), "{twin:?}");
+        }
+        // What scoring every pair sharing a band finds: the twins and the family, nothing else
+        // (two pages of the site resemble each other at about 0.14).
+        let mut truth = vec![(DocId(5), DocId(6000)), (DocId(7), DocId(6001))];
+        let family: Vec<DocId> = (6002..6082).map(DocId).collect();
+        for (k, &x) in family.iter().enumerate() {
+            truth.extend(family[k + 1..].iter().map(|&y| (x, y)));
+        }
+        let (mut ba, mut bb) = (Vec::new(), Vec::new());
+        let found: Vec<(DocId, DocId)> = candidates
+            .iter()
+            .filter_map(|&(a, b)| {
+                let (fa, fb) = (f.get(a.index(), &mut ba), f.get(b.index(), &mut bb));
+                crate::relate::relate_either((a, fa), (b, fb), &config)
+            })
+            .inspect(|r| assert_eq!(r.kind, RelationKind::NearDuplicate))
+            .map(|r| (r.a, r.b))
+            .collect();
+        assert_eq!(found, truth);
+    }
+
+    /// A member of a crowded bucket is kept when it shares a second band (another crowded bucket,
+    /// or one bucket standing for two bands) or a close SimHash.
+    #[test]
+    fn a_crowded_buckets_member_is_kept_by_a_second_band_or_a_close_simhash() {
+        let texts = [words(0..300), words(0..295) + "x1 x2", words(5000..5300)];
+        let f = fps(&texts);
+        let (d, near, far) = (DocId(0), DocId(1), DocId(2));
+        assert!(f[0].simhash.hamming(f[1].simhash) <= CROWDED_HAMMING);
+        assert!(f[0].simhash.hamming(f[2].simhash) > CROWDED_HAMMING);
+        let kept = |crowded: Vec<(u32, u8)>| {
+            let mut out = Vec::new();
+            keep_crowded(d, &f, crowded, &mut out);
+            out
+        };
+        assert_eq!(kept(vec![(1, 1), (2, 1)]), vec![near]);
+        assert_eq!(kept(vec![(2, 1), (1, 1), (2, 1)]), vec![near, far]);
+        assert_eq!(kept(vec![(2, 2)]), vec![far]);
+        // What is already a partner stays one, once.
+        let mut out = vec![far];
+        keep_crowded(d, &f, vec![(2, 1), (1, 1)], &mut out);
+        assert_eq!(out, vec![near, far]);
+    }
+
     /// 150 documents drawn from a pool of 120 sentences of 25 words, so that passages recur across
     /// unrelated documents, then 30 excerpts of half of one of them, then (`short`) 30 excerpts
     /// of 8 to 40 words.
@@ -1621,7 +1758,7 @@ mod tests {
         let pairs = |index: &CandidateIndex| {
             let (mut out, mut partners) = (Vec::new(), Vec::new());
             for d in (0..f.len() as u32).map(DocId) {
-                index.partners(d, &mut partners);
+                index.partners(d, &f, &mut partners);
                 out.extend(partners.iter().map(|&o| (d, o)));
             }
             out
@@ -1795,7 +1932,7 @@ mod tests {
         let pairs_of = |index: &CandidateIndex, new: &[bool]| {
             let (mut out, mut partners) = (Vec::new(), Vec::new());
             for &d in &docs {
-                index.partners(d, &mut partners);
+                index.partners(d, &f, &mut partners);
                 let wanted = partners.iter().filter(|o| new[d.index()] || new[o.index()]);
                 out.extend(wanted.map(|&o| (d, o)));
             }

@@ -308,7 +308,7 @@ fn edges_of(
     partners: &mut Vec<DocId>,
 ) -> (Vec<Member>, usize) {
     let (fps, config) = (related.fingerprints, related.config);
-    related.index.partners(h, partners);
+    related.index.partners(h, fps, partners);
     partners.retain(|o| !assigned[o.index()]);
     if partners.is_empty() {
         return (Vec::new(), 0);

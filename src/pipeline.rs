@@ -1018,7 +1018,7 @@ fn lacking_whole_sets(
         .par_iter()
         .flat_map_iter(|&d| {
             let mut out = Vec::new();
-            index.partners(d, &mut out);
+            index.partners(d, fingerprints, &mut out);
             out.extend_from_slice(groups.copies(d));
             out
         })

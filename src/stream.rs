@@ -229,7 +229,7 @@ impl Related<'_> {
         if !copies {
             return (Vec::new(), 0);
         }
-        self.index.partners_after(r, partners);
+        self.index.partners_after(r, self.fingerprints, partners);
         if let Some(new) = self.new_from {
             let holds_new = |d: DocId| self.groups.copies(d).last().is_some_and(|&c| c >= new);
             if !holds_new(r) {

@@ -348,6 +348,17 @@ impl PyStages {
         self.stages.wants_translations()
     }
 
+    /// Band buckets of at least this many documents are crowded (see ``crowded_hamming``).
+    fn crowded_bucket(&self) -> usize {
+        self.stages.crowded_bucket()
+    }
+
+    /// Two documents sharing one crowded bucket, and no smaller bucket or other crowded band,
+    /// are candidates only when their SimHashes differ by at most this many bits.
+    fn crowded_hamming(&self) -> u32 {
+        self.stages.crowded_hamming()
+    }
+
     /// The most documents an anchor may be held by and still be looked up.
     fn max_anchor_postings(&self) -> usize {
         self.stages.max_anchor_postings()
@@ -645,6 +656,7 @@ impl PyStages {
         let stages = &self.stages;
         let docs = py.detach(|| owned.iter().map(|t| stages.features(t)).collect::<Vec<_>>());
         let (mut words, mut shingles, mut exact) = (Vec::new(), Vec::new(), Vec::new());
+        let mut simhash = Vec::new();
         let (mut bands, mut band_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
         let (mut anchors, mut anchor_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
         let (mut blob, mut blob_offsets) = (Vec::new(), 0i32.to_le_bytes().to_vec());
@@ -652,6 +664,7 @@ impl PyStages {
             words.extend_from_slice(&d.words.to_le_bytes());
             shingles.extend_from_slice(&(d.shingles as u32).to_le_bytes());
             exact.extend_from_slice(&d.exact.to_le_bytes());
+            simhash.extend_from_slice(&d.simhash.to_le_bytes());
             bands.extend(d.bands.iter().flat_map(|k| k.to_le_bytes()));
             push_offset(&mut band_offsets, bands.len() / 4)?;
             anchors.extend(d.anchors.iter().flat_map(|k| k.to_le_bytes()));
@@ -665,6 +678,7 @@ impl PyStages {
                 ("words", &words),
                 ("shingles", &shingles),
                 ("exact", &exact),
+                ("simhash", &simhash),
                 ("bands", &bands),
                 ("band_offsets", &band_offsets),
                 ("anchors", &anchors),

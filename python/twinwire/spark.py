@@ -72,8 +72,8 @@ _TRANSLATION_SCHEMA = (
     "similarity double, raw_score double"
 )
 _FEATURE_SCHEMA = (
-    "row long, words int, shingles int, exact binary, bands array<int>, anchors array<int>, "
-    "blob binary"
+    "row long, words int, shingles int, exact binary, simhash long, bands array<int>, "
+    "anchors array<int>, blob binary"
 )
 
 
@@ -134,11 +134,12 @@ def _features_kernel(options: Dict[str, Any]) -> Callable[[Iterator[Any]], Itera
                     pa.Array.from_buffers(
                         pa.binary(16), len(raw["words"]) // 4, [None, pa.py_buffer(raw["exact"])]
                     ).cast(pa.binary()),
+                    _ints(pa, raw["simhash"], pa.int64()),
                     _lists(pa, _ints(pa, raw["bands"], pa.int32()), raw["band_offsets"]),
                     _lists(pa, _ints(pa, raw["anchors"], pa.int32()), raw["anchor_offsets"]),
                     _binaries(pa, raw["blob"], raw["blob_offsets"]),
                 ],
-                names=["row", "words", "shingles", "exact", "bands", "anchors", "blob"],
+                names=["row", "words", "shingles", "exact", "simhash", "bands", "anchors", "blob"],
             )
 
     return run
@@ -415,7 +416,7 @@ class _Run:
         stages = _twinwire.Stages(options)
         parts = []
         if stages.wants_copies():
-            candidates = _band_candidates(reps)
+            candidates = _band_candidates(reps, stages)
             if stages.wants_containment():
                 candidates = candidates.unionByName(_anchor_candidates(reps, options, stages))
             parts.append(_related(candidates.distinct(), reps, options))
@@ -434,17 +435,31 @@ def _fields(schema: str) -> "list[tuple[str, str]]":
     return [tuple(f.split()) for f in schema.split(", ")]  # type: ignore[misc]
 
 
-def _band_candidates(reps: Any) -> Any:
-    """Representatives sharing a MinHash band key in the same band: (first, second) rows."""
+def _band_candidates(reps: Any, stages: Any) -> Any:
+    """Representatives sharing a MinHash band key in the same band, by the rule of the command
+    line's tables: a pair whose only shared buckets are crowded (of ``crowded_bucket()``
+    documents or more) and that shares one such band only is a candidate when its SimHashes are
+    within ``crowded_hamming()`` bits. (first, second) rows."""
     from pyspark.sql import functions as F
 
-    keyed = reps.select("row", F.posexplode("bands").alias("band", "key"))
-    x, y = keyed.alias("x"), keyed.hint("merge").alias("y")
-    return (
+    keyed = reps.select("row", "simhash", F.posexplode("bands").alias("band", "key"))
+    sizes = keyed.groupBy("band", "key").agg(F.count("*").alias("size"))
+    sized = keyed.join(sizes, ["band", "key"])
+    x, y = sized.alias("x"), sized.hint("merge").alias("y")
+    small = F.when(F.col("x.size") < stages.crowded_bucket(), 1).otherwise(0)
+    shared = (
         x.join(y, (F.col("x.band") == F.col("y.band")) & (F.col("x.key") == F.col("y.key")))
         .where(F.col("x.row") < F.col("y.row"))
-        .select(F.col("x.row").alias("first"), F.col("y.row").alias("second"))
+        .groupBy(
+            F.col("x.row").alias("first"),
+            F.col("y.row").alias("second"),
+            F.bit_count(F.col("x.simhash").bitwiseXOR(F.col("y.simhash"))).alias("hamming"),
+        )
+        .agg(F.max(small).alias("small"), F.count("*").alias("bands"))
     )
+    kept = (F.col("small") == 1) | (F.col("bands") >= 2)
+    kept = kept | (F.col("hamming") <= stages.crowded_hamming())
+    return shared.where(kept).select("first", "second")
 
 
 def _anchor_candidates(reps: Any, options: Dict[str, Any], stages: Any) -> Any:

@@ -43,6 +43,9 @@ pub struct StageDoc {
     pub shingles: usize,
     /// One MinHash key per band (empty for an empty document).
     pub bands: Vec<u32>,
+    /// SimHash over the shingles: decides, with the bands shared, whether two documents sharing
+    /// a crowded bucket are candidates ([`Stages::crowded_bucket`]).
+    pub simhash: u64,
     /// The containment anchors, in increasing order.
     pub anchors: Vec<u32>,
     /// Everything [`Stages::relate`] reads, serialized.
@@ -131,6 +134,7 @@ impl Stages {
             shingles: f.shingles.as_slice().len(),
             anchors: f.shingles.anchors(self.config().anchor_modulus).collect(),
             bands: f.bands,
+            simhash: f.simhash.0,
             blob,
         }
     }
@@ -147,6 +151,19 @@ impl Stages {
             .map(|&p| if p < 2 { 0 } else { p })
             .collect();
         Some(ProbePlan::of(&lens, self.config()))
+    }
+
+    /// Band buckets of at least this many documents are crowded: two documents sharing one of
+    /// them, no smaller bucket and no other crowded band are candidates only when their SimHashes
+    /// differ by at most [`Stages::crowded_hamming`] bits (the rule of
+    /// [`crate::candidates::CandidateIndex`]).
+    pub fn crowded_bucket(&self) -> usize {
+        crate::candidates::LARGE_BUCKET
+    }
+
+    /// See [`Stages::crowded_bucket`].
+    pub fn crowded_hamming(&self) -> u32 {
+        crate::candidates::CROWDED_HAMMING
     }
 
     /// The most documents an anchor may be held by and still be looked up (an anchor held by

@@ -654,10 +654,16 @@ impl Collected {
         // Every code the pipeline makes is two letters: none is lost here.
         info.lang = f.lang.as_deref().and_then(LangCode::new);
         self.docs.push(info);
+        let spilled = self.fingerprints.spilled_bytes();
         let pushed = match f.anchors_only {
             Some(count) => self.fingerprints.push_anchors_only(f.fingerprint, count),
             None => self.fingerprints.push(f.fingerprint),
         };
+        // The translation keys go to disk with the sets, chunk by chunk, once they do.
+        let pushed = pushed.and_then(|()| match self.fingerprints.spilled_bytes() > spilled {
+            true => self.keyed.spill(self.fingerprints.spill_dir()),
+            false => Ok(()),
+        });
         if let Err(e) = pushed {
             self.spill_error.get_or_insert(e);
         }

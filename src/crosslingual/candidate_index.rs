@@ -56,25 +56,21 @@ pub fn translation_candidates_around(
     (wanted, stored): (Option<&[bool]>, Option<&dyn StoredKeys>),
 ) -> Vec<(DocId, DocId)> {
     // The keyed documents, numbered 0.. in this order (x).
-    let ids: Vec<DocId> = docs.iter().copied().filter(|d| keyed.get(d.index()).is_some()).collect();
+    let ids: Vec<DocId> = docs.iter().copied().filter(|d| keyed.lang(d.index()).is_some()).collect();
     if !(2..1 << 28).contains(&ids.len()) {
         return Vec::new();
     }
-    let keyed_docs = || ids.iter().filter_map(|d| keyed.get(d.index()));
-    let mut keys: Vec<&[u32]> = keyed_docs().map(|(_, k)| k).collect();
-    let languages = Languages::of(keyed_docs().map(|(l, _)| l));
+    let languages = Languages::of(ids.iter().filter_map(|d| keyed.lang(d.index())));
     if languages.searchers.is_empty() {
         return Vec::new();
     }
     let stored = stored.filter(|s| wanted.is_some() && s.translation_keys());
     let side = stored.map(|s| StoredSide::new(s, &ids, &languages));
-    let (old_searchers, their_keys) = match &side {
+    let read = match &side {
         Some(side) => side.searcher_keys(&languages),
         None => Default::default(),
     };
-    for (&x, k) in old_searchers.iter().zip(&their_keys) {
-        keys[x] = k;
-    }
+    let keys = DocKeys { keyed, ids: &ids, read };
     let signatures = Signatures::new(&keys, &languages, params, side);
     let searcher_signatures: Vec<Vec<u32>> = languages
         .searchers
@@ -99,6 +95,27 @@ pub fn translation_candidates_around(
             let wanted: Vec<bool> = ids.iter().map(|d| wanted[d.index()]).collect();
             let best = search.best_lists_around(&wanted);
             mutual_pairs(&languages, &best, &ids, |x, o| wanted[x] || wanted[o])
+        }
+    }
+}
+
+/// Every keyed document's keys, by its number x: from the run's [`KeyedDocs`] (held, or read
+/// again from its temporary file), or for the stored searchers of an `add`, read from the
+/// postings ([`StoredSide::searcher_keys`]).
+struct DocKeys<'a> {
+    keyed: &'a KeyedDocs,
+    /// The keyed documents' ids, sorted (keyed document x is `ids[x]`).
+    ids: &'a [DocId],
+    /// The keyed documents whose keys were read from the postings (sorted), and their keys.
+    read: (Vec<usize>, Vec<Vec<u32>>),
+}
+
+impl DocKeys<'_> {
+    /// Keyed document x's keys, read into `buf` when they are not held.
+    fn get<'b>(&'b self, x: usize, buf: &'b mut Vec<u32>) -> &'b [u32] {
+        match self.read.0.binary_search(&x) {
+            Ok(at) => &self.read.1[at],
+            Err(_) => self.keyed.keys(self.ids[x].index(), buf),
         }
     }
 }
@@ -299,7 +316,7 @@ impl Languages {
 
 /// Step 2: the keys a signature may hold, with their document frequency.
 struct Signatures<'a> {
-    keys: &'a [&'a [u32]],
+    keys: &'a DocKeys<'a>,
     eligible: FilteredKeys,
     size: usize,
     /// The stored documents whose keys are looked up, when some are.
@@ -312,19 +329,18 @@ impl<'a> Signatures<'a> {
     /// of eligible keys is small: a majority document's keys are mostly common ones (`The`, small
     /// numbers) that its filter passes over.
     fn new(
-        keys: &'a [&'a [u32]],
+        keys: &'a DocKeys<'a>,
         languages: &Languages,
         params: &TranslationParams,
         mut side: Option<StoredSide<'a>>,
     ) -> Self {
         assert!(params.signature <= 255, "a signature holds at most 255 keys");
-        let n = keys.len();
-        let mut minority_keys: Vec<u32> = languages
-            .searchers
-            .iter()
-            .flat_map(|&x| keys[x])
-            .copied()
-            .collect();
+        let n = languages.len();
+        let mut buf = Vec::new();
+        let mut minority_keys: Vec<u32> = Vec::new();
+        for &x in &languages.searchers {
+            minority_keys.extend_from_slice(keys.get(x, &mut buf));
+        }
         minority_keys.par_sort_unstable();
         minority_keys.dedup();
         let (mut df, mut langs) = key_counts(keys, &minority_keys, &languages.lang_of);
@@ -359,7 +375,8 @@ impl<'a> Signatures<'a> {
     /// unique, so the order is total), sorted that way. Not for a document whose keys are looked
     /// up ([`Signatures::of_keys`] with its keys).
     fn of(&self, x: usize) -> Vec<u32> {
-        self.of_keys(self.keys[x])
+        let mut buf = Vec::new();
+        self.of_keys(self.keys.get(x, &mut buf))
     }
 
     /// The signature of a document with these keys.
@@ -574,12 +591,12 @@ fn by_postings(ranked: &[(u32, u32)]) -> impl Iterator<Item = &[(u32, u32)]> {
 
 /// Document frequency of each of `counted` (sorted) and the languages it occurs in, over every
 /// document (sums and unions: the same whatever the order the threads count in).
-fn key_counts(keys: &[&[u32]], counted: &[u32], lang_of: &[u8]) -> (Vec<u32>, Vec<u32>) {
+fn key_counts(keys: &DocKeys<'_>, counted: &[u32], lang_of: &[u8]) -> (Vec<u32>, Vec<u32>) {
     let slot = FilteredKeys::new(counted.iter().enumerate().map(|(i, &k)| (k, i as u32)));
     let df: Vec<AtomicU32> = (0..counted.len()).map(|_| AtomicU32::new(0)).collect();
     let langs: Vec<AtomicU32> = (0..counted.len()).map(|_| AtomicU32::new(0)).collect();
-    (0..keys.len()).into_par_iter().for_each(|x| {
-        for &k in keys[x] {
+    (0..lang_of.len()).into_par_iter().for_each_init(Vec::new, |buf, x| {
+        for &k in keys.get(x, buf) {
             if let Some(i) = slot.get(k) {
                 df[i as usize].fetch_add(1, Relaxed);
                 langs[i as usize].fetch_or(1 << lang_of[x], Relaxed);
@@ -660,14 +677,14 @@ impl MajorityPostings {
             .par_chunks(Self::RUN)
             .map(|docs| {
                 let (mut found, mut ends) = (Vec::new(), Vec::with_capacity(docs.len()));
-                let mut lengths = Vec::with_capacity(docs.len());
+                let (mut lengths, mut buf) = (Vec::with_capacity(docs.len()), Vec::new());
                 for &x in docs {
                     // A document with none of the searched keys is in no list: no signature.
-                    let keys = signatures.keys[x as usize];
+                    let keys = signatures.keys.get(x as usize, &mut buf);
                     let listed = !searched.is_empty()
                         && !signatures.looked_up(x as usize)
                         && keys.iter().any(|&k| slots.contains(k));
-                    let sig = if listed { signatures.of(x as usize) } else { Vec::new() };
+                    let sig = if listed { signatures.of_keys(keys) } else { Vec::new() };
                     found.extend(sig.iter().filter_map(|&k| slots.get(k)));
                     ends.push(found.len() as u32);
                     lengths.push(sig.len() as u8);
@@ -1028,6 +1045,31 @@ mod tests {
         keyed
     }
 
+    /// Keys sent to the temporary file part by part, as a run past its memory limit sends them,
+    /// give the pairs that held keys give, searched whole or around some documents.
+    #[test]
+    fn keys_on_disk_give_the_pairs_of_keys_held() {
+        let n = 900;
+        let held = three_languages(n);
+        let mut spilled = KeyedDocs::default();
+        let mut buf = Vec::new();
+        for x in 0..n {
+            spilled.push(held.get(x, &mut buf));
+            if x % 97 == 0 {
+                spilled.spill(None).expect("a temporary file");
+            }
+        }
+        assert!(spilled.spilled_bytes() > 0 && spilled.memory_bytes() > 0);
+        let docs: Vec<DocId> = (0..n as u32).filter(|x| x % 11 != 4).map(DocId).collect();
+        let params = TranslationParams::default();
+        let whole = translation_candidates(&held, &docs, &params);
+        assert!(whole.len() > 50, "{} pairs", whole.len());
+        assert_eq!(translation_candidates(&spilled, &docs, &params), whole);
+        let wanted: Vec<bool> = (0..n).map(|x| x % 3 == 0).collect();
+        let around = |k: &KeyedDocs| translation_candidates_around(k, &docs, &params, (Some(&wanted), None));
+        assert_eq!(around(&spilled), around(&held));
+    }
+
     /// The partners chosen are those of a sort of every partner found by (weight descending,
     /// partner), cut at `max_candidates` and at the share of the best.
     #[test]
@@ -1087,7 +1129,7 @@ mod tests {
                 ..TranslationParams::default()
             };
             let all = translation_candidates(&keyed, &docs, &params);
-            let majority = Languages::of((0..n).filter_map(|x| keyed.get(x)).map(|(l, _)| l));
+            let majority = Languages::of((0..n).filter_map(|x| keyed.lang(x)));
             let of_majority = |x: usize| majority.lang_of[x] == majority.majority;
             let choices: [&dyn Fn(usize) -> bool; 4] = [
                 &|x| x % 17 == 3,
@@ -1121,10 +1163,12 @@ mod tests {
 
     impl PostedKeys {
         fn of(keyed: &KeyedDocs, first: usize) -> PostedKeys {
-            let mut postings: Vec<(u32, DocId)> = (0..first)
-                .filter_map(|x| Some((x, keyed.get(x)?.1)))
-                .flat_map(|(x, keys)| keys.iter().map(move |&k| (k, DocId(x as u32))))
-                .collect();
+            let mut buf = Vec::new();
+            let mut postings: Vec<(u32, DocId)> = Vec::new();
+            for x in 0..first {
+                let keys = keyed.keys(x, &mut buf);
+                postings.extend(keys.iter().map(|&k| (k, DocId(x as u32))));
+            }
             postings.sort_unstable();
             PostedKeys {
                 first,
@@ -1211,8 +1255,9 @@ mod tests {
             let wanted: Vec<bool> = (0..n).map(|x| x >= first).collect();
             let expected = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
             let mut held = KeyedDocs::default();
+            let mut buf = Vec::new();
             for x in 0..n {
-                match keyed.get(x) {
+                match keyed.get(x, &mut buf) {
                     Some((lang, _)) if x < first => held.push(Some((lang, &[]))),
                     other => held.push(other),
                 }

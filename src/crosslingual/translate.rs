@@ -27,8 +27,11 @@
 //! them at least `few_min_similarity`.
 
 
+use std::path::PathBuf;
+
 use super::align::{align, AlignParams, Alignment};
 use super::pivot::PivotDoc;
+use crate::fingerprint::Sets;
 
 /// Parameters of translation detection; defaults are justified in BENCHMARKS.md.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,15 +141,14 @@ impl TranslationEvidence {
 }
 
 /// What the translation candidate index knows of every document: its language and candidate keys
-/// (see [`super::pivot::candidate_keys`]), all in three arrays: a million documents' keys are one
-/// allocation, given back whole when the index is built.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// (see [`super::pivot::candidate_keys`]). The keys are stored end to end, as the shingle sets
+/// are, and go to the run's temporary file with them past `--memory-limit` ([`KeyedDocs::spill`]):
+/// at ten million articles they are the largest thing a run holds (BENCHMARKS.md, section 32).
+#[derive(Debug, Default)]
 pub struct KeyedDocs {
     /// Language code per document; `[0, 0]` for a document without keys.
     langs: Vec<[u8; 2]>,
-    /// Document i's keys are `keys[ends[i - 1]..ends[i]]`.
-    ends: Vec<usize>,
-    keys: Vec<u32>,
+    keys: Sets,
 }
 
 impl KeyedDocs {
@@ -157,22 +159,53 @@ impl KeyedDocs {
         match (lang, keyed) {
             (Some(lang), Some((_, keys))) if lang.is_ascii() => {
                 self.langs.push(lang);
-                self.keys.extend_from_slice(keys);
+                self.keys.push(keys);
             }
-            _ => self.langs.push([0, 0]),
+            _ => {
+                self.langs.push([0, 0]);
+                self.keys.push(&[]);
+            }
         }
-        self.ends.push(self.keys.len());
+    }
+
+    /// Document `i`'s language, if it has keys.
+    pub fn lang(&self, i: usize) -> Option<&str> {
+        let lang = self.langs.get(i).filter(|l| **l != [0, 0])?;
+        std::str::from_utf8(lang).ok()
+    }
+
+    /// Document `i`'s keys (none when it has none): held, or read into `buf` from the file.
+    pub fn keys<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> &'a [u32] {
+        match self.lang(i) {
+            Some(_) => self.keys.get(i, buf),
+            None => &[],
+        }
     }
 
     /// Document `i`'s language and keys, if it has any.
-    pub fn get(&self, i: usize) -> Option<(&str, &[u32])> {
-        let lang = self.langs.get(i).filter(|l| **l != [0, 0])?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let lang = std::str::from_utf8(lang).ok()?;
-        Some((lang, &self.keys[start..self.ends[i]]))
+    #[cfg(test)]
+    pub fn get<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Option<(&'a str, &'a [u32])> {
+        Some((self.lang(i)?, self.keys(i, buf)))
+    }
+
+    /// Bytes of keys held in memory.
+    #[cfg(test)]
+    pub fn memory_bytes(&self) -> u64 {
+        self.keys.memory_bytes()
+    }
+
+    /// Bytes of keys written to the temporary file.
+    #[cfg(test)]
+    pub fn spilled_bytes(&self) -> u64 {
+        self.keys.disk_bytes()
+    }
+
+    /// Moves the keys held in memory to the end of the temporary file (unnamed, in `dir` or the
+    /// system's temporary directory). The keys read back are the same.
+    pub fn spill(&mut self, dir: Option<&PathBuf>) -> std::io::Result<()> {
+        self.keys.spill(dir)
     }
 }
-
 
 /// Aligns a candidate pair and decides: the evidence when it is a translation.
 ///

@@ -18,6 +18,7 @@ pub use minhash::{band_keys, MinHashParams};
 pub use shingle::{shingle_hashes, shingle_hashes_into, ShingleSet, Shingles};
 pub use simhash::SimHash64;
 pub use store::{FingerprintRef, Fingerprints, Spill};
+pub(crate) use store::Sets;
 
 use crate::config::Config;
 use crate::text::{for_each_token, TokenList};

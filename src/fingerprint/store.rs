@@ -93,8 +93,9 @@ pub struct Spill {
 
 /// What a run holds per document besides its sets, for the spill decision: its record (id, origin,
 /// language), head, set offsets, its share of the candidate tables and, with translations, its
-/// candidate keys until their candidates are found. Measured about 900 bytes on a million
-/// shared-passage articles (BENCHMARKS.md section 18).
+/// candidate keys until their candidates are found (which go to disk with the sets once these
+/// do). Measured about 900 bytes on a million shared-passage articles, keys held (BENCHMARKS.md
+/// section 18).
 pub const PER_DOCUMENT: u64 = 1024;
 
 /// What a run holds whatever the corpus: the program, lexicons, thread stacks, reading batches.
@@ -258,6 +259,12 @@ impl Fingerprints {
         self.shingles.disk_bytes() + self.bands.disk_bytes()
     }
 
+    /// The directory the temporary file goes to, when set: what else the run sends to disk with
+    /// the sets (the translation keys) goes there too.
+    pub fn spill_dir(&self) -> Option<&PathBuf> {
+        self.spill.dir.as_ref()
+    }
+
     /// Number of distinct shingles of document d (no read).
     pub fn shingle_count(&self, d: usize) -> usize {
         match &self.sampled {
@@ -345,7 +352,7 @@ const SCAN_VALUES: u64 = 1 << 20;
 /// `on_disk` values are in the temporary file, the rest in `memory`. A set is never split: the
 /// whole of `memory` goes to disk at once.
 #[derive(Debug, Default)]
-struct Sets {
+pub(crate) struct Sets {
     ends: Vec<u64>,
     memory: Vec<u32>,
     on_disk: u64,
@@ -353,7 +360,7 @@ struct Sets {
 }
 
 impl Sets {
-    fn push(&mut self, values: &[u32]) {
+    pub(crate) fn push(&mut self, values: &[u32]) {
         self.memory.extend_from_slice(values);
         self.ends.push(self.on_disk + self.memory.len() as u64);
     }
@@ -368,18 +375,18 @@ impl Sets {
         (e - s) as usize
     }
 
-    fn memory_bytes(&self) -> u64 {
+    pub(crate) fn memory_bytes(&self) -> u64 {
         self.memory.len() as u64 * 4
     }
 
-    fn disk_bytes(&self) -> u64 {
+    pub(crate) fn disk_bytes(&self) -> u64 {
         self.on_disk * 4
     }
 
     /// Moves every value held in memory to the end of the temporary file (created unnamed, so
     /// that nothing is left behind whatever ends the run). The buffer is given back: the first
     /// spill can be much larger than the chunks that follow it.
-    fn spill(&mut self, dir: Option<&PathBuf>) -> io::Result<()> {
+    pub(crate) fn spill(&mut self, dir: Option<&PathBuf>) -> io::Result<()> {
         if self.memory.is_empty() {
             return Ok(());
         }
@@ -399,7 +406,7 @@ impl Sets {
     }
 
     /// Set d: a slice of memory, or read into `buf` from the file.
-    fn get<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> &'a [u32] {
+    pub(crate) fn get<'a>(&'a self, d: usize, buf: &'a mut Vec<u32>) -> &'a [u32] {
         let (start, end) = self.span(d);
         if start >= self.on_disk {
             let from = (start - self.on_disk) as usize;

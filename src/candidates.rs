@@ -333,7 +333,9 @@ impl Lists {
             }
             offsets.push(at);
         }
-        let items = entries.into_iter().map(|(_, x)| x).collect();
+        let mut items: Vec<u32> = entries.into_iter().map(|(_, x)| x).collect();
+        // Collected in place, the items would keep the entries' allocation: twice their size.
+        items.shrink_to_fit();
         Lists { offsets, items }
     }
 }
@@ -366,11 +368,13 @@ impl Buckets {
             }
         };
         // Identical member lists are kept once: sorted by content hash, then compared whole.
-        let mut all: Vec<(u64, usize, usize)> = per_band
+        // (hash, band, list): 16 bytes a list, the largest transient of the tables' build.
+        let mut all: Vec<(u64, u32, u32)> = per_band
             .par_iter()
             .enumerate()
             .flat_map_iter(|(band, lists)| {
-                (0..lists.len()).map(move |k| (content_hash(lists.get(k).iter().copied()), band, k))
+                let hash = |k: usize| content_hash(lists.get(k).iter().copied());
+                (0..lists.len()).map(move |k| (hash(k), band as u32, k as u32))
             })
             .collect();
         all.par_sort_unstable();
@@ -383,7 +387,7 @@ impl Buckets {
         for run in all.chunk_by(|x, y| x.0 == y.0) {
             kept.clear();
             for &(_, band, k) in run {
-                let list = per_band[band].get(k);
+                let list = per_band[band as usize].get(k as usize);
                 match kept.iter().position(|&(l, _)| l == list) {
                     Some(at) => bands_of[kept[at].1] = bands_of[kept[at].1].saturating_add(1),
                     None => {
@@ -395,6 +399,8 @@ impl Buckets {
                 }
             }
         }
+        members.offsets.shrink_to_fit();
+        members.items.shrink_to_fit();
         Buckets {
             members,
             bands: bands_of,
@@ -814,25 +820,36 @@ impl AnchorIndex {
         }
     }
 
-    /// The index of every anchor of `docs`.
+    /// The index of every anchor of `docs`, built in slices sized by `--memory-limit`.
     fn build(fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> AnchorIndex {
+        let budget = slice_budget(fingerprints.memory_limit());
+        AnchorIndex::build_in_slices(fingerprints, docs, (modulus, budget))
+    }
+
+    /// [`AnchorIndex::build`], each slice's entries within `budget` bytes (see [`slices_of`]).
+    fn build_in_slices(
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        (modulus, budget): (u32, Option<usize>),
+    ) -> AnchorIndex {
         let mut index = AnchorIndex::empty();
-        // One slice of the anchor values at a time (by their top bits), so that only a quarter of
-        // all (anchor, document) entries is ever held; the slices come in value order.
+        // One slice of the anchor values at a time (a range of their top bytes), so that only the
+        // (anchor, document) entries of one slice are ever held; the slices come in value order.
         let groups = groups_of(docs);
-        let sizes = anchors_per_slice(fingerprints, &groups, modulus);
+        let counts = anchors_per_bucket(fingerprints, &groups, modulus);
         let mut by_content = KeyMap::default();
-        for slice in 0..SLICES {
-            let slice_sizes: Vec<usize> = sizes.iter().map(|s| s[slice as usize]).collect();
-            let in_slice = |a: u32| a >> 30 == slice;
+        for slice in slices_of(&counts, budget) {
+            let slice_sizes: Vec<usize> = counts.iter().map(|c| c[slice.clone()].iter().sum()).collect();
+            let in_slice = |a: u32| slice.contains(&((a >> BUCKET_SHIFT) as usize));
             let mut entries = entries_of(fingerprints, &groups, &slice_sizes, (modulus, in_slice));
             entries.par_sort_unstable();
             let shared = entries
                 .chunk_by(|x, y| x.0 == y.0)
                 .filter(|run| run.len() >= 2);
             let (runs, total) = shared.fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
+            // Exact: `reserve` would double the postings, the largest part of the index.
             index.slots.reserve(runs);
-            index.postings.reserve(total);
+            index.postings.reserve_exact(total);
             for run in entries.chunk_by(|x, y| x.0 == y.0) {
                 // An anchor of one document pairs it with nothing (most anchors are such).
                 if run.len() >= 2 {
@@ -1015,8 +1032,41 @@ impl AnchorIndex {
     }
 }
 
-/// The anchor index is built in this many slices of anchor values.
-const SLICES: u32 = 4;
+/// Anchors are counted by their top byte (a bucket) when the anchor index's slices are chosen.
+const BUCKET_SHIFT: u32 = 24;
+const BUCKETS: usize = 1 << (32 - BUCKET_SHIFT);
+
+/// The anchor index is built in at least this many slices of anchor values.
+const MIN_SLICES: usize = 4;
+
+/// The bytes of (anchor, document) entries one slice may hold: an eighth of `--memory-limit`
+/// (at least 32 MiB), none without a limit. Each slice costs one more pass over the sets, so
+/// a limit that leaves room builds in fewer. Ten million articles hold 8.4 GB of entries: at
+/// `4G`, 17 slices of 512 MiB instead of four of 2.1 GB (BENCHMARKS.md, section 33).
+fn slice_budget(memory_limit: Option<u64>) -> Option<usize> {
+    memory_limit.map(|limit| (limit / 8).max(32 << 20) as usize)
+}
+
+/// The slices of anchor values (ranges of buckets, in order) given each group's anchors per
+/// bucket: [`MIN_SLICES`] of about the same number of entries, or more, each within `budget`
+/// bytes where a single bucket does not exceed it alone.
+fn slices_of(counts: &[[usize; BUCKETS]], budget: Option<usize>) -> Vec<std::ops::Range<usize>> {
+    let per_bucket: Vec<usize> = (0..BUCKETS).map(|b| counts.iter().map(|c| c[b]).sum()).collect();
+    let total: usize = per_bucket.iter().sum();
+    let entry = std::mem::size_of::<(u32, DocId)>();
+    let even = total.div_ceil(MIN_SLICES).max(1);
+    let most = budget.map_or(even, |bytes| even.min((bytes / entry).max(1)));
+    let (mut slices, mut start, mut held) = (Vec::new(), 0, 0);
+    for (b, &n) in per_bucket.iter().enumerate() {
+        if held > 0 && held + n > most {
+            slices.push(start..b);
+            (start, held) = (b, 0);
+        }
+        held += n;
+    }
+    slices.push(start..BUCKETS);
+    slices
+}
 
 /// `docs` in 256 groups (or fewer), in order: the units of a parallel pass over their sets.
 fn groups_of(docs: &[DocId]) -> Vec<&[DocId]> {
@@ -1043,18 +1093,18 @@ fn numbered(keys: &[u32]) -> FilteredKeys {
     FilteredKeys::new(keys.iter().enumerate().map(|(i, &k)| (k, i as u32)))
 }
 
-/// For each group of documents, how many anchors it has in each slice (one pass over the sets).
-fn anchors_per_slice(
+/// For each group of documents, how many anchors it has in each bucket (one pass over the sets).
+fn anchors_per_bucket(
     fingerprints: &Fingerprints,
     groups: &[&[DocId]],
     modulus: u32,
-) -> Vec<[usize; SLICES as usize]> {
+) -> Vec<[usize; BUCKETS]> {
     groups
         .par_iter()
         .map(|g| {
-            let mut counts = [0; SLICES as usize];
+            let mut counts = [0; BUCKETS];
             fingerprints.scan_shingles(g, |_, s| {
-                s.anchors(modulus).for_each(|a| counts[(a >> 30) as usize] += 1);
+                s.anchors(modulus).for_each(|a| counts[(a >> BUCKET_SHIFT) as usize] += 1);
             });
             counts
         })
@@ -1836,6 +1886,50 @@ mod tests {
         let index = AnchorIndex::build(&f, &docs, config.anchor_modulus);
         let lists = index.offsets.len() - 1;
         assert!(lists * 2 < index.slots.len(), "{lists} lists, {} anchors", index.slots.len());
+    }
+
+    /// The anchor index holds the same lists whatever the number of slices it is built in.
+    #[test]
+    fn an_anchor_index_built_in_many_slices_holds_the_same_lists() {
+        let texts = shared_passages(true);
+        let f = fps(&texts);
+        let modulus = Config::default().anchor_modulus;
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let whole = AnchorIndex::build_in_slices(&f, &docs, (modulus, None));
+        // One entry a slice: each bucket of anchor values is a slice of its own.
+        let sliced = AnchorIndex::build_in_slices(&f, &docs, (modulus, Some(1)));
+        assert!(whole.slots.len() >= 100, "{} anchors", whole.slots.len());
+        assert_eq!(sliced.slots.len(), whole.slots.len());
+        for &anchor in whole.slots.keys() {
+            assert_eq!(sliced.postings(anchor).1, whole.postings(anchor).1, "anchor {anchor}");
+        }
+    }
+
+    /// Slices cover every bucket in order, hold at most the budget unless one bucket is more, and
+    /// are at least four without a budget.
+    #[test]
+    fn anchor_slices_keep_within_their_budget() {
+        let mut counts = vec![[0; BUCKETS]; 3];
+        for (g, c) in counts.iter_mut().enumerate() {
+            for (b, n) in c.iter_mut().enumerate() {
+                *n = (b * 7 + g * 3) % 11 + usize::from(b == 100) * 500;
+            }
+        }
+        let entry = std::mem::size_of::<(u32, DocId)>();
+        let per_bucket = |b: usize| counts.iter().map(|c| c[b]).sum::<usize>();
+        for budget in [None, Some(1 << 20), Some(200 * entry), Some(40 * entry), Some(1)] {
+            let slices = slices_of(&counts, budget);
+            assert_eq!(slices[0].start, 0);
+            assert_eq!(slices.last().unwrap().end, BUCKETS);
+            assert!(slices.windows(2).all(|w| w[0].end == w[1].start), "{budget:?}");
+            assert!(slices.len() >= MIN_SLICES, "{budget:?}: {}", slices.len());
+            for slice in &slices {
+                let held: usize = slice.clone().map(per_bucket).sum();
+                let fits = budget.is_none_or(|bytes| held * entry <= bytes);
+                assert!(fits || slice.len() == 1, "{budget:?}: {slice:?} holds {held}");
+            }
+        }
+        assert_eq!(slices_of(&counts, Some(1)).len(), BUCKETS);
     }
 
     /// Searching from the wanted containers for the unwanted documents they may contain (an

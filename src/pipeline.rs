@@ -374,7 +374,7 @@ fn read_and_fingerprint(
     }
     match collected.spill_error.take() {
         Some(e) => Err(InputError::Spill(e)),
-        None => Ok((collected, report)),
+        None => Ok((collected.shrunk(), report)),
     }
 }
 
@@ -647,6 +647,16 @@ struct Collected {
 }
 
 impl Collected {
+    /// Without what its vectors reserved past their length: at ten million documents, doubling
+    /// had left a gigabyte unused (BENCHMARKS.md, section 33).
+    fn shrunk(mut self) -> Collected {
+        self.docs.shrink_to_fit();
+        self.fingerprints.shrink_to_fit();
+        self.keyed.shrink_to_fit();
+        self.eager_pivots.shrink_to_fit();
+        self
+    }
+
     fn push(&mut self, mut info: DocInfo, f: Features, featurizer: &Featurizer<'_>) {
         if featurizer.translations {
             self.keyed.push(f.lang.as_deref().zip(f.keys.as_deref()));

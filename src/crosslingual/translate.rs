@@ -152,6 +152,12 @@ pub struct KeyedDocs {
 }
 
 impl KeyedDocs {
+    /// Frees what the store reserved past what it holds, once every document is in.
+    pub fn shrink_to_fit(&mut self) {
+        self.langs.shrink_to_fit();
+        self.keys.shrink_to_fit();
+    }
+
     /// Adds the next document: its language (a two-letter code, as every code in the pipeline
     /// is) and keys, sorted and unique; `None` leaves it out of the index.
     pub fn push(&mut self, keyed: Option<(&str, &[u32])>) {

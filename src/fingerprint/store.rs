@@ -259,6 +259,22 @@ impl Fingerprints {
         self.shingles.disk_bytes() + self.bands.disk_bytes()
     }
 
+    /// Frees what the store reserved past what it holds, once every document is in.
+    pub fn shrink_to_fit(&mut self) {
+        self.heads.shrink_to_fit();
+        self.shingles.shrink_to_fit();
+        self.bands.shrink_to_fit();
+        if let Some(sampled) = &mut self.sampled {
+            sampled.counts.shrink_to_fit();
+        }
+    }
+
+    /// The memory the run aims to stay under (`--memory-limit`), in bytes, when set: the stages
+    /// that build large transient tables size their parts by it.
+    pub fn memory_limit(&self) -> Option<u64> {
+        self.spill.limit
+    }
+
     /// The directory the temporary file goes to, when set: what else the run sends to disk with
     /// the sets (the translation keys) goes there too.
     pub fn spill_dir(&self) -> Option<&PathBuf> {
@@ -360,6 +376,13 @@ pub(crate) struct Sets {
 }
 
 impl Sets {
+    /// Frees what the vectors reserved past their length (they grow by doubling while a corpus
+    /// is read: up to 60% more than they hold).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.ends.shrink_to_fit();
+        self.memory.shrink_to_fit();
+    }
+
     pub(crate) fn push(&mut self, values: &[u32]) {
         self.memory.extend_from_slice(values);
         self.ends.push(self.on_disk + self.memory.len() as u64);

@@ -798,13 +798,14 @@ fn keep_crowded(d: DocId, fingerprints: &Fingerprints, mut crowded: Vec<(u32, u8
 /// a million articles this stores 28.0 M postings instead of 40.2 M (BENCHMARKS.md, section 21).
 struct AnchorIndex {
     /// Anchor -> its posting list's slot in `offsets` (several anchors may share one).
-    slots: KeyMap<u32, u32>,
-    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of list k, each with its
-    /// shingle count (kept inline: looking it up per posting is a cache miss), largest first (ties
-    /// in input order): a search for the containers of a document stops at the first smaller one,
+    slots: AnchorSlots,
+    /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of list k, largest first (by
+    /// shingle count, ties in input order), and `sizes` the same places their shingle counts
+    /// (see [`List`]): a search for the containers of a document stops at the first smaller one,
     /// and finds one by binary search on (size, document).
     offsets: Vec<usize>,
-    postings: Vec<(DocId, u32)>,
+    postings: Vec<DocId>,
+    sizes: Vec<u16>,
     /// Anchors with no postings here whose documents were counted (see
     /// [`AnchorIndex::build_held`]): how many hold each, 0 for one.
     lengths: KeyMap<u32, u32>,
@@ -813,9 +814,10 @@ struct AnchorIndex {
 impl AnchorIndex {
     fn empty() -> AnchorIndex {
         AnchorIndex {
-            slots: KeyMap::default(),
+            slots: AnchorSlots::default(),
             offsets: vec![0],
             postings: Vec::new(),
+            sizes: Vec::new(),
             lengths: KeyMap::default(),
         }
     }
@@ -848,8 +850,9 @@ impl AnchorIndex {
                 .filter(|run| run.len() >= 2);
             let (runs, total) = shared.fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
             // Exact: `reserve` would double the postings, the largest part of the index.
-            index.slots.reserve(runs);
+            index.slots.reserve_exact(runs);
             index.postings.reserve_exact(total);
+            index.sizes.reserve_exact(total);
             for run in entries.chunk_by(|x, y| x.0 == y.0) {
                 // An anchor of one document pairs it with nothing (most anchors are such).
                 if run.len() >= 2 {
@@ -858,6 +861,7 @@ impl AnchorIndex {
             }
         }
         index.postings.shrink_to_fit();
+        index.sizes.shrink_to_fit();
         index.offsets.shrink_to_fit();
         index
     }
@@ -916,6 +920,7 @@ impl AnchorIndex {
             index.add_list(run, fingerprints, &mut by_content);
         }
         index.postings.shrink_to_fit();
+        index.sizes.shrink_to_fit();
         index
     }
 
@@ -929,7 +934,7 @@ impl AnchorIndex {
         (modulus, asking): (u32, &[DocId]),
     ) {
         let mut anchors = anchors_of(fingerprints, asking, modulus);
-        anchors.retain(|a| !self.slots.contains_key(a));
+        anchors.retain(|a| !self.slots.contains(*a));
         let place = numbered(&anchors);
         let counts: Vec<AtomicU32> = anchors.iter().map(|_| AtomicU32::new(0)).collect();
         groups_of(docs).into_par_iter().for_each(|g| {
@@ -969,7 +974,7 @@ impl AnchorIndex {
         let mut wanted: Vec<u32> = anchors.values().flatten().copied().collect();
         wanted.par_sort_unstable();
         wanted.dedup();
-        wanted.retain(|a| !self.slots.contains_key(a));
+        wanted.retain(|a| !self.slots.contains(*a));
         let in_docs = |d: DocId| looked.in_docs[d.index()];
         let mut counts = looked.stored.count_anchors(&wanted, &in_docs);
         let place = numbered(&wanted);
@@ -983,7 +988,7 @@ impl AnchorIndex {
 
     /// How many documents hold `anchor`, as the whole index counts them (0 for one), given its
     /// `postings`.
-    fn length(&self, anchor: u32, postings: &[(DocId, u32)]) -> usize {
+    fn length(&self, anchor: u32, postings: List<'_>) -> usize {
         match postings.is_empty() {
             true => self.lengths.get(&anchor).map_or(0, |&n| n as usize),
             false => postings.len(),
@@ -999,36 +1004,143 @@ impl AnchorIndex {
         by_content: &mut KeyMap<u64, u32>,
     ) {
         let from = self.postings.len();
-        let sized = run
-            .iter()
-            .map(|&(_, d)| (d, fingerprints.shingle_count(d.index()) as u32));
-        self.postings.extend(sized);
-        self.postings[from..].sort_unstable_by_key(|&(d, size)| (Reverse(size), d));
+        self.postings.extend(run.iter().map(|&(_, d)| d));
+        let count = |d: DocId| fingerprints.shingle_count(d.index());
+        self.postings[from..].sort_unstable_by_key(|&d| (Reverse(count(d)), d));
         let list = &self.postings[from..];
-        let hash = content_hash(list.iter().map(|(d, _)| d.0));
+        let hash = content_hash(list.iter().map(|d| d.0));
         let new_slot = (self.offsets.len() - 1) as u32;
         let slot = *by_content.entry(hash).or_insert(new_slot);
         let k = slot as usize;
         if slot != new_slot && self.postings[self.offsets[k]..self.offsets[k + 1]] == *list {
             self.postings.truncate(from);
-            self.slots.insert(run[0].0, slot);
+            // The same documents: the same sizes.
+            self.slots.push(run[0].0, slot);
         } else {
             // New, or another list with the same hash (kept apart, not merged).
-            self.slots.insert(run[0].0, new_slot);
+            self.slots.push(run[0].0, new_slot);
+            let sizes = self.postings[from..].iter().map(|&d| List::stored_size(count(d)));
+            self.sizes.extend(sizes);
             self.offsets.push(self.postings.len());
         }
     }
 
     /// The postings of `anchor`, with their list's slot (`usize::MAX`, with no posting, for an
     /// anchor of one document).
-    fn postings(&self, anchor: u32) -> (usize, &[(DocId, u32)]) {
-        match self.slots.get(&anchor) {
-            Some(&k) => {
-                let k = k as usize;
-                (k, &self.postings[self.offsets[k]..self.offsets[k + 1]])
+    fn postings(&self, anchor: u32) -> (usize, List<'_>) {
+        match self.slots.get(anchor) {
+            Some(k) => {
+                let (k, range) = (k as usize, self.offsets[k as usize]..self.offsets[k as usize + 1]);
+                let list = List {
+                    docs: &self.postings[range.clone()],
+                    sizes: &self.sizes[range],
+                };
+                (k, list)
             }
-            None => (usize::MAX, &[]),
+            None => (usize::MAX, List::default()),
         }
+    }
+}
+
+/// One posting list: its documents largest first (ties in input order) and their shingle
+/// counts, two bytes each: a count of 65,535 or more is stored as 65,535 and looked up
+/// ([`Fingerprints::shingle_count`]) when read. Two bytes rather than four: at ten million
+/// articles the index holds about 200 million postings, and the count is read in every
+/// comparison of a search, where looking each up would be a cache miss (BENCHMARKS.md, section
+/// 33).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct List<'a> {
+    docs: &'a [DocId],
+    sizes: &'a [u16],
+}
+
+impl List<'_> {
+    fn stored_size(count: usize) -> u16 {
+        count.min(usize::from(u16::MAX)) as u16
+    }
+
+    fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The shingle count of the document at place i.
+    fn size(&self, i: usize, fingerprints: &Fingerprints) -> u32 {
+        match self.sizes[i] {
+            u16::MAX => fingerprints.shingle_count(self.docs[i].index()) as u32,
+            size => u32::from(size),
+        }
+    }
+
+    /// The first place whose document has fewer than `size` shingles.
+    fn first_below(&self, size: u32, fingerprints: &Fingerprints) -> usize {
+        partition(self.len(), |i| self.size(i, fingerprints) >= size)
+    }
+
+    /// The first place whose document has at most `size` shingles.
+    fn first_at_most(&self, size: u32, fingerprints: &Fingerprints) -> usize {
+        partition(self.len(), |i| self.size(i, fingerprints) > size)
+    }
+
+    /// Whether document x, of `x_size` shingles, is in the list.
+    fn holds(&self, x: DocId, x_size: u32, fingerprints: &Fingerprints) -> bool {
+        let key = (Reverse(x_size), x);
+        let at = partition(self.len(), |i| (Reverse(self.size(i, fingerprints)), self.docs[i]) < key);
+        at < self.len() && self.docs[at] == x && self.size(at, fingerprints) == x_size
+    }
+}
+
+/// The first of `0..n` for which `before` is false, `before` being true then false along it.
+fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match before(mid) {
+            true => lo = mid + 1,
+            false => hi = mid,
+        }
+    }
+    lo
+}
+
+
+/// Anchor -> slot for anchors added in increasing order: (anchor, slot) in one sorted array, and
+/// a directory of where each value of the anchors' top bits begins, so that a lookup reads the
+/// directory, then searches the few anchors (16 on average) sharing those bits, within a cache
+/// line or two. About 9 bytes an anchor, where a hash table takes 10 to 18 and twice that while
+/// it grows: at ten million articles the anchor index holds about 45 million anchors.
+/// Anchor -> slot: a hash table. A sorted array of (anchor,
+/// slot) with a directory by the anchors' top bits took about 9 bytes an anchor against the
+/// table's 10 to 18, but its lookups cost 13% of the candidates stage at a million articles
+/// (BENCHMARKS.md, section 33): the table stays.
+#[derive(Debug, Default)]
+struct AnchorSlots {
+    anchors: KeyMap<u32, u32>,
+}
+
+impl AnchorSlots {
+    fn reserve_exact(&mut self, n: usize) {
+        self.anchors.reserve(n);
+    }
+
+    fn push(&mut self, anchor: u32, slot: u32) {
+        self.anchors.insert(anchor, slot);
+    }
+
+    fn get(&self, anchor: u32) -> Option<u32> {
+        self.anchors.get(&anchor).copied()
+    }
+
+    fn contains(&self, anchor: u32) -> bool {
+        self.get(anchor).is_some()
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.anchors.len()
     }
 }
 
@@ -1349,15 +1461,15 @@ impl Search<'_> {
     fn containers_of(&self, d: DocId, shingles: Shingles<'_>) -> Vec<(DocId, DocId)> {
         let size = self.fingerprints.shingle_count(d.index()) as u32;
         let probe = Probe::of(self.index, (shingles, size), self.config);
+        let fingerprints = self.fingerprints;
         // Hits are counted in a per-thread array indexed by document (no sorting of hits).
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
-            hits.prepare(self.fingerprints.len());
+            hits.prepare(fingerprints.len());
             for &(_, p, times) in &probe.probed {
-                for &(o, o_size) in p.iter() {
-                    if o_size < probe.size {
-                        break;
-                    }
+                // Largest first: d's possible containers are the head.
+                let end = p.first_below(probe.size, fingerprints);
+                for &o in &p.docs[..end] {
                     if o != d {
                         hits.add_weighted(o.0, times);
                     }
@@ -1369,10 +1481,8 @@ impl Search<'_> {
                 if (count as usize) < probe.needed_in_probed {
                     continue;
                 }
-                let kept = count as usize >= probe.verified || {
-                    let o_size = self.fingerprints.shingle_count(o.index()) as u32;
-                    (count + Probe::held_in(&probe.skipped, o, o_size)) as usize >= probe.verified
-                };
+                let kept = count as usize >= probe.verified
+                    || (count + probe.held_in_skipped(o, fingerprints)) as usize >= probe.verified;
                 if kept {
                     out.push((d.min(o), d.max(o)));
                 }
@@ -1398,10 +1508,9 @@ impl<'a> Probe<'a> {
     /// and `size` shingles.
     fn of(index: &'a AnchorIndex, (shingles, size): (Shingles<'_>, u32), config: &Config) -> Probe<'a> {
         let anchors: Vec<u32> = shingles.anchors(config.anchor_modulus).collect();
-        let postings: Vec<(usize, &[(DocId, u32)])> =
-            anchors.iter().map(|&a| index.postings(a)).collect();
+        let postings: Vec<(usize, List<'_>)> = anchors.iter().map(|&a| index.postings(a)).collect();
         let lens: Vec<usize> = (anchors.iter().zip(&postings))
-            .map(|(&a, (_, p))| index.length(a, p))
+            .map(|(&a, (_, p))| index.length(a, *p))
             .collect();
         let plan = ProbePlan::of(&lens, config);
         let (skipped, probed) = plan.order.split_at(plan.skipped);
@@ -1414,22 +1523,25 @@ impl<'a> Probe<'a> {
         }
     }
 
-    /// How many of the document's anchors in `lists` the document x (of `x_size` shingles) holds.
-    fn held_in(lists: &[CountedList<'_>], x: DocId, x_size: u32) -> u32 {
-        let key = (Reverse(x_size), x);
-        let holding = lists.iter().filter(|(_, p, _)| {
-            p.binary_search_by_key(&key, |&(o, size)| (Reverse(size), o))
-                .is_ok()
-        });
+    /// How many of the document's anchors in `lists` the document x holds (a binary search in
+    /// each list on (size, document), the sizes looked up).
+    fn held_in(lists: &[CountedList<'_>], x: DocId, fingerprints: &Fingerprints) -> u32 {
+        let size = fingerprints.shingle_count(x.index()) as u32;
+        let holding = lists.iter().filter(|(_, p, _)| p.holds(x, size, fingerprints));
         holding.map(|&(_, _, times)| times).sum()
     }
 
+    /// How many of the document's skipped anchors the document x holds.
+    fn held_in_skipped(&self, x: DocId, fingerprints: &Fingerprints) -> u32 {
+        Probe::held_in(&self.skipped, x, fingerprints)
+    }
+
     /// Whether the search keeps x as a container: its rule, for a given x.
-    fn keeps(&self, x: DocId, x_size: u32) -> bool {
-        let hits = Probe::held_in(&self.probed, x, x_size);
-        x_size >= self.size
+    fn keeps(&self, x: DocId, fingerprints: &Fingerprints) -> bool {
+        let hits = Probe::held_in(&self.probed, x, fingerprints);
+        fingerprints.shingle_count(x.index()) as u32 >= self.size
             && hits as usize >= self.needed_in_probed
-            && (hits + Probe::held_in(&self.skipped, x, x_size)) as usize >= self.verified
+            && (hits + self.held_in_skipped(x, fingerprints)) as usize >= self.verified
     }
 }
 
@@ -1512,8 +1624,8 @@ impl Search<'_> {
                     continue;
                 }
                 // Largest first: the documents x may contain are the tail.
-                let from = p.partition_point(|&(_, d_size)| d_size > size);
-                for &(d, _) in &p[from..] {
+                let from = p.first_at_most(size, self.fingerprints);
+                for &d in &p.docs[from..] {
                     if d != x && is_searcher[d.index()] {
                         hits.add_weighted(d.0, times);
                     }
@@ -1537,20 +1649,19 @@ impl Search<'_> {
     ) -> Vec<DocId> {
         let probe = Probe::of(self.index, document, self.config);
         containers
-            .filter(|&x| probe.keeps(x, self.fingerprints.shingle_count(x.index()) as u32))
+            .filter(|&x| probe.keeps(x, self.fingerprints))
             .collect()
     }
 }
 
-/// A posting list: its slot, its (document, shingle count) postings, and how many of a
-/// document's anchors have it.
-type CountedList<'a> = (usize, &'a [(DocId, u32)], u32);
+/// A posting list: its slot, its documents, and how many of a document's anchors have it.
+type CountedList<'a> = (usize, List<'a>, u32);
 
 /// The non-empty posting lists of some anchors, each once, with how many of the anchors have it.
 fn distinct_lists<'a>(
-    lists: impl Iterator<Item = (usize, &'a [(DocId, u32)])>,
+    lists: impl Iterator<Item = (usize, List<'a>)>,
 ) -> Vec<CountedList<'a>> {
-    let mut lists: Vec<(usize, &[(DocId, u32)])> = lists.filter(|(_, p)| !p.is_empty()).collect();
+    let mut lists: Vec<(usize, List<'a>)> = lists.filter(|(_, p)| !p.is_empty()).collect();
     lists.sort_unstable_by_key(|&(slot, _)| slot);
     let runs = lists.chunk_by(|x, y| x.0 == y.0);
     runs.map(|run| (run[0].0, run[0].1, run.len() as u32))
@@ -1888,6 +1999,39 @@ mod tests {
         assert!(lists * 2 < index.slots.len(), "{lists} lists, {} anchors", index.slots.len());
     }
 
+    /// Documents of 65,535 shingles or more (a list stores that cap as their size and looks the
+    /// size up when read) are found as containers, and contained, as the others are.
+    #[test]
+    fn documents_past_the_stored_size_cap_are_searched_as_the_others() {
+        let a = words(0..70_000);
+        let b = format!("{a}{}", words(70_000..70_100));
+        let texts = vec![a, b, words(10_000..50_000), words(20_000..20_300)];
+        let f = fps(&texts);
+        assert!(f.shingle_count(1) > f.shingle_count(0));
+        assert!(f.shingle_count(2) < usize::from(u16::MAX), "{}", f.shingle_count(2));
+        assert!(f.shingle_count(0) > usize::from(u16::MAX), "{}", f.shingle_count(0));
+        let config = Config::default();
+        let docs: Vec<DocId> = (0..4).map(DocId).collect();
+        let pairs = anchor_pairs(&f, &docs, &config);
+        let all: Vec<(DocId, DocId)> = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+            .map(|(x, y)| (DocId(x), DocId(y)))
+            .to_vec();
+        assert_eq!(pairs, all);
+        let index = AnchorIndex::build(&f, &docs, config.anchor_modulus);
+        let mut buf = Vec::new();
+        let anchor = f.get(3, &mut buf).shingles.anchors(config.anchor_modulus).next().unwrap();
+        let (_, list) = index.postings(anchor);
+        // Largest first.
+        assert_eq!(list.docs, &[DocId(1), DocId(0), DocId(2), DocId(3)]);
+        assert_eq!(&list.sizes[..2], &[u16::MAX; 2]);
+        for (i, &d) in list.docs.iter().enumerate() {
+            let size = f.shingle_count(d.index()) as u32;
+            assert_eq!(list.size(i, &f), size);
+            assert!(list.holds(d, size, &f) && !list.holds(d, size + 1, &f));
+            assert_eq!((list.first_below(size, &f), list.first_at_most(size, &f)), (i + 1, i));
+        }
+    }
+
     /// The anchor index holds the same lists whatever the number of slices it is built in.
     #[test]
     fn an_anchor_index_built_in_many_slices_holds_the_same_lists() {
@@ -1900,7 +2044,7 @@ mod tests {
         let sliced = AnchorIndex::build_in_slices(&f, &docs, (modulus, Some(1)));
         assert!(whole.slots.len() >= 100, "{} anchors", whole.slots.len());
         assert_eq!(sliced.slots.len(), whole.slots.len());
-        for &anchor in whole.slots.keys() {
+        for &anchor in whole.slots.anchors.keys() {
             assert_eq!(sliced.postings(anchor).1, whole.postings(anchor).1, "anchor {anchor}");
         }
     }

@@ -600,12 +600,8 @@ impl CandidateIndex {
         let n = fingerprints.len();
         let stored = stored.filter(|_| holds_new.is_some());
         let looked = stored.map(|s| Looked::new(fingerprints, docs, s));
-        let buckets = Buckets::build(fingerprints, docs, config, (holds_new, looked.as_ref()));
-        let entries: Vec<(u32, u32)> = (0..buckets.members.len())
-            .into_par_iter()
-            .flat_map_iter(|b| buckets.members.get(b).iter().map(move |&d| (d, b as u32)))
-            .collect();
-        let doc_buckets = Lists::from_entries(n, entries);
+        // The anchor search first: its index is the largest transient table, and the band
+        // tables built after it do not live beside it (BENCHMARKS.md, section 34).
         let anchors = if config.wants(RelationKind::Containment) {
             let pairs = anchor_pairs_around(fingerprints, docs, config, (holds_new, looked.as_ref()));
             let both = pairs
@@ -616,6 +612,12 @@ impl CandidateIndex {
         } else {
             Lists::from_entries(n, Vec::new())
         };
+        let buckets = Buckets::build(fingerprints, docs, config, (holds_new, looked.as_ref()));
+        let entries: Vec<(u32, u32)> = (0..buckets.members.len())
+            .into_par_iter()
+            .flat_map_iter(|b| buckets.members.get(b).iter().map(move |&d| (d, b as u32)))
+            .collect();
+        let doc_buckets = Lists::from_entries(n, entries);
         let by_size = (0..buckets.members.len())
             .into_par_iter()
             .filter(|&b| buckets.members.get(b).len() >= LARGE_BUCKET)
@@ -798,7 +800,7 @@ fn keep_crowded(d: DocId, fingerprints: &Fingerprints, mut crowded: Vec<(u32, u8
 /// a million articles this stores 28.0 M postings instead of 40.2 M (BENCHMARKS.md, section 21).
 struct AnchorIndex {
     /// Anchor -> its posting list's slot in `offsets` (several anchors may share one).
-    slots: AnchorSlots,
+    slots: Slots,
     /// `postings[offsets[k]..offsets[k + 1]]` holds the documents of list k, largest first (by
     /// shingle count, ties in input order), and `sizes` the same places their shingle counts
     /// (see [`List`]): a search for the containers of a document stops at the first smaller one,
@@ -814,7 +816,7 @@ struct AnchorIndex {
 impl AnchorIndex {
     fn empty() -> AnchorIndex {
         AnchorIndex {
-            slots: AnchorSlots::default(),
+            slots: Slots::default(),
             offsets: vec![0],
             postings: Vec::new(),
             sizes: Vec::new(),
@@ -839,7 +841,7 @@ impl AnchorIndex {
         // (anchor, document) entries of one slice are ever held; the slices come in value order.
         let groups = groups_of(docs);
         let counts = anchors_per_bucket(fingerprints, &groups, modulus);
-        let mut by_content = KeyMap::default();
+        let mut by_content = ListsByContent::default();
         for slice in slices_of(&counts, budget) {
             let slice_sizes: Vec<usize> = counts.iter().map(|c| c[slice.clone()].iter().sum()).collect();
             let in_slice = |a: u32| slice.contains(&((a >> BUCKET_SHIFT) as usize));
@@ -850,7 +852,7 @@ impl AnchorIndex {
                 .filter(|run| run.len() >= 2);
             let (runs, total) = shared.fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
             // Exact: `reserve` would double the postings, the largest part of the index.
-            index.slots.reserve_exact(runs);
+            index.slots.start_slice(slice.clone(), runs);
             index.postings.reserve_exact(total);
             index.sizes.reserve_exact(total);
             for run in entries.chunk_by(|x, y| x.0 == y.0) {
@@ -863,6 +865,7 @@ impl AnchorIndex {
         index.postings.shrink_to_fit();
         index.sizes.shrink_to_fit();
         index.offsets.shrink_to_fit();
+        index.slots.shrink_to_fit();
         index
     }
 
@@ -915,8 +918,10 @@ impl AnchorIndex {
     /// or more.
     fn of_entries(entries: &[(u32, DocId)], fingerprints: &Fingerprints) -> AnchorIndex {
         let mut index = AnchorIndex::empty();
-        let mut by_content = KeyMap::default();
-        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2) {
+        let mut by_content = ListsByContent::default();
+        let shared = || entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2);
+        index.slots.start_slice(0..BUCKETS, shared().count());
+        for run in shared() {
             index.add_list(run, fingerprints, &mut by_content);
         }
         index.postings.shrink_to_fit();
@@ -934,7 +939,7 @@ impl AnchorIndex {
         (modulus, asking): (u32, &[DocId]),
     ) {
         let mut anchors = anchors_of(fingerprints, asking, modulus);
-        anchors.retain(|a| !self.slots.contains(*a));
+        anchors.retain(|&a| self.slots.get(a).is_none());
         let place = numbered(&anchors);
         let counts: Vec<AtomicU32> = anchors.iter().map(|_| AtomicU32::new(0)).collect();
         groups_of(docs).into_par_iter().for_each(|g| {
@@ -974,7 +979,7 @@ impl AnchorIndex {
         let mut wanted: Vec<u32> = anchors.values().flatten().copied().collect();
         wanted.par_sort_unstable();
         wanted.dedup();
-        wanted.retain(|a| !self.slots.contains(*a));
+        wanted.retain(|&a| self.slots.get(a).is_none());
         let in_docs = |d: DocId| looked.in_docs[d.index()];
         let mut counts = looked.stored.count_anchors(&wanted, &in_docs);
         let place = numbered(&wanted);
@@ -996,33 +1001,36 @@ impl AnchorIndex {
     }
 
     /// Adds the postings of one anchor (`run`: its (anchor, document) entries), as a new list or
-    /// as a list already stored with the same documents (`by_content`: content hash -> list).
+    /// as a list already stored with the same documents (found in `by_content`).
     fn add_list(
         &mut self,
         run: &[(u32, DocId)],
         fingerprints: &Fingerprints,
-        by_content: &mut KeyMap<u64, u32>,
+        by_content: &mut ListsByContent,
     ) {
         let from = self.postings.len();
         self.postings.extend(run.iter().map(|&(_, d)| d));
         let count = |d: DocId| fingerprints.shingle_count(d.index());
         self.postings[from..].sort_unstable_by_key(|&d| (Reverse(count(d)), d));
-        let list = &self.postings[from..];
-        let hash = content_hash(list.iter().map(|d| d.0));
-        let new_slot = (self.offsets.len() - 1) as u32;
-        let slot = *by_content.entry(hash).or_insert(new_slot);
-        let k = slot as usize;
-        if slot != new_slot && self.postings[self.offsets[k]..self.offsets[k + 1]] == *list {
+        let hash = list_hash(&self.postings[from..]);
+        if let Some(slot) = by_content.find(hash, self, from) {
             self.postings.truncate(from);
             // The same documents: the same sizes.
-            self.slots.push(run[0].0, slot);
-        } else {
-            // New, or another list with the same hash (kept apart, not merged).
-            self.slots.push(run[0].0, new_slot);
-            let sizes = self.postings[from..].iter().map(|&d| List::stored_size(count(d)));
-            self.sizes.extend(sizes);
-            self.offsets.push(self.postings.len());
+            self.slots.insert(run[0].0, slot);
+            return;
         }
+        let slot = (self.offsets.len() - 1) as u32;
+        self.slots.insert(run[0].0, slot);
+        let sizes = self.postings[from..].iter().map(|&d| List::stored_size(count(d)));
+        self.sizes.extend(sizes);
+        self.offsets.push(self.postings.len());
+        by_content.insert(hash, slot, self);
+    }
+
+    /// The documents of list `slot`.
+    fn list(&self, slot: u32) -> &[DocId] {
+        let k = slot as usize;
+        &self.postings[self.offsets[k]..self.offsets[k + 1]]
     }
 
     /// The postings of `anchor`, with their list's slot (`usize::MAX`, with no posting, for an
@@ -1040,6 +1048,158 @@ impl AnchorIndex {
             None => (usize::MAX, List::default()),
         }
     }
+}
+
+/// Anchor -> slot, for anchors inserted in increasing order: for each slice of the anchor values
+/// (see [`AnchorIndex::build_in_slices`]), made when its slice is built, the (anchor, slot) pairs
+/// sorted in one array, each placed at the first free place at or after the place its value
+/// would have in the slice's range if the pairs filled it evenly ([`SlotArray`]). Anchors are hash
+/// values, spread evenly: a lookup starts at that place and reads on (about three pairs, in one
+/// cache line) until the anchor, a larger one or a free place. With one free place in seven,
+/// that is 9.3 bytes an anchor.
+///
+/// A hash table took 10 to 18 bytes an anchor, and twice that while it grew: at ten million
+/// articles, 56 million anchors, 925 MB for a table per slice, or 600 MB for one table that
+/// held 900 MB at its last growth (BENCHMARKS.md, section 34). A sorted array searched by halves
+/// from a directory of the anchors' top bits made the candidates stage 13% slower at a million
+/// articles (section 33).
+#[derive(Debug)]
+struct Slots {
+    /// An anchor's top byte -> its array in `arrays` (`NO_ARRAY` for none).
+    array_of: Vec<u16>,
+    arrays: Vec<SlotArray>,
+}
+
+const NO_ARRAY: u16 = u16::MAX;
+
+impl Default for Slots {
+    fn default() -> Slots {
+        Slots {
+            array_of: vec![NO_ARRAY; BUCKETS],
+            arrays: Vec::new(),
+        }
+    }
+}
+
+impl Slots {
+    /// A new array for the anchors whose top byte is in `bytes`, with room for `anchors`. The
+    /// anchors inserted next are those, in increasing order.
+    fn start_slice(&mut self, bytes: std::ops::Range<usize>, anchors: usize) {
+        let array = self.arrays.len() as u16; // At most one per top byte value.
+        let lo = (bytes.start as u64) << BUCKET_SHIFT;
+        let span = (bytes.len() as u64) << BUCKET_SHIFT;
+        self.arrays.push(SlotArray::new(lo as u32, span, anchors));
+        self.array_of[bytes].fill(array);
+    }
+
+    /// Adds `anchor` (larger than those inserted before in its slice).
+    fn insert(&mut self, anchor: u32, slot: u32) {
+        let array = self.array_of[(anchor >> BUCKET_SHIFT) as usize];
+        self.arrays[array as usize].push(anchor, slot);
+    }
+
+    fn get(&self, anchor: u32) -> Option<u32> {
+        let array = self.array_of[(anchor >> BUCKET_SHIFT) as usize];
+        self.arrays.get(usize::from(array))?.get(anchor)
+    }
+
+    /// Gives back what the arrays reserved past their length.
+    fn shrink_to_fit(&mut self) {
+        self.arrays.iter_mut().for_each(|a| a.entries.shrink_to_fit());
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.keys().count()
+    }
+
+    #[cfg(test)]
+    fn keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.arrays.iter().flat_map(|a| a.entries.iter().filter(|e| e.1 != FREE).map(|e| e.0))
+    }
+}
+
+/// A free place in a [`SlotArray`].
+const FREE: u32 = u32::MAX;
+
+/// Sorted (anchor, slot) pairs over anchors `lo..lo + span`, anchor a placed at its home
+/// (`(a - lo) / span` of the way along `places`) or just after the pair before it.
+///
+/// Every place from an anchor's home to the anchor's own is taken, by smaller anchors: a lookup
+/// that meets a free place or a larger anchor first knows the anchor is not there.
+#[derive(Debug)]
+struct SlotArray {
+    lo: u32,
+    /// `places / span` in 32-bit fixed point (below 1: there are fewer places than values).
+    scale: u64,
+    entries: Vec<(u32, u32)>,
+}
+
+impl SlotArray {
+    fn new(lo: u32, span: u64, anchors: usize) -> SlotArray {
+        // One free place in seven: about three pairs read by a lookup.
+        let places = (anchors as u64 + anchors as u64 / 6 + 1).min(span);
+        SlotArray {
+            lo,
+            scale: ((u128::from(places) << 32) / u128::from(span.max(1))) as u64,
+            entries: Vec::with_capacity(places as usize + places as usize / 64),
+        }
+    }
+
+    fn home(&self, anchor: u32) -> usize {
+        ((u64::from(anchor - self.lo) * self.scale) >> 32) as usize
+    }
+
+    fn push(&mut self, anchor: u32, slot: u32) {
+        debug_assert!(self.entries.last().is_none_or(|e| e.0 < anchor), "anchors in order");
+        let at = self.home(anchor).max(self.entries.len());
+        self.entries.resize(at, (0, FREE));
+        self.entries.push((anchor, slot));
+    }
+
+    fn get(&self, anchor: u32) -> Option<u32> {
+        for &(key, slot) in self.entries.get(self.home(anchor)..)? {
+            if slot == FREE || key > anchor {
+                return None;
+            }
+            if key == anchor {
+                return Some(slot);
+            }
+        }
+        None
+    }
+}
+
+/// The lists of an anchor index being built, found by their documents: a table of list slots,
+/// 5 bytes a list, each hashed from its list when the table grows. At ten million articles the
+/// index holds 25 million lists, and a table of (content hash, slot) took 570 MB, 850 MB while
+/// it grew, at the top of the build (BENCHMARKS.md, section 34).
+#[derive(Default)]
+struct ListsByContent {
+    slots: hashbrown::HashTable<u32>,
+}
+
+impl ListsByContent {
+    /// The slot of the list stored in `index` equal to `postings[from..]`, which hashes to `hash`.
+    fn find(&self, hash: u64, index: &AnchorIndex, from: usize) -> Option<u32> {
+        let list = &index.postings[from..];
+        self.slots.find(hash, |&k| index.list(k) == list).copied()
+    }
+
+    /// Adds list `slot`, already in `index`, which hashes to `hash`.
+    fn insert(&mut self, hash: u64, slot: u32, index: &AnchorIndex) {
+        self.slots
+            .insert_unique(hash, slot, |&k| list_hash(index.list(k)));
+    }
+}
+
+/// The hash of a posting list's documents (equal lists are then compared whole, so its only
+/// duty is to spread them): a multiply-rotate over the documents, then a final mix.
+fn list_hash(list: &[DocId]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let h = list.iter().fold(list.len() as u64, |h, d| (h.rotate_left(5) ^ u64::from(d.0)).wrapping_mul(K));
+    let h = (h ^ (h >> 32)).wrapping_mul(K);
+    h ^ (h >> 29)
 }
 
 /// One posting list: its documents largest first (ties in input order) and their shingle
@@ -1107,43 +1267,6 @@ fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
 }
 
 
-/// Anchor -> slot for anchors added in increasing order: (anchor, slot) in one sorted array, and
-/// a directory of where each value of the anchors' top bits begins, so that a lookup reads the
-/// directory, then searches the few anchors (16 on average) sharing those bits, within a cache
-/// line or two. About 9 bytes an anchor, where a hash table takes 10 to 18 and twice that while
-/// it grows: at ten million articles the anchor index holds about 45 million anchors.
-/// Anchor -> slot: a hash table. A sorted array of (anchor,
-/// slot) with a directory by the anchors' top bits took about 9 bytes an anchor against the
-/// table's 10 to 18, but its lookups cost 13% of the candidates stage at a million articles
-/// (BENCHMARKS.md, section 33): the table stays.
-#[derive(Debug, Default)]
-struct AnchorSlots {
-    anchors: KeyMap<u32, u32>,
-}
-
-impl AnchorSlots {
-    fn reserve_exact(&mut self, n: usize) {
-        self.anchors.reserve(n);
-    }
-
-    fn push(&mut self, anchor: u32, slot: u32) {
-        self.anchors.insert(anchor, slot);
-    }
-
-    fn get(&self, anchor: u32) -> Option<u32> {
-        self.anchors.get(&anchor).copied()
-    }
-
-    fn contains(&self, anchor: u32) -> bool {
-        self.get(anchor).is_some()
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.anchors.len()
-    }
-}
-
 /// Anchors are counted by their top byte (a bucket) when the anchor index's slices are chosen.
 const BUCKET_SHIFT: u32 = 24;
 const BUCKETS: usize = 1 << (32 - BUCKET_SHIFT);
@@ -1151,12 +1274,13 @@ const BUCKETS: usize = 1 << (32 - BUCKET_SHIFT);
 /// The anchor index is built in at least this many slices of anchor values.
 const MIN_SLICES: usize = 4;
 
-/// The bytes of (anchor, document) entries one slice may hold: an eighth of `--memory-limit`
+/// The bytes of (anchor, document) entries one slice may hold: a sixteenth of `--memory-limit`
 /// (at least 32 MiB), none without a limit. Each slice costs one more pass over the sets, so
 /// a limit that leaves room builds in fewer. Ten million articles hold 8.4 GB of entries: at
-/// `4G`, 17 slices of 512 MiB instead of four of 2.1 GB (BENCHMARKS.md, section 33).
+/// `4G`, 33 slices of 256 MiB instead of four of 2.1 GB. The slice's entries are held at the
+/// top of the build, beside the index nearly whole (BENCHMARKS.md, sections 33 and 34).
 fn slice_budget(memory_limit: Option<u64>) -> Option<usize> {
-    memory_limit.map(|limit| (limit / 8).max(32 << 20) as usize)
+    memory_limit.map(|limit| (limit / 16).max(32 << 20) as usize)
 }
 
 /// The slices of anchor values (ranges of buckets, in order) given each group's anchors per
@@ -1676,6 +1800,7 @@ thread_local! {
 mod tests {
     use super::*;
     use crate::fingerprint::{Fingerprint, ShingleSet};
+    use std::collections::BTreeMap;
 
     fn fps(texts: &[String]) -> Fingerprints {
         let c = Config::default();
@@ -2044,7 +2169,7 @@ mod tests {
         let sliced = AnchorIndex::build_in_slices(&f, &docs, (modulus, Some(1)));
         assert!(whole.slots.len() >= 100, "{} anchors", whole.slots.len());
         assert_eq!(sliced.slots.len(), whole.slots.len());
-        for &anchor in whole.slots.anchors.keys() {
+        for anchor in whole.slots.keys() {
             assert_eq!(sliced.postings(anchor).1, whole.postings(anchor).1, "anchor {anchor}");
         }
     }
@@ -2074,6 +2199,46 @@ mod tests {
             }
         }
         assert_eq!(slices_of(&counts, Some(1)).len(), BUCKETS);
+    }
+
+    /// The slot arrays find every anchor inserted, and no other, in every slice: clustered
+    /// anchors (displaced past their home), the range's ends, and slices of one value.
+    #[test]
+    fn slot_arrays_find_exactly_the_anchors_inserted() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u32
+        };
+        let mut anchors: Vec<u32> = (0..20_000).map(|_| next() & !3).collect();
+        // A dense run, the ends of the range and of a slice.
+        anchors.extend((0..300).map(|i| 0x4000_0000 + 4 * i));
+        anchors.extend([0, 4, !3, 0x3FFF_FFFC, 0x0100_0000]);
+        anchors.sort_unstable();
+        anchors.dedup();
+        let want: BTreeMap<u32, u32> = anchors.iter().enumerate().map(|(i, &a)| (a, i as u32)).collect();
+        let whole: Vec<std::ops::Range<usize>> = std::iter::once(0..BUCKETS).collect();
+        for slices in [whole, vec![0..1, 1..64, 64..65, 65..BUCKETS]] {
+            let mut slots = Slots::default();
+            for slice in &slices {
+                let within = |a: &&u32| slice.contains(&((**a >> BUCKET_SHIFT) as usize));
+                slots.start_slice(slice.clone(), anchors.iter().filter(within).count());
+                for &a in anchors.iter().filter(within) {
+                    slots.insert(a, want[&a]);
+                }
+            }
+            slots.shrink_to_fit();
+            assert_eq!(slots.len(), anchors.len());
+            for &a in &anchors {
+                assert_eq!(slots.get(a), Some(want[&a]), "{a:#x}");
+                for absent in [a.wrapping_add(4), a.wrapping_sub(4), a | 1] {
+                    assert_eq!(slots.get(absent), want.get(&absent).copied(), "{absent:#x}");
+                }
+            }
+        }
+        assert_eq!(Slots::default().get(12), None);
     }
 
     /// Searching from the wanted containers for the unwanted documents they may contain (an

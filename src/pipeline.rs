@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use compact_str::CompactString;
 use rayon::prelude::*;
 
 use crate::candidates::{CandidateIndex, ExactGroups, StoredKeys};
@@ -29,20 +30,58 @@ use crate::stream::Related;
 use crate::text::{detect_language_of, LangCode, TokenList};
 use crate::DocId;
 
-/// What the pipeline keeps of each document.
+/// What the pipeline keeps of each document: 72 bytes, ten million of them at the
+/// `--memory-limit` run of BENCHMARKS.md (section 34). The id is held inline when it is 24 bytes
+/// or shorter (most ids: hashes, numbers, short names), and what only some runs keep is behind one
+/// pointer.
 #[derive(Debug, Clone)]
 pub struct DocInfo {
-    pub id: String,
+    pub id: CompactString,
     pub origin: Origin,
     pub words: u32,
     /// Language code: from the input's language field, else detected when translations are asked
     /// for; `None` when unknown.
     pub lang: Option<LangCode>,
-    /// The input record, when reading kept it (for `dedupe`). Boxed, as the text: most runs keep
-    /// neither, and a million documents' `DocInfo` are a million times its size.
-    pub record: Option<Box<Record>>,
+    kept: Option<Box<Kept>>,
+}
+
+/// The parts of a document only some runs keep.
+#[derive(Debug, Clone)]
+struct Kept {
+    /// The input record, when reading kept it (for `dedupe`).
+    record: Option<Record>,
     /// The original text, when asked for (for `explain`).
-    pub text: Option<Box<str>>,
+    text: Option<Box<str>>,
+}
+
+impl DocInfo {
+    /// A document as reading found it, keeping its record and text when given.
+    pub fn new(
+        id: impl Into<CompactString>,
+        origin: Origin,
+        words: u32,
+        record: Option<Record>,
+        text: Option<Box<str>>,
+    ) -> DocInfo {
+        let kept = (record.is_some() || text.is_some()).then(|| Box::new(Kept { record, text }));
+        DocInfo {
+            id: id.into(),
+            origin,
+            words,
+            lang: None,
+            kept,
+        }
+    }
+
+    /// The input record, when reading kept it (for `dedupe`).
+    pub fn record(&self) -> Option<&Record> {
+        self.kept.as_ref()?.record.as_ref()
+    }
+
+    /// The original text, when asked for (for `explain`).
+    pub fn text(&self) -> Option<&str> {
+        self.kept.as_ref()?.text.as_deref()
+    }
 }
 
 /// Wall time of each stage. Translations are verified while the copy candidates are found and
@@ -271,7 +310,7 @@ pub fn analyze_stored(
                 .par_iter()
                 .map(|d| {
                     let doc = &docs[d.index()];
-                    pivoter.pivot(doc.text.as_deref()?, doc.lang.as_deref()?)
+                    pivoter.pivot(doc.text()?, doc.lang.as_deref()?)
                 })
                 .collect();
         }
@@ -405,14 +444,8 @@ impl ReadRun<'_> {
                 .collect();
             collected.fingerprint_time += t.elapsed();
             for (d, f) in batch.drain(..).zip(features) {
-                let info = DocInfo {
-                    id: d.id,
-                    origin: d.origin,
-                    words: f.fingerprint.words,
-                    lang: None,
-                    record: d.record.map(Box::new),
-                    text: keep_text.then(|| d.text.into_boxed_str()),
-                };
+                let text = keep_text.then(|| d.text.into_boxed_str());
+                let info = DocInfo::new(d.id, d.origin, f.fingerprint.words, d.record, text);
                 store.keep(&info, &f);
                 collected.push(info, f, featurizer);
             }
@@ -518,17 +551,11 @@ pub fn analyze_documents(
     };
     let memory: Arc<str> = Arc::from("<memory>");
     for (i, (d, f)) in documents.iter().zip(features).enumerate() {
-        let info = DocInfo {
-            id: d.id.clone(),
-            origin: Origin {
-                file: memory.clone(),
-                line: Some(i as u64 + 1),
-            },
-            words: f.fingerprint.words,
-            lang: None,
-            record: None,
-            text: None,
+        let origin = Origin {
+            file: memory.clone(),
+            line: std::num::NonZeroU64::new(i as u64 + 1),
         };
+        let info = DocInfo::new(d.id.as_str(), origin, f.fingerprint.words, None, None);
         collected.push(info, f, &featurizer);
     }
     let Collected {
@@ -760,7 +787,7 @@ fn reread_wanted<T: Send>(
     // A document is known by where it was read, (file, line), and its rank among the documents
     // read there (several for an SGML file, one for a JSONL line or a text file).
     type Place = (Arc<str>, Option<u64>);
-    let place = |o: &Origin| -> Place { (o.file.clone(), o.line) };
+    let place = |o: &Origin| -> Place { (o.file.clone(), o.line.map(std::num::NonZeroU64::get)) };
     let places: HashSet<Place> = wanted
         .iter()
         .map(|d| place(&docs[d.index()].origin))
@@ -1088,6 +1115,23 @@ pub fn relate_texts<S: AsRef<str> + Sync>(texts: &[S], config: &Config) -> Vec<R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_document_costs_seventy_two_bytes_and_its_short_id_no_allocation() {
+        // Ten million documents are resident for the whole run: each byte here is 10 MB there.
+        assert_eq!(std::mem::size_of::<DocInfo>(), 72);
+        let origin = Origin {
+            file: Arc::from("a.jsonl"),
+            line: std::num::NonZeroU64::new(1),
+        };
+        let doc = DocInfo::new(String::from("000001a09aceb40f"), origin.clone(), 3, None, None);
+        assert!(!doc.id.is_heap_allocated());
+        assert_eq!((doc.record(), doc.text()), (None, None));
+        let text = Some(Box::from("the text"));
+        let kept = DocInfo::new("https://example.com/a/long/url/for/an/id", origin, 3, None, text);
+        assert_eq!((kept.id.as_str(), kept.text()), ("https://example.com/a/long/url/for/an/id", Some("the text")));
+    }
 
     #[test]
     fn language_codes_are_normalized() {

@@ -397,7 +397,7 @@ fn recall_split(
         .collect();
     let pivot = |d: DocId| {
         let doc = &analysis.docs[d.index()];
-        pivoter.pivot(doc.text.as_deref()?, doc.lang.as_deref()?)
+        pivoter.pivot(doc.text()?, doc.lang.as_deref()?)
     };
     let (mut proposed, mut verified, mut reported) = (0, 0, 0);
     for (a, b) in gold {

@@ -88,7 +88,7 @@ impl Dedupe {
         };
         let deduped = dedupe(analysis, &policy, None);
         let docs = &analysis.docs;
-        let id = |i: usize| docs[i].id.clone();
+        let id = |i: usize| docs[i].id.to_string();
         let mut kept = Vec::new();
         let mut removed = Vec::new();
         for i in 0..docs.len() {

@@ -207,7 +207,7 @@ impl ExplainedDoc {
     fn of(analysis: &Analysis, d: DocId) -> ExplainedDoc {
         let (doc, f) = (&analysis.docs[d.index()], &analysis.fingerprints[d.index()]);
         ExplainedDoc {
-            id: doc.id.clone(),
+            id: doc.id.to_string(),
             words: f.words,
             shingles: analysis.fingerprints.shingle_count(d.index()),
             origin: doc.origin.to_string(),
@@ -221,8 +221,8 @@ impl CopyVerdict {
         CopyVerdict {
             relation: r.kind,
             score: r.score,
-            a: docs[r.a.index()].id.clone(),
-            b: docs[r.b.index()].id.clone(),
+            a: docs[r.a.index()].id.to_string(),
+            b: docs[r.b.index()].id.to_string(),
         }
     }
 }

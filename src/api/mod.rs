@@ -86,8 +86,8 @@ impl Pair {
     /// The pair as the command line writes it.
     pub(crate) fn of(r: &crate::relate::Relation, docs: &[crate::pipeline::DocInfo]) -> Pair {
         Pair {
-            a: docs[r.a.index()].id.clone(),
-            b: docs[r.b.index()].id.clone(),
+            a: docs[r.a.index()].id.to_string(),
+            b: docs[r.b.index()].id.to_string(),
             relation: r.kind,
             score: crate::output::round4(r.score),
             evidence: crate::output::rounded(&r.evidence),

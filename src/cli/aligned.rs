@@ -121,14 +121,13 @@ pub fn texts_of(
             (
                 d,
                 analysis.docs[d]
-                    .text
-                    .as_deref()
+                    .text()
                     .map(String::from)
                     .unwrap_or_default(),
             )
         })
         .collect();
-    if wanted.is_empty() || analysis.docs.iter().any(|d| d.text.is_some()) {
+    if wanted.is_empty() || analysis.docs.iter().any(|d| d.text().is_some()) {
         return Ok(wanted);
     }
     let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();

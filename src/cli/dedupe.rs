@@ -190,7 +190,7 @@ fn write_kept_and_removed(
     let mut kept_docs: Vec<usize> = Vec::new();
     let mut record_buf = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
-        record_bytes(&doc.id, doc.record.as_deref(), &doc.origin, &mut record_buf)?;
+        record_bytes(&doc.id, doc.record(), &doc.origin, &mut record_buf)?;
         match deduped.dropped_for.get(&i) {
             None if as_parquet => kept_docs.push(i),
             None => {
@@ -333,7 +333,7 @@ fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send))
     let mut slot: HashMap<Arc<str>, usize> = HashMap::new();
     for doc in docs
         .iter()
-        .filter(|d| matches!(d.record.as_deref(), Some(Record::ParquetRow(_))))
+        .filter(|d| matches!(d.record(), Some(Record::ParquetRow(_))))
     {
         let file = &doc.origin.file;
         if !slot.contains_key(file) {
@@ -345,12 +345,7 @@ fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send))
         let mut json_records: Vec<Vec<u8>> = Vec::with_capacity(kept.len());
         for &i in kept {
             let mut buf = Vec::new();
-            record_bytes(
-                &docs[i].id,
-                docs[i].record.as_deref(),
-                &docs[i].origin,
-                &mut buf,
-            )?;
+            record_bytes(&docs[i].id, docs[i].record(), &docs[i].origin, &mut buf)?;
             json_records.push(buf);
         }
         let records: Vec<&[u8]> = json_records.iter().map(Vec::as_slice).collect();
@@ -358,7 +353,7 @@ fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send))
     }
     if docs
         .iter()
-        .any(|d| !matches!(d.record.as_deref(), Some(Record::ParquetRow(_))))
+        .any(|d| !matches!(d.record(), Some(Record::ParquetRow(_))))
     {
         bail!(
             "KEPT as Parquet needs inputs of one kind: these are Parquet and other formats. \
@@ -370,7 +365,7 @@ fn write_parquet(kept: &[usize], docs: &[DocInfo], out: &mut (dyn Write + Send))
         let rank = origin
             .line
             .context("internal error: a Parquet row without its rank")?;
-        parquet_files[slot[&origin.file]].1.insert(rank);
+        parquet_files[slot[&origin.file]].1.insert(rank.get());
     }
     // The files are read again in input order and their kept rows written unchanged.
     parquet::write_kept_rows(&parquet_files, out).map_err(anyhow::Error::msg)

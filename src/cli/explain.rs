@@ -62,7 +62,7 @@ pub fn run(args: ExplainArgs) -> Result<()> {
     } = analyze_read(&inputs, read, &args.matching, keeping)?;
     progress.finish();
     let (i, j) = (find(&analysis, &args.id_a)?, find(&analysis, &args.id_b)?);
-    let text = |d: DocId| analysis.docs[d.index()].text.as_deref().unwrap_or_default();
+    let text = |d: DocId| analysis.docs[d.index()].text().unwrap_or_default();
     let explanation = Explanation::of(&analysis, (i, j), (text(i), text(j)), &pivoter);
     // Written through a handle so that a closed pipe (`| head`) is an error to end on, not a panic.
     let stdout = std::io::stdout();

@@ -88,8 +88,7 @@ pub fn policy(spec: &str, prefer: Option<&str>, docs: &[DocInfo]) -> Result<ByKe
 }
 
 fn key_of(doc: &DocInfo, name: &str, desc: bool, preferred: Option<&[&str]>) -> FieldKey {
-    let (Some(Record::JsonLine(raw)) | Some(Record::ParquetRow(raw))) = doc.record.as_deref()
-    else {
+    let (Some(Record::JsonLine(raw)) | Some(Record::ParquetRow(raw))) = doc.record() else {
         return FieldKey::Missing;
     };
     let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(raw) else {

@@ -237,7 +237,7 @@ impl Reader<'_> {
         };
         let origin = Origin {
             file: shown.clone(),
-            line: Some(line_no),
+            line: std::num::NonZeroU64::new(line_no),
         };
         let record = opts.keep_records.then(|| as_record(raw.to_vec()));
         self.emit(id, text, lang, origin, record)

@@ -24,6 +24,7 @@ mod web;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
+use std::num::NonZeroU64;
 use std::fs::File;
 use std::io::{self, BufRead, Read, Seek};
 use std::path::{Path, PathBuf};
@@ -136,8 +137,9 @@ impl Default for ReadOptions {
 pub struct Origin {
     /// The file as the user named it (`<stdin>` for standard input).
     pub file: Arc<str>,
-    /// 1-based line for JSONL records.
-    pub line: Option<u64>,
+    /// 1-based line for JSONL records (the record's rank in a WARC file). Never zero, so that
+    /// an origin takes 24 bytes, not 32: ten million documents keep one each.
+    pub line: Option<NonZeroU64>,
 }
 
 impl fmt::Display for Origin {

@@ -132,7 +132,7 @@ impl Reader<'_> {
             .then(|| Record::JsonLine(page_record(&id, url, record_id, date, &extracted)));
         let origin = Origin {
             file: shown.clone(),
-            line: Some(rank),
+            line: std::num::NonZeroU64::new(rank),
         };
         self.emit(id, text, None, origin, kept)
     }

@@ -169,17 +169,12 @@ impl FeatureStore for IndexStore {
                 with_keys(&mut f, tables, line as usize);
             }
             line += 1;
-            let info = DocInfo {
-                id: ids.next().unwrap_or_default(),
-                origin: Origin {
-                    file: file.clone(),
-                    line: Some(line),
-                },
-                words: f.fingerprint.words,
-                lang: None,
-                record: None,
-                text: None,
+            let origin = Origin {
+                file: file.clone(),
+                line: std::num::NonZeroU64::new(line),
             };
+            let id = ids.next().unwrap_or_default();
+            let info = DocInfo::new(id, origin, f.fingerprint.words, None, None);
             push(info, f);
         };
         // Band keys looked up in the postings are not read (`StoredKeys::bands`).

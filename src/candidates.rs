@@ -1276,9 +1276,10 @@ const MIN_SLICES: usize = 4;
 
 /// The bytes of (anchor, document) entries one slice may hold: a sixteenth of `--memory-limit`
 /// (at least 32 MiB), none without a limit. Each slice costs one more pass over the sets, so
-/// a limit that leaves room builds in fewer. Ten million articles hold 8.4 GB of entries: at
-/// `4G`, 33 slices of 256 MiB instead of four of 2.1 GB. The slice's entries are held at the
-/// top of the build, beside the index nearly whole (BENCHMARKS.md, sections 33 and 34).
+/// a limit that leaves room builds in fewer. Ten million articles hold about 3.2 GB of
+/// entries: at `4G`, 13 slices of at most 256 MiB instead of four of 800 MB. The last slice's
+/// entries are held beside the index nearly whole, at the top of the build (BENCHMARKS.md,
+/// sections 33 and 34).
 fn slice_budget(memory_limit: Option<u64>) -> Option<usize> {
     memory_limit.map(|limit| (limit / 16).max(32 << 20) as usize)
 }

@@ -1266,7 +1266,6 @@ fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
     lo
 }
 
-
 /// Anchors are counted by their top byte (a bucket) when the anchor index's slices are chosen.
 const BUCKET_SHIFT: u32 = 24;
 const BUCKETS: usize = 1 << (32 - BUCKET_SHIFT);
@@ -1650,23 +1649,24 @@ impl<'a> Probe<'a> {
 
     /// How many of the document's anchors in `lists` the document x holds (a binary search in
     /// each list on (size, document), the sizes looked up).
-    fn held_in(lists: &[CountedList<'_>], x: DocId, fingerprints: &Fingerprints) -> u32 {
-        let size = fingerprints.shingle_count(x.index()) as u32;
+    fn held_in(lists: &[CountedList<'_>], (x, size): (DocId, u32), fingerprints: &Fingerprints) -> u32 {
         let holding = lists.iter().filter(|(_, p, _)| p.holds(x, size, fingerprints));
         holding.map(|&(_, _, times)| times).sum()
     }
 
     /// How many of the document's skipped anchors the document x holds.
     fn held_in_skipped(&self, x: DocId, fingerprints: &Fingerprints) -> u32 {
-        Probe::held_in(&self.skipped, x, fingerprints)
+        let size = fingerprints.shingle_count(x.index()) as u32;
+        Probe::held_in(&self.skipped, (x, size), fingerprints)
     }
 
     /// Whether the search keeps x as a container: its rule, for a given x.
     fn keeps(&self, x: DocId, fingerprints: &Fingerprints) -> bool {
-        let hits = Probe::held_in(&self.probed, x, fingerprints);
-        fingerprints.shingle_count(x.index()) as u32 >= self.size
+        let size = fingerprints.shingle_count(x.index()) as u32;
+        let hits = Probe::held_in(&self.probed, (x, size), fingerprints);
+        size >= self.size
             && hits as usize >= self.needed_in_probed
-            && (hits + self.held_in_skipped(x, fingerprints)) as usize >= self.verified
+            && (hits + Probe::held_in(&self.skipped, (x, size), fingerprints)) as usize >= self.verified
     }
 }
 

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::candidates::{CandidateIndex, ExactGroups, StoredKeys};
 use crate::config::Config;
 use crate::corpus::{
-    read_inputs, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
+    read_inputs, read_inputs_ahead, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
     Record, WarningKind,
 };
 use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
@@ -435,8 +435,8 @@ impl ReadRun<'_> {
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<ReadReport, InputError> {
         let keep_text = self.keep_text;
-        let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCS);
-        let mut flush = |batch: &mut Vec<Document>| {
+        // The next batches are read while this one is fingerprinted.
+        let mut flush = |mut batch: Vec<Document>| {
             let t = Instant::now();
             let features: Vec<Features> = batch
                 .par_iter()
@@ -451,19 +451,7 @@ impl ReadRun<'_> {
             }
             on_progress(Progress::Read(collected.docs.len()));
         };
-        let report = read_inputs(
-            self.inputs,
-            self.options,
-            &mut |doc| {
-                batch.push(doc);
-                if batch.len() >= BATCH_DOCS {
-                    flush(&mut batch);
-                }
-            },
-            on_warning,
-        )?;
-        flush(&mut batch);
-        Ok(report)
+        read_inputs_ahead(self.inputs, self.options, BATCH_DOCS, &mut flush, on_warning)
     }
 }
 

@@ -9,6 +9,7 @@
 //! is counted in the [`ReadReport`], and the run goes on; with `strict` the first one is an error.
 //! Repairs (an encoding guessed, an id renamed, an over-long text cut) are warned about the same way.
 
+mod ahead;
 mod decode;
 pub mod format;
 pub mod framed;
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
+pub use ahead::read_inputs_ahead;
 pub use decode::{decode, Encoding};
 pub use format::{Compression, Format};
 pub use ids::IdSet;

@@ -1,5 +1,6 @@
 //! Criterion micro-benchmarks of the hot paths, on the bundled Bamako articles (always present):
-//! folding + tokenizing, full fingerprinting (tokenize + shingle + SimHash + MinHash), SimHash alone,
+//! folding + tokenizing (alone and into a token list), language and translation keys, full
+//! fingerprinting (tokenize + shingle + SimHash + MinHash), SimHash alone,
 //! exact pair scoring, candidate generation (LSH tables and anchor index over 2000 documents grown
 //! from the sample), pivoting and sentence alignment (the French report and its translation).
 //! Throughput is reported in bytes of original text, or in elements.
@@ -13,11 +14,12 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use twinwire::candidates::{anchor_pairs, lsh_pairs};
 use twinwire::crosslingual::align::{align, AlignParams};
+use twinwire::crosslingual::pivot::candidate_keys;
 use twinwire::crosslingual::pivot::Pivoter;
 use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::{Fingerprint, Fingerprints, SimHash64};
 use twinwire::score::score;
-use twinwire::text::for_each_token;
+use twinwire::text::{detect_language_of, for_each_token, TokenList};
 use twinwire::Config;
 use twinwire::DocId;
 
@@ -47,6 +49,28 @@ fn bench(c: &mut Criterion) {
             let mut n = 0usize;
             for t in &texts {
                 for_each_token(black_box(t), |tok| n += tok.folded.len());
+            }
+            n
+        })
+    });
+    g.bench_function("token_list", |b| {
+        let mut list = TokenList::of("");
+        b.iter(|| {
+            let mut n = 0usize;
+            for t in &texts {
+                list.refill(black_box(t));
+                n += list.len();
+            }
+            n
+        })
+    });
+    let lists: Vec<TokenList> = texts.iter().map(|t| TokenList::of(t)).collect();
+    g.bench_function("language_and_translation_keys", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for (t, list) in texts.iter().zip(&lists) {
+                let lang = detect_language_of(black_box(list)).unwrap_or("en");
+                n += candidate_keys(black_box(t), list, lang).len();
             }
             n
         })

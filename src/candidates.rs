@@ -855,12 +855,7 @@ impl AnchorIndex {
             index.slots.start_slice(slice.clone(), runs);
             index.postings.reserve_exact(total);
             index.sizes.reserve_exact(total);
-            for run in entries.chunk_by(|x, y| x.0 == y.0) {
-                // An anchor of one document pairs it with nothing (most anchors are such).
-                if run.len() >= 2 {
-                    index.add_list(run, fingerprints, &mut by_content);
-                }
-            }
+            index.add_lists(&mut entries, fingerprints, &mut by_content);
         }
         index.postings.shrink_to_fit();
         index.sizes.shrink_to_fit();
@@ -911,19 +906,17 @@ impl AnchorIndex {
         let is_held = |a: u32| held.contains(a);
         let mut entries = entries_of(fingerprints, &groups, &sizes, (modulus, is_held));
         entries.par_sort_unstable();
-        (AnchorIndex::of_entries(&entries, fingerprints), anchor_counts)
+        (AnchorIndex::of_entries(entries, fingerprints), anchor_counts)
     }
 
     /// The index of sorted (anchor, document) entries: a list for each anchor of two documents
     /// or more.
-    fn of_entries(entries: &[(u32, DocId)], fingerprints: &Fingerprints) -> AnchorIndex {
+    fn of_entries(mut entries: Vec<(u32, DocId)>, fingerprints: &Fingerprints) -> AnchorIndex {
         let mut index = AnchorIndex::empty();
         let mut by_content = ListsByContent::default();
-        let shared = || entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2);
-        index.slots.start_slice(0..BUCKETS, shared().count());
-        for run in shared() {
-            index.add_list(run, fingerprints, &mut by_content);
-        }
+        let shared = entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2);
+        index.slots.start_slice(0..BUCKETS, shared.count());
+        index.add_lists(&mut entries, fingerprints, &mut by_content);
         index.postings.shrink_to_fit();
         index.sizes.shrink_to_fit();
         index
@@ -965,7 +958,7 @@ impl AnchorIndex {
         looked: &Looked<'_>,
     ) -> (AnchorIndex, Vec<u32>) {
         let (entries, anchor_counts) = looked.anchor_entries(fingerprints, held, modulus);
-        (AnchorIndex::of_entries(&entries, fingerprints), anchor_counts)
+        (AnchorIndex::of_entries(entries, fingerprints), anchor_counts)
     }
 
     /// [`AnchorIndex::count_lengths`] from the stored documents' postings and the new documents,
@@ -1000,31 +993,59 @@ impl AnchorIndex {
         }
     }
 
-    /// Adds the postings of one anchor (`run`: its (anchor, document) entries), as a new list or
-    /// as a list already stored with the same documents (found in `by_content`).
-    fn add_list(
+    /// Adds the postings of the anchors of sorted (anchor, document) `entries` held by two
+    /// documents or more (an anchor of one document pairs it with nothing, and most anchors are
+    /// such), in anchor order, leaving `entries` in no useful order.
+    ///
+    /// A block of entries at a time, its lists are made in parallel ([`prepare_list`]: sorted,
+    /// hashed, their sizes looked up), then added one after the other: the lookups of the shingle
+    /// counts, one cache miss a posting, had made this loop a tenth of the candidates stage on one
+    /// thread (BENCHMARKS.md, section 35).
+    fn add_lists(
         &mut self,
-        run: &[(u32, DocId)],
+        entries: &mut [(u32, DocId)],
         fingerprints: &Fingerprints,
         by_content: &mut ListsByContent,
     ) {
+        let mut rest = entries;
+        while !rest.is_empty() {
+            let mut end = PREPARED_ENTRIES.min(rest.len());
+            while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+                end += 1;
+            }
+            let (block, tail) = std::mem::take(&mut rest).split_at_mut(end);
+            rest = tail;
+            let prepared: Vec<PreparedList> = block
+                .par_chunk_by_mut(|x, y| x.0 == y.0)
+                .map(|run| prepare_list(run, fingerprints))
+                .collect();
+            let mut at = 0;
+            for list in prepared {
+                let run = &block[at..at + list.len];
+                at += list.len;
+                if list.len >= 2 {
+                    self.add_list(run, &list, by_content);
+                }
+            }
+        }
+    }
+
+    /// Adds one prepared list (`run`: its documents and their stored sizes), as a new list or
+    /// as a list already stored with the same documents (found in `by_content`).
+    fn add_list(&mut self, run: &[(u32, DocId)], list: &PreparedList, by_content: &mut ListsByContent) {
         let from = self.postings.len();
         self.postings.extend(run.iter().map(|&(_, d)| d));
-        let count = |d: DocId| fingerprints.shingle_count(d.index());
-        self.postings[from..].sort_unstable_by_key(|&d| (Reverse(count(d)), d));
-        let hash = list_hash(&self.postings[from..]);
-        if let Some(slot) = by_content.find(hash, self, from) {
+        if let Some(slot) = by_content.find(list.hash, self, from) {
             self.postings.truncate(from);
             // The same documents: the same sizes.
-            self.slots.insert(run[0].0, slot);
+            self.slots.insert(list.anchor, slot);
             return;
         }
         let slot = (self.offsets.len() - 1) as u32;
-        self.slots.insert(run[0].0, slot);
-        let sizes = self.postings[from..].iter().map(|&d| List::stored_size(count(d)));
-        self.sizes.extend(sizes);
+        self.slots.insert(list.anchor, slot);
+        self.sizes.extend(run.iter().map(|&(size, _)| size as u16));
         self.offsets.push(self.postings.len());
-        by_content.insert(hash, slot, self);
+        by_content.insert(list.hash, slot, self);
     }
 
     /// The documents of list `slot`.
@@ -1189,17 +1210,55 @@ impl ListsByContent {
     /// Adds list `slot`, already in `index`, which hashes to `hash`.
     fn insert(&mut self, hash: u64, slot: u32, index: &AnchorIndex) {
         self.slots
-            .insert_unique(hash, slot, |&k| list_hash(index.list(k)));
+            .insert_unique(hash, slot, |&k| {
+                let list = index.list(k);
+                list_hash(list.iter().copied(), list.len())
+            });
     }
 }
 
 /// The hash of a posting list's documents (equal lists are then compared whole, so its only
 /// duty is to spread them): a multiply-rotate over the documents, then a final mix.
-fn list_hash(list: &[DocId]) -> u64 {
+fn list_hash(list: impl Iterator<Item = DocId>, len: usize) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let h = list.iter().fold(list.len() as u64, |h, d| (h.rotate_left(5) ^ u64::from(d.0)).wrapping_mul(K));
+    let h = list.fold(len as u64, |h, d| (h.rotate_left(5) ^ u64::from(d.0)).wrapping_mul(K));
     let h = (h ^ (h >> 32)).wrapping_mul(K);
     h ^ (h >> 29)
+}
+
+/// Entries whose lists are prepared in parallel before being added one after the other (see
+/// [`AnchorIndex::add_lists`]): 1 MiB of them.
+const PREPARED_ENTRIES: usize = 1 << 17;
+
+/// A run of entries of one anchor, ready to be added to the index.
+struct PreparedList {
+    anchor: u32,
+    /// The run's entries (the anchor's documents).
+    len: usize,
+    /// [`list_hash`] of its documents, sorted, when it has two or more.
+    hash: u64,
+}
+
+/// Prepares the entries of one anchor: with two documents or more, sorts them largest first (by
+/// shingle count, ties in input order) and puts each document's stored size ([`List`]) in place
+/// of the anchor; with one, leaves it.
+fn prepare_list(run: &mut [(u32, DocId)], fingerprints: &Fingerprints) -> PreparedList {
+    let (anchor, len) = (run[0].0, run.len());
+    if len < 2 {
+        return PreparedList { anchor, len, hash: 0 };
+    }
+    let count = |d: DocId| fingerprints.shingle_count(d.index());
+    for entry in run.iter_mut() {
+        entry.0 = u32::from(List::stored_size(count(entry.1)));
+    }
+    // A stored size of 65,535 stands for that many or more: those are ordered by their count.
+    let key = |&(size, d): &(u32, DocId)| match size {
+        size if size == u32::from(u16::MAX) => (Reverse(count(d)), d),
+        _ => (Reverse(size as usize), d),
+    };
+    run.sort_unstable_by_key(key);
+    let hash = list_hash(run.iter().map(|&(_, d)| d), len);
+    PreparedList { anchor, len, hash }
 }
 
 /// One posting list: its documents largest first (ties in input order) and their shingle

@@ -298,6 +298,17 @@ mod tests {
     }
 
     #[test]
+    fn an_ascii_run_before_a_non_ascii_letter_or_mark_is_one_word() {
+        assert_eq!(words("Contr\u{00F4}le ABC1x-y"), ["controle", "abc1x", "y"]);
+        assert_eq!(words("Goi\u{0308}ta"), ["goita"]);
+        assert_eq!(words("STRASSE\u{00DF} É"), ["strassess", "e"]);
+        let text = "Big news\u{00A0}today";
+        let mut spans = Vec::new();
+        for_each_token(text, |t| spans.push(t.span));
+        assert_eq!(spans, [(0, 3), (4, 8), (10, 15)]);
+    }
+
+    #[test]
     fn sharp_s_folds_to_ss() {
         assert_eq!(words("Straße"), words("STRASSE"));
     }

@@ -1399,7 +1399,11 @@ fn anchors_per_bucket(
         .map(|g| {
             let mut counts = [0; BUCKETS];
             fingerprints.scan_shingles(g, |_, s| {
-                s.anchors(modulus).for_each(|a| counts[(a >> BUCKET_SHIFT) as usize] += 1);
+                s.for_each_anchors(modulus, |anchors| {
+                    for &a in anchors {
+                        counts[(a >> BUCKET_SHIFT) as usize] += 1;
+                    }
+                });
             });
             counts
         })
@@ -1429,11 +1433,13 @@ fn entries_of(
         .for_each(|(part, group)| {
             let mut slots = part.iter_mut();
             fingerprints.scan_shingles(group, |d, s| {
-                let anchors = s.anchors(modulus).filter(|&a| keep(a));
-                // Anchors first: `zip` stops on them without taking a slot.
-                for (a, slot) in anchors.zip(slots.by_ref()) {
-                    *slot = (a, d);
-                }
+                s.for_each_anchors(modulus, |anchors| {
+                    let kept = anchors.iter().filter(|&&a| keep(a));
+                    // Anchors first: `zip` stops on them without taking a slot.
+                    for (&a, slot) in kept.zip(slots.by_ref()) {
+                        *slot = (a, d);
+                    }
+                });
             });
         });
     entries
@@ -1690,7 +1696,8 @@ impl<'a> Probe<'a> {
     /// The search of a document with these `shingles` (as stored: its anchors are what is read)
     /// and `size` shingles.
     fn of(index: &'a AnchorIndex, (shingles, size): (Shingles<'_>, u32), config: &Config) -> Probe<'a> {
-        let anchors: Vec<u32> = shingles.anchors(config.anchor_modulus).collect();
+        let mut anchors: Vec<u32> = Vec::new();
+        shingles.for_each_anchors(config.anchor_modulus, |a| anchors.extend_from_slice(a));
         let postings: Vec<(usize, List<'_>)> = anchors.iter().map(|&a| index.postings(a)).collect();
         let lens: Vec<usize> = (anchors.iter().zip(&postings))
             .map(|(&a, (_, p))| index.length(a, *p))

@@ -155,11 +155,6 @@ impl FunctionWords {
         t
     }
 
-    /// The profiles a word (by its hash) is a function word of, as a bit set.
-    fn get(&self, hash: u64) -> u8 {
-        self.find(hash).1
-    }
-
     /// The word's slot (which tells function words apart) and its profiles (0: not a function word).
     fn find(&self, hash: u64) -> (usize, u8) {
         let mut at = hash as usize & (Self::SLOTS - 1);
@@ -207,17 +202,24 @@ impl LanguageCounter {
     /// Counts one folded word given by its 64-bit hash (see `TokenList::hash`).
     pub fn add_hash(&mut self, hash: u64) {
         let (slot, mask) = table().find(hash);
-        if mask != 0 {
-            for (l, count) in self.counts.iter_mut().enumerate() {
-                *count += usize::from(mask >> l & 1);
-            }
-            let (word, bit) = (slot / 64, 1u64 << (slot % 64));
-            if self.seen[word] & bit == 0 {
-                self.seen[word] |= bit;
-                for (l, distinct) in self.distinct.iter_mut().enumerate() {
-                    *distinct += usize::from(mask >> l & 1);
-                }
-            }
+        self.add_found(slot, mask);
+    }
+
+    /// Counts one word found in the table at `slot`, a function word of the profiles in `mask`.
+    fn add_found(&mut self, slot: usize, mask: u8) {
+        if mask == 0 {
+            return;
+        }
+        let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+        let new = self.seen[word] & bit == 0;
+        self.seen[word] |= bit;
+        // The profiles, one set bit each (a function word is in one or two).
+        let mut rest = mask;
+        while rest != 0 {
+            let l = rest.trailing_zeros() as usize;
+            self.counts[l] += 1;
+            self.distinct[l] += usize::from(new);
+            rest &= rest - 1;
         }
     }
 
@@ -250,10 +252,11 @@ pub fn has_foreign_function_words(tokens: &super::TokenList, lang: &str) -> bool
     };
     let table = table();
     let mut foreign = LanguageCounter::default();
-    for i in 0..tokens.len() {
-        let hash = tokens.hash(i);
-        if table.get(hash) >> own & 1 == 0 {
-            foreign.add_hash(hash);
+    for hash in tokens.hashes() {
+        // Most words are no function word at all: one lookup tells.
+        let (slot, mask) = table.find(hash);
+        if mask >> own & 1 == 0 {
+            foreign.add_found(slot, mask);
         }
     }
     (0..PROFILES.len()).any(|l| {

@@ -999,8 +999,8 @@ impl AnchorIndex {
     ///
     /// A block of entries at a time, its lists are made in parallel ([`prepare_list`]: sorted,
     /// hashed, their sizes looked up), then added one after the other: the lookups of the shingle
-    /// counts, one cache miss a posting, had made this loop a tenth of the candidates stage on one
-    /// thread (BENCHMARKS.md, section 35).
+    /// counts, one cache miss a posting, had made this loop, on one thread, a sixth of the
+    /// candidates stage at a million (2.6 s; BENCHMARKS.md, section 35).
     fn add_lists(
         &mut self,
         entries: &mut [(u32, DocId)],

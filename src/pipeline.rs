@@ -8,6 +8,7 @@
 //! space, while the copy candidates are found. Each stage's wall time is recorded.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -541,7 +542,7 @@ pub fn analyze_documents(
     for (i, (d, f)) in documents.iter().zip(features).enumerate() {
         let origin = Origin {
             file: memory.clone(),
-            line: std::num::NonZeroU64::new(i as u64 + 1),
+            line: NonZeroU64::new(i as u64 + 1),
         };
         let info = DocInfo::new(d.id.as_str(), origin, f.fingerprint.words, None, None);
         collected.push(info, f, &featurizer);
@@ -775,7 +776,7 @@ fn reread_wanted<T: Send>(
     // A document is known by where it was read, (file, line), and its rank among the documents
     // read there (several for an SGML file, one for a JSONL line or a text file).
     type Place = (Arc<str>, Option<u64>);
-    let place = |o: &Origin| -> Place { (o.file.clone(), o.line.map(std::num::NonZeroU64::get)) };
+    let place = |o: &Origin| -> Place { (o.file.clone(), o.line.map(NonZeroU64::get)) };
     let places: HashSet<Place> = wanted
         .iter()
         .map(|d| place(&docs[d.index()].origin))
@@ -1111,7 +1112,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<DocInfo>(), 72);
         let origin = Origin {
             file: Arc::from("a.jsonl"),
-            line: std::num::NonZeroU64::new(1),
+            line: NonZeroU64::new(1),
         };
         let doc = DocInfo::new(String::from("000001a09aceb40f"), origin.clone(), 3, None, None);
         assert!(!doc.id.is_heap_allocated());

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, BufRead, Read};
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use serde::de::{Deserializer, SeqAccess, Visitor};
@@ -237,7 +238,7 @@ impl Reader<'_> {
         };
         let origin = Origin {
             file: shown.clone(),
-            line: std::num::NonZeroU64::new(line_no),
+            line: NonZeroU64::new(line_no),
         };
         let record = opts.keep_records.then(|| as_record(raw.to_vec()));
         self.emit(id, text, lang, origin, record)

@@ -5,6 +5,7 @@
 //! "text"}`. Records that are not HTML pages (requests, metadata, images) are passed over and counted.
 
 use std::io::BufRead;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -132,7 +133,7 @@ impl Reader<'_> {
             .then(|| Record::JsonLine(page_record(&id, url, record_id, date, &extracted)));
         let origin = Origin {
             file: shown.clone(),
-            line: std::num::NonZeroU64::new(rank),
+            line: NonZeroU64::new(rank),
         };
         self.emit(id, text, None, origin, kept)
     }

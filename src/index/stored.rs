@@ -4,6 +4,7 @@
 //! batch's features and postings as its documents are fingerprinted.
 
 use std::collections::HashMap;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
@@ -171,7 +172,7 @@ impl FeatureStore for IndexStore {
             line += 1;
             let origin = Origin {
                 file: file.clone(),
-                line: std::num::NonZeroU64::new(line),
+                line: NonZeroU64::new(line),
             };
             let id = ids.next().unwrap_or_default();
             let info = DocInfo::new(id, origin, f.fingerprint.words, None, None);

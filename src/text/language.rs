@@ -132,7 +132,7 @@ pub const PROFILES: &[(&str, &[&str])] = &[
 struct FunctionWords {
     /// (hash, profiles); a zero bit set marks an empty slot.
     slots: Vec<(u64, u8)>,
-    /// One bit per value of a hash's top [`FunctionWords::FILTER_SHIFT`] bits, set for those of
+    /// One bit per value of a hash's top [`FunctionWords::FILTER_BITS`] bits, set for those of
     /// the function words: a word whose bit is clear is none, told by 2 KiB that stay in the
     /// first-level cache (the table's 32 KiB do not, beside a document's words). Most words are
     /// no function word.

@@ -209,6 +209,7 @@ fn add(
         }
     };
     let mut pending = writer.finish()?;
+    let stored_in = started.elapsed();
 
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
     files.push(path_string(pending.path()));
@@ -262,13 +263,14 @@ fn add(
     if !input_args.quiet {
         eprintln!(
             "twinwire: index {}: added {} documents (batch {}), {} in all; {summary}; {:.1} s \
-             (index read {:.1}, fingerprint {:.1}, candidates {:.1}, translate {:.1}, \
+             (batch read and stored {:.1}, index read {:.1}, fingerprint {:.1}, candidates {:.1}, translate {:.1}, \
              pairs scored and written {:.1})",
             dir.display(),
             records.len(),
             index.manifest().batches.len(),
             index.documents(),
             started.elapsed().as_secs_f64(),
+            stored_in.as_secs_f64(),
             t.read.as_secs_f64(),
             t.fingerprint.as_secs_f64(),
             t.candidates.as_secs_f64(),

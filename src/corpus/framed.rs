@@ -65,8 +65,9 @@ struct Lines {
 }
 
 /// Writes lines into frames, then the table. Lines are sent in chunks to a thread of their own,
-/// which trains the dictionary and compresses the frames, so that whoever reads the lines
-/// (parsing JSON, on one thread) is not also compressing them (BENCHMARKS.md section 25).
+/// which trains the dictionary and cuts the frames, so that whoever reads the lines (parsing
+/// JSON, on one thread) is not also compressing them (BENCHMARKS.md section 25); the frames are
+/// compressed a few hundred at a time on a few threads (section 36).
 pub struct FramedWriter<W: Write + Send + 'static> {
     chunk: Lines,
     chunks: Option<mpsc::SyncSender<Lines>>,
@@ -75,8 +76,10 @@ pub struct FramedWriter<W: Write + Send + 'static> {
 
 impl<W: Write + Send + 'static> FramedWriter<W> {
     pub fn new(out: W) -> io::Result<FramedWriter<W>> {
-        // Two chunks queued at most: what waits is bounded whatever the reader's pace.
-        let (chunks, queued) = mpsc::sync_channel::<Lines>(2);
+        // What waits is bounded whatever the reader's pace: twice the lines of the frames
+        // compressed at once, so that the reader goes on while they are compressed.
+        let queued_chunks = 2 * PENDING_FRAMES * DICTIONARY_FRAME_LINES as usize / FRAME_LINES as usize;
+        let (chunks, queued) = mpsc::sync_channel::<Lines>(queued_chunks);
         let compressing = thread::Builder::new()
             .name("twinwire-frames".into())
             .spawn(move || compress_lines(out, queued))?;
@@ -193,27 +196,42 @@ fn compress_lines<W: Write>(out: W, queued: mpsc::Receiver<Lines>) -> io::Result
     framer.finish()
 }
 
-/// Cuts lines into frames, compresses them and keeps the table.
+/// Cuts lines into frames, compresses them and keeps the table. Frames are compressed
+/// [`PENDING_FRAMES`] at a time, on a few threads (each frame alone, so the file is the same
+/// whatever their number).
 struct Framer<W> {
     out: W,
-    compressor: zstd::bulk::Compressor<'static>,
+    /// One compressor a thread.
+    compressors: Vec<zstd::bulk::Compressor<'static>>,
     /// Compressed length and lines of each frame written (the dictionary's first, when any).
     table: Vec<(u64, u32)>,
     frame_lines: u32,
     dictionary: bool,
     frame: Vec<u8>,
     lines: u32,
+    /// Frames cut but not compressed yet: their text and lines.
+    pending: Vec<(Vec<u8>, u32)>,
 }
+
+/// Frames cut before they are compressed together.
+const PENDING_FRAMES: usize = 512;
+/// Threads compressing frames, at most.
+const MAX_COMPRESSING_THREADS: usize = 4;
 
 impl<W: Write> Framer<W> {
     /// A framer with `dictionary` (written as the first frame), or without one.
     fn new(mut out: W, dictionary: Option<Vec<u8>>) -> io::Result<Framer<W>> {
-        let mut compressor = match &dictionary {
-            Some(d) => zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, d)?,
-            None => zstd::bulk::Compressor::new(ZSTD_LEVEL)?,
+        let threads = thread::available_parallelism().map_or(1, |n| n.get().min(MAX_COMPRESSING_THREADS));
+        let compressor = || -> io::Result<zstd::bulk::Compressor<'static>> {
+            let mut compressor = match &dictionary {
+                Some(d) => zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, d)?,
+                None => zstd::bulk::Compressor::new(ZSTD_LEVEL)?,
+            };
+            // A damaged frame is then an error when it is read, not a wrong text.
+            compressor.include_checksum(true)?;
+            Ok(compressor)
         };
-        // A damaged frame is then an error when it is read, not a wrong text.
-        compressor.include_checksum(true)?;
+        let compressors = (0..threads).map(|_| compressor()).collect::<io::Result<Vec<_>>>()?;
         let mut table = Vec::new();
         if let Some(d) = &dictionary {
             let frame = skippable(DICTIONARY_MAGIC, d)?;
@@ -222,7 +240,7 @@ impl<W: Write> Framer<W> {
         }
         Ok(Framer {
             out,
-            compressor,
+            compressors,
             table,
             frame_lines: match dictionary {
                 Some(_) => DICTIONARY_FRAME_LINES,
@@ -231,6 +249,7 @@ impl<W: Write> Framer<W> {
             dictionary: dictionary.is_some(),
             frame: Vec::new(),
             lines: 0,
+            pending: Vec::new(),
         })
     }
 
@@ -249,17 +268,37 @@ impl<W: Write> Framer<W> {
         if self.lines == 0 {
             return Ok(());
         }
-        let compressed = self.compressor.compress(&self.frame)?;
-        self.out.write_all(&compressed)?;
-        self.table.push((compressed.len() as u64, self.lines));
-        self.frame.clear();
+        self.pending.push((std::mem::take(&mut self.frame), self.lines));
         self.lines = 0;
+        if self.pending.len() >= PENDING_FRAMES {
+            self.compress_pending()?;
+        }
+        Ok(())
+    }
+
+    /// Compresses the pending frames, a run of them a thread, and writes them in order.
+    fn compress_pending(&mut self) -> io::Result<()> {
+        let per = self.pending.len().div_ceil(self.compressors.len()).max(1);
+        let compressed: Vec<io::Result<Vec<Vec<u8>>>> = thread::scope(|scope| {
+            let runs = self.compressors.iter_mut().zip(self.pending.chunks(per));
+            let threads: Vec<_> = runs
+                .map(|(c, run)| scope.spawn(move || run.iter().map(|(text, _)| c.compress(text)).collect()))
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap_or_else(|_| Err(stopped()))).collect()
+        });
+        let frames = compressed.into_iter().collect::<io::Result<Vec<_>>>()?;
+        for (compressed, (_, lines)) in frames.into_iter().flatten().zip(&self.pending) {
+            self.out.write_all(&compressed)?;
+            self.table.push((compressed.len() as u64, *lines));
+        }
+        self.pending.clear();
         Ok(())
     }
 
     /// Writes the last frame and the table.
     fn finish(mut self) -> io::Result<W> {
         self.end_frame()?;
+        self.compress_pending()?;
         let entries = self.table.len() as u64;
         let content = entries * ENTRY_BYTES + FOOTER_BYTES;
         let (Ok(content), Ok(count)) = (u32::try_from(content), u32::try_from(entries)) else {

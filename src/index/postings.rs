@@ -25,9 +25,12 @@
 //! are still decoded; what a lookup saves is building tables over every document (and holding
 //! them), not reading bytes.
 //!
-//! The writer holds the postings of a batch in 64 parts per table by key (the top bits), and sends
-//! them to unnamed temporary files once [`SPILL_POSTINGS`] are held: a batch of a million
-//! documents (ninety million postings) is then sorted one part at a time.
+//! The writer holds the postings of a batch per table as they come, and once [`SPILL_POSTINGS`]
+//! are held puts them in 64 parts by key (the top bits) and sends each part to an unnamed
+//! temporary file: a batch of a million documents (ninety million postings) is then sorted one
+//! part at a time, a few parts at once on the thread pool, each by a radix sort over its keys
+//! (the postings come in document order, so a stable sort by key is the whole order: BENCHMARKS.md
+//! section 36).
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -98,11 +101,12 @@ pub struct PostingsWriter {
     path: PathBuf,
     /// Where the temporary files go (the index directory).
     dir: PathBuf,
-    /// Per table and part, the postings held.
-    parts: Vec<Vec<Posting>>,
+    /// Per table, the postings held, as pushed (put in parts when they are spilled or written:
+    /// one vector a table is pushed to faster than 192 are).
+    held: Vec<Vec<Posting>>,
     /// Per table and part, its temporary file, once some were sent there.
     spilled: Vec<Option<File>>,
-    held: usize,
+    held_count: usize,
     spill_at: usize,
     /// The first write error, reported by `finish`.
     error: Option<io::Error>,
@@ -120,9 +124,9 @@ impl PostingsWriter {
         PostingsWriter {
             path,
             dir,
-            parts: vec![Vec::new(); parts],
+            held: vec![Vec::new(); Table::ALL.len()],
             spilled: (0..parts).map(|_| None).collect(),
-            held: 0,
+            held_count: 0,
             spill_at,
             error: None,
         }
@@ -130,35 +134,46 @@ impl PostingsWriter {
 
     /// Adds one posting.
     pub fn push(&mut self, table: Table, key: u64, doc: u32, value: u32) {
-        let slot = table.code() as usize * PARTS + table.part(key);
-        self.parts[slot].push((key, doc, value));
-        self.held += 1;
-        if self.held >= self.spill_at {
+        self.held[table.code() as usize].push((key, doc, value));
+        self.held_count += 1;
+        if self.held_count >= self.spill_at {
             self.spill();
         }
     }
 
-    /// Sends every part held to its temporary file.
+    /// The postings held of `table`, by part, each in the order pushed; none are held after.
+    fn take_parts(&mut self, table: Table) -> Vec<Vec<Posting>> {
+        let held = &mut self.held[table.code() as usize];
+        let mut sizes = [0usize; PARTS];
+        held.iter().for_each(|p| sizes[table.part(p.0)] += 1);
+        let mut parts: Vec<Vec<Posting>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        held.iter().for_each(|&p| parts[table.part(p.0)].push(p));
+        held.clear();
+        parts
+    }
+
+    /// Sends every posting held to its part's temporary file.
     fn spill(&mut self) {
-        self.held = 0;
-        for (part, file) in self.parts.iter_mut().zip(&mut self.spilled) {
-            if part.is_empty() || self.error.is_some() {
-                part.clear();
-                continue;
+        self.held_count = 0;
+        for table in Table::ALL {
+            let parts = self.take_parts(table);
+            let files = &mut self.spilled[table.code() as usize * PARTS..][..PARTS];
+            for (part, file) in parts.iter().zip(files) {
+                if part.is_empty() || self.error.is_some() {
+                    continue;
+                }
+                let written = match file {
+                    Some(f) => append(f, part),
+                    None => tempfile::tempfile_in(&self.dir).and_then(|mut f| {
+                        append(&mut f, part)?;
+                        *file = Some(f);
+                        Ok(())
+                    }),
+                };
+                if let Err(e) = written {
+                    self.error = Some(e);
+                }
             }
-            let written = match file {
-                Some(f) => append(f, part),
-                None => tempfile::tempfile_in(&self.dir).and_then(|mut f| {
-                    append(&mut f, part)?;
-                    *file = Some(f);
-                    Ok(())
-                }),
-            };
-            if let Err(e) = written {
-                self.error = Some(e);
-            }
-            part.clear();
-            part.shrink_to_fit();
         }
     }
 
@@ -176,19 +191,23 @@ impl PostingsWriter {
         };
         out.write(MAGIC).map_err(io_error(&partial))?;
         out.write(&POSTINGS_VERSION.to_le_bytes()).map_err(io_error(&partial))?;
-        for (slot, part) in self.parts.iter_mut().enumerate() {
-            let mut all = match self.spilled[slot].take() {
-                Some(f) => read_back(f).map_err(io_error(&partial))?,
-                None => Vec::new(),
-            };
-            all.append(part);
-            all.par_sort_unstable();
-            all.dedup();
-            let table = (slot / PARTS) as u8;
-            let packed: Vec<io::Result<Vec<u8>>> = all.par_chunks(BLOCK_ENTRIES).map(pack).collect();
-            for (block, packed) in all.chunks(BLOCK_ENTRIES).zip(packed) {
-                let packed = packed.map_err(io_error(&partial))?;
-                out.block(table, block, &packed).map_err(io_error(&partial))?;
+        let parts: Vec<Vec<Posting>> = Table::ALL.into_iter().flat_map(|t| self.take_parts(t)).collect();
+        self.held = Vec::new();
+        let spilled = std::mem::take(&mut self.spilled);
+        let mut slots = parts.into_iter().zip(spilled).enumerate();
+        // A few parts at a time, each read back, sorted and packed on a thread of its own, then
+        // written in order: the file is the same whatever the threads.
+        loop {
+            let group: Vec<_> = slots.by_ref().take(PARTS_AT_ONCE).collect();
+            if group.is_empty() {
+                break;
+            }
+            let packed: Vec<io::Result<Vec<PackedBlock>>> =
+                group.into_par_iter().map(|(slot, (part, file))| packed_part(slot, part, file)).collect();
+            for blocks in packed {
+                for block in blocks.map_err(io_error(&partial))? {
+                    out.block(&block).map_err(io_error(&partial))?;
+                }
             }
         }
         out.end().map_err(io_error(&partial))?;
@@ -198,6 +217,75 @@ impl PostingsWriter {
             .map_err(|e| io_error(&partial)(e.into_error()))?;
         file.sync_all().map_err(io_error(&partial))?;
         fs::rename(&partial, &self.path).map_err(io_error(&self.path))
+    }
+}
+
+/// Parts read back, sorted and packed at once by [`PostingsWriter::finish`].
+const PARTS_AT_ONCE: usize = 4;
+
+/// A block packed by [`pack`], with its row (but its offset).
+struct PackedBlock {
+    row: Row,
+    bytes: Vec<u8>,
+}
+
+/// The blocks of one part (`slot`: table and part) of a writer: its postings spilled to `file`,
+/// then those held, sorted.
+fn packed_part(slot: usize, mut held: Vec<Posting>, file: Option<File>) -> io::Result<Vec<PackedBlock>> {
+    let mut all = match file {
+        Some(f) => read_back(f)?,
+        None => Vec::new(),
+    };
+    all.append(&mut held);
+    sort_postings(&mut all);
+    all.dedup();
+    let table = (slot / PARTS) as u8;
+    let block = |postings: &[Posting]| -> io::Result<PackedBlock> {
+        let bytes = pack(postings)?;
+        let row = Row {
+            table,
+            first: postings[0].0,
+            last: postings[postings.len() - 1].0,
+            offset: 0,
+            length: u32::try_from(bytes.len()).map_err(io::Error::other)?,
+            entries: postings.len() as u32,
+            check: xxhash_rust::xxh3::xxh3_64(&bytes),
+        };
+        Ok(PackedBlock { row, bytes })
+    };
+    all.chunks(BLOCK_ENTRIES).map(block).collect()
+}
+
+/// Sorts a part's postings by key, then document and value. They come pushed in document order,
+/// so a stable sort by key alone (a radix sort over the key bits that differ, 11 at a time) gives
+/// that order; when it does not (not pushed in order), a full sort follows.
+fn sort_postings(postings: &mut Vec<Posting>) {
+    const DIGIT_BITS: u32 = 11;
+    let Some(&(first, _, _)) = postings.first() else {
+        return;
+    };
+    let differ = postings.iter().fold(0u64, |d, p| d | (p.0 ^ first));
+    let bits = 64 - differ.leading_zeros();
+    let passes = bits.div_ceil(DIGIT_BITS);
+    let mut scratch: Vec<Posting> = vec![(0, 0, 0); postings.len()];
+    for pass in 0..passes {
+        let shift = pass * DIGIT_BITS;
+        let digit = |p: &Posting| ((p.0 >> shift) & ((1 << DIGIT_BITS) - 1)) as usize;
+        let mut starts = vec![0usize; 1 << DIGIT_BITS];
+        postings.iter().for_each(|p| starts[digit(p)] += 1);
+        let mut at = 0;
+        for s in starts.iter_mut() {
+            (*s, at) = (at, at + *s);
+        }
+        for &p in postings.iter() {
+            let d = digit(&p);
+            scratch[starts[d]] = p;
+            starts[d] += 1;
+        }
+        std::mem::swap(postings, &mut scratch);
+    }
+    if !postings.is_sorted() {
+        postings.par_sort_unstable();
     }
 }
 
@@ -241,18 +329,13 @@ impl Blocks {
         Ok(())
     }
 
-    /// Writes one block of sorted postings of a table, `packed` by [`pack`].
-    fn block(&mut self, table: u8, postings: &[Posting], packed: &[u8]) -> io::Result<()> {
+    /// Writes one block.
+    fn block(&mut self, block: &PackedBlock) -> io::Result<()> {
         let row = Row {
-            table,
-            first: postings[0].0,
-            last: postings[postings.len() - 1].0,
             offset: self.offset,
-            length: u32::try_from(packed.len()).map_err(io::Error::other)?,
-            entries: postings.len() as u32,
-            check: xxhash_rust::xxh3::xxh3_64(packed),
+            ..block.row
         };
-        self.write(packed)?;
+        self.write(&block.bytes)?;
         self.rows.push(row);
         Ok(())
     }
@@ -683,6 +766,34 @@ mod tests {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    #[test]
+    fn postings_are_sorted_as_a_full_sort_sorts_them() {
+        let mut x = 99u64;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x
+        };
+        // Pushed in document order (the radix sort alone), then shuffled (the full sort after
+        // it), over keys of 26, 40 and 64 bits.
+        for bits in [26u32, 40, 64] {
+            let mask = u64::MAX >> (64 - bits);
+            let mut postings: Vec<Posting> = (0..20_000u32)
+                .flat_map(|doc| (0..3).map(move |i| (doc, i)))
+                .map(|(doc, i)| ((next() >> 3) % 4000 * (mask / 4000), doc, i))
+                .collect();
+            for shuffled in [false, true] {
+                if shuffled {
+                    postings.reverse();
+                }
+                let mut expected = postings.clone();
+                expected.sort_unstable();
+                let mut sorted = postings.clone();
+                sort_postings(&mut sorted);
+                assert_eq!(sorted, expected, "{bits} bits, shuffled: {shuffled}");
+            }
+        }
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct IndexStore {
     written: usize,
     /// The indexed batches' postings, when the run looks keys up in them.
     keys: Option<StoredPostings>,
+    /// The anchors of the document being kept.
+    anchors: Vec<u32>,
 }
 
 struct StoredBatch {
@@ -92,6 +94,7 @@ impl IndexStore {
             modulus,
             written: 0,
             keys,
+            anchors: Vec::new(),
         })
     }
 
@@ -194,8 +197,10 @@ impl FeatureStore for IndexStore {
         if let Some(postings) = self.postings.as_mut() {
             let doc = self.written as u32;
             let fp = &features.fingerprint;
-            let anchors: Vec<u32> = fp.shingles.anchors(self.modulus).collect();
-            for &a in &anchors {
+            let anchors = &mut self.anchors;
+            anchors.clear();
+            fp.shingles.view().for_each_anchors(self.modulus, |a| anchors.extend_from_slice(a));
+            for &a in anchors.iter() {
                 postings.push(Table::Anchors, u64::from(a), doc, anchors.len() as u32);
             }
             for (band, &k) in fp.bands.iter().enumerate() {

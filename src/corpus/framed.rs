@@ -75,14 +75,20 @@ pub struct FramedWriter<W: Write + Send + 'static> {
 }
 
 impl<W: Write + Send + 'static> FramedWriter<W> {
-    pub fn new(out: W) -> io::Result<FramedWriter<W>> {
+    /// A writer whose frames use `dictionary` when one is given (another file's, of lines of
+    /// the same kind: nothing to train); without, it trains one on the first lines (when they
+    /// are enough).
+    pub fn new(out: W, dictionary: Option<Vec<u8>>) -> io::Result<FramedWriter<W>> {
         // What waits is bounded whatever the reader's pace: twice the lines of the frames
         // compressed at once, so that the reader goes on while they are compressed.
         let queued_chunks = 2 * PENDING_FRAMES * DICTIONARY_FRAME_LINES as usize / FRAME_LINES as usize;
         let (chunks, queued) = mpsc::sync_channel::<Lines>(queued_chunks);
         let compressing = thread::Builder::new()
             .name("twinwire-frames".into())
-            .spawn(move || compress_lines(out, queued))?;
+            .spawn(move || match dictionary {
+                Some(d) => frame_lines(Framer::new(out, Some(d))?, queued),
+                None => compress_lines(out, queued),
+            })?;
         Ok(FramedWriter {
             chunk: Lines::empty(),
             chunks: Some(chunks),
@@ -190,7 +196,15 @@ fn compress_lines<W: Write>(out: W, queued: mpsc::Receiver<Lines>) -> io::Result
         (training.join(), meanwhile)
     });
     let mut framer = Framer::new(out, dictionary.map_err(|_| stopped())?)?;
-    for chunk in std::iter::once(sample).chain(meanwhile).chain(queued) {
+    for chunk in std::iter::once(sample).chain(meanwhile) {
+        framer.write_lines(&chunk)?;
+    }
+    frame_lines(framer, queued)
+}
+
+/// Frames the lines that come, then writes the table.
+fn frame_lines<W: Write>(mut framer: Framer<W>, queued: mpsc::Receiver<Lines>) -> io::Result<W> {
+    for chunk in queued {
         framer.write_lines(&chunk)?;
     }
     framer.finish()
@@ -397,6 +411,11 @@ impl Framed {
         self.dictionary.is_some()
     }
 
+    /// The file's dictionary, when it has one.
+    pub fn into_dictionary(self) -> Option<Vec<u8>> {
+        self.dictionary
+    }
+
     /// What decodes this file's frames.
     pub fn decoder(&self) -> io::Result<FrameDecoder> {
         let decompressor = match &self.dictionary {
@@ -518,7 +537,7 @@ mod tests {
             })
             .collect();
         let file = tempfile::NamedTempFile::new().unwrap();
-        let mut writer = FramedWriter::new(file.reopen().unwrap()).unwrap();
+        let mut writer = FramedWriter::new(file.reopen().unwrap(), None).unwrap();
         for line in &text {
             writer.write_line(line.as_bytes()).unwrap();
         }
@@ -595,6 +614,24 @@ mod tests {
         );
         let whole = io::read_to_string(decoder.unwrap()).unwrap();
         assert_eq!(whole, text.concat());
+    }
+
+    /// A writer given another file's dictionary frames with it from the first line, however few
+    /// the lines (too few to train one).
+    #[test]
+    fn a_writer_given_a_dictionary_frames_with_it() {
+        let (large, _) = framed_of(8000, 700);
+        let dictionary = open(&large).1.into_dictionary().expect("a dictionary");
+        let text: Vec<String> = (1..=10).map(|i| format!("{{\"id\":\"n{i}\",\"text\":\"Bamako army {i}\"}}\n")).collect();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut writer = FramedWriter::new(file.reopen().unwrap(), Some(dictionary.clone())).unwrap();
+        for line in &text {
+            writer.write_line(line.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap();
+        let framed = check_frames(&file, &text);
+        assert_eq!(framed.frames.len(), 3);
+        assert_eq!(framed.into_dictionary(), Some(dictionary));
     }
 
     #[test]

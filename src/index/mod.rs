@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::framed::FramedWriter;
+use crate::corpus::framed::{Framed, FramedWriter};
 use crate::corpus::{Document, IdSet};
 
 pub mod features;
@@ -382,8 +382,8 @@ impl Index {
         let path = self.dir.join(&file);
         let partial = partial_path(&path);
         let out = File::create(&partial).map_err(io_error(&partial))?;
-        let texts = FramedWriter::new(BufWriter::with_capacity(1 << 20, out))
-            .map_err(io_error(&partial))?;
+        let out = BufWriter::with_capacity(1 << 20, out);
+        let texts = FramedWriter::new(out, self.last_dictionary()?).map_err(io_error(&partial))?;
         Ok(BatchWriter {
             batch: Batch {
                 file,
@@ -400,6 +400,19 @@ impl Index {
             ids: Vec::new(),
             error: None,
         })
+    }
+
+    /// The dictionary of the last batch's frames, when it has one: the next batch's are compressed
+    /// with it rather than with one trained on its own first lines (half a second a batch; a
+    /// daily batch is text of the same kind).
+    fn last_dictionary(&self) -> Result<Option<Vec<u8>>, IndexError> {
+        let Some(last) = self.manifest.batches.last() else {
+            return Ok(None);
+        };
+        let path = self.dir.join(&last.file);
+        let mut file = File::open(&path).map_err(io_error(&path))?;
+        let framed = Framed::open(&mut file).map_err(io_error(&path))?;
+        Ok(framed.and_then(Framed::into_dictionary))
     }
 
     /// Names `pending` in the manifest: from here on the index holds it.

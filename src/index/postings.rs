@@ -143,12 +143,13 @@ impl PostingsWriter {
 
     /// The postings held of `table`, by part, each in the order pushed; none are held after.
     fn take_parts(&mut self, table: Table) -> Vec<Vec<Posting>> {
-        let held = &mut self.held[table.code() as usize];
+        // Taken, not cleared: the vector's room goes with it (what a run holds after its last
+        // spill is what it pushed since).
+        let held = std::mem::take(&mut self.held[table.code() as usize]);
         let mut sizes = [0usize; PARTS];
         held.iter().for_each(|p| sizes[table.part(p.0)] += 1);
         let mut parts: Vec<Vec<Posting>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
         held.iter().for_each(|&p| parts[table.part(p.0)].push(p));
-        held.clear();
         parts
     }
 
@@ -192,7 +193,6 @@ impl PostingsWriter {
         out.write(MAGIC).map_err(io_error(&partial))?;
         out.write(&POSTINGS_VERSION.to_le_bytes()).map_err(io_error(&partial))?;
         let parts: Vec<Vec<Posting>> = Table::ALL.into_iter().flat_map(|t| self.take_parts(t)).collect();
-        self.held = Vec::new();
         let spilled = std::mem::take(&mut self.spilled);
         let mut slots = parts.into_iter().zip(spilled).enumerate();
         // A few parts at a time, each read back, sorted and packed on a thread of its own, then

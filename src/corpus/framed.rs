@@ -225,10 +225,14 @@ struct Framer<W> {
     lines: u32,
     /// Frames cut but not compressed yet: their text and lines.
     pending: Vec<(Vec<u8>, u32)>,
+    /// Bytes of text of the pending frames.
+    pending_bytes: usize,
 }
 
-/// Frames cut before they are compressed together.
+/// Frames cut before they are compressed together, at most, and at most this much of their text
+/// (frames without a dictionary hold 512 lines).
 const PENDING_FRAMES: usize = 512;
+const PENDING_BYTES: usize = 8 << 20;
 /// Threads compressing frames, at most.
 const MAX_COMPRESSING_THREADS: usize = 4;
 
@@ -264,6 +268,7 @@ impl<W: Write> Framer<W> {
             frame: Vec::new(),
             lines: 0,
             pending: Vec::new(),
+            pending_bytes: 0,
         })
     }
 
@@ -282,9 +287,10 @@ impl<W: Write> Framer<W> {
         if self.lines == 0 {
             return Ok(());
         }
+        self.pending_bytes += self.frame.len();
         self.pending.push((std::mem::take(&mut self.frame), self.lines));
         self.lines = 0;
-        if self.pending.len() >= PENDING_FRAMES {
+        if self.pending.len() >= PENDING_FRAMES || self.pending_bytes >= PENDING_BYTES {
             self.compress_pending()?;
         }
         Ok(())
@@ -306,6 +312,7 @@ impl<W: Write> Framer<W> {
             self.table.push((compressed.len() as u64, *lines));
         }
         self.pending.clear();
+        self.pending_bytes = 0;
         Ok(())
     }
 

@@ -383,7 +383,7 @@ impl Index {
         let partial = partial_path(&path);
         let out = File::create(&partial).map_err(io_error(&partial))?;
         let out = BufWriter::with_capacity(1 << 20, out);
-        let texts = FramedWriter::new(out, self.last_dictionary()?).map_err(io_error(&partial))?;
+        let texts = FramedWriter::new(out, self.last_dictionary()).map_err(io_error(&partial))?;
         Ok(BatchWriter {
             batch: Batch {
                 file,
@@ -404,15 +404,12 @@ impl Index {
 
     /// The dictionary of the last batch's frames, when it has one: the next batch's are compressed
     /// with it rather than with one trained on its own first lines (half a second a batch; a
-    /// daily batch is text of the same kind).
-    fn last_dictionary(&self) -> Result<Option<Vec<u8>>, IndexError> {
-        let Some(last) = self.manifest.batches.last() else {
-            return Ok(None);
-        };
-        let path = self.dir.join(&last.file);
-        let mut file = File::open(&path).map_err(io_error(&path))?;
-        let framed = Framed::open(&mut file).map_err(io_error(&path))?;
-        Ok(framed.and_then(Framed::into_dictionary))
+    /// daily batch is text of the same kind). A batch file that cannot give it is passed over
+    /// (the new batch trains its own): whatever else is wrong with it is for its readers to say.
+    fn last_dictionary(&self) -> Option<Vec<u8>> {
+        let last = self.manifest.batches.last()?;
+        let mut file = File::open(self.dir.join(&last.file)).ok()?;
+        Framed::open(&mut file).ok()??.into_dictionary()
     }
 
     /// Names `pending` in the manifest: from here on the index holds it.

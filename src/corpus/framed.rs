@@ -4,7 +4,8 @@
 //! `explain --index` reads two).
 //!
 //! A batch of a megabyte of text or more is compressed with a dictionary trained on its first
-//! lines (zstd's `ZDICT`), in frames of [`DICTIONARY_FRAME_LINES`] lines: the dictionary holds
+//! lines (zstd's `ZDICT`), or with one the writer is given (an index's `add` gives the last
+//! batch's), in frames of [`DICTIONARY_FRAME_LINES`] lines: the dictionary holds
 //! what the articles have in common, so that small frames compress as well as large ones without
 //! it (BENCHMARKS.md section 28), and reading one line again decodes four. The dictionary is the
 //! file's first frame, a zstd *skippable frame* (magic `0x184D2A5C`). A smaller batch has no

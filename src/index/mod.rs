@@ -10,7 +10,8 @@
 //!   the commit point of an `add`.
 //! - `batch-000001.jsonl.zst` (and `.ids`): one batch's documents as read (id after renaming,
 //!   text with its title, language), zstd-compressed in frames of a few lines (four, with a
-//!   dictionary trained on the batch, once it holds a megabyte of text) with a table of the
+//!   dictionary, once it holds a megabyte of text: the last batch's, or for the first batch one
+//!   trained on its first lines) with a table of the
 //!   frames at the end ([`crate::corpus::framed`]: a few documents are read again without
 //!   decoding the batch; batches written before it are one zstd stream, read whole), and their ids
 //!   one JSON string a line (to rename a repeated id without reading the texts). Written once,

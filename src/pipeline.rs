@@ -347,6 +347,12 @@ pub fn analyze_stored(
             return Err(InputError::Stored(reason));
         }
     }
+    let reread_keys = |wanted: &[DocId]| reread_keys(inputs, read_options, wanted, (&docs, &fingerprints));
+    let stored = stored.map(|stored| RereadKeys {
+        stored,
+        reread: &reread_keys,
+    });
+    let stored = stored.as_ref().map(|s| s as &dyn StoredKeys);
     let matched = relate_fingerprints_stored(
         &fingerprints,
         translation,
@@ -763,6 +769,100 @@ fn reread_pivots(
     Reread { pivots, changed }
 }
 
+/// An `add`'s stored keys, with the translation keys of a few stored documents made again from
+/// their texts instead of read from the postings: the postings are sorted by key, so reading the
+/// keys of any number of documents there is a pass over every stored key (0.13 to 0.17 s at a
+/// million, three times in an `add` of a daily batch, for three to three thousand documents),
+/// while reading a few texts again takes a few milliseconds (BENCHMARKS.md section 37). The keys
+/// are the same: those the fingerprinting made from the same text and language.
+struct RereadKeys<'a> {
+    stored: &'a dyn StoredKeys,
+    /// The keys of the given documents (sorted), made from their texts read again; `None` when
+    /// one is not what was stored (the postings then answer, and the damage is found there).
+    reread: &'a RereadKeysOf<'a>,
+}
+
+/// The keys of the given documents, made from their texts read again ([`reread_keys`]).
+type RereadKeysOf<'a> = dyn Fn(&[DocId]) -> Option<Vec<Vec<u32>>> + Sync + 'a;
+
+/// [`RereadKeys`] reads texts again for at most this share of the stored documents; a pass over
+/// the postings costs less than reading more.
+const REREAD_KEYS_SHARE: usize = 32;
+
+impl StoredKeys for RereadKeys<'_> {
+    fn documents(&self) -> usize {
+        self.stored.documents()
+    }
+
+    fn anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> (Vec<(u32, DocId)>, Vec<u32>) {
+        self.stored.anchors(anchors, keep)
+    }
+
+    fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        self.stored.count_anchors(anchors, keep)
+    }
+
+    fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+        self.stored.anchors_of(docs)
+    }
+
+    fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)> {
+        self.stored.bands(keys)
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.stored.failure()
+    }
+
+    fn translation_keys(&self) -> bool {
+        self.stored.translation_keys()
+    }
+
+    fn count_keys(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+        self.stored.count_keys(keys, keep)
+    }
+
+    fn keys_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
+        let few = docs.len() <= self.stored.documents() / REREAD_KEYS_SHARE;
+        match few.then(|| (self.reread)(docs)).flatten() {
+            Some(keys) => keys,
+            None => self.stored.keys_of(docs),
+        }
+    }
+
+    fn key_parts(&self) -> Vec<u64> {
+        self.stored.key_parts()
+    }
+
+    fn key_postings(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        self.stored.key_postings(part, keys, keep)
+    }
+}
+
+/// The translation keys of the `wanted` documents (sorted, each keyed), made again from their
+/// texts read again from the inputs that hold them; `None` when one is gone or changed.
+fn reread_keys(
+    inputs: &[Input],
+    read_options: &ReadOptions,
+    wanted: &[DocId],
+    (docs, fingerprints): (&[DocInfo], &Fingerprints),
+) -> Option<Vec<Vec<u32>>> {
+    let keys_of = |at: usize, doc: &Document| -> Option<Vec<u32>> {
+        let d = wanted[at];
+        let tokens = TokenList::of(&doc.text);
+        let same = exact_hash_of(&tokens) == fingerprints[d.index()].exact;
+        let lang = docs[d.index()].lang.as_deref().filter(|_| same)?;
+        Some(candidate_keys(&doc.text, &tokens, lang))
+    };
+    // Only the files that hold them: the new batch is not scanned for stored documents.
+    let files: HashSet<&str> = wanted.iter().map(|d| &*docs[d.index()].origin.file).collect();
+    let holding: Vec<Input> = (inputs.iter())
+        .filter(|i| matches!(i, Input::Path(p) if files.contains(p.display().to_string().as_str())))
+        .cloned()
+        .collect();
+    reread_wanted(&holding, read_options, wanted, docs, &keys_of).into_iter().collect()
+}
+
 /// Reads the inputs again and makes each of the `wanted` documents (sorted) into what `make`
 /// gives (told its place in `wanted`); `None` for one not found. Other JSONL lines are passed over
 /// unparsed, and frames of a framed batch that hold no wanted line are not decoded.
@@ -1120,6 +1220,49 @@ mod tests {
         let text = Some(Box::from("the text"));
         let kept = DocInfo::new("https://example.com/a/long/url/for/an/id", origin, 3, None, text);
         assert_eq!((kept.id.as_str(), kept.text()), ("https://example.com/a/long/url/for/an/id", Some("the text")));
+    }
+
+    #[test]
+    fn keys_read_again_are_those_the_fingerprinting_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch.jsonl");
+        // The sample's five articles (French and English), and a short one in no language.
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/bamako");
+        let mut files: Vec<_> = (std::fs::read_dir(&sample).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        let mut texts: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+        texts.push("zzz qqq xxyz".into());
+        let lines: Vec<String> = (texts.iter().enumerate())
+            .map(|(i, t)| serde_json::json!({"id": format!("d{i}"), "text": t}).to_string())
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let inputs = [Input::Path(path.clone())];
+        let (config, options) = (Config::default(), ReadOptions::default());
+        let pivoter = Pivoter::new(vec![crate::crosslingual::lexicon::Lexicon::bundled_fr_en()]);
+        let featurizer = Featurizer {
+            config: &config,
+            pivoter: &pivoter,
+            translations: true,
+            eager: false,
+        };
+        let store = (&featurizer, Fingerprints::new(Spill::default()), &mut NothingStored as &mut dyn FeatureStore);
+        let (collected, _) = read_and_fingerprint(&inputs, &options, store, false, (&mut |_| {}, &mut |_| {})).unwrap();
+        let (docs, fingerprints) = (&collected.docs, &collected.fingerprints);
+        let keyed: Vec<DocId> = (0..docs.len() as u32).map(DocId).filter(|d| collected.keyed.lang(d.index()).is_some()).collect();
+        assert_eq!(keyed.len(), 5);
+        let again = reread_keys(&inputs, &options, &keyed, (docs, fingerprints)).unwrap();
+        let mut buf = Vec::new();
+        for (d, keys) in keyed.iter().zip(&again) {
+            assert!(!keys.is_empty());
+            assert_eq!(keys.as_slice(), collected.keyed.keys(d.index(), &mut buf), "document {d:?}");
+        }
+        // A text that is not what was fingerprinted is not read as it.
+        let changed = lines.join("\n").replace("Bamako", "Bamaco") + "\n";
+        std::fs::write(&path, changed).unwrap();
+        assert!(reread_keys(&inputs, &options, &keyed, (docs, fingerprints)).is_none());
     }
 
     #[test]

@@ -455,10 +455,10 @@ impl PostingsFile {
         keys: &[u64],
         f: impl Fn(Posting) -> Option<T> + Sync,
     ) -> Result<Vec<Vec<T>>, IndexError> {
-        self.in_blocks(table, keys, |postings, keys, _| {
+        self.in_blocks(table, keys, |block, n, keys, _| {
             let mut kept = Vec::new();
-            kept.extend(matching(postings, keys).filter_map(|(_, p)| f(p)));
-            kept
+            matching(block, n, keys, |_, p| kept.extend(f(p)))?;
+            Ok(kept)
         })
     }
 
@@ -470,9 +470,9 @@ impl PostingsFile {
         keys: &[u64],
         keep: impl Fn(u32) -> bool + Sync,
     ) -> Result<Vec<u32>, IndexError> {
-        let found = self.in_blocks(table, keys, |postings, keys, from| {
+        let found = self.in_blocks(table, keys, |block, n, keys, from| {
             let mut counts: Vec<(usize, u32)> = Vec::new();
-            for (at, (_, doc, _)) in matching(postings, keys) {
+            matching(block, n, keys, |at, (_, doc, _)| {
                 if keep(doc) {
                     let at = from + at;
                     match counts.last_mut() {
@@ -480,8 +480,8 @@ impl PostingsFile {
                         _ => counts.push((at, 1)),
                     }
                 }
-            }
-            counts
+            })?;
+            Ok(counts)
         });
         let mut counts = vec![0; keys.len()];
         for (at, n) in found?.into_iter().flatten() {
@@ -490,13 +490,14 @@ impl PostingsFile {
         Ok(counts)
     }
 
-    /// `f(postings, keys from the first the block may hold, that first's place)` for every block
-    /// of `table` whose key range holds one of `keys` (sorted, unique), in parallel, in order.
+    /// `f(block, its number, keys from the first the block may hold, that first's place)` for
+    /// every block of `table` whose key range holds one of `keys` (sorted, unique), in parallel,
+    /// in order.
     fn in_blocks<T: Send>(
         &self,
         table: Table,
         keys: &[u64],
-        f: impl Fn(&[Posting], &[u64], usize) -> T + Sync,
+        f: impl Fn(&Decoder, usize, &[u64], usize) -> Result<T, String> + Sync,
     ) -> Result<Vec<T>, IndexError> {
         let code = table.code();
         let wanted: Vec<(usize, &Row, usize)> = (self.rows.iter().enumerate())
@@ -508,7 +509,7 @@ impl PostingsFile {
             .collect();
         let found: Vec<Result<T, String>> = wanted
             .par_iter()
-            .map(|&(n, row, from)| Ok(f(&self.block(n, row)?, &keys[from..], from)))
+            .map(|&(n, row, from)| f(&self.read_block(n, row)?, n, &keys[from..], from))
             .collect();
         found.into_iter().map(|r| r.map_err(|reason| self.damaged(reason))).collect()
     }
@@ -527,8 +528,13 @@ impl PostingsFile {
             .map(|&(n, row)| {
                 // A new vector: collected in place, the block's would keep its whole size.
                 let mut kept = Vec::new();
-                let postings = self.block(n, row)?;
-                kept.extend(postings.iter().filter(|p| keep(p.1)).map(|&(k, d, _)| (d, k)));
+                let block = self.read_block(n, row)?;
+                block.walk(n, |i, key| {
+                    let doc = block.doc(i);
+                    if keep(doc) {
+                        kept.push((doc, key));
+                    }
+                })?;
                 Ok(kept)
             })
             .collect();
@@ -590,19 +596,22 @@ impl PostingsFile {
 
     /// Block `n`'s postings, read, checked and decoded.
     fn block(&self, n: usize, row: &Row) -> Result<Vec<Posting>, String> {
-        // Read with the padding `unpack` wants after the bytes.
+        let block = self.read_block(n, row)?;
+        let mut postings = Vec::with_capacity(block.entries);
+        block.walk(n, |i, key| postings.push((key, block.doc(i), block.value(i))))?;
+        Ok(postings)
+    }
+
+    /// Block `n` read and checked against its checksum, to be decoded as it is walked.
+    fn read_block(&self, n: usize, row: &Row) -> Result<Decoder, String> {
+        // Read with the padding the decoder wants after the bytes.
         let length = row.length as usize;
         let mut packed = vec![0u8; length + PADDING];
         (self.file.read_exact_at(&mut packed[..length], row.offset)).map_err(|e| format!("block {n}: {e}"))?;
         if xxhash_rust::xxh3::xxh3_64(&packed[..length]) != row.check {
             return Err(format!("block {n}: its checksum does not match"));
         }
-        let postings = unpack(&packed, row).ok_or_else(|| format!("block {n}: cut short"))?;
-        let (first, last) = (postings.first().map(|p| p.0), postings.last().map(|p| p.0));
-        if (first, last) != (Some(row.first), Some(row.last)) {
-            return Err(format!("block {n}: not what the block table says"));
-        }
-        Ok(postings)
+        Decoder::new(packed, row).ok_or_else(|| format!("block {n}: cut short"))
     }
 }
 
@@ -653,47 +662,94 @@ const MAX_WIDTH: u8 = 56;
 /// Zero bytes after a block's, so that every field's 8-byte read is in bounds.
 const PADDING: usize = 8;
 
-/// The postings of a block packed by [`pack`], its bytes followed by [`PADDING`] zero bytes;
-/// `None` when its bytes do not hold them.
-fn unpack(padded: &[u8], row: &Row) -> Option<Vec<Posting>> {
-    let (widths, bits) = padded.split_at_checked(3)?;
-    let bits = &bits[..bits.len().checked_sub(PADDING)?];
-    if widths.iter().any(|&w| w > MAX_WIDTH) || widths[1] > 32 || widths[2] > 32 {
-        return None;
-    }
-    let per_posting: usize = widths.iter().map(|&w| w as usize).sum();
-    let n = row.entries as usize;
-    if bits.len() != (per_posting * n).div_ceil(8) {
-        return None;
-    }
-    let padded = &padded[3..];
-    let field = |at: usize, w: u8| {
-        let word = u64::from_le_bytes(padded[at / 8..at / 8 + 8].try_into().unwrap_or_default());
-        (word >> (at % 8)) & ((1u64 << w) - 1)
-    };
-    let (wk, wd, wv) = (widths[0], widths[1], widths[2]);
-    let mut postings = Vec::with_capacity(n);
-    let (mut key, mut at) = (row.first, 0usize);
-    for _ in 0..n {
-        key = key.checked_add(field(at, wk))?;
-        let doc = field(at + wk as usize, wd) as u32;
-        let value = field(at + (wk + wd) as usize, wv) as u32;
-        at += per_posting;
-        postings.push((key, doc, value));
-    }
-    Some(postings)
+/// A block packed by [`pack`], its bytes followed by [`PADDING`] zero bytes, decoded as it is
+/// walked: the keys one after another (each is the one before plus its gap), a posting's document
+/// and value only when asked for (they are at fixed places). A lookup then reads the documents
+/// of the postings whose key it wants only, and nothing is decoded into a vector first
+/// (BENCHMARKS.md section 37).
+struct Decoder {
+    padded: Vec<u8>,
+    widths: [u8; 3],
+    per_posting: usize,
+    entries: usize,
+    first: u64,
+    last: u64,
 }
 
-/// The postings whose key is in `keys` (both sorted), each with its key's place in `keys`.
-fn matching<'a>(postings: &'a [Posting], keys: &'a [u64]) -> impl Iterator<Item = (usize, Posting)> + 'a {
+impl Decoder {
+    /// `None` when the bytes cannot hold the postings the row says.
+    fn new(padded: Vec<u8>, row: &Row) -> Option<Decoder> {
+        let (widths, bits) = padded.split_at_checked(3)?;
+        let bits = bits.len().checked_sub(PADDING)?;
+        let widths: [u8; 3] = widths.try_into().ok()?;
+        if widths.iter().any(|&w| w > MAX_WIDTH) || widths[1] > 32 || widths[2] > 32 {
+            return None;
+        }
+        let per_posting: usize = widths.iter().map(|&w| w as usize).sum();
+        let entries = row.entries as usize;
+        if bits != (per_posting * entries).div_ceil(8) {
+            return None;
+        }
+        Some(Decoder {
+            padded,
+            widths,
+            per_posting,
+            entries,
+            first: row.first,
+            last: row.last,
+        })
+    }
+
+    /// The field of `w` bits at bit `at` of the postings.
+    fn field(&self, at: usize, w: u8) -> u64 {
+        let bytes = &self.padded[3 + at / 8..3 + at / 8 + 8];
+        let word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        (word >> (at % 8)) & ((1u64 << w) - 1)
+    }
+
+    /// `f(i, key)` for each posting i in order; an error when the keys are not those the block
+    /// table says (first and last), found once they are all walked.
+    fn walk(&self, n: usize, mut f: impl FnMut(usize, u64)) -> Result<(), String> {
+        let mismatch = || format!("block {n}: not what the block table says");
+        let (wk, mut key, mut at) = (self.widths[0], self.first, 0usize);
+        if self.field(0, wk) != 0 {
+            return Err(mismatch());
+        }
+        for i in 0..self.entries {
+            key = key.checked_add(self.field(at, wk)).ok_or_else(mismatch)?;
+            f(i, key);
+            at += self.per_posting;
+        }
+        if key != self.last {
+            return Err(mismatch());
+        }
+        Ok(())
+    }
+
+    /// Posting i's document.
+    fn doc(&self, i: usize) -> u32 {
+        self.field(i * self.per_posting + self.widths[0] as usize, self.widths[1]) as u32
+    }
+
+    /// Posting i's value.
+    fn value(&self, i: usize) -> u32 {
+        let at = i * self.per_posting + (self.widths[0] + self.widths[1]) as usize;
+        self.field(at, self.widths[2]) as u32
+    }
+}
+
+/// `f(key's place, posting)` for each posting of `block` (walked as block `n`) whose key is in
+/// `keys` (sorted).
+fn matching(block: &Decoder, n: usize, keys: &[u64], mut f: impl FnMut(usize, Posting)) -> Result<(), String> {
     let mut k = 0;
-    postings.iter().map_while(move |&p| {
-        while k < keys.len() && keys[k] < p.0 {
+    block.walk(n, |i, key| {
+        while k < keys.len() && keys[k] < key {
             k += 1;
         }
-        (k < keys.len()).then_some((k, p))
+        if k < keys.len() && keys[k] == key {
+            f(k, (key, block.doc(i), block.value(i)));
+        }
     })
-    .filter(move |&(k, p)| keys[k] == p.0)
 }
 
 /// The rows of a block table that starts at `end` (the blocks lie before it), checked.

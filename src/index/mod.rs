@@ -349,7 +349,7 @@ impl Index {
     pub fn ids(&self) -> Result<IdSet, IndexError> {
         let mut ids = IdSet::with_capacity(self.documents());
         self.for_each_id(|_, _, id| {
-            ids.insert(&id);
+            ids.insert(id);
         })?;
         Ok(ids)
     }
@@ -369,7 +369,7 @@ impl Index {
 
     /// Calls `f(batch file, line, id)` for every document, from the ids files, checking that each
     /// holds as many ids as its batch has documents.
-    fn for_each_id(&self, mut f: impl FnMut(&Path, u64, String)) -> Result<(), IndexError> {
+    fn for_each_id(&self, mut f: impl FnMut(&Path, u64, &str)) -> Result<(), IndexError> {
         for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
             read_ids(&path, batch.documents, &mut |line, id| f(&path, line, id))?;
         }
@@ -510,23 +510,27 @@ fn written_by() -> String {
 }
 
 /// Calls `f(line, id)` for every id in the ids file of the batch at `batch`, checking that it
-/// holds `documents` ids.
-fn read_ids(
-    batch: &Path,
-    documents: usize,
-    f: &mut dyn FnMut(u64, String),
-) -> Result<(), IndexError> {
+/// holds `documents` ids. Every `add` reads every indexed id twice (for the ids taken, then for
+/// the documents): a line is read into one buffer, and an id without escapes is taken from it as
+/// it is, without allocating.
+fn read_ids(batch: &Path, documents: usize, f: &mut dyn FnMut(u64, &str)) -> Result<(), IndexError> {
     let ids_file = ids_path(batch);
     let file = File::open(&ids_file).map_err(io_error(&ids_file))?;
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let (mut line, mut unescaped) = (Vec::new(), String::new());
     let mut lines = 0;
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(io_error(&ids_file))?;
-        let id: String = serde_json::from_str(&line).map_err(|e| IndexError::Damaged {
-            path: format!("{}:{}", ids_file.display(), n + 1),
-            reason: e.to_string(),
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line).map_err(io_error(&ids_file))? == 0 {
+            break;
+        }
+        lines += 1;
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let id = parse_id(text, &mut unescaped).map_err(|reason| IndexError::Damaged {
+            path: format!("{}:{lines}", ids_file.display()),
+            reason,
         })?;
-        f(n as u64 + 1, id);
-        lines = n + 1;
+        f(lines as u64, id);
     }
     if lines != documents {
         return Err(IndexError::Damaged {
@@ -535,6 +539,21 @@ fn read_ids(
         });
     }
     Ok(())
+}
+
+/// An id as a line of an ids file holds it, a JSON string: one without escapes or control
+/// characters is the text between its quotes (what a JSON parser gives); another is parsed into
+/// `unescaped`.
+fn parse_id<'a>(line: &'a [u8], unescaped: &'a mut String) -> Result<&'a str, String> {
+    let text = std::str::from_utf8(line).map_err(|e| e.to_string())?;
+    let plain = |inner: &str| !inner.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if plain(inner) => Ok(inner),
+        _ => {
+            *unescaped = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            Ok(unescaped)
+        }
+    }
 }
 
 /// The ids file beside a batch's documents.
@@ -615,6 +634,28 @@ mod tests {
         assert_eq!(reopened.documents(), 2);
         let ids = reopened.ids().unwrap();
         assert!(ids.len() == 2 && ids.contains("a") && ids.contains("b") && !ids.contains("c"));
+    }
+
+    #[test]
+    fn ids_read_as_a_json_parser_reads_them() {
+        let mut buf = String::new();
+        for line in [
+            r#""plain-id_01""#,
+            r#""https://example.com/a?b=c""#,
+            r#""quote \" inside""#,
+            r#""caf\u00e9""#,
+            "\"caf\u{e9} raw\"",
+            "\"with trailing cr\"\r",
+            r#""""#,
+        ] {
+            let want: String = serde_json::from_str(line).unwrap();
+            assert_eq!(parse_id(line.as_bytes(), &mut buf), Ok(want.as_str()), "{line}");
+        }
+        for bad in ["", "plain", "\"tab\there\"", r#""open"#, r#""a" "b""#] {
+            assert!(serde_json::from_str::<String>(bad).is_err(), "{bad}");
+            assert!(parse_id(bad.as_bytes(), &mut buf).is_err(), "{bad}");
+        }
+        assert!(parse_id(b"\"\xff\"", &mut buf).is_err());
     }
 
     #[test]

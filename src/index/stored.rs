@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
+use compact_str::CompactString;
 use rayon::prelude::*;
 
 use super::features::{self, features_path, read_features_with, FeatureWriter};
@@ -148,7 +149,7 @@ impl FeatureStore for IndexStore {
             return Ok((0, 0));
         };
         let mut ids = Vec::with_capacity(b.documents);
-        read_ids(&b.batch, b.documents, &mut |_, id| ids.push(id)).map_err(stored_error)?;
+        read_ids(&b.batch, b.documents, &mut |_, id| ids.push(CompactString::from(id))).map_err(stored_error)?;
         let file: Arc<str> = Arc::from(key.as_str());
         let lookups = self.keys.is_some();
         let translation_lookups = self.keys.as_ref().is_some_and(|k| k.translation_keys());

@@ -25,6 +25,8 @@
 //! Every count and signature is the one the whole keys give.
 
 use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use super::translate::{KeyedDocs, TranslationParams};
@@ -862,10 +864,12 @@ fn may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])])
     let params = index.params;
     let need = if sig.len() < params.short_signature { 1 } else { params.min_shared };
     let n = index.languages.len();
+    let mut by_key = sig.to_vec();
+    by_key.sort_unstable();
     let weights: Vec<(u64, usize)> = named
         .iter()
         .filter_map(|&(m, their)| {
-            let shared = sig.iter().filter(|k| their.contains(k));
+            let shared = their.iter().filter(|k| by_key.binary_search(k).is_ok());
             let (count, weight) = shared.fold((0, 0), |(c, w), &k| (c + 1, w + key_weight(n, index.eligible.get(k).unwrap_or(1))));
             (count >= need).then(|| (partner_weight(weight, index.signature_lengths[m]), m))
         })
@@ -880,19 +884,37 @@ fn may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])])
         read += postings(sig[taken]);
         taken += 1;
     }
-    let found: Vec<(u64, usize)> = HITS.with(|hits| {
+    // The documents found, first by (weight descending, document): the best, and the
+    // `max_candidates` first (the last of them on top), which say whether a named document has
+    // that many ahead of it.
+    let keep = params.max_candidates;
+    let mut best = None;
+    let mut first: BinaryHeap<(Reverse<u64>, usize)> = BinaryHeap::with_capacity(keep + 1);
+    HITS.with(|hits| {
         let mut hits = hits.borrow_mut();
         count_hits(index, x, &sig[..taken], &mut hits);
-        let found = drain_hits(index, &mut hits).filter(|&(_, _, shared, _)| shared as usize >= need);
-        found.map(|(o, weight, _, length)| (partner_weight(weight, length), o as usize)).collect()
+        for (o, weight, shared, length) in drain_hits(index, &mut hits) {
+            if (shared as usize) < need {
+                continue;
+            }
+            let found = (Reverse(partner_weight(weight, length)), o as usize);
+            best = best.max(Some(found.0 .0));
+            if first.len() < keep {
+                first.push(found);
+            } else if let Some(mut last) = first.peek_mut().filter(|last| found < **last) {
+                *last = found;
+            }
+        }
     });
-    let Some(best) = found.iter().map(|&(w, _)| w).max() else {
+    let Some(best) = best else {
         return true;
     };
-    weights.iter().any(|&(w, m)| {
-        let ahead = found.iter().filter(|&&(wo, o)| wo > w || (wo == w && o < m)).count();
-        w as f64 >= params.min_share_of_best * best as f64 && ahead < params.max_candidates
-    })
+    // Fewer than `keep` found are ahead of (w, m) when fewer than `keep` were found, or the last
+    // of the first `keep` is not ahead of it.
+    let few_ahead = |w: u64, m: usize| first.len() < keep || first.peek().is_none_or(|last| (Reverse(w), m) <= *last);
+    weights
+        .iter()
+        .any(|&(w, m)| w as f64 >= params.min_share_of_best * best as f64 && few_ahead(w, m))
 }
 
 /// A partner's weight as [`choose_partners`] ranks it: the summed [`key_weight`] of the keys
@@ -916,21 +938,23 @@ pub fn choose_partners<O: Copy + Ord>(
     } else {
         params.min_shared
     };
-    let mut counted: Vec<(u64, O)> = hits
-        .filter(|&(_, _, shared, _)| shared as usize >= need)
-        .map(|(o, weight, _, length)| (partner_weight(weight, length), o))
-        .collect();
-    // The `max_candidates` first by (weight descending, partner): a selection, not a sort of all
-    // the partners found (often thousands where a language has many documents on one event).
-    let first = |&(n, o): &(u64, O)| (std::cmp::Reverse(n), o);
-    match params.max_candidates {
-        0 => counted.clear(),
-        keep if counted.len() > keep => {
-            counted.select_nth_unstable_by_key(keep - 1, first);
-            counted.truncate(keep);
+    // The `max_candidates` first by (weight descending, partner), kept in a heap whose top is
+    // the last of them: each partner found is looked at once, and none is held but those (a
+    // search finds thousands where a language has many documents on one event).
+    let keep = params.max_candidates;
+    let mut first: BinaryHeap<(Reverse<u64>, O)> = BinaryHeap::with_capacity(keep + 1);
+    for (o, weight, shared, length) in hits.filter(|_| keep > 0) {
+        if (shared as usize) < need {
+            continue;
         }
-        _ => {}
+        let partner = (Reverse(partner_weight(weight, length)), o);
+        if first.len() < keep {
+            first.push(partner);
+        } else if let Some(mut last) = first.peek_mut().filter(|last| partner < **last) {
+            *last = partner;
+        }
     }
+    let mut counted: Vec<(u64, O)> = first.into_iter().map(|(Reverse(n), o)| (n, o)).collect();
     if let Some(top) = counted.iter().map(|&(n, _)| n).max() {
         counted.retain(|&(n, _)| n as f64 >= params.min_share_of_best * top as f64);
     }

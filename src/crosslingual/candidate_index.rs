@@ -428,6 +428,9 @@ struct StoredSide<'a> {
     ids: &'a [DocId],
     /// Per stored document: the keyed document it is when it is looked up (`u32::MAX` when not).
     looked_up: Vec<u32>,
+    /// The same as bits (whether looked up), a 32nd of the bytes: asked of every posting a
+    /// lookup decodes, it stays in the cache.
+    looked_up_bits: Vec<u64>,
     /// Per keyed document: whether it is looked up.
     looked_up_keyed: Vec<bool>,
     /// The eligible keys with their document frequency, sorted by key (set by
@@ -449,13 +452,17 @@ impl<'a> StoredSide<'a> {
         let looked_up_keyed: Vec<bool> = (0..ids.len())
             .map(|x| ids[x].index() < stored && languages.lang_of[x] == languages.majority)
             .collect();
+        let mut looked_up_bits = vec![0u64; stored.div_ceil(64)];
         for x in (0..ids.len()).filter(|&x| looked_up_keyed[x]) {
-            looked_up[ids[x].index()] = x as u32;
+            let d = ids[x].index();
+            looked_up[d] = x as u32;
+            looked_up_bits[d / 64] |= 1 << (d % 64);
         }
         StoredSide {
             keys,
             ids,
             looked_up,
+            looked_up_bits,
             looked_up_keyed,
             eligible: Vec::new(),
             stored_df: FilteredKeys::new(std::iter::empty()),
@@ -463,7 +470,8 @@ impl<'a> StoredSide<'a> {
     }
 
     fn is_looked_up(&self, d: DocId) -> bool {
-        self.looked_up.get(d.index()).is_some_and(|&x| x != u32::MAX)
+        let d = d.index();
+        self.looked_up_bits.get(d / 64).is_some_and(|&bits| bits >> (d % 64) & 1 == 1)
     }
 
     /// The stored searchers (keyed documents outside the majority) and their keys, read from

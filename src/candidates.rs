@@ -161,9 +161,10 @@ impl<'a> Looked<'a> {
         modulus: u32,
     ) -> (Vec<(u32, DocId)>, Vec<u32>) {
         let in_docs = |d: DocId| self.in_docs[d.index()];
-        let (mut entries, mut counts) = self.stored.anchors(anchors, &in_docs);
+        let (stored, mut counts) = self.stored.anchors(anchors, &in_docs);
         counts.resize(fingerprints.len(), 0);
         let place = numbered(anchors);
+        let mut entries = Vec::new();
         fingerprints.scan_shingles(&self.new_docs, |d, s| {
             let before = entries.len();
             entries.extend(s.anchors(modulus).filter(|&a| place.contains(a)).map(|a| (a, d)));
@@ -171,8 +172,9 @@ impl<'a> Looked<'a> {
                 counts[d.index()] = s.anchors(modulus).count() as u32;
             }
         });
+        // The stored entries come sorted and far outnumber the new ones: only these are sorted.
         entries.par_sort_unstable();
-        (entries, counts)
+        (merged(stored, entries), counts)
     }
 
     /// The anchors of `docs` (sorted): the stored ones' from [`StoredKeys::anchors_of`].
@@ -183,6 +185,27 @@ impl<'a> Looked<'a> {
         fingerprints.scan_shingles(new, |d, s| drop(out.insert(d.0, s.anchors(modulus).collect())));
         out
     }
+}
+
+/// The sorted `a` and `b` in one sorted vector.
+fn merged<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if b[j] < a[i] {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Documents grouped by exact folded text.
@@ -1868,6 +1891,17 @@ mod tests {
     use super::*;
     use crate::fingerprint::{Fingerprint, ShingleSet};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn merged_is_the_sort_of_both() {
+        let a: Vec<(u32, u32)> = vec![(1, 0), (3, 2), (3, 5), (9, 1)];
+        for b in [vec![], vec![(0, 7)], vec![(3, 3), (3, 9), (10, 0)], vec![(1, 0), (2, 2)]] {
+            let mut want = [a.clone(), b.clone()].concat();
+            want.sort_unstable();
+            assert_eq!(merged(a.clone(), b.clone()), want);
+            assert_eq!(merged(b.clone(), a.clone()), want);
+        }
+    }
 
     fn fps(texts: &[String]) -> Fingerprints {
         let c = Config::default();

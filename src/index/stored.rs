@@ -371,9 +371,10 @@ impl StoredKeys for StoredPostings {
             (a as u32, d)
         });
         let mut entries = concat(blocks);
-        // One batch's blocks come in key order, each sorted: the whole is then sorted already.
+        // Each batch's blocks come in key order, each sorted, and the batches in document order:
+        // sorted by anchor alone, keeping that order, the whole is sorted (one batch's already is).
         if !entries.is_sorted() {
-            entries.par_sort_unstable();
+            entries.par_sort_by_key(|&(anchor, _)| anchor);
         }
         (entries, counts.into_iter().map(AtomicU32::into_inner).collect())
     }

@@ -907,11 +907,7 @@ fn may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])])
             }
             let found = (Reverse(partner_weight(weight, length)), o as usize);
             best = best.max(Some(found.0 .0));
-            if first.len() < keep {
-                first.push(found);
-            } else if let Some(mut last) = first.peek_mut().filter(|last| found < **last) {
-                *last = found;
-            }
+            keep_first(&mut first, keep, found);
         }
     });
     let Some(best) = best else {
@@ -923,6 +919,16 @@ fn may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])])
     weights
         .iter()
         .any(|&(w, m)| w as f64 >= params.min_share_of_best * best as f64 && few_ahead(w, m))
+}
+
+/// Puts `item` in `first`, the `keep` smallest items seen (the largest of them on top), when it
+/// is one of them.
+fn keep_first<T: Ord>(first: &mut BinaryHeap<T>, keep: usize, item: T) {
+    if first.len() < keep {
+        first.push(item);
+    } else if let Some(mut last) = first.peek_mut().filter(|last| item < **last) {
+        *last = item;
+    }
 }
 
 /// A partner's weight as [`choose_partners`] ranks it: the summed [`key_weight`] of the keys
@@ -951,16 +957,11 @@ pub fn choose_partners<O: Copy + Ord>(
     // search finds thousands where a language has many documents on one event).
     let keep = params.max_candidates;
     let mut first: BinaryHeap<(Reverse<u64>, O)> = BinaryHeap::with_capacity(keep + 1);
-    for (o, weight, shared, length) in hits.filter(|_| keep > 0) {
+    for (o, weight, shared, length) in hits {
         if (shared as usize) < need {
             continue;
         }
-        let partner = (Reverse(partner_weight(weight, length)), o);
-        if first.len() < keep {
-            first.push(partner);
-        } else if let Some(mut last) = first.peek_mut().filter(|last| partner < **last) {
-            *last = partner;
-        }
+        keep_first(&mut first, keep, (Reverse(partner_weight(weight, length)), o));
     }
     let mut counted: Vec<(u64, O)> = first.into_iter().map(|(Reverse(n), o)| (n, o)).collect();
     if let Some(top) = counted.iter().map(|&(n, _)| n).max() {

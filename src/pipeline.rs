@@ -148,6 +148,27 @@ pub struct Hooks<'a> {
     pub on_progress: &'a mut dyn FnMut(Progress),
     /// Where and when the fingerprints' sets go to disk.
     pub spill: Spill,
+    /// An input whose documents are handed over as it is written, rather than read from it.
+    pub fresh: Option<&'a mut dyn FreshInput>,
+}
+
+/// An input whose documents come as it is written instead of being read back from it: an index's
+/// new batch, written from the user's inputs while its documents are fingerprinted (the batch is
+/// then neither parsed nor decompressed a second time: BENCHMARKS.md section 38).
+///
+/// Its documents must be those reading the input back would give, with the same origins (the
+/// input's file, and each document's line in it): texts read again later are read from it.
+pub trait FreshInput {
+    /// Whether `input` is the one this hands over.
+    fn gives(&self, input: &Input) -> bool;
+    /// Hands the input's documents to `on_batch` in order, in batches of at most `batch_docs`, and
+    /// returns what reading the input would have reported. The input is complete and in place
+    /// once this returns `Ok`.
+    fn read(
+        &mut self,
+        batch_docs: usize,
+        on_batch: &mut dyn FnMut(Vec<Document>),
+    ) -> Result<ReadReport, InputError>;
 }
 
 /// How far [`analyze`] is.
@@ -226,6 +247,8 @@ pub trait FeatureStore {
     ) -> Result<(usize, u64), InputError>;
     /// Told every document that was read and fingerprinted, in order.
     fn keep(&mut self, doc: &DocInfo, features: &Features);
+    /// Told that every document was read: nothing more is kept.
+    fn kept_all(&mut self) {}
     /// The stored documents' keys, when the run looks them up instead of scanning them (the
     /// stored documents were then pushed without what they hold; see [`StoredKeys`]).
     fn stored_keys(&self) -> Option<&dyn StoredKeys> {
@@ -265,6 +288,7 @@ pub fn analyze_stored(
         on_warning,
         on_progress,
         spill,
+        fresh,
     } = hooks;
     let translations = config.wants(RelationKind::Translation);
     let eager = translations && !keep_text && inputs.contains(&Input::Stdin);
@@ -285,9 +309,10 @@ pub fn analyze_stored(
         inputs,
         read_options,
         (&featurizer, Fingerprints::new(spill), store),
-        keep_text,
+        (keep_text, fresh),
         (on_warning, on_progress),
     )?;
+    store.kept_all();
     let read_time = start.elapsed().saturating_sub(collected.fingerprint_time);
     let Collected {
         docs,
@@ -384,7 +409,7 @@ fn read_and_fingerprint(
     inputs: &[Input],
     read_options: &ReadOptions,
     (featurizer, fingerprints, store): (&Featurizer<'_>, Fingerprints, &mut dyn FeatureStore),
-    keep_text: bool,
+    (keep_text, mut fresh): (bool, Option<&mut dyn FreshInput>),
     (on_warning, on_progress): Listeners<'_>,
 ) -> Result<(Collected, ReadReport), InputError> {
     let mut collected = Collected {
@@ -404,15 +429,21 @@ fn read_and_fingerprint(
             at += 1;
             continue;
         }
-        // The inputs up to the next stored one are read in one go (ids are made unique within
-        // it; a store's own ids are unique by construction).
-        let end = (at..inputs.len())
-            .find(|&k| store.holds(&inputs[k]))
-            .unwrap_or(inputs.len());
+        let is_fresh = |k: usize| fresh.as_ref().is_some_and(|f| f.gives(&inputs[k]));
+        let fresh_here = is_fresh(at);
+        // The inputs up to the next stored or fresh one are read in one go (ids are made unique
+        // within it; a store's own ids are unique by construction, and so are a fresh input's).
+        let end = match fresh_here {
+            true => at + 1,
+            false => (at..inputs.len())
+                .find(|&k| store.holds(&inputs[k]) || is_fresh(k))
+                .unwrap_or(inputs.len()),
+        };
         let run = ReadRun {
             inputs: &inputs[at..end],
             options: read_options,
             keep_text,
+            fresh: if fresh_here { fresh.as_deref_mut() } else { None },
         };
         let part = run.read(featurizer, (&mut collected, &mut *store), on_warning, on_progress)?;
         report.absorb(part);
@@ -425,17 +456,19 @@ fn read_and_fingerprint(
 }
 
 /// Inputs read one after the other.
-struct ReadRun<'a> {
+struct ReadRun<'a, 'f> {
     inputs: &'a [Input],
     options: &'a ReadOptions,
     keep_text: bool,
+    /// The one input of the run, handed over as it is written.
+    fresh: Option<&'a mut (dyn FreshInput + 'f)>,
 }
 
-impl ReadRun<'_> {
+impl ReadRun<'_, '_> {
     /// Reads the inputs into `collected`, fingerprinting them in parallel batches of
     /// [`BATCH_DOCS`], and tells `store` each document's features.
     fn read(
-        &self,
+        self,
         featurizer: &Featurizer<'_>,
         (collected, store): (&mut Collected, &mut dyn FeatureStore),
         on_warning: &mut dyn FnMut(&InputWarning),
@@ -458,7 +491,10 @@ impl ReadRun<'_> {
             }
             on_progress(Progress::Read(collected.docs.len()));
         };
-        read_inputs_ahead(self.inputs, self.options, BATCH_DOCS, &mut flush, on_warning)
+        match self.fresh {
+            Some(fresh) => fresh.read(BATCH_DOCS, &mut flush),
+            None => read_inputs_ahead(self.inputs, self.options, BATCH_DOCS, &mut flush, on_warning),
+        }
     }
 }
 
@@ -1249,7 +1285,7 @@ mod tests {
             eager: false,
         };
         let store = (&featurizer, Fingerprints::new(Spill::default()), &mut NothingStored as &mut dyn FeatureStore);
-        let (collected, _) = read_and_fingerprint(&inputs, &options, store, false, (&mut |_| {}, &mut |_| {})).unwrap();
+        let (collected, _) = read_and_fingerprint(&inputs, &options, store, (false, None), (&mut |_| {}, &mut |_| {})).unwrap();
         let (docs, fingerprints) = (&collected.docs, &collected.fingerprints);
         let keyed: Vec<DocId> = (0..docs.len() as u32).map(DocId).filter(|d| collected.keyed.lang(d.index()).is_some()).collect();
         assert_eq!(keyed.len(), 5);

@@ -202,6 +202,7 @@ fn an_input_changed_during_the_run_is_reported_not_trusted() {
                 on_warning: &mut on_warning,
                 on_progress: &mut on_progress,
                 spill: Default::default(),
+                fresh: None,
             },
         )
         .unwrap();

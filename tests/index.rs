@@ -157,6 +157,53 @@ fn an_id_already_indexed_is_renamed_as_in_one_run() {
     assert!(pairs.contains(r#""a":"x","b":"x#2""#), "{pairs}");
 }
 
+/// A batch's documents go to the fingerprinting as they are written into the index (they are not
+/// read back): the input's problems are still told with their place in the user's file, the rest
+/// of the batch is added, and the pairs are those of one run.
+#[test]
+fn an_added_batch_with_a_bad_line_keeps_the_rest_and_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let old = write_jsonl(&dir.path().join("old.jsonl"), &[("old", &words(0..100))]);
+    run_ok(&["index", "create", "-q", s(&index), &old, "-o", "/dev/null"]);
+    let new = dir.path().join("new.jsonl");
+    let good = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
+    let lines_in = [
+        good("copy", &words(0..99)),
+        "{\"id\": \"broken\", \"text\": ".to_string(),
+        good("fresh", &words(1000..1100)),
+    ];
+    std::fs::write(&new, lines_in.join("\n") + "\n").unwrap();
+    let (pairs, rejects) = (
+        dir.path().join("pairs.jsonl"),
+        dir.path().join("rejects.jsonl"),
+    );
+    let out = run_ok(&[
+        "index",
+        "add",
+        s(&index),
+        s(&new),
+        "-o",
+        s(&pairs),
+        "--rejects",
+        s(&rejects),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("new.jsonl:2"), "{stderr}");
+    let rejected: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&rejects).unwrap().trim()).unwrap();
+    assert_eq!(rejected["line"], 2, "{rejected}");
+    assert_eq!(rejected["kind"], "malformed_json", "{rejected}");
+    let pairs = std::fs::read_to_string(&pairs).unwrap();
+    assert!(pairs.contains(r#""a":"old","b":"copy""#), "{pairs}");
+    assert_eq!(pairs.lines().count(), 1, "{pairs}");
+    let stats = String::from_utf8(run_ok(&["index", "stats", s(&index)]).stdout).unwrap();
+    assert!(stats.contains("documents: 3 in 2 batches"), "{stats}");
+    // The same pairs as one run over both files (the bad line skipped there too).
+    let one_run = run(&["pairs", "-q", &old, s(&new)]);
+    assert_eq!(lines(&one_run.stdout), lines(pairs.as_bytes()));
+}
+
 #[test]
 fn dedupe_keeps_the_new_documents_that_twin_nothing_seen() {
     let dir = tempfile::tempdir().unwrap();

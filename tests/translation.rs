@@ -378,6 +378,7 @@ fn recall_split(
             on_warning: &mut |_| {},
             on_progress: &mut |_| {},
             spill: Default::default(),
+            fresh: None,
         },
     )
     .unwrap();

@@ -18,21 +18,20 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use crate::cluster::Cluster;
-use crate::corpus::{
-    read_inputs, Document, Format, IdSet, Input, Origin, ReadOptions, Record, StripHtml,
-};
+use crate::corpus::{Format, ReadOptions, StripHtml};
 use crate::dedupe::{dedupe, KeepPolicy};
 use crate::fingerprint::Fingerprints;
-use crate::index::{BatchWriter, Index, IndexStore, Settings};
+use crate::index::{Index, IndexStore, Settings};
 use crate::keep::{Core, KeepOrder};
 use crate::output::{round4, write_json_line, AtomicFile, PairRecord};
+use crate::pipeline::{FeatureStore, FreshInput};
 use crate::relate::Relation;
 use crate::DocId;
 
 use super::dedupe::{record_bytes, RemovedRecord};
+use super::fresh::{FreshBatch, Records, Written};
 use super::{
-    analyze_read_stored, check_outputs, human_bytes, warning_line, Analyzed, InputArgs, Keeping,
-    MatchArgs, RejectsFile,
+    analyze_read_stored, check_outputs, human_bytes, Analyzed, InputArgs, Keeping, MatchArgs,
 };
 
 /// A persistent index for daily batches: `create`, `add`, `dedupe`, `stats` (and
@@ -200,19 +199,10 @@ fn add(
     index.check_settings(&settings)?;
     let keep_records = matches!(outputs, Outputs::Kept { .. });
     let taken = index.ids()?;
-    let mut writer = index.batch_writer()?;
-    let records = match read_batch(inputs, input_args, (taken, keep_records), &mut writer) {
-        Ok(records) => records,
-        Err(e) => {
-            writer.abandon();
-            return Err(e);
-        }
-    };
-    let mut pending = writer.finish()?;
-    let stored_in = started.elapsed();
-
+    let writer = index.batch_writer()?;
+    let mut fresh = FreshBatch::new(inputs, input_args, (taken, keep_records), writer)?;
     let mut files: Vec<String> = index.batch_paths().iter().map(path_string).collect();
-    files.push(path_string(pending.path()));
+    files.push(path_string(fresh.path()));
     // Pairs want only those with a new document; dedupe settles clusters from every edge. Into
     // an empty index every document is new: the whole search is then the same and faster than
     // searching from each new document (BENCHMARKS.md section 25).
@@ -225,20 +215,45 @@ fn add(
         ..input_args.clone()
     };
     let read = (&quiet_input, index_read_options());
-    // The indexed batches come from their stored features; the new one's are written as it is
-    // fingerprinted.
+    // The indexed batches come from their stored features; the new one's documents come as it is
+    // written, and their features are written as they are fingerprinted.
     let modulus = match_args.config()?.anchor_modulus();
     let lookups = keeping.pairs_from.is_some();
-    let mut store = IndexStore::new(&index, &pending, (modulus, lookups))?;
-    let Analyzed {
-        analysis, progress, ..
-    } = match analyze_read_stored(&files, read, match_args, keeping, &mut store) {
-        Ok(analyzed) => analyzed,
+    let mut store = match IndexStore::new(&index, fresh.path(), (modulus, lookups)) {
+        Ok(store) => store,
+        Err(e) => {
+            fresh.abandon();
+            return Err(e.into());
+        }
+    };
+    let opened_in = started.elapsed();
+    let sources = (
+        &mut store as &mut dyn FeatureStore,
+        Some(&mut fresh as &mut dyn FreshInput),
+    );
+    let analyzed = match analyze_read_stored(&files, read, match_args, keeping, sources) {
+        Ok(analyzed) => fresh.finish().map(|written| (analyzed, written)),
+        Err(e) => {
+            fresh.abandon();
+            Err(e)
+        }
+    };
+    let (
+        Analyzed {
+            analysis, progress, ..
+        },
+        written,
+    ) = match analyzed {
+        Ok(done) => done,
         Err(e) => {
             store.abandon();
             return Err(e);
         }
     };
+    let Written {
+        mut pending,
+        records,
+    } = written;
     progress.finish();
     let first_new = index.documents();
     if analysis.docs.len() != first_new + records.len() {
@@ -263,14 +278,14 @@ fn add(
     if !input_args.quiet {
         eprintln!(
             "twinwire: index {}: added {} documents (batch {}), {} in all; {summary}; {:.1} s \
-             (batch read and stored {:.1}, index read {:.1}, fingerprint {:.1}, candidates {:.1}, translate {:.1}, \
+             (index opened {:.1}, index read {:.1}, fingerprint {:.1}, candidates {:.1}, translate {:.1}, \
              pairs scored and written {:.1})",
             dir.display(),
             records.len(),
             index.manifest().batches.len(),
             index.documents(),
             started.elapsed().as_secs_f64(),
-            stored_in.as_secs_f64(),
+            opened_in.as_secs_f64(),
             t.read.as_secs_f64(),
             t.fingerprint.as_secs_f64(),
             t.candidates.as_secs_f64(),
@@ -279,46 +294,6 @@ fn add(
         );
     }
     Ok(())
-}
-
-/// The input record (when kept) and origin of each document of a batch.
-type Records = Vec<(Option<Record>, Origin)>;
-
-/// Reads the new batch with the user's options into `writer`; ids already in the index (`taken`)
-/// count as used.
-fn read_batch(
-    inputs: &[String],
-    input_args: &InputArgs,
-    (taken, keep_records): (IdSet, bool),
-    writer: &mut BatchWriter,
-) -> Result<Records> {
-    let inputs: Vec<Input> = inputs.iter().map(|s| Input::parse(s)).collect();
-    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
-        bail!("standard input (-) can be named only once");
-    }
-    let options = ReadOptions {
-        taken_ids: Some(Arc::new(taken)),
-        ..input_args.read_options(keep_records)
-    };
-    let mut rejects = RejectsFile::open(input_args)?;
-    let mut shown = Default::default();
-    let mut records = Vec::new();
-    let mut on_document = |d: Document| {
-        writer.push(&d);
-        records.push((d.record, d.origin));
-    };
-    let report = read_inputs(&inputs, &options, &mut on_document, &mut |w| {
-        if let Some(r) = rejects.as_mut() {
-            r.write(w);
-        }
-        if let Some(line) = warning_line(&mut shown, w).filter(|_| !input_args.quiet) {
-            eprintln!("{line}");
-        }
-    })?;
-    if let Some(r) = rejects {
-        r.commit(&report)?;
-    }
-    Ok(records)
 }
 
 /// How the index's own batch files are read: as written, strictly (a damaged batch is an error

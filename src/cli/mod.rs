@@ -8,6 +8,7 @@ mod dedupe;
 mod eval;
 mod explain;
 mod export;
+mod fresh;
 mod gen;
 mod index;
 mod keep_by;
@@ -33,7 +34,8 @@ use crate::crosslingual::Lexicon;
 use crate::fingerprint::Spill;
 use crate::output::{is_stdout, write_json_line, AtomicFile};
 use crate::pipeline::{
-    analyze_stored, Analysis, FeatureStore, Hooks, NothingStored, Progress as PipelineProgress,
+    analyze_stored, Analysis, FeatureStore, FreshInput, Hooks, NothingStored,
+    Progress as PipelineProgress,
 };
 use crate::relate::RelationKind;
 use crate::stream::StreamStats;
@@ -512,16 +514,23 @@ pub fn analyze_read(
     match_args: &MatchArgs,
     keeping: Keeping,
 ) -> Result<Analyzed> {
-    analyze_read_stored(inputs, read, match_args, keeping, &mut NothingStored)
+    analyze_read_stored(
+        inputs,
+        read,
+        match_args,
+        keeping,
+        (&mut NothingStored, None),
+    )
 }
 
-/// [`analyze_read`], taking the documents of the inputs `store` holds from it (an index's).
+/// [`analyze_read`], taking the documents of the inputs `store` holds from it (an index's), and
+/// those of the input `fresh` gives as it is written.
 pub fn analyze_read_stored(
     inputs: &[String],
     (input_args, read_options): (&InputArgs, ReadOptions),
     match_args: &MatchArgs,
     keeping: Keeping,
-    store: &mut dyn FeatureStore,
+    (store, fresh): (&mut dyn FeatureStore, Option<&mut dyn FreshInput>),
 ) -> Result<Analyzed> {
     match_args.init_threads()?;
     let config = match_args.config()?.with_pairs_from(keeping.pairs_from);
@@ -560,6 +569,7 @@ pub fn analyze_read_stored(
         on_warning: &mut on_warning,
         on_progress: &mut on_progress,
         spill: match_args.spill(),
+        fresh: fresh.map(|f| f as &mut dyn FreshInput),
     };
     let analysis = analyze_stored(&inputs, &read_options, (&config, &pivoter), hooks, store)?;
     if let Some(r) = rejects {

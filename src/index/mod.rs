@@ -47,6 +47,7 @@ use crate::corpus::{Document, IdSet};
 
 pub mod features;
 pub mod postings;
+mod postings_thread;
 mod stored;
 
 pub use stored::IndexStore;
@@ -141,11 +142,6 @@ pub struct PendingBatch {
 }
 
 impl PendingBatch {
-    /// Its documents' file, to read them with the index's.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Documents in the batch.
     pub fn documents(&self) -> usize {
         self.batch.documents
@@ -443,6 +439,11 @@ pub struct BatchWriter {
 }
 
 impl BatchWriter {
+    /// The batch's file, under the name it has once finished.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Writes one document.
     pub fn push(&mut self, d: &Document) {
         if self.error.is_some() {
@@ -629,7 +630,7 @@ mod tests {
         let pending = write_batch(&index, &[doc("a", "one"), doc("b", "two")]);
         index.commit(pending).unwrap();
         let pending = write_batch(&index, &[doc("c", "three")]);
-        assert!(pending.path().is_file());
+        assert!(pending.path.is_file());
         let reopened = Index::open(dir.path()).unwrap();
         assert_eq!(reopened.documents(), 2);
         let ids = reopened.ids().unwrap();

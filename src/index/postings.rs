@@ -69,9 +69,10 @@ pub enum Table {
 }
 
 impl Table {
-    const ALL: [Table; 3] = [Table::Anchors, Table::Bands, Table::Keys];
+    /// Every table, in the order of their codes.
+    pub(super) const ALL: [Table; 3] = [Table::Anchors, Table::Bands, Table::Keys];
 
-    fn code(self) -> u8 {
+    pub(super) fn code(self) -> u8 {
         match self {
             Table::Anchors => 0,
             Table::Bands => 1,
@@ -132,10 +133,20 @@ impl PostingsWriter {
         }
     }
 
-    /// Adds one posting.
+    /// Adds one posting (the tests'; a batch's come in chunks, [`PostingsWriter::extend`]).
+    #[cfg(test)]
     pub fn push(&mut self, table: Table, key: u64, doc: u32, value: u32) {
         self.held[table.code() as usize].push((key, doc, value));
         self.held_count += 1;
+        if self.held_count >= self.spill_at {
+            self.spill();
+        }
+    }
+
+    /// Adds postings of one table, in order.
+    pub fn extend(&mut self, table: Table, postings: &[Posting]) {
+        self.held[table.code() as usize].extend_from_slice(postings);
+        self.held_count += postings.len();
         if self.held_count >= self.spill_at {
             self.spill();
         }
@@ -153,28 +164,21 @@ impl PostingsWriter {
         parts
     }
 
-    /// Sends every posting held to its part's temporary file.
+    /// Sends every posting held to its part's temporary file. Each posting is written where its
+    /// part goes, in one pass over a table, and the tables' vectors keep their room for the
+    /// postings that come next (grown again from nothing at each spill, they cost a copy and page
+    /// faults a posting: BENCHMARKS.md section 38).
     fn spill(&mut self) {
         self.held_count = 0;
         for table in Table::ALL {
-            let parts = self.take_parts(table);
+            let held = &mut self.held[table.code() as usize];
             let files = &mut self.spilled[table.code() as usize * PARTS..][..PARTS];
-            for (part, file) in parts.iter().zip(files) {
-                if part.is_empty() || self.error.is_some() {
-                    continue;
-                }
-                let written = match file {
-                    Some(f) => append(f, part),
-                    None => tempfile::tempfile_in(&self.dir).and_then(|mut f| {
-                        append(&mut f, part)?;
-                        *file = Some(f);
-                        Ok(())
-                    }),
-                };
-                if let Err(e) = written {
+            if self.error.is_none() {
+                if let Err(e) = spill_table(table, held, files, &self.dir) {
                     self.error = Some(e);
                 }
             }
+            held.clear();
         }
     }
 
@@ -289,15 +293,29 @@ fn sort_postings(postings: &mut Vec<Posting>) {
     }
 }
 
-/// Appends postings to a temporary file, 16 bytes each.
-fn append(file: &mut File, postings: &[Posting]) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(1 << 16, file);
-    for &(key, doc, value) in postings {
-        out.write_all(&key.to_le_bytes())?;
-        out.write_all(&doc.to_le_bytes())?;
-        out.write_all(&value.to_le_bytes())?;
+/// Appends the postings of `table` in `held` to their parts' temporary files (`files`, created in
+/// `dir` when first needed), 16 bytes each, in the order held.
+fn spill_table(table: Table, held: &[Posting], files: &mut [Option<File>], dir: &Path) -> io::Result<()> {
+    let mut outs: Vec<Option<BufWriter<&mut File>>> = Vec::with_capacity(PARTS);
+    let mut sizes = [0usize; PARTS];
+    held.iter().for_each(|p| sizes[table.part(p.0)] += 1);
+    for (file, &n) in files.iter_mut().zip(&sizes) {
+        if n > 0 && file.is_none() {
+            *file = Some(tempfile::tempfile_in(dir)?);
+        }
+        outs.push(file.as_mut().filter(|_| n > 0).map(|f| BufWriter::with_capacity(1 << 16, f)));
     }
-    out.flush()
+    for &(key, doc, value) in held {
+        let Some(out) = outs[table.part(key)].as_mut() else {
+            continue;
+        };
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&key.to_le_bytes());
+        bytes[8..12].copy_from_slice(&doc.to_le_bytes());
+        bytes[12..].copy_from_slice(&value.to_le_bytes());
+        out.write_all(&bytes)?;
+    }
+    outs.into_iter().flatten().try_for_each(|mut out| out.flush())
 }
 
 /// Everything appended to a temporary file.

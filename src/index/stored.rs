@@ -13,7 +13,8 @@ use compact_str::CompactString;
 use rayon::prelude::*;
 
 use super::features::{self, features_path, read_features_with, FeatureWriter};
-use super::postings::{postings_path, Posting, PostingsFile, PostingsWriter, Table};
+use super::postings::{postings_path, Posting, PostingsFile, Table};
+use super::postings_thread::PostingsThread;
 use super::{read_ids, Index, IndexError, PendingBatch};
 use crate::candidates::StoredKeys;
 use crate::corpus::{Input, InputError, Origin};
@@ -29,7 +30,9 @@ pub struct IndexStore {
     /// The new batch's documents' file, as the run names it.
     new_batch: String,
     writer: Option<FeatureWriter>,
-    postings: Option<PostingsWriter>,
+    /// The new batch's postings, written on a thread of its own: handed over as documents are
+    /// kept, sorted and written while the run matches (BENCHMARKS.md section 38).
+    postings: Option<PostingsThread>,
     /// The index's anchor modulus (which shingles are anchors).
     modulus: u32,
     /// Documents of the new batch whose features were written.
@@ -50,15 +53,15 @@ struct StoredBatch {
 }
 
 impl IndexStore {
-    /// The store of `index`'s batches, writing the features and postings of `pending` (the
-    /// batch being added) with the anchors `modulus` (the index's `--anchor-modulus`) keeps.
+    /// The store of `index`'s batches, writing the features and postings of the batch being
+    /// added (its file is `new_batch`) with the anchors `modulus` (the index's `--anchor-modulus`) keeps.
     /// With `lookups` (a run that wants only the new documents' pairs), the indexed batches'
     /// keys are looked up in their postings when every batch has them: their documents are then
     /// read without anchors or band keys. Otherwise a batch whose features leave those to its
     /// postings takes them from there, by document.
     pub fn new(
         index: &Index,
-        pending: &PendingBatch,
+        new_batch: &Path,
         (modulus, lookups): (u32, bool),
     ) -> Result<IndexStore, IndexError> {
         let batches = index.manifest().batches.iter().zip(index.batch_features());
@@ -89,9 +92,9 @@ impl IndexStore {
         };
         Ok(IndexStore {
             stored,
-            new_batch: pending.path().display().to_string(),
-            writer: Some(FeatureWriter::create(features_path(pending.path()))?),
-            postings: Some(PostingsWriter::create(postings_path(pending.path()))),
+            new_batch: new_batch.display().to_string(),
+            writer: Some(FeatureWriter::create(features_path(new_batch))?),
+            postings: Some(PostingsThread::spawn(postings_path(new_batch))),
             modulus,
             written: 0,
             keys,
@@ -102,24 +105,31 @@ impl IndexStore {
     /// Ends the new batch's features file and names it in `pending`. A file that missed some of
     /// the batch's documents is given up (the batch is then read from its text by later runs).
     pub fn finish(mut self, pending: &mut PendingBatch) -> Result<(), IndexError> {
-        let (Some(writer), Some(postings)) = (self.writer.take(), self.postings.take()) else {
+        let (Some(writer), Some(mut postings)) = (self.writer.take(), self.postings.take()) else {
             return Ok(());
         };
         if self.written != pending.documents() {
             writer.abandon();
+            postings.wait()?;
             return Ok(());
         }
         writer.finish()?;
         pending.set_features();
-        postings.finish()?;
-        pending.set_postings();
+        // Ended already when every document was kept.
+        postings.end();
+        if postings.wait()? {
+            pending.set_postings();
+        }
         Ok(())
     }
 
-    /// Gives the new batch's features file up (the `add` failed).
+    /// Gives the new batch's features and postings up (the `add` failed).
     pub fn abandon(mut self) {
         if let Some(writer) = self.writer.take() {
             writer.abandon();
+        }
+        if let Some(postings) = self.postings.take() {
+            let _ = postings.wait();
         }
     }
 }
@@ -212,6 +222,12 @@ impl FeatureStore for IndexStore {
             }
         }
         self.written += 1;
+    }
+
+    fn kept_all(&mut self) {
+        if let Some(postings) = self.postings.as_mut() {
+            postings.end();
+        }
     }
 
     fn stored_keys(&self) -> Option<&dyn StoredKeys> {

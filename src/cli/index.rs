@@ -1,9 +1,10 @@
 //! `twinwire index`: a persistent index of every article seen, so that each new batch (this
 //! morning's scrape) is matched against all the earlier ones. The storage is [`crate::index`].
 //!
-//! An `add` reads the new batch, writes it durably into the index, then matches the whole index
-//! (its batches are read back from the index: the user keeps no old corpus) and reports the pairs
-//! that involve a new document. The pairs of every `add`, put together, are the pairs of one
+//! An `add` reads the new batch and writes it durably into the index while its documents are
+//! fingerprinted (`super::fresh`), then matches the whole index (the earlier batches are taken
+//! from the index: the user keeps no old corpus) and reports the pairs that involve a new
+//! document. The pairs of every `add`, put together, are the pairs of one
 //! `twinwire pairs` run over all the batches in order: same pairs, relations and scores. The index
 //! names the batch in its manifest only after the outputs are in place: a killed `add` changes
 //! nothing, and running it again gives the same answer.

@@ -187,25 +187,26 @@ impl<'a> Looked<'a> {
     }
 }
 
-/// The sorted `a` and `b` in one sorted vector.
-fn merged<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
-    if b.is_empty() {
+/// The sorted `a` and `b` in one sorted vector, `a`'s (grown: a vector this large is moved by
+/// the kernel, not copied), merged from the end: no second vector of them all is held (the
+/// stored anchor entries of an `add` are tens of megabytes; BENCHMARKS.md section 39).
+fn merged<T: Ord + Copy>(mut a: Vec<T>, b: Vec<T>) -> Vec<T> {
+    let Some(&filler) = b.first() else {
         return a;
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if b[j] < a[i] {
-            out.push(b[j]);
-            j += 1;
+    };
+    let (mut i, mut j) = (a.len(), b.len());
+    a.resize(i + j, filler);
+    // Every place from `i + j` on is filled; of equals, `a`'s come first.
+    while j > 0 {
+        if i > 0 && a[i - 1] > b[j - 1] {
+            a[i + j - 1] = a[i - 1];
+            i -= 1;
         } else {
-            out.push(a[i]);
-            i += 1;
+            a[i + j - 1] = b[j - 1];
+            j -= 1;
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    a
 }
 
 /// Documents grouped by exact folded text.

@@ -163,13 +163,13 @@ impl PartnerSearch<'_> {
 
     /// [`best_lists`] for the pairs that hold a `wanted` document (indexed as keyed documents):
     /// the lists of the wanted documents, of the searchers whose lists can name a wanted one or be
-    /// named by it, and of the majority documents a wanted searcher names; `None` for the others.
+    /// named by it, and of the majority documents a wanted searcher names; none for the others.
     /// A pair is mutual best partners, so these lists decide every pair with a wanted document
     /// as the whole search's lists do (each list is the same, its document's search the same).
-    fn best_lists_around(&self, wanted: &[bool]) -> Vec<Option<Vec<u32>>> {
+    fn best_lists_around(&self, wanted: &[bool]) -> BestLists {
         let languages = self.languages;
         let is_majority = |x: usize| languages.lang_of[x] == languages.majority;
-        let mut best: Vec<Option<Vec<u32>>> = vec![None; languages.len()];
+        let mut best = BestLists::new(languages.len());
         // The wanted majority documents search the searchers' postings only.
         let (none, lengths) = self.majority_for(&[]);
         let index = self.index(&none, &lengths);
@@ -198,14 +198,14 @@ impl PartnerSearch<'_> {
         let wanted_searchers: Vec<usize> = languages.searchers.iter().copied().filter(|&x| wanted[x]).collect();
         self.search_into(&index, &wanted_searchers, &mut best);
         let mut then: Vec<usize> = wanted_searchers.iter().flat_map(|&x| named(&best, x)).collect();
-        then.retain(|&o| best[o].is_none());
+        then.retain(|&o| !best.made(o));
         then.sort_unstable();
         then.dedup();
         // With them the searchers the wanted majority named, whose lists matter only where they
         // can hold one of those: a part of the search passes over the others ([`may_hold`]).
         let mut asked: Vec<(usize, usize)> =
             wanted_majority.iter().flat_map(|&m| named(&best, m).map(move |x| (x, m))).collect();
-        asked.retain(|&(x, _)| best[x].is_none() && then.binary_search(&x).is_err());
+        asked.retain(|&(x, _)| !best.made(x) && then.binary_search(&x).is_err());
         asked.sort_unstable();
         asked.dedup();
         let signature_of = |m: usize| wanted_majority.binary_search(&m).map_or(&[][..], |at| &wanted_signatures[at]);
@@ -233,7 +233,7 @@ impl PartnerSearch<'_> {
     }
 
     /// Sets the best partners of each of `docs` (sorted) in `best`.
-    fn search_into(&self, index: &Index<'_>, docs: &[usize], best: &mut [Option<Vec<u32>>]) {
+    fn search_into(&self, index: &Index<'_>, docs: &[usize], best: &mut BestLists) {
         let languages = self.languages;
         let majority: Vec<usize> =
             docs.iter().copied().filter(|&x| languages.lang_of[x] == languages.majority).collect();
@@ -248,7 +248,7 @@ impl PartnerSearch<'_> {
         index: &Index<'_>,
         docs: &[usize],
         (majority, majority_signatures): (&[usize], &[Vec<u32>]),
-        best: &mut [Option<Vec<u32>>],
+        best: &mut BestLists,
     ) {
         let found: Vec<(usize, Vec<u32>)> = docs
             .par_iter()
@@ -261,14 +261,54 @@ impl PartnerSearch<'_> {
             })
             .collect();
         for (x, list) in found {
-            best[x] = Some(list);
+            best.set(x, list);
         }
     }
 }
 
 /// The partners in document x's best list, when it was made.
-fn named(best: &[Option<Vec<u32>>], x: usize) -> impl Iterator<Item = usize> + '_ {
-    best[x].iter().flatten().map(|&o| o as usize)
+fn named(best: &BestLists, x: usize) -> impl Iterator<Item = usize> + '_ {
+    best.get(x).into_iter().flatten().map(|&o| o as usize)
+}
+
+/// The best lists made, by keyed document: a few thousand of a million documents have one, so a
+/// number per document says where its list is (4 bytes a document, not an `Option<Vec>`'s 24).
+struct BestLists {
+    /// Per keyed document, its list's place in `lists`; [`BestLists::NONE`] while it has none.
+    at: Vec<u32>,
+    lists: Vec<Vec<u32>>,
+}
+
+impl BestLists {
+    const NONE: u32 = u32::MAX;
+
+    fn new(documents: usize) -> BestLists {
+        BestLists {
+            at: vec![Self::NONE; documents],
+            lists: Vec::new(),
+        }
+    }
+
+    /// Whether keyed document x's list was made.
+    fn made(&self, x: usize) -> bool {
+        self.at[x] != Self::NONE
+    }
+
+    /// Keyed document x's list, when it was made.
+    fn get(&self, x: usize) -> Option<&[u32]> {
+        self.lists.get(self.at[x] as usize).map(Vec::as_slice)
+    }
+
+    /// Sets keyed document x's list (replacing the one made, if any).
+    fn set(&mut self, x: usize, list: Vec<u32>) {
+        match self.lists.get_mut(self.at[x] as usize) {
+            Some(made) => *made = list,
+            None => {
+                self.at[x] = self.lists.len() as u32;
+                self.lists.push(list);
+            }
+        }
+    }
 }
 
 /// Step 1: languages as small numbers (at most 15 kinds: a posting packs 4 bits of language).
@@ -525,9 +565,13 @@ impl<'a> StoredSide<'a> {
                     &by_chunks
                 }
             };
-            for (chunk, keys) in chunks {
-                let found = self.keys.key_postings(part, keys, &keep);
-                ranking.add(self, chunk, &found);
+            // The postings of the next chunk are read while those of one are ranked: ranking
+            // goes key by key in rank order, on one thread.
+            let look_up = |at: usize| chunks.get(at).map(|(_, keys)| self.keys.key_postings(part, keys, &keep));
+            let mut found = look_up(0);
+            for (at, (chunk, _)) in chunks.iter().enumerate() {
+                let this = found.take().unwrap_or_default();
+                found = rayon::join(|| look_up(at + 1), || ranking.add(self, chunk, &this)).0;
             }
         }
         let Ranking { postings, next, .. } = ranking;
@@ -974,14 +1018,14 @@ pub fn choose_partners<O: Copy + Ord>(
 
 /// The best partners of every searcher, and of every majority document a searcher named (the
 /// result is the same as every document searching, at a fraction of the cost in a
-/// mostly-English dump); `None` for the others.
+/// mostly-English dump); none for the others.
 fn best_lists(
     index: &Index<'_>,
     signatures: &Signatures<'_>,
     searcher_signatures: &[Vec<u32>],
-) -> Vec<Option<Vec<u32>>> {
+) -> BestLists {
     let languages = index.languages;
-    let mut best: Vec<Option<Vec<u32>>> = vec![None; languages.len()];
+    let mut best = BestLists::new(languages.len());
     let found: Vec<(usize, Vec<u32>)> = languages
         .searchers
         .par_iter()
@@ -995,7 +1039,7 @@ fn best_lists(
                 .map(|&o| o as usize)
                 .filter(|&o| languages.lang_of[o] == languages.majority),
         );
-        best[x] = Some(list);
+        best.set(x, list);
     }
     named.sort_unstable();
     named.dedup();
@@ -1004,7 +1048,7 @@ fn best_lists(
         .map(|&o| (o, best_partners(index, o, &signatures.of(o))))
         .collect();
     for (o, list) in answers {
-        best[o] = Some(list);
+        best.set(o, list);
     }
     best
 }
@@ -1014,11 +1058,11 @@ fn best_lists(
 /// among that French article's best. Pairs as (smaller, larger) document, sorted.
 fn mutual_pairs(
     languages: &Languages,
-    best: &[Option<Vec<u32>>],
+    best: &BestLists,
     ids: &[DocId],
     keep: impl Fn(usize, usize) -> bool,
 ) -> Vec<(DocId, DocId)> {
-    let lists = |x: usize| best[x].as_deref().unwrap_or(&[]);
+    let lists = |x: usize| best.get(x).unwrap_or(&[]);
     let keep = &keep;
     let lang_of = &languages.lang_of;
     let majority = languages.majority;

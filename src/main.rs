@@ -15,8 +15,8 @@ static ALLOCATOR: SmallAndLarge = SmallAndLarge;
 const LARGE: usize = 4 << 20;
 
 /// The command's allocator: mimalloc for the small blocks (tens of millions in a run of a
-/// million articles, from many threads: glibc's arenas spent a tenth of the CPU on them), the
-/// system's for blocks of 4 MiB and more. Those glibc maps on their own (see [`bounded_heap`]):
+/// million articles, from many threads: with glibc's arenas alone that run took 13% more CPU),
+/// the system's for blocks of 4 MiB and more. Those glibc maps on their own (see [`bounded_heap`]):
 /// a large vector grows by `mremap`, without a copy, and is given back to the system when
 /// freed, where mimalloc copies it into a new block and keeps the freed one a while (a run of
 /// ten million articles at `--memory-limit 4G` then peaked at 5.3 GB). BENCHMARKS.md section
@@ -69,8 +69,9 @@ unsafe impl GlobalAlloc for SmallAndLarge {
 /// that to the program (`madvise` mode, Debian's default): a large vector then faults in 2 MiB
 /// at a time, not 4 kB. The advice covers the block's whole mapping, from the page it starts in
 /// (glibc's `hugetlb` tunable does the same): advising only a part would split the mapping, and
-/// glibc could no longer grow it by `mremap`. `twinwire pairs` of a million took 0.96-0.97 of its
-/// time so, with the same peak (BENCHMARKS.md section 39). Returns `block`.
+/// glibc could no longer grow it by `mremap`. `twinwire pairs` of a million took 0.98 of its
+/// time so (its system CPU 0.6 of it), with the same peak; an `index add`, whose large tables are
+/// touched here and there, 40-100 MB more (BENCHMARKS.md section 39). Returns `block`.
 fn huge_pages(block: *mut u8, size: usize) -> *mut u8 {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if !block.is_null() {

@@ -15,7 +15,7 @@ static ALLOCATOR: SmallAndLarge = SmallAndLarge;
 const LARGE: usize = 4 << 20;
 
 /// The command's allocator: mimalloc for the small blocks (tens of millions in a run of a
-/// million articles, from many threads: with glibc's arenas alone that run took 13% more CPU),
+/// million articles, from many threads: 39.7 s of user CPU with glibc alone, 34.3 s with mimalloc),
 /// the system's for blocks of 4 MiB and more. Those glibc maps on their own (see [`bounded_heap`]):
 /// a large vector grows by `mremap`, without a copy, and is given back to the system when
 /// freed, where mimalloc copies it into a new block and keeps the freed one a while (a run of

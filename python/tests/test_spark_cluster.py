@@ -42,12 +42,18 @@ def start(args: List[str], log: Path) -> subprocess.Popen:
     )
 
 
-def wait_for(what: str, ready: Any, timeout: float = 90.0) -> None:
+def wait_for(what: str, ready: Any, timeout: float = 90.0, poll: float = 0.5) -> None:
     deadline = time.time() + timeout
     while not ready():
         if time.time() > deadline:
             pytest.fail(f"{what} did not come up within {timeout} s")
-        time.sleep(0.5)
+        time.sleep(poll)
+
+
+def busy_executors(sc: Any) -> int:
+    """How many executors (the driver included, which runs none) have a task running now."""
+    infos = sc._jsc.sc().statusTracker().getExecutorInfos()
+    return sum(1 for k in range(len(infos)) if infos[k].numRunningTasks() > 0)
 
 
 @pytest.fixture(scope="module")
@@ -141,11 +147,11 @@ def test_a_worker_killed_mid_job_and_the_job_gives_the_same_pairs(cluster: Dict[
 
         worker = threading.Thread(target=job)
         worker.start()
-        # Wait until the job is under way (a few stages done), then kill the second worker and
-        # the executor it started: their tasks are lost, Spark runs them again on the first.
+        # Wait until both executors run a task, then kill the second worker and the executor it
+        # started: its running task is lost, and Spark runs it again on the first. (Killing after a
+        # fixed delay could land while that executor was idle, and then nothing ran again.)
         tracker = sc.statusTracker()
-        wait_for("stages to run", lambda: len(tracker.getActiveStageIds()) > 0)
-        time.sleep(3)
+        wait_for("both executors to run a task", lambda: busy_executors(sc) >= 2, poll=0.01)
         assert worker.is_alive(), "the job ended before a worker could be killed"
         victim = cluster["workers"][1]
         os.killpg(victim.pid, signal.SIGKILL)

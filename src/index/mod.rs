@@ -47,6 +47,7 @@ use crate::corpus::{Document, IdSet};
 
 pub mod features;
 pub mod postings;
+mod postings_block;
 mod postings_thread;
 mod stored;
 

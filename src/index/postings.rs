@@ -8,13 +8,17 @@
 //! - a header: the magic bytes `twpost\0\n`, the format version ([`POSTINGS_VERSION`], 4 bytes);
 //!   its tables ([`Table`]) are the containment anchors, the MinHash band keys and (from version
 //!   2) the translation candidate keys;
-//! - blocks of up to [`BLOCK_ENTRIES`] postings `(key, document, value)`, sorted by table, then
-//!   key, then document; a posting is three fields bit-packed at the block's widths: the gap from
-//!   the key before (0 for the first, which the block table holds), the document's place in its
-//!   batch (0-based), and a value ([`Table`] says which). Not compressed further: keys are
-//!   hashes, and a block decodes at a shift and a mask per field (varints compressed with zstd
-//!   took 3% more bytes and 1.4 times as long to look up, on 990k documents: BENCHMARKS.md
-//!   section 27);
+//! - blocks of up to [`BLOCK_ENTRIES`] postings `(key, document)`, sorted by table, then key, then
+//!   document, bit-packed ([`super::postings_block`]): from version 3 in runs (a bit a posting,
+//!   then per key its gap from the key before and its first document, then the gaps between the
+//!   documents of a key), before it as three fields a posting (key gap, document, value) at the
+//!   block's widths. Not compressed further: keys are hashes, and a block decodes with shifts and
+//!   masks (varints compressed with zstd took 3% more bytes than fixed fields and 1.4 times as
+//!   long to look up, on 990k documents: BENCHMARKS.md section 27; runs took 35% fewer bytes than
+//!   fixed fields, section 40);
+//! - from version 3, the values: a posting's value is its document's (an anchor's is the
+//!   document's number of anchors), so each table's values are kept once per document, packed
+//!   at the width of the largest, with an xxh3 ([`values_section`]);
 //! - the block table: per block its table, first and last key, offset, length, number of postings
 //!   and an xxh3 of its decoded bytes;
 //! - a footer of 32 bytes: the block table's offset, its number of blocks, its xxh3, the magic.
@@ -39,13 +43,17 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::postings_block::{pack_runs, Decoder, Layout, PADDING};
 use super::{beside, io_error, partial_path, IndexError};
 
 /// The version of the layout; another version is not read (the tables are then built by scanning,
-/// as for a batch without postings). Version 2 added the translation keys' table.
-pub const POSTINGS_VERSION: u32 = 2;
+/// as for a batch without postings). Version 2 added the translation keys' table; version 3 put
+/// the postings in runs by key and the values by document ([`super::postings_block`]).
+pub const POSTINGS_VERSION: u32 = 3;
 /// The first version, without the translation keys' table: still read.
 const WITHOUT_KEYS_VERSION: u32 = 1;
+/// The first version whose blocks are in runs, with the values by document.
+const RUNS_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"twpost\0\n";
 /// Postings per block.
 pub const BLOCK_ENTRIES: usize = 2048;
@@ -107,11 +115,18 @@ pub struct PostingsWriter {
     held: Vec<Vec<Posting>>,
     /// Per table and part, its temporary file, once some were sent there.
     spilled: Vec<Option<File>>,
+    /// Per table, each document's value (0 for a document without one).
+    values: Vec<Vec<u32>>,
     held_count: usize,
     spill_at: usize,
+    /// The version written: [`POSTINGS_VERSION`] (the tests write earlier ones too).
+    version: u32,
     /// The first write error, reported by `finish`.
     error: Option<io::Error>,
 }
+
+/// How a block's postings are packed.
+type Packer = fn(&[Posting]) -> io::Result<Vec<u8>>;
 
 impl PostingsWriter {
     /// A writer of the file at `path` (written under a temporary name by [`PostingsWriter::finish`]).
@@ -127,8 +142,10 @@ impl PostingsWriter {
             dir,
             held: vec![Vec::new(); Table::ALL.len()],
             spilled: (0..parts).map(|_| None).collect(),
+            values: vec![Vec::new(); Table::ALL.len()],
             held_count: 0,
             spill_at,
+            version: POSTINGS_VERSION,
             error: None,
         }
     }
@@ -136,6 +153,7 @@ impl PostingsWriter {
     /// Adds one posting (the tests'; a batch's come in chunks, [`PostingsWriter::extend`]).
     #[cfg(test)]
     pub fn push(&mut self, table: Table, key: u64, doc: u32, value: u32) {
+        self.keep_values(table, &[(key, doc, value)]);
         self.held[table.code() as usize].push((key, doc, value));
         self.held_count += 1;
         if self.held_count >= self.spill_at {
@@ -145,10 +163,28 @@ impl PostingsWriter {
 
     /// Adds postings of one table, in order.
     pub fn extend(&mut self, table: Table, postings: &[Posting]) {
+        self.keep_values(table, postings);
         self.held[table.code() as usize].extend_from_slice(postings);
         self.held_count += postings.len();
         if self.held_count >= self.spill_at {
             self.spill();
+        }
+    }
+
+    /// Keeps the values of the postings' documents: a value is its document's, the same in
+    /// every posting of the table (an error, reported by `finish`, when it is not).
+    fn keep_values(&mut self, table: Table, postings: &[Posting]) {
+        let values = &mut self.values[table.code() as usize];
+        for &(_, doc, value) in postings.iter().filter(|p| p.2 != 0) {
+            let d = doc as usize;
+            if d >= values.len() {
+                values.resize(d + 1, 0);
+            }
+            if values[d] != 0 && values[d] != value {
+                let e = format!("document {doc} has two values ({} and {value}) in one table", values[d]);
+                self.error.get_or_insert(io::Error::other(e));
+            }
+            values[d] = value;
         }
     }
 
@@ -195,7 +231,12 @@ impl PostingsWriter {
             rows: Vec::new(),
         };
         out.write(MAGIC).map_err(io_error(&partial))?;
-        out.write(&POSTINGS_VERSION.to_le_bytes()).map_err(io_error(&partial))?;
+        out.write(&self.version.to_le_bytes()).map_err(io_error(&partial))?;
+        let pack: Packer = match self.version {
+            #[cfg(test)]
+            v if v < RUNS_VERSION => super::postings_block::pack_fixed,
+            _ => pack_runs,
+        };
         let parts: Vec<Vec<Posting>> = Table::ALL.into_iter().flat_map(|t| self.take_parts(t)).collect();
         let spilled = std::mem::take(&mut self.spilled);
         let mut slots = parts.into_iter().zip(spilled).enumerate();
@@ -207,12 +248,15 @@ impl PostingsWriter {
                 break;
             }
             let packed: Vec<io::Result<Vec<PackedBlock>>> =
-                group.into_par_iter().map(|(slot, (part, file))| packed_part(slot, part, file)).collect();
+                group.into_par_iter().map(|(slot, (part, file))| packed_part(slot, part, file, pack)).collect();
             for blocks in packed {
                 for block in blocks.map_err(io_error(&partial))? {
                     out.block(&block).map_err(io_error(&partial))?;
                 }
             }
+        }
+        if self.version >= RUNS_VERSION {
+            out.write(&values_section(&self.values)).map_err(io_error(&partial))?;
         }
         out.end().map_err(io_error(&partial))?;
         let file = out
@@ -227,7 +271,7 @@ impl PostingsWriter {
 /// Parts read back, sorted and packed at once by [`PostingsWriter::finish`].
 const PARTS_AT_ONCE: usize = 4;
 
-/// A block packed by [`pack`], with its row (but its offset).
+/// A block packed, with its row (but its offset).
 struct PackedBlock {
     row: Row,
     bytes: Vec<u8>,
@@ -235,7 +279,7 @@ struct PackedBlock {
 
 /// The blocks of one part (`slot`: table and part) of a writer: its postings spilled to `file`,
 /// then those held, sorted.
-fn packed_part(slot: usize, mut held: Vec<Posting>, file: Option<File>) -> io::Result<Vec<PackedBlock>> {
+fn packed_part(slot: usize, mut held: Vec<Posting>, file: Option<File>, pack: Packer) -> io::Result<Vec<PackedBlock>> {
     let mut all = match file {
         Some(f) => read_back(f)?,
         None => Vec::new(),
@@ -399,6 +443,9 @@ pub struct PostingsFile {
     file: File,
     rows: Vec<Row>,
     version: u32,
+    /// Per table, each document's value (from version 3; empty before, where each posting holds
+    /// its own).
+    values: Vec<Vec<u32>>,
 }
 
 impl PostingsFile {
@@ -419,7 +466,7 @@ impl PostingsFile {
             return Err(damaged("not a postings file".into()));
         }
         let version = u32::from_le_bytes(header[8..].try_into().unwrap_or_default());
-        if ![WITHOUT_KEYS_VERSION, POSTINGS_VERSION].contains(&version) {
+        if !(WITHOUT_KEYS_VERSION..=POSTINGS_VERSION).contains(&version) {
             return Err(damaged(format!("postings version {version}, this twinwire reads {POSTINGS_VERSION}")));
         }
         let mut footer = [0u8; FOOTER as usize];
@@ -439,11 +486,22 @@ impl PostingsFile {
             return Err(damaged("its block table's checksum does not match".into()));
         }
         let rows = parse_rows(&table, at).map_err(damaged)?;
+        let values = match version {
+            RUNS_VERSION.. => {
+                // Between the last block and the block table.
+                let from = rows.iter().map(|r| r.offset + u64::from(r.length)).max().unwrap_or(12);
+                let mut section = vec![0u8; (at - from) as usize];
+                file.read_exact_at(&mut section, from).map_err(io_error(path))?;
+                parse_values(&section).map_err(damaged)?
+            }
+            _ => vec![Vec::new(); Table::ALL.len()],
+        };
         Ok(PostingsFile {
             path: path.to_path_buf(),
             file,
             rows,
             version,
+            values,
         })
     }
 
@@ -547,8 +605,7 @@ impl PostingsFile {
                 // A new vector: collected in place, the block's would keep its whole size.
                 let mut kept = Vec::new();
                 let block = self.read_block(n, row)?;
-                block.walk(n, |i, key| {
-                    let doc = block.doc(i);
+                block.walk(n, |(key, doc, _)| {
                     if keep(doc) {
                         kept.push((doc, key));
                     }
@@ -615,13 +672,13 @@ impl PostingsFile {
     /// Block `n`'s postings, read, checked and decoded.
     fn block(&self, n: usize, row: &Row) -> Result<Vec<Posting>, String> {
         let block = self.read_block(n, row)?;
-        let mut postings = Vec::with_capacity(block.entries);
-        block.walk(n, |i, key| postings.push((key, block.doc(i), block.value(i))))?;
+        let mut postings = Vec::with_capacity(row.entries as usize);
+        block.walk(n, |p| postings.push(p))?;
         Ok(postings)
     }
 
     /// Block `n` read and checked against its checksum, to be decoded as it is walked.
-    fn read_block(&self, n: usize, row: &Row) -> Result<Decoder, String> {
+    fn read_block(&self, n: usize, row: &Row) -> Result<Decoder<'_>, String> {
         // Read with the padding the decoder wants after the bytes.
         let length = row.length as usize;
         let mut packed = vec![0u8; length + PADDING];
@@ -629,145 +686,91 @@ impl PostingsFile {
         if xxhash_rust::xxh3::xxh3_64(&packed[..length]) != row.check {
             return Err(format!("block {n}: its checksum does not match"));
         }
-        Decoder::new(packed, row).ok_or_else(|| format!("block {n}: cut short"))
-    }
-}
-
-/// Bits a value needs.
-fn width(max: u64) -> u8 {
-    (64 - max.leading_zeros()) as u8
-}
-
-/// A block's bytes: the widths in bits of its key gaps, documents and values (a byte each), then
-/// each posting's three fields packed at those widths (little-endian bit order), so that a block
-/// decodes with a shift and a mask per field. The first key is the block table's.
-fn pack(postings: &[Posting]) -> io::Result<Vec<u8>> {
-    let gaps = postings.windows(2).map(|w| w[1].0 - w[0].0);
-    let widths = [
-        width(gaps.max().unwrap_or(0)),
-        width(postings.iter().map(|p| u64::from(p.1)).max().unwrap_or(0)),
-        width(postings.iter().map(|p| u64::from(p.2)).max().unwrap_or(0)),
-    ];
-    if widths[0] > MAX_WIDTH {
-        return Err(io::Error::other("keys too far apart in a postings block"));
-    }
-    let bits: usize = widths.iter().map(|&w| w as usize).sum::<usize>() * postings.len();
-    let mut out = Vec::with_capacity(3 + bits.div_ceil(8));
-    out.extend_from_slice(&widths);
-    let (mut word, mut held) = (0u128, 0u32);
-    let mut last = postings[0].0;
-    for &(key, doc, value) in postings {
-        for (v, w) in [(key - last, widths[0]), (u64::from(doc), widths[1]), (u64::from(value), widths[2])] {
-            word |= u128::from(v) << held;
-            held += u32::from(w);
-            while held >= 8 {
-                out.push(word as u8);
-                word >>= 8;
-                held -= 8;
-            }
-        }
-        last = key;
-    }
-    if held > 0 {
-        out.push(word as u8);
-    }
-    Ok(out)
-}
-
-/// A field is read from the 8 bytes at its first byte, shifted by at most 7 bits.
-const MAX_WIDTH: u8 = 56;
-
-/// Zero bytes after a block's, so that every field's 8-byte read is in bounds.
-const PADDING: usize = 8;
-
-/// A block packed by [`pack`], its bytes followed by [`PADDING`] zero bytes, decoded as it is
-/// walked: the keys one after another (each is the one before plus its gap), a posting's document
-/// and value only when asked for (they are at fixed places). A lookup then reads the documents
-/// of the postings whose key it wants only, and nothing is decoded into a vector first
-/// (BENCHMARKS.md section 37).
-struct Decoder {
-    padded: Vec<u8>,
-    widths: [u8; 3],
-    per_posting: usize,
-    entries: usize,
-    first: u64,
-    last: u64,
-}
-
-impl Decoder {
-    /// `None` when the bytes cannot hold the postings the row says.
-    fn new(padded: Vec<u8>, row: &Row) -> Option<Decoder> {
-        let (widths, bits) = padded.split_at_checked(3)?;
-        let bits = bits.len().checked_sub(PADDING)?;
-        let widths: [u8; 3] = widths.try_into().ok()?;
-        if widths.iter().any(|&w| w > MAX_WIDTH) || widths[1] > 32 || widths[2] > 32 {
-            return None;
-        }
-        let per_posting: usize = widths.iter().map(|&w| w as usize).sum();
+        let layout = match self.version {
+            RUNS_VERSION.. => Layout::Runs {
+                values: &self.values[row.table as usize],
+            },
+            _ => Layout::Fixed,
+        };
         let entries = row.entries as usize;
-        if bits != (per_posting * entries).div_ceil(8) {
-            return None;
-        }
-        Some(Decoder {
-            padded,
-            widths,
-            per_posting,
-            entries,
-            first: row.first,
-            last: row.last,
-        })
-    }
-
-    /// The field of `w` bits at bit `at` of the postings.
-    fn field(&self, at: usize, w: u8) -> u64 {
-        let bytes = &self.padded[3 + at / 8..3 + at / 8 + 8];
-        let word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
-        (word >> (at % 8)) & ((1u64 << w) - 1)
-    }
-
-    /// `f(i, key)` for each posting i in order; an error when the keys are not those the block
-    /// table says (first and last), found once they are all walked.
-    fn walk(&self, n: usize, mut f: impl FnMut(usize, u64)) -> Result<(), String> {
-        let mismatch = || format!("block {n}: not what the block table says");
-        let (wk, mut key, mut at) = (self.widths[0], self.first, 0usize);
-        if self.field(0, wk) != 0 {
-            return Err(mismatch());
-        }
-        for i in 0..self.entries {
-            key = key.checked_add(self.field(at, wk)).ok_or_else(mismatch)?;
-            f(i, key);
-            at += self.per_posting;
-        }
-        if key != self.last {
-            return Err(mismatch());
-        }
-        Ok(())
-    }
-
-    /// Posting i's document.
-    fn doc(&self, i: usize) -> u32 {
-        self.field(i * self.per_posting + self.widths[0] as usize, self.widths[1]) as u32
-    }
-
-    /// Posting i's value.
-    fn value(&self, i: usize) -> u32 {
-        let at = i * self.per_posting + (self.widths[0] + self.widths[1]) as usize;
-        self.field(at, self.widths[2]) as u32
+        Decoder::new(packed, layout, entries, row.first, row.last).ok_or_else(|| format!("block {n}: cut short"))
     }
 }
 
 /// `f(key's place, posting)` for each posting of `block` (walked as block `n`) whose key is in
 /// `keys` (sorted).
 fn matching(block: &Decoder, n: usize, keys: &[u64], mut f: impl FnMut(usize, Posting)) -> Result<(), String> {
-    let mut k = 0;
-    block.walk(n, |i, key| {
-        while k < keys.len() && keys[k] < key {
-            k += 1;
+    let k = std::cell::Cell::new(0);
+    let wanted = |key: u64| {
+        let mut at = k.get();
+        while at < keys.len() && keys[at] < key {
+            at += 1;
         }
-        if k < keys.len() && keys[k] == key {
-            f(k, (key, block.doc(i), block.value(i)));
+        k.set(at);
+        at < keys.len() && keys[at] == key
+    };
+    block.walk_wanted(n, wanted, |posting| f(k.get(), posting))
+}
+
+/// The values section of a version 3 file, from each table's documents' values: per table the
+/// number of documents (`u32`), the width in bits of their values (a byte), the values packed at
+/// that width (little-endian bit order), then an xxh3 of all that (`u64`).
+fn values_section(values: &[Vec<u32>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for table in values {
+        let w = table.iter().max().map_or(0, |&m| 32 - m.leading_zeros());
+        out.extend_from_slice(&(table.len() as u32).to_le_bytes());
+        out.push(w as u8);
+        let (mut word, mut held) = (0u64, 0u32);
+        for &v in table {
+            word |= u64::from(v) << held;
+            held += w;
+            while held >= 8 {
+                out.push(word as u8);
+                (word, held) = (word >> 8, held - 8);
+            }
         }
-    })
+        if held > 0 {
+            out.push(word as u8);
+        }
+    }
+    let check = xxhash_rust::xxh3::xxh3_64(&out);
+    out.extend_from_slice(&check.to_le_bytes());
+    out
+}
+
+/// The values [`values_section`] wrote, checked.
+fn parse_values(section: &[u8]) -> Result<Vec<Vec<u32>>, String> {
+    let damaged = || "its values section is not valid".to_string();
+    let (body, check) = section.split_at_checked(section.len().checked_sub(8).ok_or_else(damaged)?).ok_or_else(damaged)?;
+    if xxhash_rust::xxh3::xxh3_64(body) != u64::from_le_bytes(check.try_into().map_err(|_| damaged())?) {
+        return Err("its values section's checksum does not match".into());
+    }
+    let mut rest = body;
+    let mut tables = Vec::with_capacity(Table::ALL.len());
+    for _ in Table::ALL {
+        let (head, after) = rest.split_at_checked(5).ok_or_else(damaged)?;
+        let n = u32::from_le_bytes(head[..4].try_into().map_err(|_| damaged())?) as usize;
+        let w = u32::from(head[4]);
+        let length = n.checked_mul(w as usize).ok_or_else(damaged)?.div_ceil(8);
+        let (packed, after) = after.split_at_checked(length).filter(|_| w <= 32).ok_or_else(damaged)?;
+        let (mut word, mut held, mut bytes) = (0u64, 0u32, packed.iter());
+        let mut values = Vec::with_capacity(n);
+        for _ in 0..n {
+            while held < w {
+                word |= u64::from(*bytes.next().ok_or_else(damaged)?) << held;
+                held += 8;
+            }
+            values.push((word & ((1u64 << w) - 1)) as u32);
+            (word, held) = (word >> w, held - w);
+        }
+        tables.push(values);
+        rest = after;
+    }
+    if !rest.is_empty() {
+        return Err(damaged());
+    }
+    Ok(tables)
 }
 
 /// The rows of a block table that starts at `end` (the blocks lie before it), checked.
@@ -824,7 +827,12 @@ mod tests {
     }
 
     fn write(path: &Path, postings: &[(Table, Posting)], spill_at: usize) {
+        write_version(path, postings, spill_at, POSTINGS_VERSION);
+    }
+
+    fn write_version(path: &Path, postings: &[(Table, Posting)], spill_at: usize, version: u32) {
         let mut w = PostingsWriter::spilling_at(path.to_path_buf(), spill_at);
+        w.version = version;
         for &(t, (k, d, v)) in postings {
             w.push(t, k, d, v);
         }
@@ -923,17 +931,59 @@ mod tests {
         }
     }
 
-    /// A file of version 1 (written before translation keys had a table) is still read, and
-    /// says that it holds no translation keys.
+    /// Version 3 files are smaller than version 2's on keys held by many documents: each
+    /// posting of a run is a flag and a document gap, and the values are once per document.
     #[test]
-    fn a_file_of_the_first_version_is_read() {
+    fn runs_take_fewer_bytes_than_fixed_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let (runs, fixed) = (dir.path().join("a.postings"), dir.path().join("b.postings"));
+        // 50 keys held by every other of 10,000 documents, values by document.
+        let all: Vec<(Table, Posting)> = (0..10_000u32)
+            .step_by(2)
+            .flat_map(|doc| (0..50u64).map(move |k| (Table::Anchors, (k * 1_000_003, doc, doc % 300 + 1))))
+            .collect();
+        write(&runs, &all, SPILL_POSTINGS);
+        write_version(&fixed, &all, SPILL_POSTINGS, 2);
+        let (runs_size, fixed_size) = (fs::metadata(&runs).unwrap().len(), fs::metadata(&fixed).unwrap().len());
+        // About 3 bits a posting (its bit and a gap of 2 in 2 bits), against a document of 14
+        // bits and a value of 9, and the key gaps of the blocks where a key changes.
+        assert!(runs_size * 5 < fixed_size, "{runs_size} against {fixed_size} bytes");
+        for path in [&runs, &fixed] {
+            let file = PostingsFile::open(path).unwrap();
+            let keys: Vec<u64> = (0..50u64).step_by(7).map(|k| k * 1_000_003).collect();
+            assert_eq!(file.lookup(Table::Anchors, &keys).unwrap(), expected(&all, Table::Anchors, &keys));
+        }
+    }
+
+    /// A document's value is one: two in one table stop the writer.
+    #[test]
+    fn a_document_with_two_values_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = PostingsWriter::create(dir.path().join("a.postings"));
+        w.push(Table::Anchors, 5, 1, 3);
+        w.push(Table::Anchors, 9, 1, 4);
+        let e = w.finish().err().unwrap().to_string();
+        assert!(e.contains("document 1 has two values"), "{e}");
+    }
+
+    /// Files of versions 1 (written before translation keys had a table) and 2 (fixed fields,
+    /// values in each posting) are still read; version 1 says that it holds no translation keys.
+    #[test]
+    fn files_of_earlier_versions_are_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.postings");
-        let all: Vec<(Table, Posting)> = some_postings().into_iter().filter(|p| p.0 != Table::Keys).collect();
-        write(&path, &all, SPILL_POSTINGS);
-        let mut bytes = fs::read(&path).unwrap();
-        bytes[8..12].copy_from_slice(&WITHOUT_KEYS_VERSION.to_le_bytes());
-        fs::write(&path, bytes).unwrap();
+        let all = some_postings();
+        write_version(&path, &all, 1000, 2);
+        let file = PostingsFile::open(&path).unwrap();
+        assert!(file.holds_keys());
+        for table in Table::ALL {
+            let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            assert_eq!(file.lookup(table, &keys).unwrap(), expected(&all, table, &keys));
+        }
+        let all: Vec<(Table, Posting)> = all.into_iter().filter(|p| p.0 != Table::Keys).collect();
+        write_version(&path, &all, SPILL_POSTINGS, WITHOUT_KEYS_VERSION);
         let file = PostingsFile::open(&path).unwrap();
         assert!(!file.holds_keys());
         let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == Table::Anchors).map(|(_, p)| p.0).take(5).collect();
@@ -967,6 +1017,13 @@ mod tests {
         fs::write(&path, &newer).unwrap();
         let e = PostingsFile::open(&path).err().unwrap().to_string();
         assert!(e.contains("postings version 9"), "{e}");
+        // The values section changed: found when opened.
+        let mut changed = bytes.clone();
+        let at = u64::from_le_bytes(bytes[bytes.len() - 32..][..8].try_into().unwrap()) as usize;
+        changed[at - 9] ^= 0x55;
+        fs::write(&path, &changed).unwrap();
+        let e = PostingsFile::open(&path).err().unwrap().to_string();
+        assert!(e.contains("values section"), "{e}");
         assert!(!readable(&path));
     }
 }

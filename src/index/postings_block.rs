@@ -249,7 +249,13 @@ impl<'a> Decoder<'a> {
         let (mut i, mut runs, mut others) = (0usize, 0usize, 0usize);
         while i < self.entries {
             key = key.checked_add(self.field(gaps + runs * wk, wk as u8))?;
-            let end = self.next_run(i + 1);
+            // Most runs are of one posting: the next one's bit is looked at first.
+            let next = i + 1;
+            let end = if next >= self.entries || self.padded[HEAD + next / 8] >> (next % 8) & 1 == 1 {
+                next
+            } else {
+                self.next_run(next + 1)
+            };
             if wanted(key) {
                 let mut doc = self.field(docs + runs * wd, wd as u8) as u32;
                 f((key, doc, value(doc)));

@@ -274,7 +274,8 @@ impl<'a> Decoder<'a> {
     /// The first posting from `i` on that starts a run, or the number of postings.
     fn next_run(&self, mut i: usize) -> usize {
         while i < self.entries {
-            // 57 bits of flags from posting i on (zero past the last posting's).
+            // 57 bits of flags from posting i on (past the last posting's come the zero bits of
+            // its byte, then the next part: a bit found there is the end).
             let word = self.field(HEAD * 8 + i, 57);
             if word != 0 {
                 return (i + word.trailing_zeros() as usize).min(self.entries);
@@ -288,10 +289,8 @@ impl<'a> Decoder<'a> {
     fn walk_fixed(&self, mut wanted: impl FnMut(u64) -> bool, mut f: impl FnMut(Posting)) -> Option<u64> {
         let [wk, wd, wv] = self.widths;
         let per_posting = (wk + wd + wv) as usize;
+        // The first gap is 0: `Decoder::new` checked it.
         let mut at = HEAD * 8;
-        if self.field(at, wk) != 0 {
-            return None;
-        }
         let (mut key, mut want) = (self.first, false);
         for i in 0..self.entries {
             let gap = self.field(at, wk);

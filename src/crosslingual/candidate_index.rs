@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::LazyLock;
 
 use super::translate::{KeyedDocs, TranslationParams};
 use crate::candidates::StoredKeys;
@@ -201,8 +202,9 @@ impl PartnerSearch<'_> {
         then.retain(|&o| !best.made(o));
         then.sort_unstable();
         then.dedup();
-        // With them the searchers the wanted majority named, whose lists matter only where they
-        // can hold one of those: a part of the search passes over the others ([`may_hold`]).
+        // Besides them, the searchers the wanted majority named, whose lists matter only where
+        // they can hold one of those: a part of the search passes over the others
+        // ([`list_if_may_hold`]).
         let mut asked: Vec<(usize, usize)> =
             wanted_majority.iter().flat_map(|&m| named(&best, m).map(move |x| (x, m))).collect();
         asked.retain(|&(x, _)| !best.made(x) && then.binary_search(&x).is_err());
@@ -210,16 +212,17 @@ impl PartnerSearch<'_> {
         asked.dedup();
         let signature_of = |m: usize| wanted_majority.binary_search(&m).map_or(&[][..], |at| &wanted_signatures[at]);
         let groups: Vec<&[(usize, usize)]> = asked.chunk_by(|a, b| a.0 == b.0).collect();
-        let holding: Vec<usize> = groups
+        let holding: Vec<(usize, Vec<u32>)> = groups
             .par_iter()
             .filter_map(|group| {
                 let x = group[0].0;
                 let named: Vec<(usize, &[u32])> = group.iter().map(|&(_, m)| (m, signature_of(m))).collect();
-                may_hold(&index, x, self.searcher_signature(x), &named).then_some(x)
+                list_if_may_hold(&index, x, self.searcher_signature(x), &named).map(|list| (x, list))
             })
             .collect();
-        then.extend(holding);
-        then.sort_unstable();
+        for (x, list) in holding {
+            best.set(x, list);
+        }
         self.search_into(&index, &then, &mut best);
         best
     }
@@ -866,6 +869,12 @@ fn best_partners(index: &Index<'_>, x: usize, sig: &[u32]) -> Vec<u32> {
 /// Counts in `hits` the documents of another language than `x`'s that have each of `keys` in
 /// their signature, by [`key_weight`] (a hit packs the weight and the number of keys).
 fn count_hits(index: &Index<'_>, x: usize, keys: &[u32], hits: &mut HitCounts) {
+    hits.prepare(index.languages.len());
+    add_hits(index, x, keys, hits);
+}
+
+/// [`count_hits`] for more keys, added to the counts in `hits` (prepared).
+fn add_hits(index: &Index<'_>, x: usize, keys: &[u32], hits: &mut HitCounts) {
     let Index {
         eligible,
         languages,
@@ -874,7 +883,6 @@ fn count_hits(index: &Index<'_>, x: usize, keys: &[u32], hits: &mut HitCounts) {
         ..
     } = index;
     let own = languages.lang_of[x];
-    hits.prepare(languages.len());
     for &k in keys {
         let df = eligible.get(k).unwrap_or(1);
         let w = key_weight(languages.len(), df) << HIT_COUNT_BITS | 1;
@@ -902,67 +910,100 @@ fn drain_hits<'b>(index: &'b Index<'_>, hits: &'b mut HitCounts) -> impl Iterato
     })
 }
 
-/// Postings a partial search of [`may_hold`] reads, at most, as a share of the whole search's.
-const PARTIAL_SEARCH_SHARE: usize = 8;
+/// Where a search for [`list_if_may_hold`] stops to look whether it proved its answer: after
+/// the keys that hold at most an eighth, a quarter and a half of its postings (as shares). Each
+/// look costs about what counting that part did (a pass over the documents found, scattered in
+/// memory): with a look at three quarters too, or at every eighth, an `add` of 10k took longer
+/// (BENCHMARKS.md section 41).
+const PARTIAL_SEARCH_SHARES: [usize; 3] = [8, 4, 2];
 
-/// Whether searcher `x`'s best list (its signature `sig`) may hold one of `named` (majority
-/// documents, each with its signature); `false` only when that is proved. A document's weight
-/// with `x` is found from the two signatures. A search over the rarest of `x`'s keys (an eighth
-/// of its postings) gives each document hit at most its whole weight, so the best weight found
-/// there is at most the list's best: a named document under [`TranslationParams::min_share_of_best`]
-/// of it, or behind `max_candidates` documents found there, is not in the list. The rarest keys
-/// are those a translation shares, so the partial search mostly finds the list's best.
-fn may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])]) -> bool {
+/// Searcher `x`'s best list (its signature `sig`, rarest keys first) when it may hold one of
+/// `named` (majority documents, each with its signature); `None` when a search over part of its
+/// keys proves it does not. A named document's weight with `x` is found from the two signatures.
+/// The search counts `x`'s keys rarest first, and stops three times ([`PARTIAL_SEARCH_SHARES`]):
+/// each weight counted so far is at most the document's whole weight, so the best found is at
+/// most the list's best, and a named document under [`TranslationParams::min_share_of_best`] of
+/// it, or behind `max_candidates` documents found, is not in the list ([`proved_out`]). The rarest
+/// keys are those a translation shares, so a part of the search mostly finds the list's best.
+/// Counted to the end, the counts are the whole search's, and the list is [`best_partners`]'s.
+fn list_if_may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])]) -> Option<Vec<u32>> {
     let params = index.params;
     let need = if sig.len() < params.short_signature { 1 } else { params.min_shared };
+    let weights = named_weights(index, sig, named, need);
+    if weights.is_empty() || params.max_candidates == 0 {
+        return None;
+    }
+    let postings = |k: u32| index.majority.of(k).len() + index.searchers.of(k).len();
+    let total = sig.iter().map(|&k| postings(k)).sum::<usize>();
+    HITS.with(|hits| {
+        let mut hits = hits.borrow_mut();
+        hits.prepare(index.languages.len());
+        let (mut taken, mut read) = (0, 0);
+        for share in PARTIAL_SEARCH_SHARES {
+            let from = taken;
+            while taken < sig.len() && read + postings(sig[taken]) <= total / share {
+                read += postings(sig[taken]);
+                taken += 1;
+            }
+            add_hits(index, x, &sig[from..taken], &mut hits);
+            if proved_out(index, &hits, need, &weights) {
+                hits.drain().for_each(drop);
+                return None;
+            }
+        }
+        add_hits(index, x, &sig[taken..], &mut hits);
+        let found = drain_hits(index, &mut hits);
+        Some(choose_partners(sig.len(), found, params))
+    })
+}
+
+/// The weight with searcher x (its signature `sig`) of each `named` document sharing at least
+/// `need` keys with it, as [`choose_partners`] ranks it, with the document.
+fn named_weights(index: &Index<'_>, sig: &[u32], named: &[(usize, &[u32])], need: usize) -> Vec<(u64, usize)> {
     let n = index.languages.len();
     let mut by_key = sig.to_vec();
     by_key.sort_unstable();
-    let weights: Vec<(u64, usize)> = named
+    named
         .iter()
         .filter_map(|&(m, their)| {
             let shared = their.iter().filter(|k| by_key.binary_search(k).is_ok());
             let (count, weight) = shared.fold((0, 0), |(c, w), &k| (c + 1, w + key_weight(n, index.eligible.get(k).unwrap_or(1))));
             (count >= need).then(|| (partner_weight(weight, index.signature_lengths[m]), m))
         })
-        .collect();
-    if weights.is_empty() || params.max_candidates == 0 {
-        return false;
-    }
-    let postings = |k: u32| index.majority.of(k).len() + index.searchers.of(k).len();
-    let budget = sig.iter().map(|&k| postings(k)).sum::<usize>() / PARTIAL_SEARCH_SHARE;
-    let (mut taken, mut read) = (0, 0);
-    while taken < sig.len() && read + postings(sig[taken]) <= budget {
-        read += postings(sig[taken]);
-        taken += 1;
-    }
+        .collect()
+}
+
+/// Whether the weights counted so far in `hits` (each at most the whole weight) prove that none
+/// of the named documents (`weights`: their whole weights) is in the best list.
+fn proved_out(index: &Index<'_>, hits: &HitCounts, need: usize, weights: &[(u64, usize)]) -> bool {
     // The documents found, first by (weight descending, document): the best, and the
     // `max_candidates` first (the last of them on top), which say whether a named document has
-    // that many ahead of it.
-    let keep = params.max_candidates;
+    // that many ahead of it. Only those at least as heavy as the lightest named one can be ahead
+    // of one, so the others are not kept: when `keep` are kept, they are the first `keep` of all.
+    let keep = index.params.max_candidates;
+    let lightest = weights.iter().map(|&(w, _)| w).min().unwrap_or(0);
     let mut best = None;
     let mut first: BinaryHeap<(Reverse<u64>, usize)> = BinaryHeap::with_capacity(keep + 1);
-    HITS.with(|hits| {
-        let mut hits = hits.borrow_mut();
-        count_hits(index, x, &sig[..taken], &mut hits);
-        for (o, weight, shared, length) in drain_hits(index, &mut hits) {
-            if (shared as usize) < need {
-                continue;
-            }
-            let found = (Reverse(partner_weight(weight, length)), o as usize);
-            best = best.max(Some(found.0 .0));
-            keep_first(&mut first, keep, found);
+    let mask = (1 << HIT_COUNT_BITS) - 1;
+    for (o, hit) in hits.iter() {
+        if ((hit & mask) as usize) < need {
+            continue;
         }
-    });
+        let weight = partner_weight(hit >> HIT_COUNT_BITS, index.signature_lengths[o as usize]);
+        best = best.max(Some(weight));
+        if weight >= lightest {
+            keep_first(&mut first, keep, (Reverse(weight), o as usize));
+        }
+    }
     let Some(best) = best else {
-        return true;
+        return false;
     };
     // Fewer than `keep` found are ahead of (w, m) when fewer than `keep` were found, or the last
     // of the first `keep` is not ahead of it.
     let few_ahead = |w: u64, m: usize| first.len() < keep || first.peek().is_none_or(|last| (Reverse(w), m) <= *last);
-    weights
+    !weights
         .iter()
-        .any(|&(w, m)| w as f64 >= params.min_share_of_best * best as f64 && few_ahead(w, m))
+        .any(|&(w, m)| w as f64 >= index.params.min_share_of_best * best as f64 && few_ahead(w, m))
 }
 
 /// Puts `item` in `first`, the `keep` smallest items seen (the largest of them on top), when it
@@ -978,9 +1019,11 @@ fn keep_first<T: Ord>(first: &mut BinaryHeap<T>, keep: usize, item: T) {
 /// A partner's weight as [`choose_partners`] ranks it: the summed [`key_weight`] of the keys
 /// shared over the square root of its signature length, in fixed point (ties and order exact).
 fn partner_weight(weight: u32, length: u8) -> u64 {
-    let length = f64::from(length.max(1));
-    (f64::from(weight) * 1024.0 / length.sqrt()) as u64
+    (f64::from(weight) * 1024.0 / ROOTS[length as usize]) as u64
 }
+
+/// The square root of each signature length (of 1 for 0), as [`partner_weight`] divides by it.
+static ROOTS: LazyLock<[f64; 256]> = LazyLock::new(|| std::array::from_fn(|l| f64::from(l.max(1) as u8).sqrt()));
 
 /// The end of step 4, once the keys shared with each partner are counted: from (partner, the
 /// summed [`key_weight`] of the keys shared, their number, the partner's signature length), the
@@ -1192,7 +1235,7 @@ mod tests {
 
     /// With the default rules, and with rules where the share of the best (not the number of
     /// candidates) cuts the lists, or where both cut harder: the partial searches that pass over
-    /// a searcher ([`may_hold`]) are then decided by one rule or the other.
+    /// a searcher ([`list_if_may_hold`]) are then decided by one rule or the other.
     #[test]
     fn searching_around_wanted_documents_finds_the_pairs_of_a_whole_search() {
         let n = 800;

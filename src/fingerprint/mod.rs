@@ -235,6 +235,11 @@ impl HitCounts {
         *c += w;
     }
 
+    /// Every document hit, with its count, in the order first hit.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.touched.iter().map(|&o| (o, self.counts[o as usize]))
+    }
+
     /// Every document hit, with its count, in the order first hit; the counts are set back to
     /// zero.
     pub fn drain(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {

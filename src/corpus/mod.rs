@@ -35,7 +35,7 @@ use std::sync::Arc;
 pub use ahead::read_inputs_ahead;
 pub use decode::{decode, Encoding};
 pub use format::{Compression, Format};
-pub use ids::IdSet;
+pub use ids::{hash_id, IdSet};
 pub use json::field;
 pub use sgml::parse_sgml;
 #[cfg(any(test, feature = "internals"))]

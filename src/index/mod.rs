@@ -37,13 +37,14 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::framed::{Framed, FramedWriter};
-use crate::corpus::{Document, IdSet};
+use crate::corpus::{hash_id, Document, IdSet};
 
 pub mod features;
 pub mod postings;
@@ -344,33 +345,28 @@ impl Index {
 
     /// The ids of every document in the index.
     pub fn ids(&self) -> Result<IdSet, IndexError> {
-        let mut ids = IdSet::with_capacity(self.documents());
-        self.for_each_id(|_, _, id| {
-            ids.insert(id);
-        })?;
-        Ok(ids)
+        let mut hashes = Vec::with_capacity(self.documents());
+        for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
+            hashes.extend(parse_ids(&path, batch.documents, hash_id)?);
+        }
+        Ok(IdSet::of_hashes(hashes))
     }
 
     /// Where each of `ids` is: its batch file and line (1-based), `None` for an id not indexed.
     pub fn locate(&self, ids: &[&str]) -> Result<Vec<Option<(PathBuf, u64)>>, IndexError> {
         let mut found = vec![None; ids.len()];
-        self.for_each_id(|batch, line, id| {
-            for (k, wanted) in ids.iter().enumerate() {
-                if found[k].is_none() && id == *wanted {
-                    found[k] = Some((batch.to_path_buf(), line));
+        for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
+            let wanted = parse_ids(&path, batch.documents, |id| ids.iter().position(|w| *w == id))?;
+            for (line, k) in wanted.into_iter().enumerate() {
+                // The first place of an id repeated in the arguments: every place of it.
+                for at in k.into_iter().flat_map(|k| (k..ids.len()).filter(move |&at| ids[at] == ids[k])) {
+                    if found[at].is_none() {
+                        found[at] = Some((path.clone(), line as u64 + 1));
+                    }
                 }
             }
-        })?;
-        Ok(found)
-    }
-
-    /// Calls `f(batch file, line, id)` for every document, from the ids files, checking that each
-    /// holds as many ids as its batch has documents.
-    fn for_each_id(&self, mut f: impl FnMut(&Path, u64, &str)) -> Result<(), IndexError> {
-        for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
-            read_ids(&path, batch.documents, &mut |line, id| f(&path, line, id))?;
         }
-        Ok(())
+        Ok(found)
     }
 
     /// A writer of the next batch, which is durable once [`BatchWriter::finish`]ed but not part
@@ -511,36 +507,56 @@ fn written_by() -> String {
     format!("twinwire {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Calls `f(line, id)` for every id in the ids file of the batch at `batch`, checking that it
-/// holds `documents` ids. Every `add` reads every indexed id twice (for the ids taken, then for
-/// the documents): a line is read into one buffer, and an id without escapes is taken from it as
-/// it is, without allocating.
-fn read_ids(batch: &Path, documents: usize, f: &mut dyn FnMut(u64, &str)) -> Result<(), IndexError> {
+/// `make(id)` for every id in the ids file of the batch at `batch`, in order, checking that it
+/// holds `documents` ids. Every `add` reads every indexed id twice (for the ids taken, then for the
+/// documents): the file is read whole and its lines parsed in parallel (a million ids: BENCHMARKS.md
+/// section 41); an id without escapes is taken from its line as it is.
+pub(crate) fn parse_ids<T: Send>(
+    batch: &Path,
+    documents: usize,
+    make: impl Fn(&str) -> T + Sync,
+) -> Result<Vec<T>, IndexError> {
     let ids_file = ids_path(batch);
-    let file = File::open(&ids_file).map_err(io_error(&ids_file))?;
-    let mut input = BufReader::with_capacity(1 << 20, file);
-    let (mut line, mut unescaped) = (Vec::new(), String::new());
-    let mut lines = 0;
-    loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line).map_err(io_error(&ids_file))? == 0 {
-            break;
-        }
-        lines += 1;
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let id = parse_id(text, &mut unescaped).map_err(|reason| IndexError::Damaged {
-            path: format!("{}:{lines}", ids_file.display()),
-            reason,
-        })?;
-        f(lines as u64, id);
+    let bytes = fs::read(&ids_file).map_err(io_error(&ids_file))?;
+    // Lines as `read_until` gives them: the last one may lack its newline.
+    let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+    let mut lines: Vec<&[u8]> = Vec::with_capacity(documents);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body) {
+        lines.push(&body[start..end]);
+        start = end + 1;
     }
-    if lines != documents {
+    if !bytes.is_empty() {
+        lines.push(&body[start..]);
+    }
+    const CHUNK: usize = 1 << 14;
+    let parsed: Vec<Result<Vec<T>, IndexError>> = lines
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(chunk, lines)| {
+            let mut unescaped = String::new();
+            let mut out = Vec::with_capacity(lines.len());
+            for (k, line) in lines.iter().enumerate() {
+                let id = parse_id(line, &mut unescaped).map_err(|reason| IndexError::Damaged {
+                    path: format!("{}:{}", ids_file.display(), chunk * CHUNK + k + 1),
+                    reason,
+                })?;
+                out.push(make(id));
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(lines.len());
+    for chunk in parsed {
+        out.extend(chunk?);
+    }
+    if out.len() != documents {
         return Err(IndexError::Damaged {
             path: ids_file.display().to_string(),
-            reason: format!("{lines} ids, the manifest says {documents} documents"),
+            reason: format!("{} ids, the manifest says {documents} documents", out.len()),
         });
     }
-    Ok(())
+    Ok(out)
 }
 
 /// An id as a line of an ids file holds it, a JSON string: one without escapes or control

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::features::{self, features_path, read_features_with, FeatureWriter};
 use super::postings::{postings_path, Posting, PostingsFile, Table};
 use super::postings_thread::PostingsThread;
-use super::{read_ids, Index, IndexError, PendingBatch};
+use super::{parse_ids, Index, IndexError, PendingBatch};
 use crate::candidates::StoredKeys;
 use crate::corpus::{Input, InputError, Origin};
 use crate::pipeline::{DocInfo, FeatureStore, Features};
@@ -158,8 +158,7 @@ impl FeatureStore for IndexStore {
         let Some(b) = self.stored.get(&key) else {
             return Ok((0, 0));
         };
-        let mut ids = Vec::with_capacity(b.documents);
-        read_ids(&b.batch, b.documents, &mut |_, id| ids.push(CompactString::from(id))).map_err(stored_error)?;
+        let ids = parse_ids(&b.batch, b.documents, |id| CompactString::from(id)).map_err(stored_error)?;
         let file: Arc<str> = Arc::from(key.as_str());
         let lookups = self.keys.is_some();
         let translation_lookups = self.keys.as_ref().is_some_and(|k| k.translation_keys());

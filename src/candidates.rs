@@ -1767,8 +1767,8 @@ impl Search<'_> {
     /// d's search counts hits only in the anchors it looks up, whose lists hold at most
     /// `max_anchor_postings` documents (the longer ones are always skipped), and needs at least
     /// one hit. So walking the container's lists of that length or less meets every d its search
-    /// could keep, with a count of their shared anchors that, plus the container's anchors in
-    /// longer lists, bounds the full count from above. A d whose bound reaches its full bar
+    /// could keep, with a count of their shared anchors; the container's longer lists are then
+    /// looked into for d ([`Search::shares_enough`]). A d that shares its full bar of anchors
     /// ([`anchors_needed`]) is then decided by d's own rule ([`Search::kept_containers`]).
     ///
     /// `anchor_counts` holds each searcher's number of anchors (indexed by document).
@@ -1832,10 +1832,10 @@ impl Search<'_> {
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
             hits.prepare(self.fingerprints.len());
-            let mut in_long_lists = 0;
+            let mut long = Vec::new();
             for (_, p, times) in distinct_lists(lists) {
                 if p.len() > self.config.max_anchor_postings {
-                    in_long_lists += times;
+                    long.push((p, times));
                     continue;
                 }
                 // Largest first: the documents x may contain are the tail.
@@ -1849,10 +1849,32 @@ impl Search<'_> {
             let containment = self.config.containment;
             let bar = |d: u32| anchors_needed(anchor_counts[d as usize] as usize, containment);
             hits.drain()
-                .filter(|&(d, shared)| (shared + in_long_lists) as usize >= bar(d))
+                .filter(|&(d, shared)| self.shares_enough(DocId(d), (shared, &long), bar(d)))
                 .map(|(d, _)| (DocId(d), x))
                 .collect()
         })
+    }
+
+    /// Whether searcher d, which holds `shared` of a container's anchors in its short lists,
+    /// holds `bar` of its anchors in all: its long lists (`long`, each with how many of the
+    /// container's anchors have it) are looked into, a binary search each, until that is known.
+    /// The container's rule counts the same anchors (the shared ones), so a d under its bar here
+    /// is one its rule would not keep: at a million, 29 thousand documents searched from a daily
+    /// batch's containers came down to 6 thousand, 191 thousand to 13 thousand with shared
+    /// passages (BENCHMARKS.md section 41).
+    fn shares_enough(&self, d: DocId, (shared, long): (u32, &[(List<'_>, u32)]), bar: usize) -> bool {
+        let size = self.fingerprints.shingle_count(d.index()) as u32;
+        let (mut held, mut unknown) = (shared as usize, long.iter().map(|&(_, t)| t as usize).sum::<usize>());
+        for &(p, times) in long {
+            if held >= bar || held + unknown < bar {
+                break;
+            }
+            unknown -= times as usize;
+            if p.holds(d, size, self.fingerprints) {
+                held += times as usize;
+            }
+        }
+        held >= bar
     }
 
     /// The `containers` that the search for the containers of the document with these

@@ -25,7 +25,7 @@ use crate::corpus::{
 use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
 use crate::crosslingual::candidate_index::translation_candidates_around;
 use crate::crosslingual::translate::{verify, KeyedDocs};
-use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Spill};
+use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Shingles, Spill};
 use crate::relate::{relate_either, Evidence, Relation, RelationKind};
 use crate::stream::Related;
 use crate::text::{detect_language_of, LangCode, TokenList};
@@ -373,9 +373,22 @@ pub fn analyze_stored(
         }
     }
     let reread_keys = |wanted: &[DocId]| reread_keys(inputs, read_options, wanted, (&docs, &fingerprints));
+    let reread_anchors = |wanted: &[DocId]| {
+        let (sets, changed) = reread_sets(inputs, read_options, wanted, (&docs, &fingerprints), config);
+        if !changed.is_empty() {
+            return None;
+        }
+        let modulus = config.anchor_modulus;
+        let anchors = (sets.iter())
+            .map(|(_, set)| Shingles::of_sorted(set).anchors(modulus).collect())
+            .collect();
+        fingerprints.add_whole(sets);
+        Some(anchors)
+    };
     let stored = stored.map(|stored| RereadKeys {
         stored,
         reread: &reread_keys,
+        reread_anchors: &reread_anchors,
     });
     let stored = stored.as_ref().map(|s| s as &dyn StoredKeys);
     let matched = relate_fingerprints_stored(
@@ -805,17 +818,22 @@ fn reread_pivots(
     Reread { pivots, changed }
 }
 
-/// An `add`'s stored keys, with the translation keys of a few stored documents made again from
-/// their texts instead of read from the postings: the postings are sorted by key, so reading the
-/// keys of any number of documents there is a pass over every stored key (0.13 to 0.17 s at a
-/// million, three times in an `add` of a daily batch, for three to three thousand documents),
-/// while reading a few texts again takes a few milliseconds (BENCHMARKS.md section 37). The keys
-/// are the same: those the fingerprinting made from the same text and language.
+/// An `add`'s stored keys, with the translation keys and anchors of a few stored documents made
+/// again from their texts instead of read from the postings: the postings are sorted by key, so
+/// reading the keys of any number of documents there is a pass over every stored key (0.13 to
+/// 0.17 s at a million, three times in an `add` of a daily batch, for three to three thousand
+/// documents), while reading a few texts again takes a few milliseconds (BENCHMARKS.md sections
+/// 37 and 41). The keys are the same: those the fingerprinting made from the same text and
+/// language.
 struct RereadKeys<'a> {
     stored: &'a dyn StoredKeys,
     /// The keys of the given documents (sorted), made from their texts read again; `None` when
     /// one is not what was stored (the postings then answer, and the damage is found there).
     reread: &'a RereadKeysOf<'a>,
+    /// The anchors of the given documents (sorted), made from their texts read again, their whole
+    /// sets given to the fingerprints on the way (scoring reads them next); `None` when one is not
+    /// what was stored.
+    reread_anchors: &'a RereadKeysOf<'a>,
 }
 
 /// The keys of the given documents, made from their texts read again ([`reread_keys`]).
@@ -824,6 +842,11 @@ type RereadKeysOf<'a> = dyn Fn(&[DocId]) -> Option<Vec<Vec<u32>>> + Sync + 'a;
 /// [`RereadKeys`] reads texts again for at most this share of the stored documents; a pass over
 /// the postings costs less than reading more.
 const REREAD_KEYS_SHARE: usize = 32;
+
+/// [`RereadKeys`] makes anchors from texts read again for at most this share of the stored
+/// documents: reading a text again takes about 15 microseconds, a pass over every stored anchor
+/// 0.2 to 0.3 seconds at a million (BENCHMARKS.md section 41).
+const REREAD_ANCHORS_SHARE: usize = 50;
 
 impl StoredKeys for RereadKeys<'_> {
     fn documents(&self) -> usize {
@@ -839,7 +862,11 @@ impl StoredKeys for RereadKeys<'_> {
     }
 
     fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
-        self.stored.anchors_of(docs)
+        let few = docs.len() <= self.stored.documents() / REREAD_ANCHORS_SHARE;
+        match few.then(|| (self.reread_anchors)(docs)).flatten() {
+            Some(anchors) => anchors,
+            None => self.stored.anchors_of(docs),
+        }
     }
 
     fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)> {

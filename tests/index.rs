@@ -157,6 +157,49 @@ fn an_id_already_indexed_is_renamed_as_in_one_run() {
     assert!(pairs.contains(r#""a":"x","b":"x#2""#), "{pairs}");
 }
 
+/// An indexed document contained in a new one is asked for its anchors, which an `add` makes
+/// again from its text when few are asked and reads from the postings otherwise: both give the
+/// pairs of one run (one excerpt asked in the first `add`, nine in the second).
+#[test]
+fn indexed_excerpts_of_new_documents_pair_as_in_one_run_whether_few_or_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let excerpt = |k: usize| words(500_000 + k * 1000..500_000 + k * 1000 + 60);
+    let longer = |k: usize| {
+        format!(
+            "{} {}",
+            excerpt(k),
+            words(900_000 + k * 1000..900_000 + k * 1000 + 240)
+        )
+    };
+    let mut old: Vec<(String, String)> = (0..200)
+        .map(|i| (format!("filler{i}"), words(i * 100..i * 100 + 60)))
+        .collect();
+    old.extend((0..10).map(|k| (format!("excerpt{k}"), excerpt(k))));
+    let first = vec![("whole0".to_string(), longer(0))];
+    let then: Vec<(String, String)> = (1..10).map(|k| (format!("whole{k}"), longer(k))).collect();
+    let batches: Vec<Vec<String>> = [old, first, then]
+        .iter()
+        .enumerate()
+        .map(|(n, docs)| {
+            let docs: Vec<(&str, &str)> =
+                docs.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+            vec![write_jsonl(
+                &dir.path().join(format!("batch{n}.jsonl")),
+                &docs,
+            )]
+        })
+        .collect();
+    same_as_one_run(&batches, dir.path());
+    for (n, wanted) in [(1, 1), (2, 9)] {
+        let pairs = std::fs::read_to_string(dir.path().join(format!("pairs-{n}.jsonl"))).unwrap();
+        let contained = pairs
+            .lines()
+            .filter(|l| l.contains(r#""relation":"containment""#))
+            .count();
+        assert_eq!(contained, wanted, "{pairs}");
+    }
+}
+
 /// A batch's documents go to the fingerprinting as they are written into the index (they are not
 /// read back): the input's problems are still told with their place in the user's file, the rest
 /// of the batch is added, and the pairs are those of one run.

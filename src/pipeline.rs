@@ -774,10 +774,9 @@ fn reread_sets(
 ) -> (Vec<(DocId, Vec<u32>)>, Vec<DocId>) {
     let set_of = |at: usize, doc: &Document| -> Option<Vec<u32>> {
         let d = wanted[at];
-        let f = Fingerprint::of_text(&doc.text, config);
-        let head = &fingerprints[d.index()];
-        let same = f.exact == head.exact && f.shingles.len() == fingerprints.shingle_count(d.index());
-        same.then(|| f.shingles.as_slice().to_vec())
+        let (exact, shingles) = Fingerprint::set_of_text(&doc.text, config);
+        let same = exact == fingerprints[d.index()].exact && shingles.len() == fingerprints.shingle_count(d.index());
+        same.then(|| shingles.as_slice().to_vec())
     };
     let sets = reread_wanted(inputs, read_options, wanted, docs, &set_of);
     let changed = (wanted.iter().zip(&sets))

@@ -46,6 +46,27 @@ impl Fingerprint {
         Fingerprint::of_word_hashes(&word_hashes, config)
     }
 
+    /// The exact hash and shingle set of one document's text, as [`Fingerprint::of_text`] makes
+    /// them, without its SimHash and band keys (most of its work): what reading an indexed
+    /// document's whole set again needs.
+    pub fn set_of_text(text: &str, config: &Config) -> (u128, ShingleSet) {
+        SCRATCH.with(|scratch| {
+            let scratch = &mut *scratch.borrow_mut();
+            let mut words = std::mem::take(&mut scratch.words);
+            words.clear();
+            for_each_token(text, |t| words.push(hash_word(t.folded)));
+            let made = if words.is_empty() {
+                (0, ShingleSet::default())
+            } else {
+                shingle_hashes_into(&words, config.shingle_size, &mut scratch.shingles);
+                let set = ShingleSet::from_hashes_with(&scratch.shingles, &mut scratch.set);
+                (exact_hash(&words), set)
+            };
+            scratch.words = words;
+            made
+        })
+    }
+
     /// Computes the fingerprint of an already tokenized document.
     pub fn of_tokens(tokens: &TokenList, config: &Config) -> Fingerprint {
         SCRATCH.with(|scratch| {
@@ -294,6 +315,16 @@ mod tests {
         );
         assert_eq!(a, b);
         assert!(!a.is_empty());
+    }
+
+    #[test]
+    fn a_set_made_alone_is_the_fingerprint_s() {
+        let config = Config::default();
+        let texts = ["", " -- ", "five", "The “army” said: ﬁve soldiers were killed in Bamako, then left."];
+        for text in texts {
+            let f = Fingerprint::of_text(text, &config);
+            assert_eq!(Fingerprint::set_of_text(text, &config), (f.exact, f.shingles), "{text:?}");
+        }
     }
 
     #[test]

@@ -1855,11 +1855,11 @@ impl Search<'_> {
         })
     }
 
-    /// Whether searcher d, which holds `shared` of a container's anchors in its short lists,
-    /// holds `bar` of its anchors in all: its long lists (`long`, each with how many of the
-    /// container's anchors have it) are looked into, a binary search each, until that is known.
-    /// The container's rule counts the same anchors (the shared ones), so a d under its bar here
-    /// is one its rule would not keep: at a million, 29 thousand documents searched from a daily
+    /// Whether searcher d, which holds `shared` of a container's anchors in the container's short
+    /// lists, holds `bar` of them in all: the container's long lists (`long`, each with how many
+    /// of its anchors have it) are looked into, a binary search each, until that is known. d's
+    /// own rule counts the same anchors (those both hold), so a d under its bar here is one its
+    /// rule would not keep: at a million, 29 thousand documents searched from a daily
     /// batch's containers came down to 6 thousand, 191 thousand to 13 thousand with shared
     /// passages (BENCHMARKS.md section 41).
     fn shares_enough(&self, d: DocId, (shared, long): (u32, &[(List<'_>, u32)]), bar: usize) -> bool {

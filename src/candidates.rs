@@ -1832,10 +1832,11 @@ impl Search<'_> {
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
             hits.prepare(self.fingerprints.len());
-            let mut long = Vec::new();
+            let (mut long, mut in_long_lists) = (Vec::new(), 0);
             for (_, p, times) in distinct_lists(lists) {
                 if p.len() > self.config.max_anchor_postings {
                     long.push((p, times));
+                    in_long_lists += times as usize;
                     continue;
                 }
                 // Largest first: the documents x may contain are the tail.
@@ -1849,7 +1850,7 @@ impl Search<'_> {
             let containment = self.config.containment;
             let bar = |d: u32| anchors_needed(anchor_counts[d as usize] as usize, containment);
             hits.drain()
-                .filter(|&(d, shared)| self.shares_enough(DocId(d), (shared, &long), bar(d)))
+                .filter(|&(d, shared)| self.shares_enough(DocId(d), (shared, &long, in_long_lists), bar(d)))
                 .map(|(d, _)| (DocId(d), x))
                 .collect()
         })
@@ -1857,14 +1858,14 @@ impl Search<'_> {
 
     /// Whether searcher d, which holds `shared` of a container's anchors in the container's short
     /// lists, holds `bar` of them in all: the container's long lists (`long`, each with how many
-    /// of its anchors have it) are looked into, a binary search each, until that is known. d's
+    /// of its anchors have it, `in_long` of its anchors in all) are looked into, a binary search each, until that is known. d's
     /// own rule counts the same anchors (those both hold), so a d under its bar here is one its
     /// rule would not keep: at a million, 29 thousand documents searched from a daily
     /// batch's containers came down to 6 thousand, 191 thousand to 13 thousand with shared
     /// passages (BENCHMARKS.md section 41).
-    fn shares_enough(&self, d: DocId, (shared, long): (u32, &[(List<'_>, u32)]), bar: usize) -> bool {
+    fn shares_enough(&self, d: DocId, (shared, long, in_long): (u32, &[(List<'_>, u32)], usize), bar: usize) -> bool {
         let size = self.fingerprints.shingle_count(d.index()) as u32;
-        let (mut held, mut unknown) = (shared as usize, long.iter().map(|&(_, t)| t as usize).sum::<usize>());
+        let (mut held, mut unknown) = (shared as usize, in_long);
         for &(p, times) in long {
             if held >= bar || held + unknown < bar {
                 break;

@@ -12,7 +12,7 @@
 use crate::config::Config;
 use crate::crosslingual::translate::TranslationEvidence;
 use crate::fingerprint::FingerprintRef;
-use crate::score::{score, PairScore};
+use crate::score::{score_at_least, PairScore};
 use crate::DocId;
 
 /// The kinds of relation twinwire reports.
@@ -269,7 +269,35 @@ pub fn relate_copies(
     Some(relation)
 }
 
-/// [`relate`] for two documents in either order, scored here.
+/// [`relate`] with the pair scored here: its shared shingles are counted only as long as they can
+/// still make a relation ([`shared_needed`]), so a pair that is none is left early.
+pub fn relate_scored(i: DocId, j: DocId, fi: FingerprintRef<'_>, fj: FingerprintRef<'_>, config: &Config) -> Option<Relation> {
+    let s = score_at_least(fi, fj, shared_needed(fi, fj, config))?;
+    relate(i, j, fi, fj, &s, config)
+}
+
+/// A number of shared shingles under which [`relate`] finds no relation between a and b, whatever
+/// else they score (0 for exact copies, which relate whatever they share). It stays one under
+/// the exact bars, so that no rounding of a ratio can make a pair it rules out reach one.
+fn shared_needed(a: FingerprintRef<'_>, b: FingerprintRef<'_>, config: &Config) -> usize {
+    if a.exact == b.exact && config.wants(RelationKind::Exact) {
+        return 0;
+    }
+    let (na, nb) = (a.shingles.len(), b.shingles.len());
+    let under = |bar: f64| (bar.ceil() as usize).saturating_sub(1);
+    let mut need = usize::MAX;
+    if config.wants(RelationKind::NearDuplicate) {
+        // shared / (na + nb - shared) >= t  <=>  shared >= t (na + nb) / (1 + t).
+        let t = config.threshold;
+        need = need.min(under(t * (na + nb) as f64 / (1.0 + t)));
+    }
+    if config.wants(RelationKind::Containment) && na != nb {
+        need = need.min(under(config.containment * na.min(nb) as f64));
+    }
+    need
+}
+
+/// [`relate`] for two documents in either order, scored here ([`relate_scored`]).
 pub fn relate_either(
     (x, fx): (DocId, FingerprintRef<'_>),
     (y, fy): (DocId, FingerprintRef<'_>),
@@ -280,7 +308,7 @@ pub fn relate_either(
     } else {
         ((y, fy), (x, fx))
     };
-    relate(i, j, fi, fj, &score(fi, fj), config)
+    relate_scored(i, j, fi, fj, config)
 }
 
 /// The pair as (container, contained, their fingerprints, containment) when one holds at least
@@ -307,6 +335,7 @@ fn contained<'f>(
 mod tests {
     use super::*;
     use crate::fingerprint::Fingerprint;
+    use crate::score::score;
 
     fn text(range: std::ops::Range<usize>) -> String {
         range.map(|i| format!("w{i} ")).collect()
@@ -318,6 +347,35 @@ mod tests {
             Fingerprint::of_text(b, config),
         );
         relate(DocId(0), DocId(1), &fa, &fb, &score(&fa, &fb), config)
+    }
+
+    /// A pair scored only as far as a relation is possible gets the relation a whole score gives,
+    /// at every size around the bars, for every set of relations and several thresholds.
+    #[test]
+    fn a_score_left_early_relates_as_a_whole_score() {
+        let (mut seen, mut related) = (0, 0);
+        for (threshold, containment) in [(0.5, 0.8), (0.3, 0.9), (0.9, 0.5), (1.0, 1.0)] {
+            for relations in [&RelationKind::DUPLICATES[..], &[RelationKind::NearDuplicate], &[RelationKind::Containment], &[RelationKind::Exact]] {
+                let config = Config::default()
+                    .with_threshold(threshold)
+                    .with_containment(containment)
+                    .with_min_contained_words(1)
+                    .with_relations(relations.iter().copied());
+                // b is a run of a's words shifted by `from`, with `extra` words of its own.
+                for (len, from, extra) in [(40, 0, 0), (40, 3, 0), (40, 10, 2), (200, 20, 0), (200, 60, 30), (200, 100, 0), (30, 29, 5)] {
+                    let a = text(0..len);
+                    let b = format!("{}{}", text(from..len), text(1000..1000 + extra));
+                    let (fa, fb) = (Fingerprint::of_text(&a, &config), Fingerprint::of_text(&b, &config));
+                    let whole = relate(DocId(0), DocId(1), &fa, &fb, &score(&fa, &fb), &config);
+                    let early = relate_scored(DocId(0), DocId(1), (&fa).into(), (&fb).into(), &config);
+                    assert_eq!(early, whole, "{threshold} {containment} {relations:?} {len} {from} {extra}");
+                    seen += 1;
+                    related += usize::from(whole.is_some());
+                }
+            }
+        }
+        // Both kinds of answer were met.
+        assert!(related > 20 && seen - related > 20, "{related} of {seen}");
     }
 
     /// Two copies related from the document's anchors and count alone (as an index holds its old

@@ -32,8 +32,19 @@ pub struct PairScore {
 /// Scores one pair. Symmetric: swapping the documents swaps `a_in_b` and `b_in_a` and nothing else.
 pub fn score<'a, 'b>(a: impl Into<FingerprintRef<'a>>, b: impl Into<FingerprintRef<'b>>) -> PairScore {
     let (a, b) = (a.into(), b.into());
+    scores_of(a, b, a.shingles.intersection_len(b.shingles))
+}
+
+/// [`score`] for a pair that shares at least `need` shingles; `None`, found early, for one that
+/// shares fewer ([`crate::fingerprint::Shingles::intersection_len_at_least`]).
+pub fn score_at_least(a: FingerprintRef<'_>, b: FingerprintRef<'_>, need: usize) -> Option<PairScore> {
+    let shared = a.shingles.intersection_len_at_least(b.shingles, need)?;
+    Some(scores_of(a, b, shared))
+}
+
+/// The scores of a and b, which share `shared` shingles.
+fn scores_of(a: FingerprintRef<'_>, b: FingerprintRef<'_>, shared: usize) -> PairScore {
     let (na, nb) = (a.shingles.len(), b.shingles.len());
-    let shared = a.shingles.intersection_len(b.shingles);
     let union = na + nb - shared;
     let ratio = |x: usize, y: usize| if y == 0 { 0.0 } else { x as f64 / y as f64 };
     PairScore {

@@ -24,8 +24,7 @@ use rayon::prelude::*;
 use crate::candidates::{CandidateIndex, ExactGroups};
 use crate::config::Config;
 use crate::fingerprint::{Fingerprints, KeyMap};
-use crate::relate::{relate, relate_copies, Relation, RelationKind};
-use crate::score::score;
+use crate::relate::{relate_copies, relate_scored, Relation, RelationKind};
 use crate::DocId;
 
 /// Documents in one slice at most.
@@ -245,7 +244,7 @@ impl Related<'_> {
             .iter()
             .filter_map(|&o| {
                 let fo = self.fingerprints.get(o.index(), &mut bo);
-                relate(r, o, fr, fo, &score(fr, fo), self.config)
+                relate_scored(r, o, fr, fo, self.config)
             })
             .collect();
         (rels, partners.len())

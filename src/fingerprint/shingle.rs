@@ -174,7 +174,7 @@ impl<'a> Shingles<'a> {
             if left == 0 {
                 return Some(n);
             }
-            // Each step moves i, j or both by one: `steps` of them stay inside both sets.
+            // Each step moves i, j or both by one: `left` steps stay inside both sets.
             for _ in 0..left.min(MERGE_STRIDE) {
                 let (x, y) = (a[i], b[j]);
                 n += usize::from(x == y);

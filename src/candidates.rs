@@ -1755,18 +1755,8 @@ impl<'a> Probe<'a> {
     /// looked into (BENCHMARKS.md, section 42).
     fn skipped_reach(&self, x: DocId, hits: u32, fingerprints: &Fingerprints) -> bool {
         let size = fingerprints.shingle_count(x.index()) as u32;
-        let bar = self.verified as u32;
-        let (mut held, mut left) = (hits, self.skipped_times);
-        for (_, p, times) in &self.skipped {
-            if held >= bar || held + left < bar {
-                break;
-            }
-            left -= times;
-            if p.holds(x, size, fingerprints) {
-                held += times;
-            }
-        }
-        held >= bar
+        let lists = self.skipped.iter().map(|&(_, p, times)| (p, times));
+        reaches_bar(lists, (x, size), (hits as usize, self.skipped_times as usize), self.verified, fingerprints)
     }
 
     /// Whether the search keeps x as a container: its rule, for a given x.
@@ -1885,17 +1875,7 @@ impl Search<'_> {
     /// passages (BENCHMARKS.md section 41).
     fn shares_enough(&self, d: DocId, (shared, long, in_long): (u32, &[(List<'_>, u32)], usize), bar: usize) -> bool {
         let size = self.fingerprints.shingle_count(d.index()) as u32;
-        let (mut held, mut unknown) = (shared as usize, in_long);
-        for &(p, times) in long {
-            if held >= bar || held + unknown < bar {
-                break;
-            }
-            unknown -= times as usize;
-            if p.holds(d, size, self.fingerprints) {
-                held += times as usize;
-            }
-        }
-        held >= bar
+        reaches_bar(long.iter().copied(), (d, size), (shared as usize, in_long), bar, self.fingerprints)
     }
 
     /// The `containers` that the search for the containers of the document with these
@@ -1914,6 +1894,28 @@ impl Search<'_> {
 
 /// A posting list: its slot, its documents, and how many of a document's anchors have it.
 type CountedList<'a> = (usize, List<'a>, u32);
+
+/// Whether document x (of `size` shingles), which holds `held` anchors already counted, holds
+/// `bar` once `lists` (each with how many anchors it stands for, `left` of them in all) are
+/// looked into: a binary search each, stopped as soon as the bar is reached or out of reach.
+fn reaches_bar<'a>(
+    lists: impl Iterator<Item = (List<'a>, u32)>,
+    (x, size): (DocId, u32),
+    (mut held, mut left): (usize, usize),
+    bar: usize,
+    fingerprints: &Fingerprints,
+) -> bool {
+    for (p, times) in lists {
+        if held >= bar || held + left < bar {
+            break;
+        }
+        left -= times as usize;
+        if p.holds(x, size, fingerprints) {
+            held += times as usize;
+        }
+    }
+    held >= bar
+}
 
 /// The non-empty posting lists of some anchors, each once, with how many of the anchors have it.
 fn distinct_lists<'a>(

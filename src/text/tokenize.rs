@@ -11,7 +11,6 @@
 //! start in order; a character that decomposes into several words (`⅝` is `5` and `8`, `㍿` four
 //! ideographs) gives each of them its own span, so those spans overlap.
 
-use std::ops::Range;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
@@ -32,17 +31,44 @@ where
     F: FnMut(Token<'_>),
 {
     let mut buf = String::with_capacity(32);
-    // A word's span runs from the start of its first character to the end of the last character
-    // that gave it a letter (`end`).
-    let mut start: Option<usize> = None;
-    let mut end = 0usize;
-    let emit = |buf: &mut String, range: Range<usize>, f: &mut F| {
-        if !buf.is_empty() {
-            f(Token {
-                folded: buf.as_str(),
-                span: (range.start, range.end),
-            });
-            buf.clear();
+    fold_words(text, &mut buf, |buf, _, span| {
+        f(Token {
+            folded: buf.as_str(),
+            span,
+        });
+        buf.clear();
+    });
+}
+
+/// How each ASCII byte folds: its lowercase form in a word, 0 between words.
+const ASCII_FOLD: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Folds the words of `text` onto the end of `buf`, calling `word(buf, from, span)` at the end of
+/// each one: its folded form is `buf[from..]` and `span` its byte range in `text`. Words are
+/// folded where they are kept, so a token list copies no word twice.
+fn fold_words<W>(text: &str, buf: &mut String, mut word: W)
+where
+    W: FnMut(&mut String, usize, (usize, usize)),
+{
+    // A word runs from the start of its first character to the end of the last character that
+    // gave it a letter (`end`); it is open while `buf` holds letters past `from`.
+    let mut from = buf.len();
+    let (mut start, mut end) = (0usize, 0usize);
+    let mut close = |buf: &mut String, from: &mut usize, start: usize, end: usize| {
+        if buf.len() > *from {
+            word(buf, *from, (start, end));
+            *from = buf.len();
         }
     };
     let bytes = text.as_bytes();
@@ -51,14 +77,15 @@ where
         let b = bytes[i];
         if b < 0x80 {
             // ASCII fast path: most of a news dump, even in French, is ASCII.
-            if b.is_ascii_alphanumeric() {
-                if start.is_none() {
-                    start = Some(i);
+            let c = ASCII_FOLD[b as usize];
+            if c != 0 {
+                if buf.len() == from {
+                    start = i;
                 }
+                buf.push(c as char);
                 end = i + 1;
-                buf.push(b.to_ascii_lowercase() as char);
-            } else if let Some(s) = start.take() {
-                emit(&mut buf, s..end, &mut f);
+            } else {
+                close(buf, &mut from, start, end);
             }
             i += 1;
             continue;
@@ -67,45 +94,50 @@ where
         let len = c.len_utf8();
         fold_char(c, &mut |d| match d {
             Folded::Letter(l) => {
-                if start.is_none() {
-                    start = Some(i);
+                if buf.len() == from {
+                    start = i;
                 }
-                end = i + len;
                 buf.push(l);
+                end = i + len;
             }
             Folded::Mark => {}
-            Folded::Separator => {
-                if let Some(s) = start.take() {
-                    emit(&mut buf, s..end, &mut f);
-                }
-            }
+            Folded::Separator => close(buf, &mut from, start, end),
             Folded::Single(l) => {
-                if let Some(s) = start.take() {
-                    emit(&mut buf, s..end, &mut f);
-                }
+                close(buf, &mut from, start, end);
                 buf.push(l);
-                emit(&mut buf, i..i + len, &mut f);
+                close(buf, &mut from, i, i + len);
             }
         });
         i += len;
     }
-    if let Some(s) = start {
-        emit(&mut buf, s..end, &mut f);
-    }
+    close(buf, &mut from, start, end);
 }
 
-/// The words of a text, tokenized once for every stage that needs them: folded forms in one buffer,
-/// their spans in the original, and their 64-bit hashes.
+/// The words of a text, tokenized once for every stage that needs them: their folded forms, their
+/// spans in the original, and their 64-bit hashes.
+///
+/// Most words are ASCII: their folded form is their span in the text with its ASCII letters
+/// lowercased, found from a bitmap of the text's bytes without a branch per byte. A run of letters
+/// that holds a non-ASCII character is folded character by character as [`for_each_token`] folds
+/// it. Runs are cut at ASCII separators only, and those always end a word, so both ways give the
+/// same words.
 #[derive(Debug, Clone, Default)]
 pub struct TokenList {
-    buf: String,
+    /// The text with its ASCII letters lowercased.
+    lower: String,
+    /// The folded forms of the words that have a non-ASCII character.
+    folded: String,
     tokens: Vec<WordEntry>,
+    /// The text's bytes that are no ASCII separator, one bit each.
+    runs: Vec<u64>,
+    /// The text's non-ASCII bytes, one bit each.
+    high: Vec<u64>,
 }
 
 /// One word of a [`TokenList`].
 #[derive(Debug, Clone, Copy, Default)]
 struct WordEntry {
-    /// Range of the folded form in the buffer.
+    /// Range of the folded form in `TokenList::folded`, or [`IN_LOWER`] for an ASCII word.
     folded: (u32, u32),
     /// Byte span in the original text.
     span: (u32, u32),
@@ -113,13 +145,26 @@ struct WordEntry {
     hash: u64,
 }
 
+/// Marks a word whose folded form is its span in `TokenList::lower`.
+const IN_LOWER: u32 = u32::MAX;
+
+/// 1 for the bytes a word can hold (ASCII letters and digits, any byte of a non-ASCII character).
+const IN_RUN: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if b >= 0x80 || (b as u8).is_ascii_alphanumeric() {
+            table[b] = 1;
+        }
+        b += 1;
+    }
+    table
+};
+
 impl TokenList {
     /// Tokenizes `text`.
     pub fn of(text: &str) -> TokenList {
-        let mut list = TokenList {
-            buf: String::with_capacity(text.len()),
-            tokens: Vec::with_capacity(text.len() / 6 + 1),
-        };
+        let mut list = TokenList::default();
         list.refill(text);
         list
     }
@@ -127,15 +172,38 @@ impl TokenList {
     /// Tokenizes `text` in place of the words held, reusing their memory (for a thread that
     /// tokenizes one document after another).
     pub fn refill(&mut self, text: &str) {
-        self.buf.clear();
         self.tokens.clear();
-        for_each_token(text, |t| {
-            let at = self.buf.len() as u32;
-            self.buf.push_str(t.folded);
-            let hash = xxhash_rust::xxh3::xxh3_64(t.folded.as_bytes());
-            self.tokens.push(WordEntry {
-                folded: (at, self.buf.len() as u32),
-                span: (t.span.0 as u32, t.span.1 as u32),
+        self.folded.clear();
+        self.lower.clear();
+        self.lower.push_str(text);
+        self.lower.make_ascii_lowercase();
+        let bytes = text.as_bytes();
+        let ascii = mark_runs(bytes, &mut self.runs, &mut self.high);
+        let mut at = 0;
+        while let Some(start) = next_bit(&self.runs, at, true) {
+            let end = next_bit(&self.runs, start, false).map_or(bytes.len(), |e| e.min(bytes.len()));
+            if ascii || !any_bit(&self.high, start, end) {
+                let hash = xxhash_rust::xxh3::xxh3_64(&self.lower.as_bytes()[start..end]);
+                self.tokens.push(WordEntry {
+                    folded: (IN_LOWER, 0),
+                    span: (start as u32, end as u32),
+                    hash,
+                });
+            } else {
+                self.fold_run(&text[start..end], start);
+            }
+            at = end;
+        }
+    }
+
+    /// Folds a run of letters that holds a non-ASCII character, which starts at byte `offset`.
+    fn fold_run(&mut self, run: &str, offset: usize) {
+        let tokens = &mut self.tokens;
+        fold_words(run, &mut self.folded, |buf, from, span| {
+            let hash = xxhash_rust::xxh3::xxh3_64(&buf.as_bytes()[from..]);
+            tokens.push(WordEntry {
+                folded: (from as u32, buf.len() as u32),
+                span: ((offset + span.0) as u32, (offset + span.1) as u32),
                 hash,
             });
         });
@@ -154,8 +222,11 @@ impl TokenList {
 
     /// The folded form of word `i`.
     pub fn word(&self, i: usize) -> &str {
-        let (a, b) = self.tokens[i].folded;
-        &self.buf[a as usize..b as usize]
+        let entry = &self.tokens[i];
+        match entry.folded {
+            (IN_LOWER, _) => &self.lower[entry.span.0 as usize..entry.span.1 as usize],
+            (a, b) => &self.folded[a as usize..b as usize],
+        }
     }
 
     /// The byte span of word `i` in the original text.
@@ -173,6 +244,48 @@ impl TokenList {
     pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
         self.tokens.iter().map(|t| t.hash)
     }
+}
+
+/// Sets one bit in `runs` for each byte of `bytes` a word can hold, and one in `high` for each
+/// non-ASCII byte; true when there is none of those.
+fn mark_runs(bytes: &[u8], runs: &mut Vec<u64>, high: &mut Vec<u64>) -> bool {
+    runs.clear();
+    high.clear();
+    let mut any_high = 0u64;
+    for chunk in bytes.chunks(64) {
+        let (mut r, mut h) = (0u64, 0u64);
+        for (j, &b) in chunk.iter().enumerate() {
+            r |= u64::from(IN_RUN[b as usize]) << j;
+            h |= u64::from(b >> 7) << j;
+        }
+        runs.push(r);
+        high.push(h);
+        any_high |= h;
+    }
+    any_high == 0
+}
+
+/// The first bit at or after `from` that is set (`set`) or clear (`!set`); the bits past the
+/// end of the text are clear.
+fn next_bit(bits: &[u64], from: usize, set: bool) -> Option<usize> {
+    let flip = if set { 0 } else { u64::MAX };
+    let mut k = from / 64;
+    let mut w = (*bits.get(k)? ^ flip) & (u64::MAX << (from % 64));
+    while w == 0 {
+        k += 1;
+        w = *bits.get(k)? ^ flip;
+    }
+    Some(k * 64 + w.trailing_zeros() as usize)
+}
+
+/// Whether any bit in `start..end` (not empty) is set.
+fn any_bit(bits: &[u64], start: usize, end: usize) -> bool {
+    let (first, last) = (start / 64, (end - 1) / 64);
+    (first..=last).any(|k| {
+        let low = if k == first { start % 64 } else { 0 };
+        let high = if k == last { (end - 1) % 64 } else { 63 };
+        bits[k] & (u64::MAX << low) & (u64::MAX >> (63 - high)) != 0
+    })
 }
 
 /// The folded words of `text`, collected (for tests, `explain` and small inputs).
@@ -311,5 +424,54 @@ mod tests {
     #[test]
     fn sharp_s_folds_to_ss() {
         assert_eq!(words("Straße"), words("STRASSE"));
+    }
+
+    /// Each word of `list`: its folded form, span and hash.
+    fn listed(list: &TokenList) -> Vec<(String, (usize, usize), u64)> {
+        (0..list.len())
+            .map(|i| (list.word(i).to_string(), list.span(i), list.hash(i)))
+            .collect()
+    }
+
+    /// Each word of `text` as the character-by-character folding gives it.
+    fn folded_one_by_one(text: &str) -> Vec<(String, (usize, usize), u64)> {
+        let mut out = Vec::new();
+        for_each_token(text, |t| {
+            let hash = xxhash_rust::xxh3::xxh3_64(t.folded.as_bytes());
+            out.push((t.folded.to_string(), t.span, hash));
+        });
+        out
+    }
+
+    /// Pieces whose mixes cross the 64-byte words of the bitmaps in every way: ASCII words and
+    /// separators, accents, a mark after ASCII, a sharp s, ideographs, a fraction, odd spaces.
+    const PIECES: &[&str] = &[
+        "a", "Word", "x9", "12", " ", ", ", "-", "\n", "é", "É", "e\u{0301}", "ß", "马", "⅝", "\u{00A0}",
+        "’", "«", "ﬁ", "ŒUVRE", "İ",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn a_token_list_has_the_words_of_the_folding_one_character_at_a_time(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..200),
+            other in "\\PC{0,80}",
+        ) {
+            let text: String = picks.iter().map(|&p| PIECES[p]).collect();
+            let mut list = TokenList::of(&other);
+            proptest::prop_assert_eq!(listed(&list), folded_one_by_one(&other));
+            // Refilled, a list holds nothing of the text before.
+            list.refill(&text);
+            proptest::prop_assert_eq!(listed(&list), folded_one_by_one(&text));
+        }
+    }
+
+    #[test]
+    fn a_word_may_end_on_the_last_bit_of_a_bitmap_word() {
+        for n in [63, 64, 65, 127, 128, 129] {
+            let text = "b".repeat(n);
+            assert_eq!(listed(&TokenList::of(&text)), folded_one_by_one(&text), "{n}");
+            let text = format!("{} é", "c".repeat(n));
+            assert_eq!(listed(&TokenList::of(&text)), folded_one_by_one(&text), "{n}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use rust_stemmers::Stemmer;
 
 use super::lexicon::{pivot_key, stemmer, Lexicon};
 use super::stopwords::is_stopword;
-use crate::fingerprint::KeyMap;
+use crate::fingerprint::{sort_hash_values, KeyMap};
 use crate::text::{has_foreign_function_words, sentence_spans, LanguageCounter, TokenList};
 
 /// One sentence in pivot space; its keys are a range of its document's key array.
@@ -232,8 +232,8 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
         Vec::new()
     };
     let mut next_foreign = 0;
-    KEY_SCRATCH.with(|keys| {
-        let mut keys = keys.borrow_mut();
+    KEY_SCRATCH.with(|scratch| {
+        let (keys, spare) = &mut *scratch.borrow_mut();
         keys.clear();
         let mut i = 0;
         while i < tokens.len() {
@@ -282,7 +282,7 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
             }
             i += 1;
         }
-        keys.sort_unstable();
+        sort_hash_values(keys, spare);
         keys.dedup();
         keys.to_vec()
     })
@@ -310,8 +310,9 @@ fn foreign_sentences(text: &str, tokens: &TokenList, lang: &str) -> Vec<(usize, 
 }
 
 thread_local! {
-    /// The candidate keys of the document a thread is on, before they are sorted.
-    static KEY_SCRATCH: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The candidate keys of the document a thread is on, before they are sorted, and working
+    /// memory to sort them.
+    static KEY_SCRATCH: std::cell::RefCell<(Vec<u32>, Vec<u32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Words whose pivot keys each thread remembers before it starts afresh: news vocabulary is

@@ -15,9 +15,10 @@ mod simhash;
 mod store;
 
 pub use minhash::{band_keys, MinHashParams};
-pub use shingle::{shingle_hashes, shingle_hashes_into, ShingleSet, Shingles};
+pub use shingle::{shingle_hashes, shingle_hashes_into, SetScratch, ShingleSet, Shingles};
 pub use simhash::SimHash64;
 pub use store::{FingerprintRef, Fingerprints, Spill};
+pub(crate) use shingle::sort_hash_values;
 pub(crate) use store::Sets;
 
 use crate::config::Config;
@@ -133,7 +134,7 @@ struct Scratch {
     tokens: TokenList,
     words: Vec<u64>,
     shingles: Vec<u64>,
-    set: Vec<u32>,
+    set: SetScratch,
 }
 
 thread_local! {

@@ -9,7 +9,7 @@ use twinwire::crosslingual::align::{align, AlignParams};
 use twinwire::crosslingual::pivot::Pivoter;
 use twinwire::crosslingual::Lexicon;
 use twinwire::fingerprint::Fingerprint;
-use twinwire::text::{for_each_token, sentence_spans, words};
+use twinwire::text::{for_each_token, sentence_spans, words, TokenList};
 use twinwire::Config;
 use unicode_normalization::UnicodeNormalization;
 
@@ -102,18 +102,26 @@ pub fn html_page(data: &[u8]) {
 }
 
 /// Folding and tokenizing: spans non-empty, on char boundaries, starting in order; the words do
-/// not change under Unicode normalization.
+/// not change under Unicode normalization; a token list (ASCII words read from a bitmap) has the
+/// words and spans of the folding one character at a time.
 pub fn tokenizer(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let mut last_start = 0;
+    let mut one_by_one = Vec::new();
     for_each_token(text, |t| {
         assert!(t.span.0 >= last_start && t.span.0 < t.span.1 && t.span.1 <= text.len());
         assert!(text.is_char_boundary(t.span.0) && text.is_char_boundary(t.span.1));
         assert!(!t.folded.is_empty());
         last_start = t.span.0;
+        one_by_one.push((t.folded.to_string(), t.span));
     });
+    let list = TokenList::of(text);
+    let listed: Vec<(String, (usize, usize))> = (0..list.len())
+        .map(|i| (list.word(i).to_string(), list.span(i)))
+        .collect();
+    assert_eq!(listed, one_by_one);
     let nfd: String = text.nfd().collect();
     assert_eq!(words(text), words(&nfd));
     let f = Fingerprint::of_text(text, &Config::default());

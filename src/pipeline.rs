@@ -22,13 +22,13 @@ use crate::corpus::{
     read_inputs, read_inputs_ahead, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
     Record, WarningKind,
 };
-use crate::crosslingual::pivot::{candidate_keys, PivotDoc, Pivoter};
+use crate::crosslingual::pivot::{candidate_keys, candidate_keys_knowing, PivotDoc, Pivoter};
 use crate::crosslingual::candidate_index::translation_candidates_around;
 use crate::crosslingual::translate::{verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Shingles, Spill};
 use crate::relate::{relate_either, Evidence, Relation, RelationKind};
 use crate::stream::Related;
-use crate::text::{detect_language_of, LangCode, TokenList};
+use crate::text::{FunctionWordHits, LangCode, TokenList};
 use crate::DocId;
 
 /// What the pipeline keeps of each document: 72 bytes, ten million of them at the
@@ -695,13 +695,17 @@ pub(crate) fn language_and_keys(
     given: Option<&str>,
     pivoter: &Pivoter,
 ) -> (Option<String>, Option<Vec<u32>>) {
+    // The function words are looked up once, for the language and the keys both, and only if
+    // one of them needs them.
+    let hits = std::cell::OnceCell::new();
+    let hits = || hits.get_or_init(|| FunctionWordHits::of(tokens));
     let lang = given
         .and_then(normalize_lang)
-        .or_else(|| detect_language_of(tokens).map(String::from));
+        .or_else(|| hits().language().map(String::from));
     let keys = lang
         .as_deref()
         .filter(|l| pivoter.supports(l))
-        .map(|l| candidate_keys(text, tokens, l));
+        .map(|l| candidate_keys_knowing(text, tokens, l, hits().has_foreign(l)));
     (lang, keys)
 }
 

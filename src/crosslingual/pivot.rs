@@ -220,13 +220,19 @@ fn sort_unique_tail(keys: &mut Vec<u32>, from: usize) {
 /// quoting it, and crowd the candidate lists of true translations (measured in BENCHMARKS.md,
 /// section 10). A sentence is left out when its function words name another language.
 pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
+    candidate_keys_knowing(text, tokens, lang, has_foreign_function_words(tokens, lang))
+}
+
+/// [`candidate_keys`], told whether the text has function words of another language than `lang`
+/// (`has_foreign`, as [`has_foreign_function_words`] tells it).
+pub(crate) fn candidate_keys_knowing(text: &str, tokens: &TokenList, lang: &str, has_foreign: bool) -> Vec<u32> {
     const PREFIX: usize = 6;
     // Shorter lowercase words are mostly common words, and cost memory in a large dump: with 4,
     // 6, 8, 10 and none, 8 found as many translations as any (BENCHMARKS.md section 8).
     const COGNATE_MIN_CHARS: usize = 8;
     let bytes = text.as_bytes();
     let mut number = String::new();
-    let foreign = if has_foreign_function_words(tokens, lang) {
+    let foreign = if has_foreign {
         foreign_sentences(text, tokens, lang)
     } else {
         Vec::new()
@@ -258,8 +264,9 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
                 }
             }
             // Folded words are mostly ASCII: characters are counted only for the others.
+            let ascii = tokens.is_ascii_word(i);
             let long = word.len() >= COGNATE_MIN_CHARS
-                && (word.is_ascii() || word.chars().nth(COGNATE_MIN_CHARS - 1).is_some());
+                && (ascii || word.chars().nth(COGNATE_MIN_CHARS - 1).is_some());
             let capitalised = || {
                 let start = tokens.span(i).0;
                 match bytes[start] {
@@ -268,7 +275,7 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
                 }
             };
             if long || capitalised() {
-                let end = if word.len() <= PREFIX || word.as_bytes()[..PREFIX].is_ascii() {
+                let end = if ascii || word.len() <= PREFIX || word.as_bytes()[..PREFIX].is_ascii() {
                     word.len().min(PREFIX)
                 } else {
                     word.char_indices()

@@ -243,6 +243,12 @@ impl LanguageCounter {
         }
     }
 
+    /// Whether the words counted name a language other than profile `own` (they were counted
+    /// without `own`'s function words).
+    fn is_foreign_to(&self, own: usize) -> bool {
+        (0..PROFILES.len()).any(|l| l != own && self.counts[l] >= MIN_EVIDENCE && self.distinct[l] >= MIN_DISTINCT)
+    }
+
     /// The language, if the evidence is enough and one language leads the next by a quarter. English
     /// shares few function words with the others, so a text where English and another language come
     /// within a factor of two of each other mixes them (an English page quoting a French
@@ -279,9 +285,60 @@ pub fn has_foreign_function_words(tokens: &super::TokenList, lang: &str) -> bool
             foreign.add_found(slot, mask);
         }
     }
-    (0..PROFILES.len()).any(|l| {
-        l != own && foreign.counts[l] >= MIN_EVIDENCE && foreign.distinct[l] >= MIN_DISTINCT
-    })
+    foreign.is_foreign_to(own)
+}
+
+/// The function words of a tokenized text, each looked up once in the table: telling the text's
+/// language and looking for words of another one ([`has_foreign_function_words`]) both count
+/// them, and most of a text's words are looked up for both.
+#[derive(Debug, Clone, Default)]
+pub struct FunctionWordHits {
+    /// (table slot, profiles) of each function word, in the text's order.
+    hits: Vec<(u16, u8)>,
+    /// How many of `hits` lie within the text's first [`DETECTION_BYTES`].
+    detected: usize,
+}
+
+impl FunctionWordHits {
+    /// Looks every word of `tokens` up.
+    pub fn of(tokens: &super::TokenList) -> FunctionWordHits {
+        let table = table();
+        let (mut hits, mut detected) = (Vec::new(), None);
+        for i in 0..tokens.len() {
+            if detected.is_none() && tokens.span(i).1 > DETECTION_BYTES {
+                detected = Some(hits.len());
+            }
+            let (slot, mask) = table.find(tokens.hash(i));
+            if mask != 0 {
+                hits.push((slot as u16, mask));
+            }
+        }
+        let detected = detected.unwrap_or(hits.len());
+        FunctionWordHits { hits, detected }
+    }
+
+    /// [`detect_language_of`] the same words.
+    pub fn language(&self) -> Option<&'static str> {
+        let mut counter = LanguageCounter::default();
+        for &(slot, mask) in &self.hits[..self.detected] {
+            counter.add_found(slot as usize, mask);
+        }
+        counter.language()
+    }
+
+    /// [`has_foreign_function_words`] of the same words.
+    pub fn has_foreign(&self, lang: &str) -> bool {
+        let Some(own) = PROFILES.iter().position(|(l, _)| *l == lang) else {
+            return false;
+        };
+        let mut foreign = LanguageCounter::default();
+        for &(slot, mask) in &self.hits {
+            if mask >> own & 1 == 0 {
+                foreign.add_found(slot as usize, mask);
+            }
+        }
+        foreign.is_foreign_to(own)
+    }
 }
 
 /// Whether a folded word is among `lang`'s most frequent function words.
@@ -412,4 +469,29 @@ mod tests {
         assert_eq!(detect_language("Bamako Goïta JNIM 2024"), None);
         assert_eq!(detect_language(""), None);
     }
+
+    #[test]
+    fn function_words_looked_up_once_tell_what_two_lookups_tell() {
+        let fr = include_str!("../../corpus/bamako/002_cebe9f5fd735330a.txt");
+        let en = include_str!("../../corpus/bamako/000_037d270298f87007.txt");
+        let texts = [
+            fr.to_string(),
+            en.to_string(),
+            // An English page quoting a French paragraph, a short text, none.
+            format!("{en}\n\n{fr}"),
+            "The army said it was in control.".to_string(),
+            String::new(),
+            // Past the bytes that tell the language: French first, English after.
+            format!("{}{}", fr.repeat(4096 / fr.len() + 1), en.repeat(3)),
+        ];
+        for text in &texts {
+            let tokens = crate::text::TokenList::of(text);
+            let hits = FunctionWordHits::of(&tokens);
+            assert_eq!(hits.language(), detect_language_of(&tokens), "{}", &text[..text.len().min(40)]);
+            for lang in PROFILES.iter().map(|(l, _)| *l).chain(["xx"]) {
+                assert_eq!(hits.has_foreign(lang), has_foreign_function_words(&tokens, lang), "{lang}");
+            }
+        }
+    }
+
 }

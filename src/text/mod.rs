@@ -10,7 +10,7 @@ mod tokenize;
 
 pub use language::{
     detect_language, detect_language_of, has_foreign_function_words, is_function_word,
-    LangCode, LanguageCounter,
+    FunctionWordHits, LangCode, LanguageCounter,
 };
 pub use sentences::sentence_spans;
 #[cfg(any(test, feature = "internals"))]

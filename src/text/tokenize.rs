@@ -229,6 +229,11 @@ impl TokenList {
         }
     }
 
+    /// Whether the folded form of word `i` is ASCII (told at once for the words read as ASCII).
+    pub fn is_ascii_word(&self, i: usize) -> bool {
+        self.tokens[i].folded.0 == IN_LOWER || self.word(i).is_ascii()
+    }
+
     /// The byte span of word `i` in the original text.
     pub fn span(&self, i: usize) -> (usize, usize) {
         let (a, b) = self.tokens[i].span;
@@ -429,7 +434,10 @@ mod tests {
     /// Each word of `list`: its folded form, span and hash.
     fn listed(list: &TokenList) -> Vec<(String, (usize, usize), u64)> {
         (0..list.len())
-            .map(|i| (list.word(i).to_string(), list.span(i), list.hash(i)))
+            .map(|i| {
+                assert_eq!(list.is_ascii_word(i), list.word(i).is_ascii());
+                (list.word(i).to_string(), list.span(i), list.hash(i))
+            })
             .collect()
     }
 

@@ -42,37 +42,20 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// Computes the fingerprint of one document's text.
     pub fn of_text(text: &str, config: &Config) -> Fingerprint {
-        SCRATCH.with(|scratch| {
-            let scratch = &mut *scratch.borrow_mut();
-            let mut words = std::mem::take(&mut scratch.words);
-            scratch.tokens.refill(text);
-            words.clear();
-            words.extend(scratch.tokens.hashes());
-            let f = Fingerprint::build(&words, config, scratch);
-            scratch.words = words;
-            f
-        })
+        with_words_of(text, |words, scratch| Fingerprint::build(words, config, scratch))
     }
 
     /// The exact hash and shingle set of one document's text, as [`Fingerprint::of_text`] makes
     /// them, without its SimHash and band keys (most of its work): what reading an indexed
     /// document's whole set again needs.
     pub fn set_of_text(text: &str, config: &Config) -> (u128, ShingleSet) {
-        SCRATCH.with(|scratch| {
-            let scratch = &mut *scratch.borrow_mut();
-            let mut words = std::mem::take(&mut scratch.words);
-            scratch.tokens.refill(text);
-            words.clear();
-            words.extend(scratch.tokens.hashes());
-            let made = if words.is_empty() {
-                (0, ShingleSet::default())
-            } else {
-                shingle_hashes_into(&words, config.shingle_size, &mut scratch.shingles);
-                let set = ShingleSet::from_hashes_with(&scratch.shingles, &mut scratch.set);
-                (exact_hash(&words), set)
-            };
-            scratch.words = words;
-            made
+        with_words_of(text, |words, scratch| {
+            if words.is_empty() {
+                return (0, ShingleSet::default());
+            }
+            shingle_hashes_into(words, config.shingle_size, &mut scratch.shingles);
+            let set = ShingleSet::from_hashes_with(&scratch.shingles, &mut scratch.set);
+            (exact_hash(words), set)
         })
     }
 
@@ -135,6 +118,20 @@ struct Scratch {
     words: Vec<u64>,
     shingles: Vec<u64>,
     set: SetScratch,
+}
+
+/// Calls `f` with the hashes of the words of `text` and the rest of the thread's working memory.
+fn with_words_of<T>(text: &str, f: impl FnOnce(&[u64], &mut Scratch) -> T) -> T {
+    SCRATCH.with(|scratch| {
+        let scratch = &mut *scratch.borrow_mut();
+        let mut words = std::mem::take(&mut scratch.words);
+        scratch.tokens.refill(text);
+        words.clear();
+        words.extend(scratch.tokens.hashes());
+        let made = f(&words, scratch);
+        scratch.words = words;
+        made
+    })
 }
 
 thread_local! {

@@ -487,7 +487,7 @@ mod tests {
         for text in &texts {
             let tokens = crate::text::TokenList::of(text);
             let hits = FunctionWordHits::of(&tokens);
-            assert_eq!(hits.language(), detect_language_of(&tokens), "{}", &text[..text.len().min(40)]);
+            assert_eq!(hits.language(), detect_language_of(&tokens), "{}", text.chars().take(40).collect::<String>());
             for lang in PROFILES.iter().map(|(l, _)| *l).chain(["xx"]) {
                 assert_eq!(hits.has_foreign(lang), has_foreign_function_words(&tokens, lang), "{lang}");
             }

@@ -12,6 +12,8 @@
 //! ideographs) gives each of them its own span, so those spans overlap.
 
 
+use std::ops::Range;
+
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// One word of a text: its folded form and where it stands in the original.
@@ -31,44 +33,17 @@ where
     F: FnMut(Token<'_>),
 {
     let mut buf = String::with_capacity(32);
-    fold_words(text, &mut buf, |buf, _, span| {
-        f(Token {
-            folded: buf.as_str(),
-            span,
-        });
-        buf.clear();
-    });
-}
-
-/// How each ASCII byte folds: its lowercase form in a word, 0 between words.
-const ASCII_FOLD: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            table[b] = c.to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    table
-};
-
-/// Folds the words of `text` onto the end of `buf`, calling `word(buf, from, span)` at the end of
-/// each one: its folded form is `buf[from..]` and `span` its byte range in `text`. Words are
-/// folded where they are kept, so a token list copies no word twice.
-fn fold_words<W>(text: &str, buf: &mut String, mut word: W)
-where
-    W: FnMut(&mut String, usize, (usize, usize)),
-{
-    // A word runs from the start of its first character to the end of the last character that
-    // gave it a letter (`end`); it is open while `buf` holds letters past `from`.
-    let mut from = buf.len();
-    let (mut start, mut end) = (0usize, 0usize);
-    let mut close = |buf: &mut String, from: &mut usize, start: usize, end: usize| {
-        if buf.len() > *from {
-            word(buf, *from, (start, end));
-            *from = buf.len();
+    // A word's span runs from the start of its first character to the end of the last character
+    // that gave it a letter (`end`).
+    let mut start: Option<usize> = None;
+    let mut end = 0usize;
+    let emit = |buf: &mut String, range: Range<usize>, f: &mut F| {
+        if !buf.is_empty() {
+            f(Token {
+                folded: buf.as_str(),
+                span: (range.start, range.end),
+            });
+            buf.clear();
         }
     };
     let bytes = text.as_bytes();
@@ -77,15 +52,14 @@ where
         let b = bytes[i];
         if b < 0x80 {
             // ASCII fast path: most of a news dump, even in French, is ASCII.
-            let c = ASCII_FOLD[b as usize];
-            if c != 0 {
-                if buf.len() == from {
-                    start = i;
+            if b.is_ascii_alphanumeric() {
+                if start.is_none() {
+                    start = Some(i);
                 }
-                buf.push(c as char);
                 end = i + 1;
-            } else {
-                close(buf, &mut from, start, end);
+                buf.push(b.to_ascii_lowercase() as char);
+            } else if let Some(s) = start.take() {
+                emit(&mut buf, s..end, &mut f);
             }
             i += 1;
             continue;
@@ -94,23 +68,31 @@ where
         let len = c.len_utf8();
         fold_char(c, &mut |d| match d {
             Folded::Letter(l) => {
-                if buf.len() == from {
-                    start = i;
+                if start.is_none() {
+                    start = Some(i);
                 }
-                buf.push(l);
                 end = i + len;
+                buf.push(l);
             }
             Folded::Mark => {}
-            Folded::Separator => close(buf, &mut from, start, end),
+            Folded::Separator => {
+                if let Some(s) = start.take() {
+                    emit(&mut buf, s..end, &mut f);
+                }
+            }
             Folded::Single(l) => {
-                close(buf, &mut from, start, end);
+                if let Some(s) = start.take() {
+                    emit(&mut buf, s..end, &mut f);
+                }
                 buf.push(l);
-                close(buf, &mut from, i, i + len);
+                emit(&mut buf, i..i + len, &mut f);
             }
         });
         i += len;
     }
-    close(buf, &mut from, start, end);
+    if let Some(s) = start {
+        emit(&mut buf, s..end, &mut f);
+    }
 }
 
 /// The words of a text, tokenized once for every stage that needs them: their folded forms, their
@@ -198,13 +180,13 @@ impl TokenList {
 
     /// Folds a run of letters that holds a non-ASCII character, which starts at byte `offset`.
     fn fold_run(&mut self, run: &str, offset: usize) {
-        let tokens = &mut self.tokens;
-        fold_words(run, &mut self.folded, |buf, from, span| {
-            let hash = xxhash_rust::xxh3::xxh3_64(&buf.as_bytes()[from..]);
-            tokens.push(WordEntry {
-                folded: (from as u32, buf.len() as u32),
-                span: ((offset + span.0) as u32, (offset + span.1) as u32),
-                hash,
+        for_each_token(run, |t| {
+            let from = self.folded.len() as u32;
+            self.folded.push_str(t.folded);
+            self.tokens.push(WordEntry {
+                folded: (from, self.folded.len() as u32),
+                span: ((offset + t.span.0) as u32, (offset + t.span.1) as u32),
+                hash: xxhash_rust::xxh3::xxh3_64(t.folded.as_bytes()),
             });
         });
     }

@@ -130,19 +130,6 @@ struct WordEntry {
 /// Marks a word whose folded form is its span in `TokenList::lower`.
 const IN_LOWER: u32 = u32::MAX;
 
-/// 1 for the bytes a word can hold (ASCII letters and digits, any byte of a non-ASCII character).
-const IN_RUN: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        if b >= 0x80 || (b as u8).is_ascii_alphanumeric() {
-            table[b] = 1;
-        }
-        b += 1;
-    }
-    table
-};
-
 impl TokenList {
     /// Tokenizes `text`.
     pub fn of(text: &str) -> TokenList {
@@ -234,22 +221,50 @@ impl TokenList {
 }
 
 /// Sets one bit in `runs` for each byte of `bytes` a word can hold, and one in `high` for each
-/// non-ASCII byte; true when there is none of those.
+/// non-ASCII byte; true when there is none of those. Eight bytes are classified at a time
+/// ([`mark8`]); the last chunk is read padded with zeros (no byte of a word).
 fn mark_runs(bytes: &[u8], runs: &mut Vec<u64>, high: &mut Vec<u64>) -> bool {
     runs.clear();
     high.clear();
     let mut any_high = 0u64;
-    for chunk in bytes.chunks(64) {
+    let mut mark = |chunk: &[u8; 64]| {
         let (mut r, mut h) = (0u64, 0u64);
-        for (j, &b) in chunk.iter().enumerate() {
-            r |= u64::from(IN_RUN[b as usize]) << j;
-            h |= u64::from(b >> 7) << j;
+        for (k, eight) in chunk.chunks_exact(8).enumerate() {
+            let (r8, h8) = mark8(u64::from_le_bytes(eight.try_into().unwrap_or_default()));
+            r |= r8 << (8 * k);
+            h |= h8 << (8 * k);
         }
         runs.push(r);
         high.push(h);
         any_high |= h;
+    };
+    let chunks = bytes.chunks_exact(64);
+    let tail = chunks.remainder();
+    chunks.for_each(|c| mark(c.try_into().unwrap_or(&[0; 64])));
+    if !tail.is_empty() {
+        let mut padded = [0u8; 64];
+        padded[..tail.len()].copy_from_slice(tail);
+        mark(&padded);
     }
     any_high == 0
+}
+
+/// For eight bytes (little-endian in `x`), one bit each: those a word can hold (an ASCII letter or
+/// digit, or any byte of a non-ASCII character), and the non-ASCII ones. Byte-wide comparisons in
+/// one 64-bit word (the additions stay within each byte, its high bit cleared first), then the
+/// bytes' top bits gathered into the low byte by one multiplication.
+fn mark8(x: u64) -> (u64, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    // At least `lo`, for bytes under 0x80: the top bit of v + 0x80 - lo.
+    let at_least = |v: u64, lo: u8| v + ONES * u64::from(0x80 - lo);
+    let seven = x & !TOPS;
+    let digit = at_least(seven, b'0') & !at_least(seven, b'9' + 1);
+    let folded = seven | (ONES * 0x20);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let high = x & TOPS;
+    let gather = |tops: u64| ((tops & TOPS) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    (gather(digit | letter | high), gather(high))
 }
 
 /// The first bit at or after `from` that is set (`set`) or clear (`!set`); the bits past the
@@ -268,6 +283,10 @@ fn next_bit(bits: &[u64], from: usize, set: bool) -> Option<usize> {
 /// Whether any bit in `start..end` (not empty) is set.
 fn any_bit(bits: &[u64], start: usize, end: usize) -> bool {
     let (first, last) = (start / 64, (end - 1) / 64);
+    if first == last {
+        // Most words: one word of bits.
+        return bits[first] >> (start % 64) & (u64::MAX >> (63 - (end - 1 - start))) != 0;
+    }
     (first..=last).any(|k| {
         let low = if k == first { start % 64 } else { 0 };
         let high = if k == last { (end - 1) % 64 } else { 63 };
@@ -331,6 +350,60 @@ fn is_unspaced_script(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+/// 1 for the bytes a word can hold (ASCII letters and digits, any byte of a non-ASCII character).
+    const IN_RUN: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            if b >= 0x80 || (b as u8).is_ascii_alphanumeric() {
+                table[b] = 1;
+            }
+            b += 1;
+        }
+        table
+    };
+    
+    /// Eight bytes classified at once are classified as the table classifies them one by one:
+    /// every byte value at every place, and texts whose length is no multiple of 64.
+    #[test]
+    fn bytes_are_marked_as_the_table_marks_them() {
+        for place in 0..8 {
+            for b in 0..=255u8 {
+                let mut eight = [b'-'; 8];
+                eight[place] = b;
+                let (runs, high) = mark8(u64::from_le_bytes(eight));
+                let expected: u64 = eight.iter().enumerate().map(|(j, &c)| u64::from(IN_RUN[c as usize]) << j).sum();
+                assert_eq!(runs, expected, "byte {b:#x} at {place}");
+                assert_eq!(high, u64::from(b >> 7) << place, "byte {b:#x} at {place}");
+            }
+        }
+        let text: Vec<u8> = (0..200u32).map(|i| (i * 37 % 256) as u8).collect();
+        for len in [0, 1, 63, 64, 65, 130, 200] {
+            let (mut runs, mut high) = (Vec::new(), Vec::new());
+            let ascii = mark_runs(&text[..len], &mut runs, &mut high);
+            assert_eq!(runs.len(), len.div_ceil(64));
+            for (i, &c) in text[..len].iter().enumerate() {
+                assert_eq!(runs[i / 64] >> (i % 64) & 1, u64::from(IN_RUN[c as usize]), "{len}: byte {i}");
+                assert_eq!(high[i / 64] >> (i % 64) & 1, u64::from(c >> 7), "{len}: byte {i}");
+            }
+            assert_eq!(ascii, text[..len].is_ascii());
+        }
+    }
+
+    /// `any_bit` and `next_bit` answer as a bit-by-bit look does, for every range of 200 bits.
+    #[test]
+    fn bits_are_found_as_one_by_one() {
+        let bits: Vec<u64> = [0x8000_0000_0000_0001, 0, 0x0000_0100_0000_0000, 0x10].to_vec();
+        let bit = |i: usize| bits[i / 64] >> (i % 64) & 1 == 1;
+        for start in 0..200 {
+            for end in start + 1..=200 {
+                assert_eq!(any_bit(&bits, start, end), (start..end).any(bit), "{start}..{end}");
+            }
+            let (set, clear) = ((start..256).find(|&i| bit(i)), (start..256).find(|&i| !bit(i)));
+            assert_eq!((next_bit(&bits, start, true), next_bit(&bits, start, false)), (set, clear), "{start}");
+        }
+    }
 
     #[test]
     fn folds_case_accents_and_punctuation() {

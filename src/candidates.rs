@@ -867,7 +867,8 @@ impl AnchorIndex {
         let counts = anchors_per_bucket(fingerprints, &groups, modulus);
         let mut by_content = ListsByContent::default();
         for slice in slices_of(&counts, budget) {
-            let mut entries = sorted_entries_of(fingerprints, (&groups, &counts), (modulus, slice.clone()));
+            let every = |_: u32| true;
+            let mut entries = sorted_entries_of(fingerprints, (&groups, &counts), (modulus, slice.clone(), every));
             let shared = entries
                 .chunk_by(|x, y| x.0 == y.0)
                 .filter(|run| run.len() >= 2);
@@ -900,17 +901,19 @@ impl AnchorIndex {
         held: &FilteredKeys,
     ) -> (AnchorIndex, Vec<u32>) {
         let groups = groups_of(docs);
-        // A first pass counts each document's anchors and each group's held ones, so that the
-        // second writes the entries in one array of their exact size.
-        let per_group: Vec<(usize, Vec<u32>)> = groups
+        // A first pass counts each document's anchors and each group's held ones by bucket, so
+        // that the second writes the entries in their buckets of one array of their exact size.
+        let per_group: Vec<([usize; BUCKETS], Vec<u32>)> = groups
             .par_iter()
             .map(|g| {
-                let (mut in_held, mut counts) = (0, Vec::with_capacity(g.len()));
+                let (mut in_held, mut counts) = ([0; BUCKETS], Vec::with_capacity(g.len()));
                 fingerprints.scan_shingles(g, |_, s| {
                     let mut n = 0;
                     for a in s.anchors(modulus) {
                         n += 1;
-                        in_held += usize::from(held.contains(a));
+                        if held.contains(a) {
+                            in_held[(a >> BUCKET_SHIFT) as usize] += 1;
+                        }
                     }
                     counts.push(n);
                 });
@@ -923,10 +926,9 @@ impl AnchorIndex {
                 anchor_counts[d.index()] = n;
             }
         }
-        let sizes: Vec<usize> = per_group.iter().map(|(n, _)| *n).collect();
+        let counts: Vec<[usize; BUCKETS]> = per_group.iter().map(|(n, _)| *n).collect();
         let is_held = |a: u32| held.contains(a);
-        let mut entries = entries_of(fingerprints, &groups, &sizes, (modulus, is_held));
-        entries.par_sort_unstable();
+        let entries = sorted_entries_of(fingerprints, (&groups, &counts), (modulus, 0..BUCKETS, is_held));
         (AnchorIndex::of_entries(entries, fingerprints), anchor_counts)
     }
 
@@ -1431,43 +1433,8 @@ fn anchors_per_bucket(
         .collect()
 }
 
-/// (anchor, document) for every anchor that `keep` keeps of every document, written in place:
-/// each group of documents fills its own part of one array, sized in advance (`sizes`, one per
-/// group).
-fn entries_of(
-    fingerprints: &Fingerprints,
-    groups: &[&[DocId]],
-    sizes: &[usize],
-    (modulus, keep): (u32, impl Fn(u32) -> bool + Sync),
-) -> Vec<(u32, DocId)> {
-    let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
-    let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
-    let mut rest = entries.as_mut_slice();
-    for &size in sizes {
-        let (part, tail) = rest.split_at_mut(size);
-        parts.push(part);
-        rest = tail;
-    }
-    parts
-        .into_par_iter()
-        .zip(groups)
-        .for_each(|(part, group)| {
-            let mut slots = part.iter_mut();
-            fingerprints.scan_shingles(group, |d, s| {
-                s.for_each_anchors(modulus, |anchors| {
-                    let kept = anchors.iter().filter(|&&a| keep(a));
-                    // Anchors first: `zip` stops on them without taking a slot.
-                    for (&a, slot) in kept.zip(slots.by_ref()) {
-                        *slot = (a, d);
-                    }
-                });
-            });
-        });
-    entries
-}
-
-/// (anchor, document) for every anchor of every document whose bucket is in `slice`, sorted,
-/// given each group's anchors per bucket (`counts`).
+/// (anchor, document) for every anchor that `keep` keeps of every document whose bucket is in
+/// `slice`, sorted, given each group's kept anchors per bucket (`counts`).
 ///
 /// Each group writes its entries straight into their bucket's part of one array, at the place
 /// the counts of the groups before it leave (a counting sort by bucket, done as the sets are
@@ -1479,7 +1446,7 @@ fn entries_of(
 fn sorted_entries_of(
     fingerprints: &Fingerprints,
     (groups, counts): (&[&[DocId]], &[[usize; BUCKETS]]),
-    (modulus, slice): (u32, std::ops::Range<usize>),
+    (modulus, slice, keep): (u32, std::ops::Range<usize>, impl Fn(u32) -> bool + Sync),
 ) -> Vec<(u32, DocId)> {
     let totals: Vec<usize> = slice.clone().map(|b| counts.iter().map(|c| c[b]).sum()).collect();
     let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); totals.iter().sum()];
@@ -1497,7 +1464,7 @@ fn sorted_entries_of(
         let mut cursors: Vec<std::slice::IterMut<'_, (u32, DocId)>> = parts.into_iter().map(|p| p.iter_mut()).collect();
         fingerprints.scan_shingles(group, |d, s| {
             s.for_each_anchors(modulus, |anchors| {
-                for &a in anchors {
+                for &a in anchors.iter().filter(|&&a| keep(a)) {
                     let b = (a >> BUCKET_SHIFT) as usize;
                     if let Some(slot) = b.checked_sub(slice.start).and_then(|k| cursors.get_mut(k)?.next()) {
                         *slot = (a, d);
@@ -2390,8 +2357,44 @@ mod tests {
         }
     }
 
+    /// (anchor, document) for every anchor that `keep` keeps of every document, written in place:
+    /// each group of documents fills its own part of one array, sized in advance (`sizes`, one per
+    /// group).
+    fn entries_of(
+        fingerprints: &Fingerprints,
+        groups: &[&[DocId]],
+        sizes: &[usize],
+        (modulus, keep): (u32, impl Fn(u32) -> bool + Sync),
+    ) -> Vec<(u32, DocId)> {
+        let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); sizes.iter().sum()];
+        let mut parts: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(groups.len());
+        let mut rest = entries.as_mut_slice();
+        for &size in sizes {
+            let (part, tail) = rest.split_at_mut(size);
+            parts.push(part);
+            rest = tail;
+        }
+        parts
+            .into_par_iter()
+            .zip(groups)
+            .for_each(|(part, group)| {
+                let mut slots = part.iter_mut();
+                fingerprints.scan_shingles(group, |d, s| {
+                    s.for_each_anchors(modulus, |anchors| {
+                        let kept = anchors.iter().filter(|&&a| keep(a));
+                        // Anchors first: `zip` stops on them without taking a slot.
+                        for (&a, slot) in kept.zip(slots.by_ref()) {
+                            *slot = (a, d);
+                        }
+                    });
+                });
+            });
+        entries
+    }
+
     /// Entries written into their buckets and sorted bucket by bucket are the slice's entries
-    /// sorted whole, documents in order (radix sorts) or not (comparison sorts).
+    /// sorted whole, documents in order (radix sorts) or not (comparison sorts), every anchor
+    /// kept or some.
     #[test]
     fn entries_sorted_by_bucket_are_the_sorted_entries() {
         let texts = shared_passages(true);
@@ -2399,18 +2402,36 @@ mod tests {
         let modulus = Config::default().anchor_modulus;
         let in_order: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
         let reversed: Vec<DocId> = in_order.iter().rev().copied().collect();
-        for docs in [&in_order, &reversed] {
+        // Every anchor, or those of one value in three (as an `add` keeps its new documents').
+        let every = |_: u32| true;
+        let some = |a: u32| a.is_multiple_of(3);
+        let kept: [&(dyn Fn(u32) -> bool + Sync); 2] = [&every, &some];
+        for (docs, keep) in [&in_order, &reversed].into_iter().flat_map(|d| kept.map(|k| (d, k))) {
             let groups = groups_of(docs);
-            let counts = anchors_per_bucket(&f, &groups, modulus);
+            let counts = kept_per_bucket(&f, &groups, (modulus, keep));
             for slice in [0..BUCKETS, 0..1, 17..18, 40..200, 255..BUCKETS] {
                 let sizes: Vec<usize> = counts.iter().map(|c| c[slice.clone()].iter().sum()).collect();
-                let in_slice = |a: u32| slice.contains(&((a >> BUCKET_SHIFT) as usize));
+                let in_slice = |a: u32| keep(a) && slice.contains(&((a >> BUCKET_SHIFT) as usize));
                 let mut expected = entries_of(&f, &groups, &sizes, (modulus, in_slice));
                 expected.sort_unstable();
-                let sorted = sorted_entries_of(&f, (&groups, &counts), (modulus, slice.clone()));
+                let sorted = sorted_entries_of(&f, (&groups, &counts), (modulus, slice.clone(), keep));
                 assert_eq!(sorted, expected, "slice {slice:?}");
             }
         }
+        assert_eq!(kept_per_bucket(&f, &groups_of(&in_order), (modulus, &every)), anchors_per_bucket(&f, &groups_of(&in_order), modulus));
+    }
+
+    /// Each group's anchors that `keep` keeps, by bucket.
+    fn kept_per_bucket(
+        f: &Fingerprints,
+        groups: &[&[DocId]],
+        (modulus, keep): (u32, &(dyn Fn(u32) -> bool + Sync)),
+    ) -> Vec<[usize; BUCKETS]> {
+        let mut out = vec![[0; BUCKETS]; groups.len()];
+        for (g, counts) in groups.iter().zip(&mut out) {
+            f.scan_shingles(g, |_, s| s.anchors(modulus).filter(|&a| keep(a)).for_each(|a| counts[(a >> BUCKET_SHIFT) as usize] += 1));
+        }
+        out
     }
 
     /// A xorshift generator: the same draws on every run.

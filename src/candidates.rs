@@ -88,7 +88,12 @@ pub trait StoredKeys: Sync {
     }
     /// (key, document) for every stored document of part `part` of [`StoredKeys::key_parts`]
     /// that `keep` keeps with one of the translation `keys` (sorted, unique), sorted.
-    fn key_postings(&self, _part: usize, _keys: &[u32], _keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+    fn key_postings(
+        &self,
+        _part: usize,
+        _keys: &[u32],
+        _keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> Vec<(u32, DocId)> {
         Vec::new()
     }
 }
@@ -118,7 +123,11 @@ impl<'a> Looked<'a> {
         docs.iter().for_each(|d| in_docs[d.index()] = true);
         let first = stored.documents().min(n);
         let all_new: Vec<DocId> = (first as u32..n as u32).map(DocId).collect();
-        let new_docs = all_new.iter().copied().filter(|d| in_docs[d.index()]).collect();
+        let new_docs = all_new
+            .iter()
+            .copied()
+            .filter(|d| in_docs[d.index()])
+            .collect();
         let mut first_copy: KeyMap<u128, DocId> = KeyMap::default();
         for &d in &all_new {
             first_copy.entry(fingerprints[d.index()].exact).or_insert(d);
@@ -138,7 +147,12 @@ impl<'a> Looked<'a> {
 
     /// Calls `f` with each of `docs` and its shingles, an old one's read through its new copy
     /// (in the copies' order).
-    fn scan_shingles(&self, fingerprints: &Fingerprints, docs: &[DocId], mut f: impl FnMut(DocId, Shingles<'_>)) {
+    fn scan_shingles(
+        &self,
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        mut f: impl FnMut(DocId, Shingles<'_>),
+    ) {
         let mut read: Vec<(DocId, DocId)> = (docs.iter())
             .map(|&d| (self.copy_of.get(&d.0).copied().unwrap_or(d), d))
             .collect();
@@ -167,7 +181,11 @@ impl<'a> Looked<'a> {
         let mut entries = Vec::new();
         fingerprints.scan_shingles(&self.new_docs, |d, s| {
             let before = entries.len();
-            entries.extend(s.anchors(modulus).filter(|&a| place.contains(a)).map(|a| (a, d)));
+            entries.extend(
+                s.anchors(modulus)
+                    .filter(|&a| place.contains(a))
+                    .map(|a| (a, d)),
+            );
             if entries.len() > before {
                 counts[d.index()] = s.anchors(modulus).count() as u32;
             }
@@ -178,11 +196,22 @@ impl<'a> Looked<'a> {
     }
 
     /// The anchors of `docs` (sorted): the stored ones' from [`StoredKeys::anchors_of`].
-    fn anchors_of(&self, fingerprints: &Fingerprints, docs: &[DocId], modulus: u32) -> KeyMap<u32, Vec<u32>> {
+    fn anchors_of(
+        &self,
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        modulus: u32,
+    ) -> KeyMap<u32, Vec<u32>> {
         let first = self.stored.documents();
         let (old, new) = docs.split_at(docs.partition_point(|d| d.index() < first));
-        let mut out: KeyMap<u32, Vec<u32>> = old.iter().map(|d| d.0).zip(self.stored.anchors_of(old)).collect();
-        fingerprints.scan_shingles(new, |d, s| drop(out.insert(d.0, s.anchors(modulus).collect())));
+        let mut out: KeyMap<u32, Vec<u32>> = old
+            .iter()
+            .map(|d| d.0)
+            .zip(self.stored.anchors_of(old))
+            .collect();
+        fingerprints.scan_shingles(new, |d, s| {
+            drop(out.insert(d.0, s.anchors(modulus).collect()))
+        });
         out
     }
 }
@@ -257,7 +286,11 @@ impl ExactGroups {
     /// after `from`: the documents whose pairs an index `add` wants.
     pub fn holding_from(&self, from: DocId) -> Vec<bool> {
         (0..self.representative.len())
-            .map(|d| self.copies(DocId(d as u32)).last().is_some_and(|&c| c >= from))
+            .map(|d| {
+                self.copies(DocId(d as u32))
+                    .last()
+                    .is_some_and(|&c| c >= from)
+            })
             .collect()
     }
 
@@ -385,7 +418,9 @@ impl Buckets {
     ) -> Buckets {
         let bands = config.minhash.bands;
         let per_band = match (holds_new, looked) {
-            (Some(new), Some(looked)) => looked_up_buckets_per_band(fingerprints, bands, new, looked),
+            (Some(new), Some(looked)) => {
+                looked_up_buckets_per_band(fingerprints, bands, new, looked)
+            }
             _ => {
                 let wanted = holds_new.map(|new| NewKeys::of(fingerprints, docs, new, bands));
                 shared_buckets_per_band(fingerprints, docs, bands, wanted.as_ref())
@@ -444,9 +479,18 @@ impl<'a> NewKeys<'a> {
     /// the 420,000 keys of 10,000 documents).
     const BITS: u32 = 24;
 
-    fn of(fingerprints: &Fingerprints, docs: &[DocId], holds_new: &'a [bool], bands: usize) -> Self {
+    fn of(
+        fingerprints: &Fingerprints,
+        docs: &[DocId],
+        holds_new: &'a [bool],
+        bands: usize,
+    ) -> Self {
         let mut filter = BitFilter::new(Self::BITS);
-        let wanted: Vec<DocId> = docs.iter().copied().filter(|d| holds_new[d.index()]).collect();
+        let wanted: Vec<DocId> = docs
+            .iter()
+            .copied()
+            .filter(|d| holds_new[d.index()])
+            .collect();
         fingerprints.scan_bands(&wanted, |_, keys| {
             for (band, &k) in keys.iter().enumerate().take(bands) {
                 filter.insert(Self::value(band, k));
@@ -536,7 +580,11 @@ fn looked_up_buckets_per_band(
     keys.par_sort_unstable();
     keys.dedup();
     let stored = looked.stored.bands(&keys).into_iter();
-    entries.extend(stored.filter(|(_, d)| looked.in_docs[d.index()]).map(|(k, d)| (k, d.0)));
+    entries.extend(
+        stored
+            .filter(|(_, d)| looked.in_docs[d.index()])
+            .map(|(k, d)| (k, d.0)),
+    );
     entries.par_sort_unstable();
     let empty = Lists {
         offsets: vec![0],
@@ -627,7 +675,8 @@ impl CandidateIndex {
         // The anchor search first: its index is the largest transient table, and the band
         // tables built after it do not live beside it (BENCHMARKS.md, section 34).
         let anchors = if config.wants(RelationKind::Containment) {
-            let pairs = anchor_pairs_around(fingerprints, docs, config, (holds_new, looked.as_ref()));
+            let pairs =
+                anchor_pairs_around(fingerprints, docs, config, (holds_new, looked.as_ref()));
             let both = pairs
                 .iter()
                 .flat_map(|&(a, b)| [(a.0, b.0), (b.0, a.0)])
@@ -647,12 +696,7 @@ impl CandidateIndex {
             .filter(|&b| buckets.members.get(b).len() >= LARGE_BUCKET)
             .map(|b| {
                 let mut m = buckets.members.get(b).to_vec();
-                m.sort_by_key(|&d| {
-                    (
-                        Reverse(fingerprints.shingle_count(d as usize)),
-                        d,
-                    )
-                });
+                m.sort_by_key(|&d| (Reverse(fingerprints.shingle_count(d as usize)), d));
                 (b as u32, m)
             })
             .collect();
@@ -793,7 +837,12 @@ impl CandidateIndex {
 /// Adds to d's partners `out` (sorted, unique; kept so) the members of its crowded buckets that
 /// are worth scoring: those sharing a second band with d (`crowded` holds each member once per
 /// bucket, with the bands that bucket stands for) or a SimHash within [`CROWDED_HAMMING`] bits.
-fn keep_crowded(d: DocId, fingerprints: &Fingerprints, mut crowded: Vec<(u32, u8)>, out: &mut Vec<DocId>) {
+fn keep_crowded(
+    d: DocId,
+    fingerprints: &Fingerprints,
+    mut crowded: Vec<(u32, u8)>,
+    out: &mut Vec<DocId>,
+) {
     if crowded.is_empty() {
         return;
     }
@@ -868,7 +917,11 @@ impl AnchorIndex {
         let mut by_content = ListsByContent::default();
         for slice in slices_of(&counts, budget) {
             let every = |_: u32| true;
-            let mut entries = sorted_entries_of(fingerprints, (&groups, &counts), (modulus, slice.clone(), every));
+            let mut entries = sorted_entries_of(
+                fingerprints,
+                (&groups, &counts),
+                (modulus, slice.clone(), every),
+            );
             let shared = entries
                 .chunk_by(|x, y| x.0 == y.0)
                 .filter(|run| run.len() >= 2);
@@ -928,8 +981,15 @@ impl AnchorIndex {
         }
         let counts: Vec<[usize; BUCKETS]> = per_group.iter().map(|(n, _)| *n).collect();
         let is_held = |a: u32| held.contains(a);
-        let entries = sorted_entries_of(fingerprints, (&groups, &counts), (modulus, 0..BUCKETS, is_held));
-        (AnchorIndex::of_entries(entries, fingerprints), anchor_counts)
+        let entries = sorted_entries_of(
+            fingerprints,
+            (&groups, &counts),
+            (modulus, 0..BUCKETS, is_held),
+        );
+        (
+            AnchorIndex::of_entries(entries, fingerprints),
+            anchor_counts,
+        )
     }
 
     /// The index of sorted (anchor, document) entries: a list for each anchor of two documents
@@ -937,7 +997,9 @@ impl AnchorIndex {
     fn of_entries(mut entries: Vec<(u32, DocId)>, fingerprints: &Fingerprints) -> AnchorIndex {
         let mut index = AnchorIndex::empty();
         let mut by_content = ListsByContent::default();
-        let shared = entries.chunk_by(|x, y| x.0 == y.0).filter(|run| run.len() >= 2);
+        let shared = entries
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() >= 2);
         index.slots.start_slice(0..BUCKETS, shared.count());
         index.add_lists(&mut entries, fingerprints, &mut by_content);
         index.postings.shrink_to_fit();
@@ -981,7 +1043,10 @@ impl AnchorIndex {
         looked: &Looked<'_>,
     ) -> (AnchorIndex, Vec<u32>) {
         let (entries, anchor_counts) = looked.anchor_entries(fingerprints, held, modulus);
-        (AnchorIndex::of_entries(entries, fingerprints), anchor_counts)
+        (
+            AnchorIndex::of_entries(entries, fingerprints),
+            anchor_counts,
+        )
     }
 
     /// [`AnchorIndex::count_lengths`] from the stored documents' postings and the new documents,
@@ -1000,7 +1065,9 @@ impl AnchorIndex {
         let mut counts = looked.stored.count_anchors(&wanted, &in_docs);
         let place = numbered(&wanted);
         fingerprints.scan_shingles(&looked.new_docs, |_, s| {
-            s.anchors(modulus).filter_map(|a| place.get(a)).for_each(|k| counts[k as usize] += 1);
+            s.anchors(modulus)
+                .filter_map(|a| place.get(a))
+                .for_each(|k| counts[k as usize] += 1);
         });
         // As the whole index: an anchor of one document has no postings.
         let held = wanted.into_iter().zip(counts).filter(|&(_, n)| n >= 2);
@@ -1055,7 +1122,12 @@ impl AnchorIndex {
 
     /// Adds one prepared list (`run`: its documents and their stored sizes), as a new list or
     /// as a list already stored with the same documents (found in `by_content`).
-    fn add_list(&mut self, run: &[(u32, DocId)], list: &PreparedList, by_content: &mut ListsByContent) {
+    fn add_list(
+        &mut self,
+        run: &[(u32, DocId)],
+        list: &PreparedList,
+        by_content: &mut ListsByContent,
+    ) {
         let from = self.postings.len();
         self.postings.extend(run.iter().map(|&(_, d)| d));
         if let Some(slot) = by_content.find(list.hash, self, from) {
@@ -1082,7 +1154,10 @@ impl AnchorIndex {
     fn postings(&self, anchor: u32) -> (usize, List<'_>) {
         match self.slots.get(anchor) {
             Some(k) => {
-                let (k, range) = (k as usize, self.offsets[k as usize]..self.offsets[k as usize + 1]);
+                let (k, range) = (
+                    k as usize,
+                    self.offsets[k as usize]..self.offsets[k as usize + 1],
+                );
                 let list = List {
                     docs: &self.postings[range.clone()],
                     sizes: &self.sizes[range],
@@ -1149,7 +1224,9 @@ impl Slots {
 
     /// Gives back what the arrays reserved past their length.
     fn shrink_to_fit(&mut self) {
-        self.arrays.iter_mut().for_each(|a| a.entries.shrink_to_fit());
+        self.arrays
+            .iter_mut()
+            .for_each(|a| a.entries.shrink_to_fit());
     }
 
     #[cfg(test)]
@@ -1159,7 +1236,9 @@ impl Slots {
 
     #[cfg(test)]
     fn keys(&self) -> impl Iterator<Item = u32> + '_ {
-        self.arrays.iter().flat_map(|a| a.entries.iter().filter(|e| e.1 != FREE).map(|e| e.0))
+        self.arrays
+            .iter()
+            .flat_map(|a| a.entries.iter().filter(|e| e.1 != FREE).map(|e| e.0))
     }
 }
 
@@ -1195,7 +1274,10 @@ impl SlotArray {
     }
 
     fn push(&mut self, anchor: u32, slot: u32) {
-        debug_assert!(self.entries.last().is_none_or(|e| e.0 < anchor), "anchors in order");
+        debug_assert!(
+            self.entries.last().is_none_or(|e| e.0 < anchor),
+            "anchors in order"
+        );
         let at = self.home(anchor).max(self.entries.len());
         self.entries.resize(at, (0, FREE));
         self.entries.push((anchor, slot));
@@ -1232,11 +1314,10 @@ impl ListsByContent {
 
     /// Adds list `slot`, already in `index`, which hashes to `hash`.
     fn insert(&mut self, hash: u64, slot: u32, index: &AnchorIndex) {
-        self.slots
-            .insert_unique(hash, slot, |&k| {
-                let list = index.list(k);
-                list_hash(list.iter().copied(), list.len())
-            });
+        self.slots.insert_unique(hash, slot, |&k| {
+            let list = index.list(k);
+            list_hash(list.iter().copied(), list.len())
+        });
     }
 }
 
@@ -1244,7 +1325,9 @@ impl ListsByContent {
 /// duty is to spread them): a multiply-rotate over the documents, then a final mix.
 fn list_hash(list: impl Iterator<Item = DocId>, len: usize) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let h = list.fold(len as u64, |h, d| (h.rotate_left(5) ^ u64::from(d.0)).wrapping_mul(K));
+    let h = list.fold(len as u64, |h, d| {
+        (h.rotate_left(5) ^ u64::from(d.0)).wrapping_mul(K)
+    });
     let h = (h ^ (h >> 32)).wrapping_mul(K);
     h ^ (h >> 29)
 }
@@ -1268,7 +1351,11 @@ struct PreparedList {
 fn prepare_list(run: &mut [(u32, DocId)], fingerprints: &Fingerprints) -> PreparedList {
     let (anchor, len) = (run[0].0, run.len());
     if len < 2 {
-        return PreparedList { anchor, len, hash: 0 };
+        return PreparedList {
+            anchor,
+            len,
+            hash: 0,
+        };
     }
     let count = |d: DocId| fingerprints.shingle_count(d.index());
     for entry in run.iter_mut() {
@@ -1330,7 +1417,9 @@ impl List<'_> {
     /// Whether document x, of `x_size` shingles, is in the list.
     fn holds(&self, x: DocId, x_size: u32, fingerprints: &Fingerprints) -> bool {
         let key = (Reverse(x_size), x);
-        let at = partition(self.len(), |i| (Reverse(self.size(i, fingerprints)), self.docs[i]) < key);
+        let at = partition(self.len(), |i| {
+            (Reverse(self.size(i, fingerprints)), self.docs[i]) < key
+        });
         at < self.len() && self.docs[at] == x && self.size(at, fingerprints) == x_size
     }
 }
@@ -1369,7 +1458,9 @@ fn slice_budget(memory_limit: Option<u64>) -> Option<usize> {
 /// bucket: [`MIN_SLICES`] of about the same number of entries, or more, each within `budget`
 /// bytes where a single bucket does not exceed it alone.
 fn slices_of(counts: &[[usize; BUCKETS]], budget: Option<usize>) -> Vec<std::ops::Range<usize>> {
-    let per_bucket: Vec<usize> = (0..BUCKETS).map(|b| counts.iter().map(|c| c[b]).sum()).collect();
+    let per_bucket: Vec<usize> = (0..BUCKETS)
+        .map(|b| counts.iter().map(|c| c[b]).sum())
+        .collect();
     let total: usize = per_bucket.iter().sum();
     let entry = std::mem::size_of::<(u32, DocId)>();
     let even = total.div_ceil(MIN_SLICES).max(1);
@@ -1448,7 +1539,10 @@ fn sorted_entries_of(
     (groups, counts): (&[&[DocId]], &[[usize; BUCKETS]]),
     (modulus, slice, keep): (u32, std::ops::Range<usize>, impl Fn(u32) -> bool + Sync),
 ) -> Vec<(u32, DocId)> {
-    let totals: Vec<usize> = slice.clone().map(|b| counts.iter().map(|c| c[b]).sum()).collect();
+    let totals: Vec<usize> = slice
+        .clone()
+        .map(|b| counts.iter().map(|c| c[b]).sum())
+        .collect();
     let mut entries: Vec<(u32, DocId)> = vec![(0, DocId(0)); totals.iter().sum()];
     // Each group's part of each bucket: buckets in order, groups in order within a bucket.
     let mut parts: Vec<Vec<&mut [(u32, DocId)]>> = (0..groups.len()).map(|_| Vec::new()).collect();
@@ -1460,19 +1554,26 @@ fn sorted_entries_of(
             rest = tail;
         }
     }
-    parts.into_par_iter().zip(groups).for_each(|(parts, group)| {
-        let mut cursors: Vec<std::slice::IterMut<'_, (u32, DocId)>> = parts.into_iter().map(|p| p.iter_mut()).collect();
-        fingerprints.scan_shingles(group, |d, s| {
-            s.for_each_anchors(modulus, |anchors| {
-                for &a in anchors.iter().filter(|&&a| keep(a)) {
-                    let b = (a >> BUCKET_SHIFT) as usize;
-                    if let Some(slot) = b.checked_sub(slice.start).and_then(|k| cursors.get_mut(k)?.next()) {
-                        *slot = (a, d);
+    parts
+        .into_par_iter()
+        .zip(groups)
+        .for_each(|(parts, group)| {
+            let mut cursors: Vec<std::slice::IterMut<'_, (u32, DocId)>> =
+                parts.into_iter().map(|p| p.iter_mut()).collect();
+            fingerprints.scan_shingles(group, |d, s| {
+                s.for_each_anchors(modulus, |anchors| {
+                    for &a in anchors.iter().filter(|&&a| keep(a)) {
+                        let b = (a >> BUCKET_SHIFT) as usize;
+                        if let Some(slot) = b
+                            .checked_sub(slice.start)
+                            .and_then(|k| cursors.get_mut(k)?.next())
+                        {
+                            *slot = (a, d);
+                        }
                     }
-                }
+                });
             });
         });
-    });
     let mut buckets: Vec<&mut [(u32, DocId)]> = Vec::with_capacity(totals.len());
     let mut rest = entries.as_mut_slice();
     for &n in &totals {
@@ -1481,10 +1582,12 @@ fn sorted_entries_of(
         rest = tail;
     }
     let in_order = groups.iter().flat_map(|g| g.iter()).is_sorted();
-    buckets.into_par_iter().for_each_init(Vec::new, |spare, bucket| match in_order {
-        true => sort_bucket(bucket, spare),
-        false => bucket.sort_unstable(),
-    });
+    buckets
+        .into_par_iter()
+        .for_each_init(Vec::new, |spare, bucket| match in_order {
+            true => sort_bucket(bucket, spare),
+            false => bucket.sort_unstable(),
+        });
     entries
 }
 
@@ -1608,7 +1711,9 @@ fn anchor_pairs_around(
         asking.dedup();
         let asking_anchors = looked.map(|l| l.anchors_of(fingerprints, &asking, modulus));
         match (looked, &asking_anchors) {
-            (Some(looked), Some(anchors)) => index.look_up_lengths(fingerprints, anchors, (looked, modulus)),
+            (Some(looked), Some(anchors)) => {
+                index.look_up_lengths(fingerprints, anchors, (looked, modulus))
+            }
             _ => index.count_lengths(fingerprints, docs, (modulus, &asking)),
         }
         let search = Search {
@@ -1747,7 +1852,8 @@ impl Search<'_> {
                 if (count as usize) < probe.needed_in_probed {
                     continue;
                 }
-                let kept = count as usize >= probe.verified || probe.skipped_reach(o, count, fingerprints);
+                let kept =
+                    count as usize >= probe.verified || probe.skipped_reach(o, count, fingerprints);
                 if kept {
                     out.push((d.min(o), d.max(o)));
                 }
@@ -1773,7 +1879,11 @@ struct Probe<'a> {
 impl<'a> Probe<'a> {
     /// The search of a document with these `shingles` (as stored: its anchors are what is read)
     /// and `size` shingles.
-    fn of(index: &'a AnchorIndex, (shingles, size): (Shingles<'_>, u32), config: &Config) -> Probe<'a> {
+    fn of(
+        index: &'a AnchorIndex,
+        (shingles, size): (Shingles<'_>, u32),
+        config: &Config,
+    ) -> Probe<'a> {
         let mut anchors: Vec<u32> = Vec::new();
         shingles.for_each_anchors(config.anchor_modulus, |a| anchors.extend_from_slice(a));
         let postings: Vec<(usize, List<'_>)> = anchors.iter().map(|&a| index.postings(a)).collect();
@@ -1795,8 +1905,14 @@ impl<'a> Probe<'a> {
 
     /// How many of the document's anchors in `lists` the document x holds (a binary search in
     /// each list on (size, document), the sizes looked up).
-    fn held_in(lists: &[CountedList<'_>], (x, size): (DocId, u32), fingerprints: &Fingerprints) -> u32 {
-        let holding = lists.iter().filter(|(_, p, _)| p.holds(x, size, fingerprints));
+    fn held_in(
+        lists: &[CountedList<'_>],
+        (x, size): (DocId, u32),
+        fingerprints: &Fingerprints,
+    ) -> u32 {
+        let holding = lists
+            .iter()
+            .filter(|(_, p, _)| p.holds(x, size, fingerprints));
         holding.map(|&(_, _, times)| times).sum()
     }
 
@@ -1809,7 +1925,13 @@ impl<'a> Probe<'a> {
     fn skipped_reach(&self, x: DocId, hits: u32, fingerprints: &Fingerprints) -> bool {
         let size = fingerprints.shingle_count(x.index()) as u32;
         let lists = self.skipped.iter().map(|&(_, p, times)| (p, times));
-        reaches_bar(lists, (x, size), (hits as usize, self.skipped_times as usize), self.verified, fingerprints)
+        reaches_bar(
+            lists,
+            (x, size),
+            (hits as usize, self.skipped_times as usize),
+            self.verified,
+            fingerprints,
+        )
     }
 
     /// Whether the search keeps x as a container: its rule, for a given x.
@@ -1913,7 +2035,9 @@ impl Search<'_> {
             let containment = self.config.containment;
             let bar = |d: u32| anchors_needed(anchor_counts[d as usize] as usize, containment);
             hits.drain()
-                .filter(|&(d, shared)| self.shares_enough(DocId(d), (shared, &long, in_long_lists), bar(d)))
+                .filter(|&(d, shared)| {
+                    self.shares_enough(DocId(d), (shared, &long, in_long_lists), bar(d))
+                })
                 .map(|(d, _)| (DocId(d), x))
                 .collect()
         })
@@ -1926,9 +2050,20 @@ impl Search<'_> {
     /// rule would not keep: at a million, 29 thousand documents searched from a daily
     /// batch's containers came down to 6 thousand, 191 thousand to 13 thousand with shared
     /// passages (BENCHMARKS.md section 41).
-    fn shares_enough(&self, d: DocId, (shared, long, in_long): (u32, &[(List<'_>, u32)], usize), bar: usize) -> bool {
+    fn shares_enough(
+        &self,
+        d: DocId,
+        (shared, long, in_long): (u32, &[(List<'_>, u32)], usize),
+        bar: usize,
+    ) -> bool {
         let size = self.fingerprints.shingle_count(d.index()) as u32;
-        reaches_bar(long.iter().copied(), (d, size), (shared as usize, in_long), bar, self.fingerprints)
+        reaches_bar(
+            long.iter().copied(),
+            (d, size),
+            (shared as usize, in_long),
+            bar,
+            self.fingerprints,
+        )
     }
 
     /// The `containers` that the search for the containers of the document with these
@@ -1971,9 +2106,7 @@ fn reaches_bar<'a>(
 }
 
 /// The non-empty posting lists of some anchors, each once, with how many of the anchors have it.
-fn distinct_lists<'a>(
-    lists: impl Iterator<Item = (usize, List<'a>)>,
-) -> Vec<CountedList<'a>> {
+fn distinct_lists<'a>(lists: impl Iterator<Item = (usize, List<'a>)>) -> Vec<CountedList<'a>> {
     let mut lists: Vec<(usize, List<'a>)> = lists.filter(|(_, p)| !p.is_empty()).collect();
     lists.sort_unstable_by_key(|&(slot, _)| slot);
     let runs = lists.chunk_by(|x, y| x.0 == y.0);
@@ -1994,7 +2127,12 @@ mod tests {
     #[test]
     fn merged_is_the_sort_of_both() {
         let a: Vec<(u32, u32)> = vec![(1, 0), (3, 2), (3, 5), (9, 1)];
-        for b in [vec![], vec![(0, 7)], vec![(3, 3), (3, 9), (10, 0)], vec![(1, 0), (2, 2)]] {
+        for b in [
+            vec![],
+            vec![(0, 7)],
+            vec![(3, 3), (3, 9), (10, 0)],
+            vec![(1, 0), (2, 2)],
+        ] {
             let mut want = [a.clone(), b.clone()].concat();
             want.sort_unstable();
             assert_eq!(merged(a.clone(), b.clone()), want);
@@ -2064,7 +2202,9 @@ mod tests {
         let header = words(9_000_000..9_000_050);
         let footer = words(9_100_000..9_100_050);
         let page = |body: String| format!("{header}{body}{footer}");
-        let mut texts: Vec<String> = (0..6000).map(|k| page(words(k * 1000..k * 1000 + 300))).collect();
+        let mut texts: Vec<String> = (0..6000)
+            .map(|k| page(words(k * 1000..k * 1000 + 300)))
+            .collect();
         texts.push(page(words(5000..5297) + "x1 x2 x3"));
         texts.push(page(words(7000..7270) + &words(8_000_000..8_000_030)));
         let family = words(8_500_000..8_500_300);
@@ -2082,8 +2222,16 @@ mod tests {
         let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
         let in_a_band = lsh_pairs(&f, &docs, &config);
         let candidates = candidate_pairs(&f, &docs, &config);
-        assert!(in_a_band.len() > 20_000, "{} pairs share a band", in_a_band.len());
-        assert!(candidates.len() * 4 < in_a_band.len(), "{} candidates", candidates.len());
+        assert!(
+            in_a_band.len() > 20_000,
+            "{} pairs share a band",
+            in_a_band.len()
+        );
+        assert!(
+            candidates.len() * 4 < in_a_band.len(),
+            "{} candidates",
+            candidates.len()
+        );
         for twin in [(DocId(5), DocId(6000)), (DocId(7), DocId(6001))] {
             assert!(candidates.contains(&twin), "{twin:?}");
         }
@@ -2143,7 +2291,11 @@ mod tests {
         };
         let pool: Vec<String> = (0..120).map(|k| words(k * 25..k * 25 + 25)).collect();
         let mut texts: Vec<String> = (0..150)
-            .map(|_| (0..12 + next(25)).map(|_| pool[next(120) as usize].clone()).collect())
+            .map(|_| {
+                (0..12 + next(25))
+                    .map(|_| pool[next(120) as usize].clone())
+                    .collect()
+            })
             .collect();
         for k in 0..30 {
             let source: Vec<&str> = texts[k * 5].split(' ').collect();
@@ -2175,7 +2327,10 @@ mod tests {
             });
             let mut bands = Vec::new();
             f.scan_bands(&old, |d, keys| {
-                let values = keys.iter().enumerate().map(|(b, &k)| ((b as u64) << 32 | u64::from(k), d));
+                let values = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(b, &k)| ((b as u64) << 32 | u64::from(k), d));
                 bands.extend(values);
             });
             anchors.sort_unstable();
@@ -2198,7 +2353,10 @@ mod tests {
             keys: &[u32],
             keep: &(dyn Fn(DocId) -> bool + Sync),
         ) -> (Vec<(u32, DocId)>, Vec<u32>) {
-            let found = self.anchors.iter().filter(|(a, d)| keys.binary_search(a).is_ok() && keep(*d));
+            let found = self
+                .anchors
+                .iter()
+                .filter(|(a, d)| keys.binary_search(a).is_ok() && keep(*d));
             let found: Vec<(u32, DocId)> = found.copied().collect();
             let mut counts = vec![0; self.first];
             for &(_, d) in &found {
@@ -2208,17 +2366,31 @@ mod tests {
         }
 
         fn count_anchors(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
-            let holding = |a: u32| self.anchors.iter().filter(|p| p.0 == a && keep(p.1)).count();
+            let holding = |a: u32| {
+                self.anchors
+                    .iter()
+                    .filter(|p| p.0 == a && keep(p.1))
+                    .count()
+            };
             keys.iter().map(|&a| holding(a) as u32).collect()
         }
 
         fn anchors_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
-            let of = |d: &DocId| self.anchors.iter().filter(|p| p.1 == *d).map(|p| p.0).collect();
+            let of = |d: &DocId| {
+                self.anchors
+                    .iter()
+                    .filter(|p| p.1 == *d)
+                    .map(|p| p.0)
+                    .collect()
+            };
             docs.iter().map(of).collect()
         }
 
         fn bands(&self, keys: &[u64]) -> Vec<(u64, DocId)> {
-            let found = self.bands.iter().filter(|(k, _)| keys.binary_search(k).is_ok());
+            let found = self
+                .bands
+                .iter()
+                .filter(|(k, _)| keys.binary_search(k).is_ok());
             found.copied().collect()
         }
 
@@ -2259,23 +2431,36 @@ mod tests {
                 let reps = groups.representatives(&f);
                 let holds_new = groups.holding_from(DocId(cut as u32));
                 let keys = MemoryKeys::of(&f, cut, &config);
-                let scanned = pairs(&CandidateIndex::build_around(&f, &reps, &config, (Some(&holds_new), None)));
+                let scanned = pairs(&CandidateIndex::build_around(
+                    &f,
+                    &reps,
+                    &config,
+                    (Some(&holds_new), None),
+                ));
                 // The old documents held by nothing of their shingles, as an index's are.
                 let mut held = Fingerprints::default();
                 for d in 0..f.len() {
                     let mut whole = f.to_owned(d);
                     if d < cut {
                         let count = whole.shingles.len() as u32;
-                        (whole.shingles, whole.bands) = (ShingleSet::of_sorted(Vec::new()), Vec::new());
+                        (whole.shingles, whole.bands) =
+                            (ShingleSet::of_sorted(Vec::new()), Vec::new());
                         held.push_anchors_only(whole, count).unwrap();
                     } else {
                         held.push(whole).unwrap();
                     }
                 }
                 let looked_up = (Some(&holds_new[..]), Some(&keys as &dyn StoredKeys));
-                let looked = pairs(&CandidateIndex::build_around(&held, &reps, &config, looked_up));
-                let old_with_new = scanned.iter().filter(|(a, b)| a.index() < cut && b.index() >= cut);
-                assert!(old_with_new.count() >= 10, "cap {cap}, new from {cut}: {scanned:?}");
+                let looked = pairs(&CandidateIndex::build_around(
+                    &held, &reps, &config, looked_up,
+                ));
+                let old_with_new = scanned
+                    .iter()
+                    .filter(|(a, b)| a.index() < cut && b.index() >= cut);
+                assert!(
+                    old_with_new.count() >= 10,
+                    "cap {cap}, new from {cut}: {scanned:?}"
+                );
                 assert_eq!(looked, scanned, "cap {cap}, new from {cut}");
             }
         }
@@ -2321,7 +2506,11 @@ mod tests {
         // The anchors of a recurring sentence share one stored list.
         let index = AnchorIndex::build(&f, &docs, config.anchor_modulus);
         let lists = index.offsets.len() - 1;
-        assert!(lists * 2 < index.slots.len(), "{lists} lists, {} anchors", index.slots.len());
+        assert!(
+            lists * 2 < index.slots.len(),
+            "{lists} lists, {} anchors",
+            index.slots.len()
+        );
     }
 
     /// Documents of 65,535 shingles or more (a list stores that cap as their size and looks the
@@ -2333,8 +2522,16 @@ mod tests {
         let texts = vec![a, b, words(10_000..50_000), words(20_000..20_300)];
         let f = fps(&texts);
         assert!(f.shingle_count(1) > f.shingle_count(0));
-        assert!(f.shingle_count(2) < usize::from(u16::MAX), "{}", f.shingle_count(2));
-        assert!(f.shingle_count(0) > usize::from(u16::MAX), "{}", f.shingle_count(0));
+        assert!(
+            f.shingle_count(2) < usize::from(u16::MAX),
+            "{}",
+            f.shingle_count(2)
+        );
+        assert!(
+            f.shingle_count(0) > usize::from(u16::MAX),
+            "{}",
+            f.shingle_count(0)
+        );
         let config = Config::default();
         let docs: Vec<DocId> = (0..4).map(DocId).collect();
         let pairs = anchor_pairs(&f, &docs, &config);
@@ -2344,7 +2541,12 @@ mod tests {
         assert_eq!(pairs, all);
         let index = AnchorIndex::build(&f, &docs, config.anchor_modulus);
         let mut buf = Vec::new();
-        let anchor = f.get(3, &mut buf).shingles.anchors(config.anchor_modulus).next().unwrap();
+        let anchor = f
+            .get(3, &mut buf)
+            .shingles
+            .anchors(config.anchor_modulus)
+            .next()
+            .unwrap();
         let (_, list) = index.postings(anchor);
         // Largest first.
         assert_eq!(list.docs, &[DocId(1), DocId(0), DocId(2), DocId(3)]);
@@ -2353,7 +2555,10 @@ mod tests {
             let size = f.shingle_count(d.index()) as u32;
             assert_eq!(list.size(i, &f), size);
             assert!(list.holds(d, size, &f) && !list.holds(d, size + 1, &f));
-            assert_eq!((list.first_below(size, &f), list.first_at_most(size, &f)), (i + 1, i));
+            assert_eq!(
+                (list.first_below(size, &f), list.first_at_most(size, &f)),
+                (i + 1, i)
+            );
         }
     }
 
@@ -2374,21 +2579,18 @@ mod tests {
             parts.push(part);
             rest = tail;
         }
-        parts
-            .into_par_iter()
-            .zip(groups)
-            .for_each(|(part, group)| {
-                let mut slots = part.iter_mut();
-                fingerprints.scan_shingles(group, |d, s| {
-                    s.for_each_anchors(modulus, |anchors| {
-                        let kept = anchors.iter().filter(|&&a| keep(a));
-                        // Anchors first: `zip` stops on them without taking a slot.
-                        for (&a, slot) in kept.zip(slots.by_ref()) {
-                            *slot = (a, d);
-                        }
-                    });
+        parts.into_par_iter().zip(groups).for_each(|(part, group)| {
+            let mut slots = part.iter_mut();
+            fingerprints.scan_shingles(group, |d, s| {
+                s.for_each_anchors(modulus, |anchors| {
+                    let kept = anchors.iter().filter(|&&a| keep(a));
+                    // Anchors first: `zip` stops on them without taking a slot.
+                    for (&a, slot) in kept.zip(slots.by_ref()) {
+                        *slot = (a, d);
+                    }
                 });
             });
+        });
         entries
     }
 
@@ -2406,19 +2608,29 @@ mod tests {
         let every = |_: u32| true;
         let some = |a: u32| a.is_multiple_of(3);
         let kept: [&(dyn Fn(u32) -> bool + Sync); 2] = [&every, &some];
-        for (docs, keep) in [&in_order, &reversed].into_iter().flat_map(|d| kept.map(|k| (d, k))) {
+        for (docs, keep) in [&in_order, &reversed]
+            .into_iter()
+            .flat_map(|d| kept.map(|k| (d, k)))
+        {
             let groups = groups_of(docs);
             let counts = kept_per_bucket(&f, &groups, (modulus, keep));
             for slice in [0..BUCKETS, 0..1, 17..18, 40..200, 255..BUCKETS] {
-                let sizes: Vec<usize> = counts.iter().map(|c| c[slice.clone()].iter().sum()).collect();
+                let sizes: Vec<usize> = counts
+                    .iter()
+                    .map(|c| c[slice.clone()].iter().sum())
+                    .collect();
                 let in_slice = |a: u32| keep(a) && slice.contains(&((a >> BUCKET_SHIFT) as usize));
                 let mut expected = entries_of(&f, &groups, &sizes, (modulus, in_slice));
                 expected.sort_unstable();
-                let sorted = sorted_entries_of(&f, (&groups, &counts), (modulus, slice.clone(), keep));
+                let sorted =
+                    sorted_entries_of(&f, (&groups, &counts), (modulus, slice.clone(), keep));
                 assert_eq!(sorted, expected, "slice {slice:?}");
             }
         }
-        assert_eq!(kept_per_bucket(&f, &groups_of(&in_order), (modulus, &every)), anchors_per_bucket(&f, &groups_of(&in_order), modulus));
+        assert_eq!(
+            kept_per_bucket(&f, &groups_of(&in_order), (modulus, &every)),
+            anchors_per_bucket(&f, &groups_of(&in_order), modulus)
+        );
     }
 
     /// Each group's anchors that `keep` keeps, by bucket.
@@ -2429,7 +2641,11 @@ mod tests {
     ) -> Vec<[usize; BUCKETS]> {
         let mut out = vec![[0; BUCKETS]; groups.len()];
         for (g, counts) in groups.iter().zip(&mut out) {
-            f.scan_shingles(g, |_, s| s.anchors(modulus).filter(|&a| keep(a)).for_each(|a| counts[(a >> BUCKET_SHIFT) as usize] += 1));
+            f.scan_shingles(g, |_, s| {
+                s.anchors(modulus)
+                    .filter(|&a| keep(a))
+                    .for_each(|a| counts[(a >> BUCKET_SHIFT) as usize] += 1)
+            });
         }
         out
     }
@@ -2460,7 +2676,12 @@ mod tests {
                     .collect();
                 anchors.sort_unstable();
                 anchors.dedup();
-                bucket.extend(anchors.into_iter().map(|a| (a, DocId(doc))).take(n - bucket.len()));
+                bucket.extend(
+                    anchors
+                        .into_iter()
+                        .map(|a| (a, DocId(doc)))
+                        .take(n - bucket.len()),
+                );
                 doc += 1 + (next() % 3) as u32;
             }
             let mut expected = bucket.clone();
@@ -2483,7 +2704,11 @@ mod tests {
         assert!(whole.slots.len() >= 100, "{} anchors", whole.slots.len());
         assert_eq!(sliced.slots.len(), whole.slots.len());
         for anchor in whole.slots.keys() {
-            assert_eq!(sliced.postings(anchor).1, whole.postings(anchor).1, "anchor {anchor}");
+            assert_eq!(
+                sliced.postings(anchor).1,
+                whole.postings(anchor).1,
+                "anchor {anchor}"
+            );
         }
     }
 
@@ -2499,16 +2724,28 @@ mod tests {
         }
         let entry = std::mem::size_of::<(u32, DocId)>();
         let per_bucket = |b: usize| counts.iter().map(|c| c[b]).sum::<usize>();
-        for budget in [None, Some(1 << 20), Some(200 * entry), Some(40 * entry), Some(1)] {
+        for budget in [
+            None,
+            Some(1 << 20),
+            Some(200 * entry),
+            Some(40 * entry),
+            Some(1),
+        ] {
             let slices = slices_of(&counts, budget);
             assert_eq!(slices[0].start, 0);
             assert_eq!(slices.last().unwrap().end, BUCKETS);
-            assert!(slices.windows(2).all(|w| w[0].end == w[1].start), "{budget:?}");
+            assert!(
+                slices.windows(2).all(|w| w[0].end == w[1].start),
+                "{budget:?}"
+            );
             assert!(slices.len() >= MIN_SLICES, "{budget:?}: {}", slices.len());
             for slice in &slices {
                 let held: usize = slice.clone().map(per_bucket).sum();
                 let fits = budget.is_none_or(|bytes| held * entry <= bytes);
-                assert!(fits || slice.len() == 1, "{budget:?}: {slice:?} holds {held}");
+                assert!(
+                    fits || slice.len() == 1,
+                    "{budget:?}: {slice:?} holds {held}"
+                );
             }
         }
         assert_eq!(slices_of(&counts, Some(1)).len(), BUCKETS);
@@ -2526,7 +2763,11 @@ mod tests {
         anchors.extend([0, 4, !3, 0x3FFF_FFFC, 0x0100_0000]);
         anchors.sort_unstable();
         anchors.dedup();
-        let want: BTreeMap<u32, u32> = anchors.iter().enumerate().map(|(i, &a)| (a, i as u32)).collect();
+        let want: BTreeMap<u32, u32> = anchors
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| (a, i as u32))
+            .collect();
         let whole: Vec<std::ops::Range<usize>> = std::iter::once(0..BUCKETS).collect();
         for slices in [whole, vec![0..1, 1..64, 64..65, 65..BUCKETS]] {
             let mut slots = Slots::default();
@@ -2596,9 +2837,16 @@ mod tests {
             let new_long = |p: &&(DocId, DocId)| (30..50).contains(&p.0.index());
             let old_short_in_new = whole.iter().filter(new_long).filter(|p| p.1.index() >= 50);
             assert!(old_short_in_new.count() >= 10, "cap {cap}: {whole:?}");
-            let expected: Vec<(DocId, DocId)> =
-                whole.iter().filter(|p| new[p.0.index()] || new[p.1.index()]).copied().collect();
-            assert_eq!(anchor_pairs_around(&f, &docs, &config, (Some(&new), None)), expected, "cap {cap}");
+            let expected: Vec<(DocId, DocId)> = whole
+                .iter()
+                .filter(|p| new[p.0.index()] || new[p.1.index()])
+                .copied()
+                .collect();
+            assert_eq!(
+                anchor_pairs_around(&f, &docs, &config, (Some(&new), None)),
+                expected,
+                "cap {cap}"
+            );
         }
     }
 
@@ -2608,13 +2856,21 @@ mod tests {
         let whole = anchor_pairs(f, &docs, &config);
         let short = (180..texts.len()).filter(|&d| {
             let mut buf = Vec::new();
-            let a = f.get(d, &mut buf).shingles.anchors(config.anchor_modulus).count();
+            let a = f
+                .get(d, &mut buf)
+                .shingles
+                .anchors(config.anchor_modulus)
+                .count();
             let needed = ((a as f64 * config.containment * 0.5).ceil() as usize).max(1);
-            anchors_needed(a, config.containment) < needed && f[d].words >= config.min_contained_words
+            anchors_needed(a, config.containment) < needed
+                && f[d].words >= config.min_contained_words
         });
         let short: Vec<usize> = short.collect();
         assert!(short.len() >= 5, "{} short documents", short.len());
-        let short_pairs = whole.iter().filter(|p| short.contains(&p.1.index())).count();
+        let short_pairs = whole
+            .iter()
+            .filter(|p| short.contains(&p.1.index()))
+            .count();
         assert!(short_pairs >= 5, "{short_pairs} pairs of short documents");
         for (k, every) in [(0, 3), (1, 7), (2, 2)] {
             // Wanted: every `every`-th document from the `k`-th, as a batch of new documents.
@@ -2653,7 +2909,8 @@ mod tests {
         for every in [3, 7] {
             let new: Vec<bool> = (0..texts.len()).map(|d| d % every == 1).collect();
             let expected = pairs_of(&whole, &new);
-            let copies = |p: &&(DocId, DocId)| p.0.index() >= first_copy || p.1.index() >= first_copy;
+            let copies =
+                |p: &&(DocId, DocId)| p.0.index() >= first_copy || p.1.index() >= first_copy;
             let from_bands = expected.iter().filter(copies);
             assert!(from_bands.count() >= 40, "near-copies found: {expected:?}");
             let around = CandidateIndex::build_around(&f, &docs, &config, (Some(&new), None));

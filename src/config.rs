@@ -239,15 +239,24 @@ impl Config {
         let unit = |x: f64| x > 0.0 && x <= 1.0;
         if !unit(self.threshold) {
             let got = self.threshold;
-            return Err(Error::config("threshold", format!("must be in (0, 1], got {got}")));
+            return Err(Error::config(
+                "threshold",
+                format!("must be in (0, 1], got {got}"),
+            ));
         }
         if !unit(self.containment) {
             let got = self.containment;
-            return Err(Error::config("containment", format!("must be in (0, 1], got {got}")));
+            return Err(Error::config(
+                "containment",
+                format!("must be in (0, 1], got {got}"),
+            ));
         }
         if self.shingle_size == 0 || self.shingle_size > 16 {
             let got = self.shingle_size;
-            return Err(Error::config("shingle_size", format!("must be 1 to 16, got {got}")));
+            return Err(Error::config(
+                "shingle_size",
+                format!("must be 1 to 16, got {got}"),
+            ));
         }
         let MinHashParams { bands, rows } = self.minhash;
         if bands == 0 || rows == 0 || bands * rows > 1024 {
@@ -258,7 +267,10 @@ impl Config {
         }
         if !self.anchor_modulus.is_power_of_two() {
             let got = self.anchor_modulus;
-            return Err(Error::config("anchor_modulus", format!("must be a power of two, got {got}")));
+            return Err(Error::config(
+                "anchor_modulus",
+                format!("must be a power of two, got {got}"),
+            ));
         }
         for (name, x) in [
             ("translation_coverage", self.translation.min_coverage),

@@ -68,6 +68,39 @@ internal_modules!(
     text,
 );
 
+// rustfmt does not expand macros: these declarations, never compiled (`cfg(any())` is false),
+// show it the modules `internal_modules!` declares, so that `cargo fmt` formats them too.
+#[cfg(any())]
+mod candidates;
+#[cfg(any())]
+mod cluster;
+#[cfg(any())]
+mod config;
+#[cfg(any())]
+mod corpus;
+#[cfg(any())]
+mod crosslingual;
+#[cfg(any())]
+mod dedupe;
+#[cfg(any())]
+mod fingerprint;
+#[cfg(any())]
+mod index;
+#[cfg(any())]
+mod keep;
+#[cfg(any())]
+mod output;
+#[cfg(any())]
+mod pipeline;
+#[cfg(any())]
+mod relate;
+#[cfg(any())]
+mod score;
+#[cfg(any())]
+mod stream;
+#[cfg(any())]
+mod text;
+
 // Only the command line (and the project's tests) use the corpus generator and the HTML report.
 #[cfg(all(feature = "cli", not(feature = "internals")))]
 mod gen;

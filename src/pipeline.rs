@@ -19,11 +19,11 @@ use rayon::prelude::*;
 use crate::candidates::{CandidateIndex, ExactGroups, StoredKeys};
 use crate::config::Config;
 use crate::corpus::{
-    read_inputs, read_inputs_ahead, Document, Input, InputError, InputWarning, Origin, ReadOptions, ReadReport,
-    Record, WarningKind,
+    read_inputs, read_inputs_ahead, Document, Input, InputError, InputWarning, Origin, ReadOptions,
+    ReadReport, Record, WarningKind,
 };
-use crate::crosslingual::pivot::{candidate_keys, candidate_keys_knowing, PivotDoc, Pivoter};
 use crate::crosslingual::candidate_index::translation_candidates_around;
+use crate::crosslingual::pivot::{candidate_keys, candidate_keys_knowing, PivotDoc, Pivoter};
 use crate::crosslingual::translate::{verify, KeyedDocs};
 use crate::fingerprint::{exact_hash_of, Fingerprint, Fingerprints, Shingles, Spill};
 use crate::relate::{relate_either, Evidence, Relation, RelationKind};
@@ -225,7 +225,13 @@ pub fn analyze(
     pivoter: &Pivoter,
     hooks: Hooks<'_>,
 ) -> Result<Analysis, InputError> {
-    analyze_stored(inputs, read_options, (config, pivoter), hooks, &mut NothingStored)
+    analyze_stored(
+        inputs,
+        read_options,
+        (config, pivoter),
+        hooks,
+        &mut NothingStored,
+    )
 }
 
 /// Features an earlier run computed, for inputs that need not be read and fingerprinted again (an
@@ -372,9 +378,11 @@ pub fn analyze_stored(
             return Err(InputError::Stored(reason));
         }
     }
-    let reread_keys = |wanted: &[DocId]| reread_keys(inputs, read_options, wanted, (&docs, &fingerprints));
+    let reread_keys =
+        |wanted: &[DocId]| reread_keys(inputs, read_options, wanted, (&docs, &fingerprints));
     let reread_anchors = |wanted: &[DocId]| {
-        let (sets, changed) = reread_sets(inputs, read_options, wanted, (&docs, &fingerprints), config);
+        let (sets, changed) =
+            reread_sets(inputs, read_options, wanted, (&docs, &fingerprints), config);
         if !changed.is_empty() {
             return None;
         }
@@ -410,11 +418,21 @@ pub fn analyze_stored(
     }
     report.empty_documents = fingerprints.heads().iter().filter(|f| f.is_empty()).count();
     let times = (read_time, fingerprint_time);
-    Ok(Analysis::of(docs, fingerprints, report, matched, times, (config, pivoter)))
+    Ok(Analysis::of(
+        docs,
+        fingerprints,
+        report,
+        matched,
+        times,
+        (config, pivoter),
+    ))
 }
 
 /// Who hears of input problems and of progress.
-type Listeners<'a> = (&'a mut dyn FnMut(&InputWarning), &'a mut dyn FnMut(Progress));
+type Listeners<'a> = (
+    &'a mut dyn FnMut(&InputWarning),
+    &'a mut dyn FnMut(Progress),
+);
 
 /// Reads the inputs, fingerprinting them in parallel batches of [`BATCH_DOCS`] as they come; the
 /// documents of the inputs `store` holds are taken from it instead, in their place.
@@ -456,9 +474,18 @@ fn read_and_fingerprint(
             inputs: &inputs[at..end],
             options: read_options,
             keep_text,
-            fresh: if fresh_here { fresh.as_deref_mut() } else { None },
+            fresh: if fresh_here {
+                fresh.as_deref_mut()
+            } else {
+                None
+            },
         };
-        let part = run.read(featurizer, (&mut collected, &mut *store), on_warning, on_progress)?;
+        let part = run.read(
+            featurizer,
+            (&mut collected, &mut *store),
+            on_warning,
+            on_progress,
+        )?;
         report.absorb(part);
         at = end;
     }
@@ -506,14 +533,24 @@ impl ReadRun<'_, '_> {
         };
         match self.fresh {
             Some(fresh) => fresh.read(BATCH_DOCS, &mut flush),
-            None => read_inputs_ahead(self.inputs, self.options, BATCH_DOCS, &mut flush, on_warning),
+            None => read_inputs_ahead(
+                self.inputs,
+                self.options,
+                BATCH_DOCS,
+                &mut flush,
+                on_warning,
+            ),
         }
     }
 }
 
 /// The message for a stored document whose text cannot be read again as it was fingerprinted.
 fn unreadable_stored(doc: &DocInfo) -> String {
-    let line = doc.origin.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    let line = doc
+        .origin
+        .line
+        .map(|l| format!(", line {l}"))
+        .unwrap_or_default();
     format!(
         "{}{line} (document {}): damaged: its text cannot be read again as it was indexed; \
          restore the index from a copy or create it again",
@@ -627,7 +664,14 @@ pub fn analyze_documents(
         ..ReadReport::default()
     };
     let times = (Duration::ZERO, fingerprint_time);
-    Analysis::of(docs, fingerprints, report, matched, times, (config, pivoter))
+    Analysis::of(
+        docs,
+        fingerprints,
+        report,
+        matched,
+        times,
+        (config, pivoter),
+    )
 }
 
 /// What one pass over a document's words gives.
@@ -779,7 +823,8 @@ fn reread_sets(
     let set_of = |at: usize, doc: &Document| -> Option<Vec<u32>> {
         let d = wanted[at];
         let (exact, shingles) = Fingerprint::set_of_text(&doc.text, config);
-        let same = exact == fingerprints[d.index()].exact && shingles.len() == fingerprints.shingle_count(d.index());
+        let same = exact == fingerprints[d.index()].exact
+            && shingles.len() == fingerprints.shingle_count(d.index());
         same.then(|| shingles.as_slice().to_vec())
     };
     let sets = reread_wanted(inputs, read_options, wanted, docs, &set_of);
@@ -856,7 +901,11 @@ impl StoredKeys for RereadKeys<'_> {
         self.stored.documents()
     }
 
-    fn anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> (Vec<(u32, DocId)>, Vec<u32>) {
+    fn anchors(
+        &self,
+        anchors: &[u32],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> (Vec<(u32, DocId)>, Vec<u32>) {
         self.stored.anchors(anchors, keep)
     }
 
@@ -900,7 +949,12 @@ impl StoredKeys for RereadKeys<'_> {
         self.stored.key_parts()
     }
 
-    fn key_postings(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+    fn key_postings(
+        &self,
+        part: usize,
+        keys: &[u32],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> Vec<(u32, DocId)> {
         self.stored.key_postings(part, keys, keep)
     }
 }
@@ -921,12 +975,17 @@ fn reread_keys(
         Some(candidate_keys(&doc.text, &tokens, lang))
     };
     // Only the files that hold them: the new batch is not scanned for stored documents.
-    let files: HashSet<&str> = wanted.iter().map(|d| &*docs[d.index()].origin.file).collect();
+    let files: HashSet<&str> = wanted
+        .iter()
+        .map(|d| &*docs[d.index()].origin.file)
+        .collect();
     let holding: Vec<Input> = (inputs.iter())
         .filter(|i| matches!(i, Input::Path(p) if files.contains(p.display().to_string().as_str())))
         .cloned()
         .collect();
-    reread_wanted(&holding, read_options, wanted, docs, &keys_of).into_iter().collect()
+    reread_wanted(&holding, read_options, wanted, docs, &keys_of)
+        .into_iter()
+        .collect()
 }
 
 /// Reads the inputs again and makes each of the `wanted` documents (sorted) into what `make`
@@ -1117,7 +1176,9 @@ pub fn relate_fingerprints_stored(
     let groups = ExactGroups::of(fingerprints);
     let reps = groups.representatives(fingerprints);
     // With `pairs_from` (an index's `add`), only the pairs whose exact groups hold a new document.
-    let holds_new = config.pairs_from.map(|from| groups.holding_from(DocId(from)));
+    let holds_new = config
+        .pairs_from
+        .map(|from| groups.holding_from(DocId(from)));
     let params = &config.translation;
     // Translation candidates first: their keys are dropped before the copy candidates are built.
     // Their rules read statistics of the whole corpus; with `pairs_from`, only the documents
@@ -1280,12 +1341,27 @@ mod tests {
             file: Arc::from("a.jsonl"),
             line: NonZeroU64::new(1),
         };
-        let doc = DocInfo::new(String::from("000001a09aceb40f"), origin.clone(), 3, None, None);
+        let doc = DocInfo::new(
+            String::from("000001a09aceb40f"),
+            origin.clone(),
+            3,
+            None,
+            None,
+        );
         assert!(!doc.id.is_heap_allocated());
         assert_eq!((doc.record(), doc.text()), (None, None));
         let text = Some(Box::from("the text"));
-        let kept = DocInfo::new("https://example.com/a/long/url/for/an/id", origin, 3, None, text);
-        assert_eq!((kept.id.as_str(), kept.text()), ("https://example.com/a/long/url/for/an/id", Some("the text")));
+        let kept = DocInfo::new(
+            "https://example.com/a/long/url/for/an/id",
+            origin,
+            3,
+            None,
+            text,
+        );
+        assert_eq!(
+            (kept.id.as_str(), kept.text()),
+            ("https://example.com/a/long/url/for/an/id", Some("the text"))
+        );
     }
 
     #[test]
@@ -1299,7 +1375,10 @@ mod tests {
             .filter(|p| p.extension().is_some_and(|e| e == "txt"))
             .collect();
         files.sort();
-        let mut texts: Vec<String> = files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+        let mut texts: Vec<String> = files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
         texts.push("zzz qqq xxyz".into());
         let lines: Vec<String> = (texts.iter().enumerate())
             .map(|(i, t)| serde_json::json!({"id": format!("d{i}"), "text": t}).to_string())
@@ -1314,16 +1393,34 @@ mod tests {
             translations: true,
             eager: false,
         };
-        let store = (&featurizer, Fingerprints::new(Spill::default()), &mut NothingStored as &mut dyn FeatureStore);
-        let (collected, _) = read_and_fingerprint(&inputs, &options, store, (false, None), (&mut |_| {}, &mut |_| {})).unwrap();
+        let store = (
+            &featurizer,
+            Fingerprints::new(Spill::default()),
+            &mut NothingStored as &mut dyn FeatureStore,
+        );
+        let (collected, _) = read_and_fingerprint(
+            &inputs,
+            &options,
+            store,
+            (false, None),
+            (&mut |_| {}, &mut |_| {}),
+        )
+        .unwrap();
         let (docs, fingerprints) = (&collected.docs, &collected.fingerprints);
-        let keyed: Vec<DocId> = (0..docs.len() as u32).map(DocId).filter(|d| collected.keyed.lang(d.index()).is_some()).collect();
+        let keyed: Vec<DocId> = (0..docs.len() as u32)
+            .map(DocId)
+            .filter(|d| collected.keyed.lang(d.index()).is_some())
+            .collect();
         assert_eq!(keyed.len(), 5);
         let again = reread_keys(&inputs, &options, &keyed, (docs, fingerprints)).unwrap();
         let mut buf = Vec::new();
         for (d, keys) in keyed.iter().zip(&again) {
             assert!(!keys.is_empty());
-            assert_eq!(keys.as_slice(), collected.keyed.keys(d.index(), &mut buf), "document {d:?}");
+            assert_eq!(
+                keys.as_slice(),
+                collected.keyed.keys(d.index(), &mut buf),
+                "document {d:?}"
+            );
         }
         // A text that is not what was fingerprinted is not read as it.
         let changed = lines.join("\n").replace("Bamako", "Bamaco") + "\n";

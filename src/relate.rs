@@ -229,15 +229,13 @@ pub fn relate<'a, 'b>(
     match containment {
         // An excerpt is an excerpt: b mostly inside a, a not mostly inside b, whatever their
         // resemblance. Both mostly inside each other (a copy missing a paragraph) is a near-duplicate.
-        Some((a, b, fa, fb, b_in_a)) if !near_duplicate || !mutual => {
-            Some(Relation {
-                a,
-                b,
-                kind: RelationKind::Containment,
-                score: b_in_a,
-                evidence: evidence(fa, fb, b_in_a),
-            })
-        }
+        Some((a, b, fa, fb, b_in_a)) if !near_duplicate || !mutual => Some(Relation {
+            a,
+            b,
+            kind: RelationKind::Containment,
+            score: b_in_a,
+            evidence: evidence(fa, fb, b_in_a),
+        }),
         _ if near_duplicate => Some(symmetric(RelationKind::NearDuplicate, s.jaccard)),
         _ => None,
     }
@@ -271,7 +269,13 @@ pub fn relate_copies(
 
 /// [`relate`] with the pair scored here: its shared shingles are counted only as long as they can
 /// still make a relation ([`shared_needed`]), so a pair that is none is left early.
-pub fn relate_scored(i: DocId, j: DocId, fi: FingerprintRef<'_>, fj: FingerprintRef<'_>, config: &Config) -> Option<Relation> {
+pub fn relate_scored(
+    i: DocId,
+    j: DocId,
+    fi: FingerprintRef<'_>,
+    fj: FingerprintRef<'_>,
+    config: &Config,
+) -> Option<Relation> {
     let s = score_at_least(fi, fj, shared_needed(fi, fj, config))?;
     relate(i, j, fi, fj, &s, config)
 }
@@ -355,20 +359,40 @@ mod tests {
     fn a_score_left_early_relates_as_a_whole_score() {
         let (mut seen, mut related) = (0, 0);
         for (threshold, containment) in [(0.5, 0.8), (0.3, 0.9), (0.9, 0.5), (1.0, 1.0)] {
-            for relations in [&RelationKind::DUPLICATES[..], &[RelationKind::NearDuplicate], &[RelationKind::Containment], &[RelationKind::Exact]] {
+            for relations in [
+                &RelationKind::DUPLICATES[..],
+                &[RelationKind::NearDuplicate],
+                &[RelationKind::Containment],
+                &[RelationKind::Exact],
+            ] {
                 let config = Config::default()
                     .with_threshold(threshold)
                     .with_containment(containment)
                     .with_min_contained_words(1)
                     .with_relations(relations.iter().copied());
                 // b is a run of a's words shifted by `from`, with `extra` words of its own.
-                for (len, from, extra) in [(40, 0, 0), (40, 3, 0), (40, 10, 2), (200, 20, 0), (200, 60, 30), (200, 100, 0), (30, 29, 5)] {
+                for (len, from, extra) in [
+                    (40, 0, 0),
+                    (40, 3, 0),
+                    (40, 10, 2),
+                    (200, 20, 0),
+                    (200, 60, 30),
+                    (200, 100, 0),
+                    (30, 29, 5),
+                ] {
                     let a = text(0..len);
                     let b = format!("{}{}", text(from..len), text(1000..1000 + extra));
-                    let (fa, fb) = (Fingerprint::of_text(&a, &config), Fingerprint::of_text(&b, &config));
+                    let (fa, fb) = (
+                        Fingerprint::of_text(&a, &config),
+                        Fingerprint::of_text(&b, &config),
+                    );
                     let whole = relate(DocId(0), DocId(1), &fa, &fb, &score(&fa, &fb), &config);
-                    let early = relate_scored(DocId(0), DocId(1), (&fa).into(), (&fb).into(), &config);
-                    assert_eq!(early, whole, "{threshold} {containment} {relations:?} {len} {from} {extra}");
+                    let early =
+                        relate_scored(DocId(0), DocId(1), (&fa).into(), (&fb).into(), &config);
+                    assert_eq!(
+                        early, whole,
+                        "{threshold} {containment} {relations:?} {len} {from} {extra}"
+                    );
                     seen += 1;
                     related += usize::from(whole.is_some());
                 }
@@ -431,7 +455,10 @@ mod tests {
         let c = Config::default();
         // Three quarters of the article: Jaccard 0.74, the article 0.74 inside the excerpt.
         let r = rel(&text(0..200), &text(0..150), &c).unwrap();
-        assert_eq!((r.kind, r.a, r.b), (RelationKind::Containment, DocId(0), DocId(1)));
+        assert_eq!(
+            (r.kind, r.a, r.b),
+            (RelationKind::Containment, DocId(0), DocId(1))
+        );
         assert!(r.shingles().unwrap().jaccard >= c.threshold);
         assert!(r.resembles(&c) && r.may_stand_for(DocId(1), &c));
         // Missing a tenth: both mostly inside each other.

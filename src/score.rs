@@ -30,14 +30,21 @@ pub struct PairScore {
 }
 
 /// Scores one pair. Symmetric: swapping the documents swaps `a_in_b` and `b_in_a` and nothing else.
-pub fn score<'a, 'b>(a: impl Into<FingerprintRef<'a>>, b: impl Into<FingerprintRef<'b>>) -> PairScore {
+pub fn score<'a, 'b>(
+    a: impl Into<FingerprintRef<'a>>,
+    b: impl Into<FingerprintRef<'b>>,
+) -> PairScore {
     let (a, b) = (a.into(), b.into());
     scores_of(a, b, a.shingles.intersection_len(b.shingles))
 }
 
 /// [`score`] for a pair that shares at least `need` shingles; `None`, found early, for one that
 /// shares fewer ([`crate::fingerprint::Shingles::intersection_len_at_least`]).
-pub fn score_at_least(a: FingerprintRef<'_>, b: FingerprintRef<'_>, need: usize) -> Option<PairScore> {
+pub fn score_at_least(
+    a: FingerprintRef<'_>,
+    b: FingerprintRef<'_>,
+    need: usize,
+) -> Option<PairScore> {
     let shared = a.shingles.intersection_len_at_least(b.shingles, need)?;
     Some(scores_of(a, b, shared))
 }
@@ -68,7 +75,10 @@ where
         .map_init(
             || (Vec::new(), Vec::new()),
             |(bi, bj), &(i, j)| {
-                let s = score(fingerprints.get(i.index(), bi), fingerprints.get(j.index(), bj));
+                let s = score(
+                    fingerprints.get(i.index(), bi),
+                    fingerprints.get(j.index(), bj),
+                );
                 keep(i, j, &s)
             },
         )
@@ -90,7 +100,10 @@ where
             let keep = &keep;
             let (mut bi, mut bj) = (Vec::new(), Vec::new());
             docs[x + 1..].iter().filter_map(move |&j| {
-                let s = score(fingerprints.get(i.index(), &mut bi), fingerprints.get(j.index(), &mut bj));
+                let s = score(
+                    fingerprints.get(i.index(), &mut bi),
+                    fingerprints.get(j.index(), &mut bj),
+                );
                 keep(i, j, &s)
             })
         })

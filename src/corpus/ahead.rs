@@ -107,8 +107,16 @@ mod tests {
         for i in 0..23 {
             match i % 7 {
                 3 => writeln!(file, "{{not json").unwrap(),
-                5 => writeln!(file, "{{\"id\": \"same\", \"text\": \"a repeated id {i}\"}}").unwrap(),
-                _ => writeln!(file, "{{\"id\": \"d{i}\", \"text\": \"article number {i}\"}}").unwrap(),
+                5 => writeln!(
+                    file,
+                    "{{\"id\": \"same\", \"text\": \"a repeated id {i}\"}}"
+                )
+                .unwrap(),
+                _ => writeln!(
+                    file,
+                    "{{\"id\": \"d{i}\", \"text\": \"article number {i}\"}}"
+                )
+                .unwrap(),
             }
         }
         let inputs = [Input::Path(file.path().to_path_buf())];
@@ -162,7 +170,13 @@ mod tests {
     #[test]
     fn an_error_stops_reading_ahead_as_it_stops_reading() {
         let missing = [Input::Path("/nonexistent/twinwire-input.jsonl".into())];
-        let err = read_inputs_ahead(&missing, &ReadOptions::default(), 4, &mut |_| {}, &mut |_| {});
+        let err = read_inputs_ahead(
+            &missing,
+            &ReadOptions::default(),
+            4,
+            &mut |_| {},
+            &mut |_| {},
+        );
         assert!(matches!(err, Err(InputError::Missing { .. })), "{err:?}");
     }
 }

@@ -82,7 +82,8 @@ impl<W: Write + Send + 'static> FramedWriter<W> {
     pub fn new(out: W, dictionary: Option<Vec<u8>>) -> io::Result<FramedWriter<W>> {
         // What waits is bounded whatever the reader's pace: twice the lines of the frames
         // compressed at once, so that the reader goes on while they are compressed.
-        let queued_chunks = 2 * PENDING_FRAMES * DICTIONARY_FRAME_LINES as usize / FRAME_LINES as usize;
+        let queued_chunks =
+            2 * PENDING_FRAMES * DICTIONARY_FRAME_LINES as usize / FRAME_LINES as usize;
         let (chunks, queued) = mpsc::sync_channel::<Lines>(queued_chunks);
         let compressing = thread::Builder::new()
             .name("twinwire-frames".into())
@@ -240,7 +241,8 @@ const MAX_COMPRESSING_THREADS: usize = 4;
 impl<W: Write> Framer<W> {
     /// A framer with `dictionary` (written as the first frame), or without one.
     fn new(mut out: W, dictionary: Option<Vec<u8>>) -> io::Result<Framer<W>> {
-        let threads = thread::available_parallelism().map_or(1, |n| n.get().min(MAX_COMPRESSING_THREADS));
+        let threads =
+            thread::available_parallelism().map_or(1, |n| n.get().min(MAX_COMPRESSING_THREADS));
         let compressor = || -> io::Result<zstd::bulk::Compressor<'static>> {
             let mut compressor = match &dictionary {
                 Some(d) => zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, d)?,
@@ -250,7 +252,9 @@ impl<W: Write> Framer<W> {
             compressor.include_checksum(true)?;
             Ok(compressor)
         };
-        let compressors = (0..threads).map(|_| compressor()).collect::<io::Result<Vec<_>>>()?;
+        let compressors = (0..threads)
+            .map(|_| compressor())
+            .collect::<io::Result<Vec<_>>>()?;
         let mut table = Vec::new();
         if let Some(d) = &dictionary {
             let frame = skippable(DICTIONARY_MAGIC, d)?;
@@ -289,7 +293,8 @@ impl<W: Write> Framer<W> {
             return Ok(());
         }
         self.pending_bytes += self.frame.len();
-        self.pending.push((std::mem::take(&mut self.frame), self.lines));
+        self.pending
+            .push((std::mem::take(&mut self.frame), self.lines));
         self.lines = 0;
         if self.pending.len() >= PENDING_FRAMES || self.pending_bytes >= PENDING_BYTES {
             self.compress_pending()?;
@@ -303,9 +308,14 @@ impl<W: Write> Framer<W> {
         let compressed: Vec<io::Result<Vec<Vec<u8>>>> = thread::scope(|scope| {
             let runs = self.compressors.iter_mut().zip(self.pending.chunks(per));
             let threads: Vec<_> = runs
-                .map(|(c, run)| scope.spawn(move || run.iter().map(|(text, _)| c.compress(text)).collect()))
+                .map(|(c, run)| {
+                    scope.spawn(move || run.iter().map(|(text, _)| c.compress(text)).collect())
+                })
                 .collect();
-            threads.into_iter().map(|t| t.join().unwrap_or_else(|_| Err(stopped()))).collect()
+            threads
+                .into_iter()
+                .map(|t| t.join().unwrap_or_else(|_| Err(stopped())))
+                .collect()
         });
         let frames = compressed.into_iter().collect::<io::Result<Vec<_>>>()?;
         for (compressed, (_, lines)) in frames.into_iter().flatten().zip(&self.pending) {
@@ -465,17 +475,28 @@ fn table_of(file: &mut File) -> io::Result<Option<Table>> {
     }
     let entries: Vec<(u64, u32)> = table[8..]
         .chunks_exact(ENTRY_BYTES as usize)
-        .map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32_at(e, 8)))
+        .map(|e| {
+            (
+                u64::from_le_bytes(e[..8].try_into().expect("8 bytes")),
+                u32_at(e, 8),
+            )
+        })
         .collect();
     let total = entries.iter().fold(0u64, |sum, e| sum.saturating_add(e.0));
-    let adds_up = total == table_start && (!with_dictionary || entries.first().is_some_and(|e| e.1 == 0));
+    let adds_up =
+        total == table_start && (!with_dictionary || entries.first().is_some_and(|e| e.1 == 0));
     Ok(adds_up.then_some((entries, with_dictionary)))
 }
 
 /// The dictionary held by the skippable frame `frame`.
 fn read_dictionary(file: &mut File, frame: Frame) -> io::Result<Vec<u8>> {
     let bytes = read_frame(file, &frame)?;
-    let damaged = || io::Error::new(io::ErrorKind::InvalidData, "its dictionary frame is damaged");
+    let damaged = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "its dictionary frame is damaged",
+        )
+    };
     if bytes.len() < 8 || u32_at(&bytes, 0) != DICTIONARY_MAGIC {
         return Err(damaged());
     }
@@ -537,11 +558,16 @@ mod tests {
 
     /// A framed file of `lines` lines, `extra` bytes of varied words each.
     fn framed_of(lines: usize, extra: usize) -> (tempfile::NamedTempFile, Vec<String>) {
-        let words = ["wire", "copy", "Bamako", "attack", "report", "said", "the", "army"];
+        let words = [
+            "wire", "copy", "Bamako", "attack", "report", "said", "the", "army",
+        ];
         let text: Vec<String> = (1..=lines)
             .map(|i| {
                 let body: Vec<&str> = (0..extra / 6).map(|j| words[(i * 7 + j * j) % 8]).collect();
-                format!("{{\"id\":\"d{i}\",\"text\":\"line {i} {}\"}}\n", body.join(" "))
+                format!(
+                    "{{\"id\":\"d{i}\",\"text\":\"line {i} {}\"}}\n",
+                    body.join(" ")
+                )
             })
             .collect();
         let file = tempfile::NamedTempFile::new().unwrap();
@@ -630,9 +656,12 @@ mod tests {
     fn a_writer_given_a_dictionary_frames_with_it() {
         let (large, _) = framed_of(8000, 700);
         let dictionary = open(&large).1.into_dictionary().expect("a dictionary");
-        let text: Vec<String> = (1..=10).map(|i| format!("{{\"id\":\"n{i}\",\"text\":\"Bamako army {i}\"}}\n")).collect();
+        let text: Vec<String> = (1..=10)
+            .map(|i| format!("{{\"id\":\"n{i}\",\"text\":\"Bamako army {i}\"}}\n"))
+            .collect();
         let file = tempfile::NamedTempFile::new().unwrap();
-        let mut writer = FramedWriter::new(file.reopen().unwrap(), Some(dictionary.clone())).unwrap();
+        let mut writer =
+            FramedWriter::new(file.reopen().unwrap(), Some(dictionary.clone())).unwrap();
         for line in &text {
             writer.write_line(line.as_bytes()).unwrap();
         }
@@ -646,13 +675,19 @@ mod tests {
     fn a_file_without_a_table_or_with_a_damaged_one_has_no_frames() {
         let plain = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(plain.path(), zstd::encode_all(&b"{}\n"[..], 3).unwrap()).unwrap();
-        assert_eq!(Framed::open(&mut File::open(plain.path()).unwrap()).unwrap(), None);
+        assert_eq!(
+            Framed::open(&mut File::open(plain.path()).unwrap()).unwrap(),
+            None
+        );
         let (file, _) = framed(2 * FRAME_LINES as usize + 44);
         let mut bytes = std::fs::read(file.path()).unwrap();
         let n = bytes.len();
         bytes[n - 8] = 200; // the count of frames
         std::fs::write(file.path(), &bytes).unwrap();
-        assert_eq!(Framed::open(&mut File::open(file.path()).unwrap()).unwrap(), None);
+        assert_eq!(
+            Framed::open(&mut File::open(file.path()).unwrap()).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -670,12 +705,20 @@ mod tests {
             std::fs::write(file.path(), damaged).unwrap();
             let (mut f, framed) = open(&file);
             match framed.decoder() {
-                Ok(mut d) => framed.frames.iter().map(|fr| d.decode(&mut f, fr)).collect(),
+                Ok(mut d) => framed
+                    .frames
+                    .iter()
+                    .map(|fr| d.decode(&mut f, fr))
+                    .collect(),
                 Err(e) => vec![Err(e)],
             }
         };
         let right = |(at, r): (usize, &io::Result<Vec<u8>>)| match r {
-            Ok(b) => *b == text[at * 4..(at * 4 + 4).min(text.len())].concat().into_bytes(),
+            Ok(b) => {
+                *b == text[at * 4..(at * 4 + 4).min(text.len())]
+                    .concat()
+                    .into_bytes()
+            }
             Err(_) => true,
         };
         let mut in_content = bytes.clone();
@@ -686,4 +729,3 @@ mod tests {
         assert!(decoded(&in_id).iter().all(Result::is_err));
     }
 }
-

@@ -25,9 +25,9 @@ mod web;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
-use std::num::NonZeroU64;
 use std::fs::File;
 use std::io::{self, BufRead, Read, Seek};
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
@@ -665,7 +665,12 @@ impl<'a> Reader<'a> {
 
     /// Whether `id` was used by a document before (of this run, or of the index it adds to).
     fn used(&self, id: &str) -> bool {
-        self.ids.contains(id) || self.options.taken_ids.as_ref().is_some_and(|t| t.contains(id))
+        self.ids.contains(id)
+            || self
+                .options
+                .taken_ids
+                .as_ref()
+                .is_some_and(|t| t.contains(id))
     }
 
     fn emit(

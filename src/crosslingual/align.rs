@@ -188,12 +188,13 @@ impl Table {
         if j > 0 && best[i * width + j - 1] > choice.0 {
             choice = (best[i * width + j - 1], SKIP_B, 0.0);
         }
-        let consider = |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
-            let gain = sim - params.min_similarity - penalty;
-            if gain > 0.0 && best[prev] + gain > choice.0 {
-                *choice = (best[prev] + gain, kind, sim);
-            }
-        };
+        let consider =
+            |prev: usize, sim: f64, kind: u8, penalty: f64, choice: &mut (f64, u8, f64)| {
+                let gain = sim - params.min_similarity - penalty;
+                if gain > 0.0 && best[prev] + gain > choice.0 {
+                    *choice = (best[prev] + gain, kind, sim);
+                }
+            };
         if i == 0 || j == 0 {
             return choice;
         }

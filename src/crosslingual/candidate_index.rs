@@ -59,7 +59,11 @@ pub fn translation_candidates_around(
     (wanted, stored): (Option<&[bool]>, Option<&dyn StoredKeys>),
 ) -> Vec<(DocId, DocId)> {
     // The keyed documents, numbered 0.. in this order (x).
-    let ids: Vec<DocId> = docs.iter().copied().filter(|d| keyed.lang(d.index()).is_some()).collect();
+    let ids: Vec<DocId> = docs
+        .iter()
+        .copied()
+        .filter(|d| keyed.lang(d.index()).is_some())
+        .collect();
     if !(2..1 << 28).contains(&ids.len()) {
         return Vec::new();
     }
@@ -73,7 +77,11 @@ pub fn translation_candidates_around(
         Some(side) => side.searcher_keys(&languages),
         None => Default::default(),
     };
-    let keys = DocKeys { keyed, ids: &ids, read };
+    let keys = DocKeys {
+        keyed,
+        ids: &ids,
+        read,
+    };
     let signatures = Signatures::new(&keys, &languages, params, side);
     let searcher_signatures: Vec<Vec<u32>> = languages
         .searchers
@@ -91,7 +99,11 @@ pub fn translation_candidates_around(
     match wanted {
         None => {
             let (majority, lengths) = search.majority_for(&searchers.keys);
-            let best = best_lists(&search.index(&majority, &lengths), &signatures, &searcher_signatures);
+            let best = best_lists(
+                &search.index(&majority, &lengths),
+                &signatures,
+                &searcher_signatures,
+            );
             mutual_pairs(&languages, &best, &ids, |_, _| true)
         }
         Some(wanted) => {
@@ -139,7 +151,12 @@ impl PartnerSearch<'_> {
     fn majority_for(&self, searched: &[u32]) -> (MajorityPostings, Vec<u8>) {
         let mut majority = MajorityPostings::new(self.languages, self.signatures, searched);
         let mut lengths = std::mem::take(&mut majority.signature_lengths);
-        for (&x, sig) in self.languages.searchers.iter().zip(self.searcher_signatures) {
+        for (&x, sig) in self
+            .languages
+            .searchers
+            .iter()
+            .zip(self.searcher_signatures)
+        {
             lengths[x] = sig.len() as u8;
         }
         (majority, lengths)
@@ -174,10 +191,16 @@ impl PartnerSearch<'_> {
         // The wanted majority documents search the searchers' postings only.
         let (none, lengths) = self.majority_for(&[]);
         let index = self.index(&none, &lengths);
-        let wanted_majority: Vec<usize> =
-            (0..wanted.len()).filter(|&x| wanted[x] && is_majority(x)).collect();
+        let wanted_majority: Vec<usize> = (0..wanted.len())
+            .filter(|&x| wanted[x] && is_majority(x))
+            .collect();
         let wanted_signatures = self.signatures.of_docs(&wanted_majority);
-        self.search_with(&index, &wanted_majority, (&wanted_majority, &wanted_signatures), &mut best);
+        self.search_with(
+            &index,
+            &wanted_majority,
+            (&wanted_majority, &wanted_signatures),
+            &mut best,
+        );
         // A searcher's pair with a wanted document needs its list: when that document is of the
         // majority, it named the searcher; when it is a searcher, the two share a signature key.
         // The majority's postings cover the signatures of every searcher that may be asked.
@@ -185,7 +208,8 @@ impl PartnerSearch<'_> {
         for &x in languages.searchers.iter().filter(|&&x| wanted[x]) {
             for &k in self.searcher_signature(x) {
                 let run = self.searchers.of(k);
-                run.iter().for_each(|&e| may_search[SearcherPostings::doc(e) as usize] = true);
+                run.iter()
+                    .for_each(|&e| may_search[SearcherPostings::doc(e) as usize] = true);
             }
         }
         for &x in &wanted_majority {
@@ -196,28 +220,44 @@ impl PartnerSearch<'_> {
         let index = self.index(&majority, &lengths);
         // The wanted searchers, then the documents (of any language) they named: the other side
         // of their pairs.
-        let wanted_searchers: Vec<usize> = languages.searchers.iter().copied().filter(|&x| wanted[x]).collect();
+        let wanted_searchers: Vec<usize> = languages
+            .searchers
+            .iter()
+            .copied()
+            .filter(|&x| wanted[x])
+            .collect();
         self.search_into(&index, &wanted_searchers, &mut best);
-        let mut then: Vec<usize> = wanted_searchers.iter().flat_map(|&x| named(&best, x)).collect();
+        let mut then: Vec<usize> = wanted_searchers
+            .iter()
+            .flat_map(|&x| named(&best, x))
+            .collect();
         then.retain(|&o| !best.made(o));
         then.sort_unstable();
         then.dedup();
         // Besides them, the searchers the wanted majority named, whose lists matter only where
         // they can hold one of those: a part of the search passes over the others
         // ([`list_if_may_hold`]).
-        let mut asked: Vec<(usize, usize)> =
-            wanted_majority.iter().flat_map(|&m| named(&best, m).map(move |x| (x, m))).collect();
+        let mut asked: Vec<(usize, usize)> = wanted_majority
+            .iter()
+            .flat_map(|&m| named(&best, m).map(move |x| (x, m)))
+            .collect();
         asked.retain(|&(x, _)| !best.made(x) && then.binary_search(&x).is_err());
         asked.sort_unstable();
         asked.dedup();
-        let signature_of = |m: usize| wanted_majority.binary_search(&m).map_or(&[][..], |at| &wanted_signatures[at]);
+        let signature_of = |m: usize| {
+            wanted_majority
+                .binary_search(&m)
+                .map_or(&[][..], |at| &wanted_signatures[at])
+        };
         let groups: Vec<&[(usize, usize)]> = asked.chunk_by(|a, b| a.0 == b.0).collect();
         let holding: Vec<(usize, Vec<u32>)> = groups
             .par_iter()
             .filter_map(|group| {
                 let x = group[0].0;
-                let named: Vec<(usize, &[u32])> = group.iter().map(|&(_, m)| (m, signature_of(m))).collect();
-                list_if_may_hold(&index, x, self.searcher_signature(x), &named).map(|list| (x, list))
+                let named: Vec<(usize, &[u32])> =
+                    group.iter().map(|&(_, m)| (m, signature_of(m))).collect();
+                list_if_may_hold(&index, x, self.searcher_signature(x), &named)
+                    .map(|list| (x, list))
             })
             .collect();
         for (x, list) in holding {
@@ -229,7 +269,10 @@ impl PartnerSearch<'_> {
 
     /// Every key of these searchers' signatures, sorted, unique.
     fn signature_keys<'b>(&self, searchers: impl Iterator<Item = &'b usize>) -> Vec<u32> {
-        let mut keys: Vec<u32> = searchers.flat_map(|&x| self.searcher_signature(x)).copied().collect();
+        let mut keys: Vec<u32> = searchers
+            .flat_map(|&x| self.searcher_signature(x))
+            .copied()
+            .collect();
         keys.par_sort_unstable();
         keys.dedup();
         keys
@@ -238,8 +281,11 @@ impl PartnerSearch<'_> {
     /// Sets the best partners of each of `docs` (sorted) in `best`.
     fn search_into(&self, index: &Index<'_>, docs: &[usize], best: &mut BestLists) {
         let languages = self.languages;
-        let majority: Vec<usize> =
-            docs.iter().copied().filter(|&x| languages.lang_of[x] == languages.majority).collect();
+        let majority: Vec<usize> = docs
+            .iter()
+            .copied()
+            .filter(|&x| languages.lang_of[x] == languages.majority)
+            .collect();
         let majority_signatures = self.signatures.of_docs(&majority);
         self.search_with(index, docs, (&majority, &majority_signatures), best);
     }
@@ -379,7 +425,10 @@ impl<'a> Signatures<'a> {
         params: &TranslationParams,
         mut side: Option<StoredSide<'a>>,
     ) -> Self {
-        assert!(params.signature <= 255, "a signature holds at most 255 keys");
+        assert!(
+            params.signature <= 255,
+            "a signature holds at most 255 keys"
+        );
         let n = languages.len();
         let mut buf = Vec::new();
         let mut minority_keys: Vec<u32> = Vec::new();
@@ -390,22 +439,26 @@ impl<'a> Signatures<'a> {
         minority_keys.dedup();
         let (mut df, mut langs) = key_counts(keys, &minority_keys, &languages.lang_of);
         let stored_df = match &side {
-            Some(side) => side.keys.count_keys(&minority_keys, &|d| side.is_looked_up(d)),
+            Some(side) => side
+                .keys
+                .count_keys(&minority_keys, &|d| side.is_looked_up(d)),
             None => Vec::new(),
         };
         for ((d, l), &stored) in df.iter_mut().zip(&mut langs).zip(&stored_df) {
             *d += stored;
             *l |= u32::from(stored > 0) << languages.majority;
         }
-        let max_df =
-            ((n as f64 * params.max_key_share).ceil() as u32).max(params.min_key_postings);
+        let max_df = ((n as f64 * params.max_key_share).ceil() as u32).max(params.min_key_postings);
         let eligible: Vec<(u32, u32)> = (minority_keys.iter().zip(df.iter().zip(&langs)))
             .filter(|(_, (&d, &l))| (2..=max_df).contains(&d) && l.count_ones() >= 2)
             .map(|(&k, (&d, _))| (k, d))
             .collect();
         if let Some(side) = side.as_mut() {
             side.eligible = eligible.clone();
-            let stored_df = minority_keys.iter().zip(stored_df).filter(|(k, _)| eligible.binary_search_by_key(k, |e| &e.0).is_ok());
+            let stored_df = minority_keys
+                .iter()
+                .zip(stored_df)
+                .filter(|(k, _)| eligible.binary_search_by_key(k, |e| &e.0).is_ok());
             side.stored_df = FilteredKeys::new(stored_df.map(|(&k, d)| (k, d)));
         }
         Signatures {
@@ -426,7 +479,10 @@ impl<'a> Signatures<'a> {
 
     /// The signature of a document with these keys.
     fn of_keys(&self, keys: &[u32]) -> Vec<u32> {
-        let mut sig: Vec<(u32, u32)> = keys.iter().filter_map(|&k| Some((self.eligible.get(k)?, k))).collect();
+        let mut sig: Vec<(u32, u32)> = keys
+            .iter()
+            .filter_map(|&k| Some((self.eligible.get(k)?, k)))
+            .collect();
         if sig.len() > self.size {
             sig.select_nth_unstable(self.size);
             sig.truncate(self.size);
@@ -445,7 +501,13 @@ impl<'a> Signatures<'a> {
     fn of_docs(&self, docs: &[usize]) -> Vec<Vec<u32>> {
         let mut out: Vec<Vec<u32>> = docs
             .par_iter()
-            .map(|&x| if self.looked_up(x) { Vec::new() } else { self.of(x) })
+            .map(|&x| {
+                if self.looked_up(x) {
+                    Vec::new()
+                } else {
+                    self.of(x)
+                }
+            })
             .collect();
         let mut stored: Vec<(DocId, usize)> = Vec::new();
         if let Some(side) = &self.side {
@@ -514,7 +576,9 @@ impl<'a> StoredSide<'a> {
 
     fn is_looked_up(&self, d: DocId) -> bool {
         let d = d.index();
-        self.looked_up_bits.get(d / 64).is_some_and(|&bits| bits >> (d % 64) & 1 == 1)
+        self.looked_up_bits
+            .get(d / 64)
+            .is_some_and(|&bits| bits >> (d % 64) & 1 == 1)
     }
 
     /// The stored searchers (keyed documents outside the majority) and their keys, read from
@@ -541,7 +605,12 @@ impl<'a> StoredSide<'a> {
     /// one by chunks of keys. The documents of slot s are put in `postings` from `next[s]` on
     /// (room for its key's [`StoredSide::stored_df`] is left there), in document order; returns
     /// per keyed document its signature length (0 for those not looked up).
-    fn majority_by_rank(&self, slots: &FilteredKeys, size: usize, (postings, next): (&mut [u32], &mut [usize])) -> Vec<u8> {
+    fn majority_by_rank(
+        &self,
+        slots: &FilteredKeys,
+        size: usize,
+        (postings, next): (&mut [u32], &mut [usize]),
+    ) -> Vec<u8> {
         let mut lengths = vec![0u8; self.ids.len()];
         let mut ranked: Vec<(u32, u32)> = self.eligible.iter().map(|&(k, df)| (df, k)).collect();
         ranked.sort_unstable();
@@ -570,7 +639,11 @@ impl<'a> StoredSide<'a> {
             };
             // The postings of the next chunk are read while those of one are ranked: ranking
             // goes key by key in rank order, on one thread.
-            let look_up = |at: usize| chunks.get(at).map(|(_, keys)| self.keys.key_postings(part, keys, &keep));
+            let look_up = |at: usize| {
+                chunks
+                    .get(at)
+                    .map(|(_, keys)| self.keys.key_postings(part, keys, &keep))
+            };
             let mut found = look_up(0);
             for (at, (chunk, _)) in chunks.iter().enumerate() {
                 let this = found.take().unwrap_or_default();
@@ -598,7 +671,10 @@ impl Ranking<'_> {
     /// another from the rarest: each posting of a document whose signature is not full yet.
     fn add(&mut self, side: &StoredSide<'_>, chunk: &[(u32, u32)], found: &[(u32, DocId)]) {
         for &(_, k) in chunk {
-            let (lo, hi) = (found.partition_point(|p| p.0 < k), found.partition_point(|p| p.0 <= k));
+            let (lo, hi) = (
+                found.partition_point(|p| p.0 < k),
+                found.partition_point(|p| p.0 <= k),
+            );
             let slot = self.slots.get(k).map(|s| s as usize);
             // The room left is the key's count (a damaged file, already reported, may give
             // fewer: never more than the room is written).
@@ -652,14 +728,16 @@ fn key_counts(keys: &DocKeys<'_>, counted: &[u32], lang_of: &[u8]) -> (Vec<u32>,
     let slot = FilteredKeys::new(counted.iter().enumerate().map(|(i, &k)| (k, i as u32)));
     let df: Vec<AtomicU32> = (0..counted.len()).map(|_| AtomicU32::new(0)).collect();
     let langs: Vec<AtomicU32> = (0..counted.len()).map(|_| AtomicU32::new(0)).collect();
-    (0..lang_of.len()).into_par_iter().for_each_init(Vec::new, |buf, x| {
-        for &k in keys.get(x, buf) {
-            if let Some(i) = slot.get(k) {
-                df[i as usize].fetch_add(1, Relaxed);
-                langs[i as usize].fetch_or(1 << lang_of[x], Relaxed);
+    (0..lang_of.len())
+        .into_par_iter()
+        .for_each_init(Vec::new, |buf, x| {
+            for &k in keys.get(x, buf) {
+                if let Some(i) = slot.get(k) {
+                    df[i as usize].fetch_add(1, Relaxed);
+                    langs[i as usize].fetch_or(1 << lang_of[x], Relaxed);
+                }
             }
-        }
-    });
+        });
     let load = |v: Vec<AtomicU32>| v.into_iter().map(AtomicU32::into_inner).collect();
     (load(df), load(langs))
 }
@@ -692,7 +770,9 @@ impl SearcherPostings {
     /// The postings of key `k`.
     fn of(&self, k: u32) -> &[u64] {
         let lo = self.postings.partition_point(|&e| (e >> 32) < u64::from(k));
-        let hi = self.postings.partition_point(|&e| (e >> 32) <= u64::from(k));
+        let hi = self
+            .postings
+            .partition_point(|&e| (e >> 32) <= u64::from(k));
         &self.postings[lo..hi]
     }
 
@@ -741,7 +821,11 @@ impl MajorityPostings {
                     let listed = !searched.is_empty()
                         && !signatures.looked_up(x as usize)
                         && keys.iter().any(|&k| slots.contains(k));
-                    let sig = if listed { signatures.of_keys(keys) } else { Vec::new() };
+                    let sig = if listed {
+                        signatures.of_keys(keys)
+                    } else {
+                        Vec::new()
+                    };
                     found.extend(sig.iter().filter_map(|&k| slots.get(k)));
                     ends.push(found.len() as u32);
                     lengths.push(sig.len() as u8);
@@ -902,7 +986,10 @@ fn add_hits(index: &Index<'_>, x: usize, keys: &[u32], hits: &mut HitCounts) {
 
 /// The documents hit, as (document, summed weight, keys shared, its signature length), the
 /// counts set back to zero.
-fn drain_hits<'b>(index: &'b Index<'_>, hits: &'b mut HitCounts) -> impl Iterator<Item = (u32, u32, u32, u8)> + 'b {
+fn drain_hits<'b>(
+    index: &'b Index<'_>,
+    hits: &'b mut HitCounts,
+) -> impl Iterator<Item = (u32, u32, u32, u8)> + 'b {
     let mask = (1 << HIT_COUNT_BITS) - 1;
     hits.drain().map(move |(o, hit)| {
         let length = index.signature_lengths[o as usize];
@@ -926,9 +1013,18 @@ const PARTIAL_SEARCH_SHARES: [usize; 3] = [8, 4, 2];
 /// it, or behind `max_candidates` documents found, is not in the list ([`proved_out`]). The rarest
 /// keys are those a translation shares, so a part of the search mostly finds the list's best.
 /// Counted to the end, the counts are the whole search's, and the list is [`best_partners`]'s.
-fn list_if_may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &[u32])]) -> Option<Vec<u32>> {
+fn list_if_may_hold(
+    index: &Index<'_>,
+    x: usize,
+    sig: &[u32],
+    named: &[(usize, &[u32])],
+) -> Option<Vec<u32>> {
     let params = index.params;
-    let need = if sig.len() < params.short_signature { 1 } else { params.min_shared };
+    let need = if sig.len() < params.short_signature {
+        1
+    } else {
+        params.min_shared
+    };
     let weights = named_weights(index, sig, named, need);
     if weights.is_empty() || params.max_candidates == 0 {
         return None;
@@ -959,7 +1055,12 @@ fn list_if_may_hold(index: &Index<'_>, x: usize, sig: &[u32], named: &[(usize, &
 
 /// The weight with searcher x (its signature `sig`) of each `named` document sharing at least
 /// `need` keys with it, as [`choose_partners`] ranks it, with the document.
-fn named_weights(index: &Index<'_>, sig: &[u32], named: &[(usize, &[u32])], need: usize) -> Vec<(u64, usize)> {
+fn named_weights(
+    index: &Index<'_>,
+    sig: &[u32],
+    named: &[(usize, &[u32])],
+    need: usize,
+) -> Vec<(u64, usize)> {
     let n = index.languages.len();
     let mut by_key = sig.to_vec();
     by_key.sort_unstable();
@@ -967,7 +1068,9 @@ fn named_weights(index: &Index<'_>, sig: &[u32], named: &[(usize, &[u32])], need
         .iter()
         .filter_map(|&(m, their)| {
             let shared = their.iter().filter(|k| by_key.binary_search(k).is_ok());
-            let (count, weight) = shared.fold((0, 0), |(c, w), &k| (c + 1, w + key_weight(n, index.eligible.get(k).unwrap_or(1))));
+            let (count, weight) = shared.fold((0, 0), |(c, w), &k| {
+                (c + 1, w + key_weight(n, index.eligible.get(k).unwrap_or(1)))
+            });
             (count >= need).then(|| (partner_weight(weight, index.signature_lengths[m]), m))
         })
         .collect()
@@ -1000,7 +1103,9 @@ fn proved_out(index: &Index<'_>, hits: &HitCounts, need: usize, weights: &[(u64,
     };
     // Fewer than `keep` found are ahead of (w, m) when fewer than `keep` were found, or the last
     // of the first `keep` is not ahead of it.
-    let few_ahead = |w: u64, m: usize| first.len() < keep || first.peek().is_none_or(|last| (Reverse(w), m) <= *last);
+    let few_ahead = |w: u64, m: usize| {
+        first.len() < keep || first.peek().is_none_or(|last| (Reverse(w), m) <= *last)
+    };
     !weights
         .iter()
         .any(|&(w, m)| w as f64 >= index.params.min_share_of_best * best as f64 && few_ahead(w, m))
@@ -1023,7 +1128,8 @@ fn partner_weight(weight: u32, length: u8) -> u64 {
 }
 
 /// The square root of each signature length (of 1 for 0), as [`partner_weight`] divides by it.
-static ROOTS: LazyLock<[f64; 256]> = LazyLock::new(|| std::array::from_fn(|l| f64::from(l.max(1) as u8).sqrt()));
+static ROOTS: LazyLock<[f64; 256]> =
+    LazyLock::new(|| std::array::from_fn(|l| f64::from(l.max(1) as u8).sqrt()));
 
 /// The end of step 4, once the keys shared with each partner are counted: from (partner, the
 /// summed [`key_weight`] of the keys shared, their number, the partner's signature length), the
@@ -1048,7 +1154,11 @@ pub fn choose_partners<O: Copy + Ord>(
         if (shared as usize) < need {
             continue;
         }
-        keep_first(&mut first, keep, (Reverse(partner_weight(weight, length)), o));
+        keep_first(
+            &mut first,
+            keep,
+            (Reverse(partner_weight(weight, length)), o),
+        );
     }
     let mut counted: Vec<(u64, O)> = first.into_iter().map(|(Reverse(n), o)| (n, o)).collect();
     if let Some(top) = counted.iter().map(|&(n, _)| n).max() {
@@ -1155,7 +1265,9 @@ mod tests {
             let mut keys: Vec<u32> = if x % 4 == 1 {
                 last.iter().copied().filter(|_| next(10) < 8).collect()
             } else {
-                (0..30).map(|_| (next(40) * next(100) + next(3)) as u32).collect()
+                (0..30)
+                    .map(|_| (next(40) * next(100) + next(3)) as u32)
+                    .collect()
             };
             keys.sort_unstable();
             keys.dedup();
@@ -1186,7 +1298,8 @@ mod tests {
         assert!(whole.len() > 50, "{} pairs", whole.len());
         assert_eq!(translation_candidates(&spilled, &docs, &params), whole);
         let wanted: Vec<bool> = (0..n).map(|x| x % 3 == 0).collect();
-        let around = |k: &KeyedDocs| translation_candidates_around(k, &docs, &params, (Some(&wanted), None));
+        let around =
+            |k: &KeyedDocs| translation_candidates_around(k, &docs, &params, (Some(&wanted), None));
         assert_eq!(around(&spilled), around(&held));
     }
 
@@ -1203,7 +1316,14 @@ mod tests {
             };
             // Few distinct weights, so that ties are decided by the partner.
             let hits: Vec<(u32, u32, u32, u8)> = (0..next(60) as u32)
-                .map(|o| (o * 7 % 61, next(5) as u32 * 100, next(6) as u32, next(9) as u8))
+                .map(|o| {
+                    (
+                        o * 7 % 61,
+                        next(5) as u32 * 100,
+                        next(6) as u32,
+                        next(9) as u8,
+                    )
+                })
                 .collect();
             let signature = next(30) as usize;
             let need = if signature < params.short_signature {
@@ -1266,8 +1386,12 @@ mod tests {
                     .filter(|&(a, b)| wanted[a.index()] || wanted[b.index()])
                     .collect();
                 assert!(!expected.is_empty() && expected.len() < all.len());
-                let around = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
-                assert_eq!(around, expected, "rules {max_candidates}, {min_share_of_best}; choice {choice}");
+                let around =
+                    translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
+                assert_eq!(
+                    around, expected,
+                    "rules {max_candidates}, {min_share_of_best}; choice {choice}"
+                );
             }
         }
     }
@@ -1315,7 +1439,11 @@ mod tests {
         fn documents(&self) -> usize {
             self.first
         }
-        fn anchors(&self, _: &[u32], _: &(dyn Fn(DocId) -> bool + Sync)) -> (Vec<(u32, DocId)>, Vec<u32>) {
+        fn anchors(
+            &self,
+            _: &[u32],
+            _: &(dyn Fn(DocId) -> bool + Sync),
+        ) -> (Vec<(u32, DocId)>, Vec<u32>) {
             (Vec::new(), Vec::new())
         }
         fn count_anchors(&self, anchors: &[u32], _: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
@@ -1334,22 +1462,43 @@ mod tests {
             true
         }
         fn count_keys(&self, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
-            let holding = |k: u32| self.postings.iter().filter(|p| p.0 == k && keep(p.1)).count();
+            let holding = |k: u32| {
+                self.postings
+                    .iter()
+                    .filter(|p| p.0 == k && keep(p.1))
+                    .count()
+            };
             keys.iter().map(|&k| holding(k) as u32).collect()
         }
         fn keys_of(&self, docs: &[DocId]) -> Vec<Vec<u32>> {
-            let of = |d: &DocId| self.postings.iter().filter(|p| p.1 == *d).map(|p| p.0).collect();
+            let of = |d: &DocId| {
+                self.postings
+                    .iter()
+                    .filter(|p| p.1 == *d)
+                    .map(|p| p.0)
+                    .collect()
+            };
             docs.iter().map(of).collect()
         }
         fn key_parts(&self) -> Vec<u64> {
             match &self.parts {
                 Some(parts) => (0..parts.len())
-                    .map(|p| self.postings.iter().filter(|e| self.part_of(e.1) == p).count() as u64)
+                    .map(|p| {
+                        self.postings
+                            .iter()
+                            .filter(|e| self.part_of(e.1) == p)
+                            .count() as u64
+                    })
                     .collect(),
                 None => vec![u64::MAX],
             }
         }
-        fn key_postings(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+        fn key_postings(
+            &self,
+            part: usize,
+            keys: &[u32],
+            keep: &(dyn Fn(DocId) -> bool + Sync),
+        ) -> Vec<(u32, DocId)> {
             let found = self.postings.iter().filter(|(k, d)| {
                 keys.binary_search(k).is_ok() && keep(*d) && self.part_of(*d) == part
             });
@@ -1373,7 +1522,8 @@ mod tests {
                 ..TranslationParams::default()
             };
             let wanted: Vec<bool> = (0..n).map(|x| x >= first).collect();
-            let expected = translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
+            let expected =
+                translation_candidates_around(&keyed, &docs, &params, (Some(&wanted), None));
             let mut held = KeyedDocs::default();
             let mut buf = Vec::new();
             for x in 0..n {
@@ -1388,8 +1538,16 @@ mod tests {
                 if let Some(parts) = parts.clone() {
                     stored = stored.in_parts(parts);
                 }
-                let found = translation_candidates_around(&held, &docs, &params, (Some(&wanted), Some(&stored)));
-                assert_eq!(found, expected, "first {first}, signature {signature}, parts {parts:?}");
+                let found = translation_candidates_around(
+                    &held,
+                    &docs,
+                    &params,
+                    (Some(&wanted), Some(&stored)),
+                );
+                assert_eq!(
+                    found, expected,
+                    "first {first}, signature {signature}, parts {parts:?}"
+                );
             }
         }
     }

@@ -225,7 +225,12 @@ pub fn candidate_keys(text: &str, tokens: &TokenList, lang: &str) -> Vec<u32> {
 
 /// [`candidate_keys`], told whether the text has function words of another language than `lang`
 /// (`has_foreign`, as [`has_foreign_function_words`] tells it).
-pub(crate) fn candidate_keys_knowing(text: &str, tokens: &TokenList, lang: &str, has_foreign: bool) -> Vec<u32> {
+pub(crate) fn candidate_keys_knowing(
+    text: &str,
+    tokens: &TokenList,
+    lang: &str,
+    has_foreign: bool,
+) -> Vec<u32> {
     const PREFIX: usize = 6;
     // Shorter lowercase words are mostly common words, and cost memory in a large dump: with 4,
     // 6, 8, 10 and none, 8 found as many translations as any (BENCHMARKS.md section 8).

@@ -26,7 +26,6 @@
 //! strong evidence). A short article aligned whole needs only `whole_min_aligned` groups, each of
 //! them at least `few_min_similarity`.
 
-
 use std::path::PathBuf;
 
 use super::align::{align, AlignParams, Alignment};
@@ -308,7 +307,11 @@ mod tests {
         };
         assert_eq!(
             translation_candidates(&keyed, &docs, &no_cut),
-            [(DocId(0), DocId(1)), (DocId(0), DocId(2)), (DocId(2), DocId(63))]
+            [
+                (DocId(0), DocId(1)),
+                (DocId(0), DocId(2)),
+                (DocId(2), DocId(63))
+            ]
         );
     }
 

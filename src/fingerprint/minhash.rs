@@ -113,7 +113,9 @@ impl Densification {
 
     fn new(bins: usize) -> Densification {
         let first = (0..bins)
-            .map(|i| std::array::from_fn(|attempt| Densification::probe(bins, i, attempt as u64) as u32))
+            .map(|i| {
+                std::array::from_fn(|attempt| Densification::probe(bins, i, attempt as u64) as u32)
+            })
             .collect();
         Densification { bins, first }
     }
@@ -129,8 +131,12 @@ impl Densification {
             return mins[i] as u32;
         }
         let kept = self.first[i].iter().map(|&j| j as usize);
-        let later = (Densification::KEPT as u64..).map(|attempt| Densification::probe(self.bins, i, attempt));
-        let j = kept.chain(later).find(|&j| mins[j] != u64::MAX).expect("a bin is filled");
+        let later = (Densification::KEPT as u64..)
+            .map(|attempt| Densification::probe(self.bins, i, attempt));
+        let j = kept
+            .chain(later)
+            .find(|&j| mins[j] != u64::MAX)
+            .expect("a bin is filled");
         mins[j] as u32
     }
 }
@@ -168,7 +174,8 @@ mod tests {
             .map(|i| match filled[i] {
                 true => mins[i],
                 false => {
-                    let j = (0..).map(|attempt| (mix((i as u64) << 32 | attempt) % k as u64) as usize);
+                    let j =
+                        (0..).map(|attempt| (mix((i as u64) << 32 | attempt) % k as u64) as usize);
                     mins[j.into_iter().find(|&j| filled[j]).unwrap()]
                 }
             })
@@ -185,11 +192,20 @@ mod tests {
 
     #[test]
     fn band_keys_are_those_of_the_sketch_made_one_bin_at_a_time() {
-        let shapes = [PARAMS, MinHashParams { bands: 59, rows: 2 }, MinHashParams { bands: 31, rows: 8 }, MinHashParams { bands: 3, rows: 40 }];
+        let shapes = [
+            PARAMS,
+            MinHashParams { bands: 59, rows: 2 },
+            MinHashParams { bands: 31, rows: 8 },
+            MinHashParams { bands: 3, rows: 40 },
+        ];
         for params in shapes {
             for n in [1, 2, 5, 30, 126, 220, 1000] {
                 let shingles = set(n * 7..n * 8);
-                assert_eq!(band_keys(&shingles, &params), band_keys_one_by_one(&shingles, &params), "{n} {params:?}");
+                assert_eq!(
+                    band_keys(&shingles, &params),
+                    band_keys_one_by_one(&shingles, &params),
+                    "{n} {params:?}"
+                );
             }
         }
     }

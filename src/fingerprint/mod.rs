@@ -15,11 +15,11 @@ mod simhash;
 mod store;
 
 pub use minhash::{band_keys, MinHashParams};
+pub(crate) use shingle::sort_hash_values;
 pub use shingle::{shingle_hashes, shingle_hashes_into, SetScratch, ShingleSet, Shingles};
 pub use simhash::SimHash64;
-pub use store::{FingerprintRef, Fingerprints, Spill};
-pub(crate) use shingle::sort_hash_values;
 pub(crate) use store::Sets;
+pub use store::{FingerprintRef, Fingerprints, Spill};
 
 use crate::config::Config;
 use crate::text::TokenList;
@@ -42,7 +42,9 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// Computes the fingerprint of one document's text.
     pub fn of_text(text: &str, config: &Config) -> Fingerprint {
-        with_words_of(text, |words, scratch| Fingerprint::build(words, config, scratch))
+        with_words_of(text, |words, scratch| {
+            Fingerprint::build(words, config, scratch)
+        })
     }
 
     /// The exact hash and shingle set of one document's text, as [`Fingerprint::of_text`] makes
@@ -179,7 +181,10 @@ impl BitFilter {
     /// An empty filter of `2^log2_bits` bits (at least 64).
     pub fn new(log2_bits: u32) -> BitFilter {
         let log2_bits = log2_bits.clamp(6, 40);
-        BitFilter { bits: vec![0; 1 << (log2_bits - 6)], log2_bits }
+        BitFilter {
+            bits: vec![0; 1 << (log2_bits - 6)],
+            log2_bits,
+        }
     }
 
     /// Sets the bit of `v`.
@@ -211,7 +216,10 @@ impl FilteredKeys {
     /// and 16 bits per key.
     pub fn new(entries: impl IntoIterator<Item = (u32, u32)>) -> FilteredKeys {
         let table: KeyMap<u32, u32> = entries.into_iter().collect();
-        let bits = (table.len() * 16).next_power_of_two().trailing_zeros().max(22);
+        let bits = (table.len() * 16)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(22);
         let mut filter = BitFilter::new(bits);
         for &k in table.keys() {
             filter.insert(u64::from(k));
@@ -295,7 +303,9 @@ mod tests {
     #[test]
     fn a_bit_filter_passes_what_it_holds_and_few_others() {
         let mut filter = BitFilter::new(16);
-        let held: Vec<u64> = (0..1_000u64).map(|i| i.wrapping_mul(0x2545_f491_4f6c_dd1d)).collect();
+        let held: Vec<u64> = (0..1_000u64)
+            .map(|i| i.wrapping_mul(0x2545_f491_4f6c_dd1d))
+            .collect();
         for &v in &held {
             filter.insert(v);
         }
@@ -323,10 +333,19 @@ mod tests {
     #[test]
     fn a_set_made_alone_is_the_fingerprint_s() {
         let config = Config::default();
-        let texts = ["", " -- ", "five", "The “army” said: ﬁve soldiers were killed in Bamako, then left."];
+        let texts = [
+            "",
+            " -- ",
+            "five",
+            "The “army” said: ﬁve soldiers were killed in Bamako, then left.",
+        ];
         for text in texts {
             let f = Fingerprint::of_text(text, &config);
-            assert_eq!(Fingerprint::set_of_text(text, &config), (f.exact, f.shingles), "{text:?}");
+            assert_eq!(
+                Fingerprint::set_of_text(text, &config),
+                (f.exact, f.shingles),
+                "{text:?}"
+            );
         }
     }
 

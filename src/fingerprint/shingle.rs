@@ -311,7 +311,11 @@ mod tests {
             for modulus in [1, 2, 4, 16] {
                 let mut picked = Vec::new();
                 set.for_each_anchors(modulus, |a| picked.extend_from_slice(a));
-                assert_eq!(picked, set.anchors(modulus).collect::<Vec<_>>(), "{len} {modulus}");
+                assert_eq!(
+                    picked,
+                    set.anchors(modulus).collect::<Vec<_>>(),
+                    "{len} {modulus}"
+                );
             }
         }
     }
@@ -338,7 +342,15 @@ mod tests {
             let (a, b) = (set(la), set(lb));
             let (a, b) = (Shingles::of_sorted(&a), Shingles::of_sorted(&b));
             let n = a.intersection_len(b);
-            for need in [0, 1, n.saturating_sub(1), n, n + 1, n + 70, a.len().min(b.len()) + 1] {
+            for need in [
+                0,
+                1,
+                n.saturating_sub(1),
+                n,
+                n + 1,
+                n + 70,
+                a.len().min(b.len()) + 1,
+            ] {
                 let want = (n >= need).then_some(n);
                 assert_eq!(a.intersection_len_at_least(b, need), want, "{round} {need}");
                 assert_eq!(b.intersection_len_at_least(a, need), want, "{round} {need}");
@@ -389,7 +401,9 @@ mod tests {
         let mut spare = Vec::new();
         for n in [0, 1, 63, 64, 65, 300, 5000] {
             // Spread values, a run of equal ones, and values that differ in one byte only.
-            let mut values: Vec<u32> = (0..n as u64).map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32).collect();
+            let mut values: Vec<u32> = (0..n as u64)
+                .map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32)
+                .collect();
             values.extend([7, 7, 7, 0x0100_0007, 0x0001_0007, u32::MAX, 0]);
             let mut expected = values.clone();
             expected.sort_unstable();
@@ -397,5 +411,4 @@ mod tests {
             assert_eq!(values, expected, "{n}");
         }
     }
-
 }

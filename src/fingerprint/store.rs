@@ -28,8 +28,8 @@ use std::io::{self, Write};
 use std::ops::Index;
 use std::path::PathBuf;
 
-use super::{Fingerprint, ShingleSet, Shingles, SimHash64};
 use super::KeyMap;
+use super::{Fingerprint, ShingleSet, Shingles, SimHash64};
 use crate::DocId;
 
 /// What every stage reads of one document without its sets.

@@ -157,7 +157,9 @@ pub fn readable(path: &Path) -> bool {
 /// The version of the features file at `path`, when this twinwire reads it.
 pub fn version(path: &Path) -> Option<u32> {
     let mut header = [0u8; 12];
-    File::open(path).and_then(|mut f| f.read_exact(&mut header)).ok()?;
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .ok()?;
     version_of(&header).filter(|_| header[..8] == MAGIC[..])
 }
 
@@ -176,9 +178,14 @@ pub fn keys_in_postings(version: u32) -> bool {
 /// The version of a header this twinwire reads.
 fn version_of(header: &[u8; 12]) -> Option<u32> {
     let version = u32::from_le_bytes(header[8..].try_into().ok()?);
-    [WHOLE_SETS_VERSION, ANCHORS_VERSION, KEYS_VERSION, FEATURES_VERSION]
-        .contains(&version)
-        .then_some(version)
+    [
+        WHOLE_SETS_VERSION,
+        ANCHORS_VERSION,
+        KEYS_VERSION,
+        FEATURES_VERSION,
+    ]
+    .contains(&version)
+    .then_some(version)
 }
 
 /// Reads the features of the `documents` documents of the file at `path`, pushing them in order.
@@ -222,12 +229,16 @@ pub fn read_features_with(
         let (frames, ended) = next_frames(&mut input, &mut frame_no).map_err(damaged)?;
         let (decoded, pushed) = std::thread::scope(|scope| {
             let decoding = scope.spawn(|| {
-                let decoded: Vec<Result<Vec<Features>, String>> =
-                    frames.par_iter().map(|f| f.decode(version, bands)).collect();
+                let decoded: Vec<Result<Vec<Features>, String>> = frames
+                    .par_iter()
+                    .map(|f| f.decode(version, bands))
+                    .collect();
                 decoded
             });
             let pushed = push_frames(std::mem::take(&mut before), &mut read, push);
-            let decoded = decoding.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            let decoded = decoding
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
             (decoded, pushed)
         });
         pushed.map_err(damaged)?;
@@ -235,9 +246,8 @@ pub fn read_features_with(
         if let Some(total) = ended {
             push_frames(before, &mut read, push).map_err(damaged)?;
             if total != read as u64 || read != documents {
-                let reason = format!(
-                    "{read} documents, its end says {total}, the manifest {documents}"
-                );
+                let reason =
+                    format!("{read} documents, its end says {total}, the manifest {documents}");
                 return Err(damaged(reason));
             }
             return Ok(());
@@ -303,7 +313,9 @@ fn next_frame(input: &mut impl Read, number: usize) -> Result<Frame, String> {
         return Ok(Frame::End(check));
     }
     if documents as usize > FRAME_DOCS {
-        return Err(format!("frame {number}: {documents} documents, at most {FRAME_DOCS}"));
+        return Err(format!(
+            "frame {number}: {documents} documents, at most {FRAME_DOCS}"
+        ));
     }
     let mut bytes = Vec::new();
     let got = input
@@ -339,10 +351,14 @@ impl PackedFrame {
         if xxhash_rust::xxh3::xxh3_64(&plain) != self.check {
             return Err(format!("frame {number}: its checksum does not match"));
         }
-        let mut at = Cursor { bytes: &plain, at: 0 };
+        let mut at = Cursor {
+            bytes: &plain,
+            at: 0,
+        };
         let mut out = Vec::with_capacity(self.documents as usize);
         for k in 0..self.documents {
-            let f = decode(&mut at, version, bands).ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
+            let f = decode(&mut at, version, bands)
+                .ok_or_else(|| format!("frame {number}: document {k} cut short"))?;
             out.push(f);
         }
         if at.at != plain.len() {
@@ -386,7 +402,9 @@ fn decode(at: &mut Cursor<'_>, version: u32, with_bands: bool) -> Option<Feature
             let n = at.count()?;
             let packed = at.take(n.checked_mul(4)?)?.chunks_exact(4);
             let bands = match with_bands {
-                true => packed.map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+                true => packed
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect(),
                 false => Vec::new(),
             };
             (shingles, bands)
@@ -586,7 +604,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("batch-000001.features");
         let all = sample();
-        assert!(all[1].keys.is_some() && all[0].keys.is_none(), "{:?}", all[1]);
+        assert!(
+            all[1].keys.is_some() && all[0].keys.is_none(),
+            "{:?}",
+            all[1]
+        );
         write(&path, &all);
         assert!(readable(&path));
         let mut back = Vec::new();
@@ -615,7 +637,12 @@ mod tests {
         let mut back = Vec::new();
         read_features(&path, all.len(), &mut |f| back.push(f)).unwrap();
         let stored: Vec<Features> = all.iter().map(as_stored).collect();
-        assert!(back == stored, "{} documents read back, {} written", back.len(), all.len());
+        assert!(
+            back == stored,
+            "{} documents read back, {} written",
+            back.len(),
+            all.len()
+        );
         let mut flipped = fs::read(&path).unwrap();
         let at = flipped.len() - flipped.len() / (4 * FRAMES_AT_ONCE);
         flipped[at] ^= 0x55;
@@ -657,16 +684,33 @@ mod tests {
     #[test]
     fn keys_filling_the_rest_of_a_frame_are_read() {
         let pivoter = Pivoter::new(vec![crate::crosslingual::lexicon::Lexicon::bundled_fr_en()]);
-        let mut f = features_of("Jihadists attacked a school in Bamako on Tuesday.", &pivoter);
+        let mut f = features_of(
+            "Jihadists attacked a school in Bamako on Tuesday.",
+            &pivoter,
+        );
         for keys in [vec![], vec![5], vec![5, 6, 90]] {
             f.keys = Some(keys);
             let mut bytes = Vec::new();
             encode_earlier(KEYS_VERSION, &f, &mut bytes);
-            let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, KEYS_VERSION, true);
+            let back = decode(
+                &mut Cursor {
+                    bytes: &bytes,
+                    at: 0,
+                },
+                KEYS_VERSION,
+                true,
+            );
             assert_eq!(back, Some(as_stored_in_version_three(&f)));
             bytes.clear();
             encode(&f, &mut bytes);
-            let back = decode(&mut Cursor { bytes: &bytes, at: 0 }, FEATURES_VERSION, true);
+            let back = decode(
+                &mut Cursor {
+                    bytes: &bytes,
+                    at: 0,
+                },
+                FEATURES_VERSION,
+                true,
+            );
             assert_eq!(back, Some(as_stored(&f)));
         }
     }
@@ -686,7 +730,11 @@ mod tests {
             bytes.extend(f.keys.iter().flatten().flat_map(|k| k.to_le_bytes()));
         }
         let seen = (FEATURES_VERSION, xxhash_rust::xxh3::xxh3_64(&bytes));
-        assert_eq!(seen, (4, 11875483188408656357), "fingerprints changed: raise FEATURES_VERSION");
+        assert_eq!(
+            seen,
+            (4, 11875483188408656357),
+            "fingerprints changed: raise FEATURES_VERSION"
+        );
     }
 
     /// One document as a file of an earlier `version` holds it.
@@ -705,7 +753,9 @@ mod tests {
         }
         if version < KEYS_VERSION {
             put_varint(plain, fp.bands.len() as u64);
-            fp.bands.iter().for_each(|b| plain.extend_from_slice(&b.to_le_bytes()));
+            fp.bands
+                .iter()
+                .for_each(|b| plain.extend_from_slice(&b.to_le_bytes()));
         }
         let lang = f.lang.as_deref().unwrap_or("").as_bytes();
         plain.push(lang.len() as u8);
@@ -752,13 +802,21 @@ mod tests {
             read_features(&path, FRAME_DOCS, &mut |f| back.push(f)).unwrap();
             let expected: Vec<Features> = match version {
                 WHOLE_SETS_VERSION => all[..FRAME_DOCS].to_vec(),
-                ANCHORS_VERSION => all[..FRAME_DOCS].iter().map(as_stored_in_version_two).collect(),
-                _ => all[..FRAME_DOCS].iter().map(as_stored_in_version_three).collect(),
+                ANCHORS_VERSION => all[..FRAME_DOCS]
+                    .iter()
+                    .map(as_stored_in_version_two)
+                    .collect(),
+                _ => all[..FRAME_DOCS]
+                    .iter()
+                    .map(as_stored_in_version_three)
+                    .collect(),
             };
             assert!(back == expected, "version {version} read back");
             let bands = back.iter().any(|f| !f.fingerprint.bands.is_empty());
             assert_eq!(bands, version != KEYS_VERSION);
-            assert!(back.iter().any(|f| f.keys.as_ref().is_some_and(|k| !k.is_empty())));
+            assert!(back
+                .iter()
+                .any(|f| f.keys.as_ref().is_some_and(|k| !k.is_empty())));
         }
     }
 }

@@ -251,9 +251,7 @@ impl Index {
             .map_err(io_error(&path))?;
         match file.try_lock() {
             Ok(()) => Ok(WriteLock { _file: file }),
-            Err(fs::TryLockError::WouldBlock) => {
-                Err(IndexError::Locked(dir.display().to_string()))
-            }
+            Err(fs::TryLockError::WouldBlock) => Err(IndexError::Locked(dir.display().to_string())),
             Err(fs::TryLockError::Error(e)) => Err(io_error(&path)(e)),
         }
     }
@@ -356,10 +354,15 @@ impl Index {
     pub fn locate(&self, ids: &[&str]) -> Result<Vec<Option<(PathBuf, u64)>>, IndexError> {
         let mut found = vec![None; ids.len()];
         for (batch, path) in self.manifest.batches.iter().zip(self.batch_paths()) {
-            let wanted = parse_ids(&path, batch.documents, |id| ids.iter().position(|w| *w == id))?;
+            let wanted = parse_ids(&path, batch.documents, |id| {
+                ids.iter().position(|w| *w == id)
+            })?;
             for (line, k) in wanted.into_iter().enumerate() {
                 // The first place of an id repeated in the arguments: every place of it.
-                for at in k.into_iter().flat_map(|k| (k..ids.len()).filter(move |&at| ids[at] == ids[k])) {
+                for at in k
+                    .into_iter()
+                    .flat_map(|k| (k..ids.len()).filter(move |&at| ids[at] == ids[k]))
+                {
                     if found[at].is_none() {
                         found[at] = Some((path.clone(), line as u64 + 1));
                     }
@@ -592,7 +595,9 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
     let file = File::create(&partial).map_err(io_error(&partial))?;
     let mut out = BufWriter::new(file);
     out.write_all(bytes).map_err(io_error(&partial))?;
-    let file = out.into_inner().map_err(|e| io_error(&partial)(e.into_error()))?;
+    let file = out
+        .into_inner()
+        .map_err(|e| io_error(&partial)(e.into_error()))?;
     file.sync_all().map_err(io_error(&partial))?;
     fs::rename(&partial, path).map_err(io_error(path))
 }
@@ -667,7 +672,11 @@ mod tests {
             r#""""#,
         ] {
             let want: String = serde_json::from_str(line).unwrap();
-            assert_eq!(parse_id(line.as_bytes(), &mut buf), Ok(want.as_str()), "{line}");
+            assert_eq!(
+                parse_id(line.as_bytes(), &mut buf),
+                Ok(want.as_str()),
+                "{line}"
+            );
         }
         for bad in ["", "plain", "\"tab\there\"", r#""open"#, r#""a" "b""#] {
             assert!(serde_json::from_str::<String>(bad).is_err(), "{bad}");
@@ -682,7 +691,11 @@ mod tests {
         let index = Index::create(dir.path(), settings("0.5")).unwrap();
         assert!(index.check_settings(&settings("0.5")).is_ok());
         let e = index.check_settings(&settings("0.7")).unwrap_err();
-        assert!(e.to_string().contains("--threshold: index 0.5, this command 0.7"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("--threshold: index 0.5, this command 0.7"),
+            "{e}"
+        );
         assert!(Index::create(dir.path(), settings("0.5")).is_err());
     }
 
@@ -698,7 +711,9 @@ mod tests {
         fs::write(&path, text.replace("\"version\": 1", "\"version\": 99")).unwrap();
         let e = Index::open(dir.path()).unwrap_err().to_string();
         assert!(e.contains("format 99"), "{e}");
-        let e = Index::open(&dir.path().join("nothing")).unwrap_err().to_string();
+        let e = Index::open(&dir.path().join("nothing"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a twinwire index"), "{e}");
     }
 
@@ -707,7 +722,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         Index::create(dir.path(), settings("0.5")).unwrap();
         let held = Index::lock(dir.path()).unwrap();
-        assert!(matches!(Index::lock(dir.path()), Err(IndexError::Locked(_))));
+        assert!(matches!(
+            Index::lock(dir.path()),
+            Err(IndexError::Locked(_))
+        ));
         drop(held);
         assert!(Index::lock(dir.path()).is_ok());
     }

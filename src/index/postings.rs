@@ -181,7 +181,10 @@ impl PostingsWriter {
                 values.resize(d + 1, 0);
             }
             if values[d] != 0 && values[d] != value {
-                let e = format!("document {doc} has two values ({} and {value}) in one table", values[d]);
+                let e = format!(
+                    "document {doc} has two values ({} and {value}) in one table",
+                    values[d]
+                );
                 self.error.get_or_insert(io::Error::other(e));
             }
             values[d] = value;
@@ -231,13 +234,17 @@ impl PostingsWriter {
             rows: Vec::new(),
         };
         out.write(MAGIC).map_err(io_error(&partial))?;
-        out.write(&self.version.to_le_bytes()).map_err(io_error(&partial))?;
+        out.write(&self.version.to_le_bytes())
+            .map_err(io_error(&partial))?;
         let pack: Packer = match self.version {
             #[cfg(test)]
             v if v < RUNS_VERSION => super::postings_block::pack_fixed,
             _ => pack_runs,
         };
-        let parts: Vec<Vec<Posting>> = Table::ALL.into_iter().flat_map(|t| self.take_parts(t)).collect();
+        let parts: Vec<Vec<Posting>> = Table::ALL
+            .into_iter()
+            .flat_map(|t| self.take_parts(t))
+            .collect();
         let spilled = std::mem::take(&mut self.spilled);
         let mut slots = parts.into_iter().zip(spilled).enumerate();
         // A few parts at a time, each read back, sorted and packed on a thread of its own, then
@@ -247,8 +254,10 @@ impl PostingsWriter {
             if group.is_empty() {
                 break;
             }
-            let packed: Vec<io::Result<Vec<PackedBlock>>> =
-                group.into_par_iter().map(|(slot, (part, file))| packed_part(slot, part, file, pack)).collect();
+            let packed: Vec<io::Result<Vec<PackedBlock>>> = group
+                .into_par_iter()
+                .map(|(slot, (part, file))| packed_part(slot, part, file, pack))
+                .collect();
             for blocks in packed {
                 for block in blocks.map_err(io_error(&partial))? {
                     out.block(&block).map_err(io_error(&partial))?;
@@ -256,7 +265,8 @@ impl PostingsWriter {
             }
         }
         if self.version >= RUNS_VERSION {
-            out.write(&values_section(&self.values)).map_err(io_error(&partial))?;
+            out.write(&values_section(&self.values))
+                .map_err(io_error(&partial))?;
         }
         out.end().map_err(io_error(&partial))?;
         let file = out
@@ -279,7 +289,12 @@ struct PackedBlock {
 
 /// The blocks of one part (`slot`: table and part) of a writer: its postings spilled to `file`,
 /// then those held, sorted.
-fn packed_part(slot: usize, mut held: Vec<Posting>, file: Option<File>, pack: Packer) -> io::Result<Vec<PackedBlock>> {
+fn packed_part(
+    slot: usize,
+    mut held: Vec<Posting>,
+    file: Option<File>,
+    pack: Packer,
+) -> io::Result<Vec<PackedBlock>> {
     let mut all = match file {
         Some(f) => read_back(f)?,
         None => Vec::new(),
@@ -339,7 +354,12 @@ fn sort_postings(postings: &mut Vec<Posting>) {
 
 /// Appends the postings of `table` in `held` to their parts' temporary files (`files`, created in
 /// `dir` when first needed), 16 bytes each, in the order held.
-fn spill_table(table: Table, held: &[Posting], files: &mut [Option<File>], dir: &Path) -> io::Result<()> {
+fn spill_table(
+    table: Table,
+    held: &[Posting],
+    files: &mut [Option<File>],
+    dir: &Path,
+) -> io::Result<()> {
     let mut outs: Vec<Option<BufWriter<&mut File>>> = Vec::with_capacity(PARTS);
     let mut sizes = [0usize; PARTS];
     held.iter().for_each(|p| sizes[table.part(p.0)] += 1);
@@ -347,7 +367,11 @@ fn spill_table(table: Table, held: &[Posting], files: &mut [Option<File>], dir: 
         if n > 0 && file.is_none() {
             *file = Some(tempfile::tempfile_in(dir)?);
         }
-        outs.push(file.as_mut().filter(|_| n > 0).map(|f| BufWriter::with_capacity(1 << 16, f)));
+        outs.push(
+            file.as_mut()
+                .filter(|_| n > 0)
+                .map(|f| BufWriter::with_capacity(1 << 16, f)),
+        );
     }
     for &(key, doc, value) in held {
         let Some(out) = outs[table.part(key)].as_mut() else {
@@ -359,7 +383,9 @@ fn spill_table(table: Table, held: &[Posting], files: &mut [Option<File>], dir: 
         bytes[12..].copy_from_slice(&value.to_le_bytes());
         out.write_all(&bytes)?;
     }
-    outs.into_iter().flatten().try_for_each(|mut out| out.flush())
+    outs.into_iter()
+        .flatten()
+        .try_for_each(|mut out| out.flush())
 }
 
 /// Everything appended to a temporary file.
@@ -458,7 +484,9 @@ impl PostingsFile {
         let file = File::open(path).map_err(io_error(path))?;
         let size = file.metadata().map_err(io_error(path))?.len();
         if size < 12 + FOOTER {
-            return Err(damaged(format!("{size} bytes, too short for a postings file")));
+            return Err(damaged(format!(
+                "{size} bytes, too short for a postings file"
+            )));
         }
         let mut header = [0u8; 12];
         file.read_exact_at(&mut header, 0).map_err(io_error(path))?;
@@ -467,16 +495,22 @@ impl PostingsFile {
         }
         let version = u32::from_le_bytes(header[8..].try_into().unwrap_or_default());
         if !(WITHOUT_KEYS_VERSION..=POSTINGS_VERSION).contains(&version) {
-            return Err(damaged(format!("postings version {version}, this twinwire reads {POSTINGS_VERSION}")));
+            return Err(damaged(format!(
+                "postings version {version}, this twinwire reads {POSTINGS_VERSION}"
+            )));
         }
         let mut footer = [0u8; FOOTER as usize];
-        file.read_exact_at(&mut footer, size - FOOTER).map_err(io_error(path))?;
-        let word = |k: usize| u64::from_le_bytes(footer[k * 8..k * 8 + 8].try_into().unwrap_or_default());
+        file.read_exact_at(&mut footer, size - FOOTER)
+            .map_err(io_error(path))?;
+        let word =
+            |k: usize| u64::from_le_bytes(footer[k * 8..k * 8 + 8].try_into().unwrap_or_default());
         let (at, blocks, check) = (word(0), word(1), word(2));
         if footer[24..] != MAGIC[..] {
             return Err(damaged("no end (cut short?)".into()));
         }
-        let length = blocks.checked_mul(ROW as u64).filter(|&l| at.checked_add(l) == Some(size - FOOTER));
+        let length = blocks
+            .checked_mul(ROW as u64)
+            .filter(|&l| at.checked_add(l) == Some(size - FOOTER));
         let Some(length) = length.filter(|_| at >= 12) else {
             return Err(damaged("its block table does not fit the file".into()));
         };
@@ -489,9 +523,14 @@ impl PostingsFile {
         let values = match version {
             RUNS_VERSION.. => {
                 // Between the last block and the block table.
-                let from = rows.iter().map(|r| r.offset + u64::from(r.length)).max().unwrap_or(12);
+                let from = rows
+                    .iter()
+                    .map(|r| r.offset + u64::from(r.length))
+                    .max()
+                    .unwrap_or(12);
                 let mut section = vec![0u8; (at - from) as usize];
-                file.read_exact_at(&mut section, from).map_err(io_error(path))?;
+                file.read_exact_at(&mut section, from)
+                    .map_err(io_error(path))?;
                 parse_values(&section).map_err(damaged)?
             }
             _ => vec![Vec::new(); Table::ALL.len()],
@@ -508,7 +547,11 @@ impl PostingsFile {
     /// How many postings `table` holds.
     pub fn postings_in(&self, table: Table) -> u64 {
         let code = table.code();
-        self.rows.iter().filter(|r| r.table == code).map(|r| u64::from(r.entries)).sum()
+        self.rows
+            .iter()
+            .filter(|r| r.table == code)
+            .map(|r| u64::from(r.entries))
+            .sum()
     }
 
     /// Whether the file holds the translation keys' table (its version has one).
@@ -587,7 +630,10 @@ impl PostingsFile {
             .par_iter()
             .map(|&(n, row, from)| f(&self.read_block(n, row)?, n, &keys[from..], from))
             .collect();
-        found.into_iter().map(|r| r.map_err(|reason| self.damaged(reason))).collect()
+        found
+            .into_iter()
+            .map(|r| r.map_err(|reason| self.damaged(reason)))
+            .collect()
     }
 
     /// Every posting of `table` whose document `keep` keeps, as (document, key), grouped by
@@ -598,7 +644,9 @@ impl PostingsFile {
         keep: impl Fn(u32) -> bool + Sync,
     ) -> Result<Vec<(u32, u64)>, IndexError> {
         let code = table.code();
-        let rows: Vec<(usize, &Row)> = (self.rows.iter().enumerate()).filter(|(_, r)| r.table == code).collect();
+        let rows: Vec<(usize, &Row)> = (self.rows.iter().enumerate())
+            .filter(|(_, r)| r.table == code)
+            .collect();
         let found: Vec<Result<Vec<(u32, u64)>, String>> = rows
             .par_iter()
             .map(|&(n, row)| {
@@ -626,21 +674,31 @@ impl PostingsFile {
     /// keys (their low 32 bits) are `values[offsets[d]..offsets[d + 1]]`, in key order. Two
     /// passes over the table (a count, then the keys put in place), so that what is held is the
     /// result alone.
-    pub fn transpose(&self, table: Table, documents: usize) -> Result<(Vec<usize>, Vec<u32>), IndexError> {
+    pub fn transpose(
+        &self,
+        table: Table,
+        documents: usize,
+    ) -> Result<(Vec<usize>, Vec<u32>), IndexError> {
         let code = table.code();
-        let rows: Vec<(usize, &Row)> = (self.rows.iter().enumerate()).filter(|(_, r)| r.table == code).collect();
+        let rows: Vec<(usize, &Row)> = (self.rows.iter().enumerate())
+            .filter(|(_, r)| r.table == code)
+            .collect();
         let mut offsets = vec![0usize; documents + 1];
         let mut values = Vec::new();
         let mut next = Vec::new();
         for pass in 0..2 {
             for chunk in rows.chunks(64) {
-                let decoded: Vec<Result<Vec<Posting>, String>> =
-                    chunk.par_iter().map(|&(n, row)| self.block(n, row)).collect();
+                let decoded: Vec<Result<Vec<Posting>, String>> = chunk
+                    .par_iter()
+                    .map(|&(n, row)| self.block(n, row))
+                    .collect();
                 for block in decoded {
                     for (key, doc, _) in block.map_err(|reason| self.damaged(reason))? {
                         let d = doc as usize;
                         if d >= documents {
-                            return Err(self.damaged(format!("a posting of document {d}, the batch has {documents}")));
+                            return Err(self.damaged(format!(
+                                "a posting of document {d}, the batch has {documents}"
+                            )));
                         }
                         if pass == 0 {
                             offsets[d + 1] += 1;
@@ -682,7 +740,8 @@ impl PostingsFile {
         // Read with the padding the decoder wants after the bytes.
         let length = row.length as usize;
         let mut packed = vec![0u8; length + PADDING];
-        (self.file.read_exact_at(&mut packed[..length], row.offset)).map_err(|e| format!("block {n}: {e}"))?;
+        (self.file.read_exact_at(&mut packed[..length], row.offset))
+            .map_err(|e| format!("block {n}: {e}"))?;
         if xxhash_rust::xxh3::xxh3_64(&packed[..length]) != row.check {
             return Err(format!("block {n}: its checksum does not match"));
         }
@@ -693,13 +752,19 @@ impl PostingsFile {
             _ => Layout::Fixed,
         };
         let entries = row.entries as usize;
-        Decoder::new(packed, layout, entries, row.first, row.last).ok_or_else(|| format!("block {n}: cut short"))
+        Decoder::new(packed, layout, entries, row.first, row.last)
+            .ok_or_else(|| format!("block {n}: cut short"))
     }
 }
 
 /// `f(key's place, posting)` for each posting of `block` (walked as block `n`) whose key is in
 /// `keys` (sorted).
-fn matching(block: &Decoder, n: usize, keys: &[u64], mut f: impl FnMut(usize, Posting)) -> Result<(), String> {
+fn matching(
+    block: &Decoder,
+    n: usize,
+    keys: &[u64],
+    mut f: impl FnMut(usize, Posting),
+) -> Result<(), String> {
     let k = std::cell::Cell::new(0);
     let wanted = |key: u64| {
         let mut at = k.get();
@@ -742,8 +807,12 @@ fn values_section(values: &[Vec<u32>]) -> Vec<u8> {
 /// The values [`values_section`] wrote, checked.
 fn parse_values(section: &[u8]) -> Result<Vec<Vec<u32>>, String> {
     let damaged = || "its values section is not valid".to_string();
-    let (body, check) = section.split_at_checked(section.len().checked_sub(8).ok_or_else(damaged)?).ok_or_else(damaged)?;
-    if xxhash_rust::xxh3::xxh3_64(body) != u64::from_le_bytes(check.try_into().map_err(|_| damaged())?) {
+    let (body, check) = section
+        .split_at_checked(section.len().checked_sub(8).ok_or_else(damaged)?)
+        .ok_or_else(damaged)?;
+    if xxhash_rust::xxh3::xxh3_64(body)
+        != u64::from_le_bytes(check.try_into().map_err(|_| damaged())?)
+    {
         return Err("its values section's checksum does not match".into());
     }
     let mut rest = body;
@@ -753,7 +822,10 @@ fn parse_values(section: &[u8]) -> Result<Vec<Vec<u32>>, String> {
         let n = u32::from_le_bytes(head[..4].try_into().map_err(|_| damaged())?) as usize;
         let w = u32::from(head[4]);
         let length = n.checked_mul(w as usize).ok_or_else(damaged)?.div_ceil(8);
-        let (packed, after) = after.split_at_checked(length).filter(|_| w <= 32).ok_or_else(damaged)?;
+        let (packed, after) = after
+            .split_at_checked(length)
+            .filter(|_| w <= 32)
+            .ok_or_else(damaged)?;
         let (mut word, mut held, mut bytes) = (0u64, 0u32, packed.iter());
         let mut values = Vec::with_capacity(n);
         for _ in 0..n {
@@ -788,10 +860,17 @@ fn parse_rows(table: &[u8], end: u64) -> Result<Vec<Row>, String> {
             entries: u32_at(29),
             check: u64_at(33),
         };
-        let in_order = rows.last().is_none_or(|p| (p.table, p.last) <= (row.table, row.first));
+        let in_order = rows
+            .last()
+            .is_none_or(|p| (p.table, p.last) <= (row.table, row.first));
         let fits = row.offset >= 12 && row.offset + u64::from(row.length) <= end;
         let sized = (1..=BLOCK_ENTRIES as u32).contains(&row.entries);
-        if !(in_order && fits && sized && row.first <= row.last && (row.table as usize) < Table::ALL.len()) {
+        if !(in_order
+            && fits
+            && sized
+            && row.first <= row.last
+            && (row.table as usize) < Table::ALL.len())
+        {
             return Err(format!("its block table's row {n} is not valid"));
         }
         rows.push(row);
@@ -814,7 +893,9 @@ mod tests {
         let mut x = 12345u64;
         for doc in 0..3000u32 {
             for _ in 0..4 {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 // A key space small enough that keys repeat.
                 let anchor = (x >> 33) % 5000 * 858_993;
                 out.push((Table::Anchors, (anchor, doc, doc % 97)));
@@ -854,7 +935,9 @@ mod tests {
     fn postings_are_sorted_as_a_full_sort_sorts_them() {
         let mut x = 99u64;
         let mut next = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             x
         };
         // Pushed in document order (the radix sort alone), then shuffled (the full sort after
@@ -891,7 +974,11 @@ mod tests {
         assert!(file.rows.len() > 4, "{} blocks", file.rows.len());
         assert!(file.holds_keys());
         for table in Table::ALL {
-            let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
+            let mut keys: Vec<u64> = all
+                .iter()
+                .filter(|(t, _)| *t == table)
+                .map(|(_, p)| p.0)
+                .collect();
             keys.sort_unstable();
             keys.dedup();
             // Every third key, and keys no document has.
@@ -902,7 +989,10 @@ mod tests {
             let found = file.lookup(table, &asked).unwrap();
             assert!(!found.is_empty());
             assert_eq!(found, expected(&all, table, &asked));
-            assert_eq!(file.lookup(table, &keys).unwrap().len(), expected(&all, table, &keys).len());
+            assert_eq!(
+                file.lookup(table, &keys).unwrap().len(),
+                expected(&all, table, &keys).len()
+            );
         }
         assert!(file.lookup(Table::Bands, &[]).unwrap().is_empty());
     }
@@ -916,18 +1006,31 @@ mod tests {
         let mut all = Vec::new();
         let mut x = 99u64;
         for doc in 0..5000u32 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let wide = (x >> 11, (doc * 211) % (1 << 20), (x >> 33) as u32 & 0x7fff_ffff);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let wide = (
+                x >> 11,
+                (doc * 211) % (1 << 20),
+                (x >> 33) as u32 & 0x7fff_ffff,
+            );
             all.push((Table::Anchors, wide));
             all.push((Table::Bands, ((x >> 40) % 300, doc, 0)));
         }
         write(&path, &all, SPILL_POSTINGS);
         let file = PostingsFile::open(&path).unwrap();
         for table in [Table::Anchors, Table::Bands] {
-            let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
+            let mut keys: Vec<u64> = all
+                .iter()
+                .filter(|(t, _)| *t == table)
+                .map(|(_, p)| p.0)
+                .collect();
             keys.sort_unstable();
             keys.dedup();
-            assert_eq!(file.lookup(table, &keys).unwrap(), expected(&all, table, &keys));
+            assert_eq!(
+                file.lookup(table, &keys).unwrap(),
+                expected(&all, table, &keys)
+            );
         }
     }
 
@@ -940,18 +1043,29 @@ mod tests {
         // 50 keys held by every other of 10,000 documents, values by document.
         let all: Vec<(Table, Posting)> = (0..10_000u32)
             .step_by(2)
-            .flat_map(|doc| (0..50u64).map(move |k| (Table::Anchors, (k * 1_000_003, doc, doc % 300 + 1))))
+            .flat_map(|doc| {
+                (0..50u64).map(move |k| (Table::Anchors, (k * 1_000_003, doc, doc % 300 + 1)))
+            })
             .collect();
         write(&runs, &all, SPILL_POSTINGS);
         write_version(&fixed, &all, SPILL_POSTINGS, 2);
-        let (runs_size, fixed_size) = (fs::metadata(&runs).unwrap().len(), fs::metadata(&fixed).unwrap().len());
+        let (runs_size, fixed_size) = (
+            fs::metadata(&runs).unwrap().len(),
+            fs::metadata(&fixed).unwrap().len(),
+        );
         // About 3 bits a posting (its bit and a gap of 2 in 2 bits), against a document of 14
         // bits and a value of 9, and the key gaps of the blocks where a key changes.
-        assert!(runs_size * 5 < fixed_size, "{runs_size} against {fixed_size} bytes");
+        assert!(
+            runs_size * 5 < fixed_size,
+            "{runs_size} against {fixed_size} bytes"
+        );
         for path in [&runs, &fixed] {
             let file = PostingsFile::open(path).unwrap();
             let keys: Vec<u64> = (0..50u64).step_by(7).map(|k| k * 1_000_003).collect();
-            assert_eq!(file.lookup(Table::Anchors, &keys).unwrap(), expected(&all, Table::Anchors, &keys));
+            assert_eq!(
+                file.lookup(Table::Anchors, &keys).unwrap(),
+                expected(&all, Table::Anchors, &keys)
+            );
         }
     }
 
@@ -977,19 +1091,34 @@ mod tests {
         let file = PostingsFile::open(&path).unwrap();
         assert!(file.holds_keys());
         for table in Table::ALL {
-            let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == table).map(|(_, p)| p.0).collect();
+            let mut keys: Vec<u64> = all
+                .iter()
+                .filter(|(t, _)| *t == table)
+                .map(|(_, p)| p.0)
+                .collect();
             keys.sort_unstable();
             keys.dedup();
-            assert_eq!(file.lookup(table, &keys).unwrap(), expected(&all, table, &keys));
+            assert_eq!(
+                file.lookup(table, &keys).unwrap(),
+                expected(&all, table, &keys)
+            );
         }
         let all: Vec<(Table, Posting)> = all.into_iter().filter(|p| p.0 != Table::Keys).collect();
         write_version(&path, &all, SPILL_POSTINGS, WITHOUT_KEYS_VERSION);
         let file = PostingsFile::open(&path).unwrap();
         assert!(!file.holds_keys());
-        let mut keys: Vec<u64> = all.iter().filter(|(t, _)| *t == Table::Anchors).map(|(_, p)| p.0).take(5).collect();
+        let mut keys: Vec<u64> = all
+            .iter()
+            .filter(|(t, _)| *t == Table::Anchors)
+            .map(|(_, p)| p.0)
+            .take(5)
+            .collect();
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(file.lookup(Table::Anchors, &keys).unwrap(), expected(&all, Table::Anchors, &keys));
+        assert_eq!(
+            file.lookup(Table::Anchors, &keys).unwrap(),
+            expected(&all, Table::Anchors, &keys)
+        );
     }
 
     #[test]
@@ -1007,11 +1136,17 @@ mod tests {
         let mut keys: Vec<u64> = all.iter().map(|(_, p)| p.0).collect();
         keys.sort_unstable();
         let e = file.lookup(Table::Anchors, &keys).unwrap_err().to_string();
-        assert!(e.contains("batch-000001.postings") && e.contains("block 0"), "{e}");
+        assert!(
+            e.contains("batch-000001.postings") && e.contains("block 0"),
+            "{e}"
+        );
         // Cut short, or of another version: found when opened.
         fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
         let e = PostingsFile::open(&path).err().unwrap().to_string();
-        assert!(e.contains("batch-000001.postings") && e.contains("damaged"), "{e}");
+        assert!(
+            e.contains("batch-000001.postings") && e.contains("damaged"),
+            "{e}"
+        );
         let mut newer = bytes.clone();
         newer[8] = 9;
         fs::write(&path, &newer).unwrap();

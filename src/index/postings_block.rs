@@ -52,7 +52,11 @@ struct Bits {
 
 impl Bits {
     fn new(out: Vec<u8>) -> Bits {
-        Bits { out, word: 0, held: 0 }
+        Bits {
+            out,
+            word: 0,
+            held: 0,
+        }
     }
 
     /// Appends `v`, of at most `w` bits (at most 64), eight bytes at a time.
@@ -60,7 +64,8 @@ impl Bits {
         self.word |= u128::from(v) << self.held;
         self.held += u32::from(w);
         if self.held >= 64 {
-            self.out.extend_from_slice(&(self.word as u64).to_le_bytes());
+            self.out
+                .extend_from_slice(&(self.word as u64).to_le_bytes());
             self.word >>= 64;
             self.held -= 64;
         }
@@ -96,8 +101,13 @@ pub(super) fn pack_runs(postings: &[Posting]) -> io::Result<Vec<u8>> {
     }
     // The four parts filled in one pass, then put end to end.
     let n = postings.len();
-    let mut parts = [n / 8, n * widths[0] as usize / 8, n * widths[1] as usize / 8, n * widths[2] as usize / 8]
-        .map(|bytes| Bits::new(Vec::with_capacity(bytes + 1)));
+    let mut parts = [
+        n / 8,
+        n * widths[0] as usize / 8,
+        n * widths[1] as usize / 8,
+        n * widths[2] as usize / 8,
+    ]
+    .map(|bytes| Bits::new(Vec::with_capacity(bytes + 1)));
     let mut last = postings[0];
     for (i, &(key, doc, _)) in postings.iter().enumerate() {
         if i == 0 || key != last.0 {
@@ -143,7 +153,9 @@ pub(super) fn pack_fixed(postings: &[Posting]) -> io::Result<Vec<u8>> {
 #[derive(Clone, Copy)]
 pub(super) enum Layout<'a> {
     /// The runs layout; a posting's value is `values[document]` (0 past its end).
-    Runs { values: &'a [u32] },
+    Runs {
+        values: &'a [u32],
+    },
     Fixed,
 }
 
@@ -169,7 +181,13 @@ pub(super) struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     /// `None` when the bytes are not `entries` postings in `layout`.
-    pub(super) fn new(padded: Vec<u8>, layout: Layout<'a>, entries: usize, first: u64, last: u64) -> Option<Decoder<'a>> {
+    pub(super) fn new(
+        padded: Vec<u8>,
+        layout: Layout<'a>,
+        entries: usize,
+        first: u64,
+        last: u64,
+    ) -> Option<Decoder<'a>> {
         let length = padded.len().checked_sub(PADDING)?;
         let widths: [u8; 3] = padded.get(..HEAD)?.try_into().ok()?;
         if widths[0] > MAX_WIDTH || widths[1] > 32 || widths[2] > 32 || entries == 0 {
@@ -186,7 +204,11 @@ impl<'a> Decoder<'a> {
                 let docs = gaps + (runs * w[0]).div_ceil(8) * 8;
                 let doc_gaps = docs + (runs * w[1]).div_ceil(8) * 8;
                 let end = doc_gaps + ((entries - runs) * w[2]).div_ceil(8) * 8;
-                (flags[0] & 1 == 1 && tail == 0 && end == length * 8).then_some(Parts { gaps, docs, doc_gaps })?
+                (flags[0] & 1 == 1 && tail == 0 && end == length * 8).then_some(Parts {
+                    gaps,
+                    docs,
+                    doc_gaps,
+                })?
             }
             Layout::Fixed => {
                 let bits = (w.iter().sum::<usize>() * entries).div_ceil(8);
@@ -241,9 +263,18 @@ impl<'a> Decoder<'a> {
     /// The runs layout's postings; the last key, or `None` when a key or a document overflows.
     /// Run by run: a run's end is the next bit set, and the documents of a run whose key is not
     /// wanted are passed over whole (a lookup wants few of a block's keys).
-    fn walk_runs(&self, values: &[u32], mut wanted: impl FnMut(u64) -> bool, mut f: impl FnMut(Posting)) -> Option<u64> {
+    fn walk_runs(
+        &self,
+        values: &[u32],
+        mut wanted: impl FnMut(u64) -> bool,
+        mut f: impl FnMut(Posting),
+    ) -> Option<u64> {
         let [wk, wd, wg] = self.widths.map(usize::from);
-        let Parts { gaps, docs, doc_gaps } = self.parts;
+        let Parts {
+            gaps,
+            docs,
+            doc_gaps,
+        } = self.parts;
         let value = |doc: u32| values.get(doc as usize).copied().unwrap_or(0);
         let mut key = self.first;
         let (mut i, mut runs, mut others) = (0usize, 0usize, 0usize);
@@ -251,7 +282,8 @@ impl<'a> Decoder<'a> {
             key = key.checked_add(self.field(gaps + runs * wk, wk as u8))?;
             // Most runs are of one posting: the next one's bit is looked at first.
             let next = i + 1;
-            let end = if next >= self.entries || self.padded[HEAD + next / 8] >> (next % 8) & 1 == 1 {
+            let end = if next >= self.entries || self.padded[HEAD + next / 8] >> (next % 8) & 1 == 1
+            {
                 next
             } else {
                 self.next_run(next + 1)
@@ -286,7 +318,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// The fixed layout's postings; the last key, or `None` when a gap overflows.
-    fn walk_fixed(&self, mut wanted: impl FnMut(u64) -> bool, mut f: impl FnMut(Posting)) -> Option<u64> {
+    fn walk_fixed(
+        &self,
+        mut wanted: impl FnMut(u64) -> bool,
+        mut f: impl FnMut(Posting),
+    ) -> Option<u64> {
         let [wk, wd, wv] = self.widths;
         let per_posting = (wk + wd + wv) as usize;
         // The first gap is 0: `Decoder::new` checked it.

@@ -108,7 +108,10 @@ impl PostingsThread {
 
 fn new_chunk() -> Chunk {
     let per_table = CHUNK_POSTINGS / Table::ALL.len() + 1;
-    Table::ALL.iter().map(|_| Vec::with_capacity(per_table)).collect()
+    Table::ALL
+        .iter()
+        .map(|_| Vec::with_capacity(per_table))
+        .collect()
 }
 
 #[cfg(test)]
@@ -142,7 +145,10 @@ mod tests {
         thread.end();
         thread.end();
         assert!(thread.wait().unwrap());
-        assert_eq!(std::fs::read(&alone).unwrap(), std::fs::read(&threaded).unwrap());
+        assert_eq!(
+            std::fs::read(&alone).unwrap(),
+            std::fs::read(&threaded).unwrap()
+        );
     }
 
     #[test]
@@ -150,7 +156,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("postings");
         let mut thread = PostingsThread::spawn(path.clone());
-        postings(100).iter().for_each(|&(t, k, d, v)| thread.push(t, k, d, v));
+        postings(100)
+            .iter()
+            .for_each(|&(t, k, d, v)| thread.push(t, k, d, v));
         assert!(!thread.wait().unwrap());
         assert!(!path.exists());
     }

@@ -158,7 +158,8 @@ impl FeatureStore for IndexStore {
         let Some(b) = self.stored.get(&key) else {
             return Ok((0, 0));
         };
-        let ids = parse_ids(&b.batch, b.documents, |id| CompactString::from(id)).map_err(stored_error)?;
+        let ids =
+            parse_ids(&b.batch, b.documents, |id| CompactString::from(id)).map_err(stored_error)?;
         let file: Arc<str> = Arc::from(key.as_str());
         let lookups = self.keys.is_some();
         let translation_lookups = self.keys.as_ref().is_some_and(|k| k.translation_keys());
@@ -169,7 +170,10 @@ impl FeatureStore for IndexStore {
         let tables = [
             (Table::Anchors, !lookups && features::in_postings(version)),
             (Table::Bands, !lookups && features::in_postings(version)),
-            (Table::Keys, !translation_lookups && features::keys_in_postings(version)),
+            (
+                Table::Keys,
+                !translation_lookups && features::keys_in_postings(version),
+            ),
         ];
         let by_document = match &b.postings {
             Some(postings) if tables.iter().any(|t| t.1) => {
@@ -193,7 +197,8 @@ impl FeatureStore for IndexStore {
         };
         // Band keys looked up in the postings are not read (`StoredKeys::bands`).
         let bands = !lookups;
-        read_features_with(&b.features, (b.documents, bands), &mut push_one).map_err(stored_error)?;
+        read_features_with(&b.features, (b.documents, bands), &mut push_one)
+            .map_err(stored_error)?;
         Ok((b.documents, b.text_bytes))
     }
 
@@ -209,7 +214,9 @@ impl FeatureStore for IndexStore {
             let fp = &features.fingerprint;
             let anchors = &mut self.anchors;
             anchors.clear();
-            fp.shingles.view().for_each_anchors(self.modulus, |a| anchors.extend_from_slice(a));
+            fp.shingles
+                .view()
+                .for_each_anchors(self.modulus, |a| anchors.extend_from_slice(a));
             for &a in anchors.iter() {
                 postings.push(Table::Anchors, u64::from(a), doc, anchors.len() as u32);
             }
@@ -249,7 +256,11 @@ struct StoredPostings {
 impl StoredPostings {
     /// The postings of `index`'s batches, in `files`; translation keys are looked up in them when
     /// every file holds them and `keys_in_postings` (the features hold none).
-    fn open(index: &Index, files: &[PathBuf], keys_in_postings: bool) -> Result<StoredPostings, IndexError> {
+    fn open(
+        index: &Index,
+        files: &[PathBuf],
+        keys_in_postings: bool,
+    ) -> Result<StoredPostings, IndexError> {
         let mut batches = Vec::with_capacity(files.len());
         let mut first = 0usize;
         for (b, path) in index.manifest().batches.iter().zip(files) {
@@ -301,7 +312,8 @@ impl StoredPostings {
     ) -> Vec<Vec<T>> {
         let mut all = Vec::new();
         for (file, first) in &self.batches {
-            let kept = |(k, d, v): Posting| keep(DocId(first + d)).then(|| make(k, DocId(first + d), v));
+            let kept =
+                |(k, d, v): Posting| keep(DocId(first + d)).then(|| make(k, DocId(first + d), v));
             match file.lookup_map(table, keys, kept) {
                 Ok(blocks) => all.extend(blocks),
                 Err(e) => {
@@ -315,7 +327,12 @@ impl StoredPostings {
 
     /// How many stored documents that `keep` keeps have each of `keys` (sorted, unique) in
     /// `table`.
-    fn count_in(&self, table: Table, keys: &[u64], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
+    fn count_in(
+        &self,
+        table: Table,
+        keys: &[u64],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> Vec<u32> {
         let mut counts = vec![0; keys.len()];
         for (file, first) in &self.batches {
             match file.count(table, keys, |d| keep(DocId(first + d))) {
@@ -329,14 +346,24 @@ impl StoredPostings {
     /// The keys in `table` of each of `docs` (sorted stored documents), in their order.
     fn of_documents(&self, table: Table, docs: &[DocId]) -> Vec<Vec<u32>> {
         let mut out = vec![Vec::new(); docs.len()];
-        let ends = self.batches.iter().skip(1).map(|b| b.1).chain([self.documents as u32]);
+        let ends = self
+            .batches
+            .iter()
+            .skip(1)
+            .map(|b| b.1)
+            .chain([self.documents as u32]);
         for ((file, first), end) in self.batches.iter().zip(ends) {
-            let (from, to) = (docs.partition_point(|d| d.0 < *first), docs.partition_point(|d| d.0 < end));
+            let (from, to) = (
+                docs.partition_point(|d| d.0 < *first),
+                docs.partition_point(|d| d.0 < end),
+            );
             if from == to {
                 continue;
             }
             let mut wanted = vec![false; (end - first) as usize];
-            docs[from..to].iter().for_each(|d| wanted[(d.0 - first) as usize] = true);
+            docs[from..to]
+                .iter()
+                .for_each(|d| wanted[(d.0 - first) as usize] = true);
             let found = file.of_documents(table, |d| wanted.get(d as usize) == Some(&true));
             let found = match found {
                 Ok(found) => found,
@@ -391,7 +418,10 @@ impl StoredKeys for StoredPostings {
         if !entries.is_sorted() {
             entries.par_sort_by_key(|&(anchor, _)| anchor);
         }
-        (entries, counts.into_iter().map(AtomicU32::into_inner).collect())
+        (
+            entries,
+            counts.into_iter().map(AtomicU32::into_inner).collect(),
+        )
     }
 
     fn count_anchors(&self, anchors: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<u32> {
@@ -408,7 +438,10 @@ impl StoredKeys for StoredPostings {
     }
 
     fn failure(&self) -> Option<String> {
-        self.failed.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn translation_keys(&self) -> bool {
@@ -416,14 +449,23 @@ impl StoredKeys for StoredPostings {
     }
 
     fn key_parts(&self) -> Vec<u64> {
-        self.batches.iter().map(|(file, _)| file.postings_in(Table::Keys)).collect()
+        self.batches
+            .iter()
+            .map(|(file, _)| file.postings_in(Table::Keys))
+            .collect()
     }
 
-    fn key_postings(&self, part: usize, keys: &[u32], keep: &(dyn Fn(DocId) -> bool + Sync)) -> Vec<(u32, DocId)> {
+    fn key_postings(
+        &self,
+        part: usize,
+        keys: &[u32],
+        keep: &(dyn Fn(DocId) -> bool + Sync),
+    ) -> Vec<(u32, DocId)> {
         let Some((file, first)) = self.batches.get(part) else {
             return Vec::new();
         };
-        let kept = |(k, d, _): Posting| keep(DocId(first + d)).then_some((k as u32, DocId(first + d)));
+        let kept =
+            |(k, d, _): Posting| keep(DocId(first + d)).then_some((k as u32, DocId(first + d)));
         match file.lookup_map(Table::Keys, &wide(keys), kept) {
             // Blocks in key order, each sorted by key then document: the whole is sorted.
             Ok(blocks) => concat(blocks),

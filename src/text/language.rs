@@ -246,7 +246,8 @@ impl LanguageCounter {
     /// Whether the words counted name a language other than profile `own` (they were counted
     /// without `own`'s function words).
     fn is_foreign_to(&self, own: usize) -> bool {
-        (0..PROFILES.len()).any(|l| l != own && self.counts[l] >= MIN_EVIDENCE && self.distinct[l] >= MIN_DISTINCT)
+        (0..PROFILES.len())
+            .any(|l| l != own && self.counts[l] >= MIN_EVIDENCE && self.distinct[l] >= MIN_DISTINCT)
     }
 
     /// The language, if the evidence is enough and one language leads the next by a quarter. English
@@ -389,7 +390,8 @@ mod tests {
             }
         }
         let is_function_word = |w: &str| PROFILES.iter().any(|(_, words)| words.contains(&w));
-        let others = crate::text::words(include_str!("../../corpus/bamako/000_037d270298f87007.txt"));
+        let others =
+            crate::text::words(include_str!("../../corpus/bamako/000_037d270298f87007.txt"));
         let mut passed_filter = 0;
         for w in others.iter().filter(|w| !is_function_word(w)) {
             let hash = xxhash_rust::xxh3::xxh3_64(w.as_bytes());
@@ -398,7 +400,11 @@ mod tests {
             passed_filter += usize::from(table.filter[bit / 64] >> (bit % 64) & 1 == 1);
         }
         // The filter stops most of them before the table.
-        assert!(passed_filter * 10 < others.len(), "{passed_filter} of {}", others.len());
+        assert!(
+            passed_filter * 10 < others.len(),
+            "{passed_filter} of {}",
+            others.len()
+        );
     }
 
     #[test]
@@ -414,7 +420,10 @@ mod tests {
         assert_eq!(LangCode::new("toolong1"), None);
         // Every code the pipeline makes fits.
         for (code, _) in PROFILES {
-            assert_eq!(LangCode::new(code).map(|c| c.to_string()).as_deref(), Some(*code));
+            assert_eq!(
+                LangCode::new(code).map(|c| c.to_string()).as_deref(),
+                Some(*code)
+            );
         }
         assert_eq!(std::mem::size_of::<Option<LangCode>>(), 8);
     }
@@ -487,11 +496,19 @@ mod tests {
         for text in &texts {
             let tokens = crate::text::TokenList::of(text);
             let hits = FunctionWordHits::of(&tokens);
-            assert_eq!(hits.language(), detect_language_of(&tokens), "{}", text.chars().take(40).collect::<String>());
+            assert_eq!(
+                hits.language(),
+                detect_language_of(&tokens),
+                "{}",
+                text.chars().take(40).collect::<String>()
+            );
             for lang in PROFILES.iter().map(|(l, _)| *l).chain(["xx"]) {
-                assert_eq!(hits.has_foreign(lang), has_foreign_function_words(&tokens, lang), "{lang}");
+                assert_eq!(
+                    hits.has_foreign(lang),
+                    has_foreign_function_words(&tokens, lang),
+                    "{lang}"
+                );
             }
         }
     }
-
 }

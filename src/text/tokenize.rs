@@ -11,7 +11,6 @@
 //! start in order; a character that decomposes into several words (`⅝` is `5` and `8`, `㍿` four
 //! ideographs) gives each of them its own span, so those spans overlap.
 
-
 use std::ops::Range;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
@@ -150,7 +149,8 @@ impl TokenList {
         let ascii = mark_runs(bytes, &mut self.runs, &mut self.high);
         let mut at = 0;
         while let Some(start) = next_bit(&self.runs, at, true) {
-            let end = next_bit(&self.runs, start, false).map_or(bytes.len(), |e| e.min(bytes.len()));
+            let end =
+                next_bit(&self.runs, start, false).map_or(bytes.len(), |e| e.min(bytes.len()));
             if ascii || !any_bit(&self.high, start, end) {
                 let hash = xxhash_rust::xxh3::xxh3_64(&self.lower.as_bytes()[start..end]);
                 self.tokens.push(WordEntry {
@@ -351,7 +351,7 @@ fn is_unspaced_script(c: char) -> bool {
 mod tests {
     use super::*;
 
-/// 1 for the bytes a word can hold (ASCII letters and digits, any byte of a non-ASCII character).
+    /// 1 for the bytes a word can hold (ASCII letters and digits, any byte of a non-ASCII character).
     const IN_RUN: [u8; 256] = {
         let mut table = [0u8; 256];
         let mut b = 0;
@@ -363,7 +363,7 @@ mod tests {
         }
         table
     };
-    
+
     /// Eight bytes classified at once are classified as the table classifies them one by one:
     /// every byte value at every place, and texts whose length is no multiple of 64.
     #[test]
@@ -373,7 +373,11 @@ mod tests {
                 let mut eight = [b'-'; 8];
                 eight[place] = b;
                 let (runs, high) = mark8(u64::from_le_bytes(eight));
-                let expected: u64 = eight.iter().enumerate().map(|(j, &c)| u64::from(IN_RUN[c as usize]) << j).sum();
+                let expected: u64 = eight
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &c)| u64::from(IN_RUN[c as usize]) << j)
+                    .sum();
                 assert_eq!(runs, expected, "byte {b:#x} at {place}");
                 assert_eq!(high, u64::from(b >> 7) << place, "byte {b:#x} at {place}");
             }
@@ -384,8 +388,16 @@ mod tests {
             let ascii = mark_runs(&text[..len], &mut runs, &mut high);
             assert_eq!(runs.len(), len.div_ceil(64));
             for (i, &c) in text[..len].iter().enumerate() {
-                assert_eq!(runs[i / 64] >> (i % 64) & 1, u64::from(IN_RUN[c as usize]), "{len}: byte {i}");
-                assert_eq!(high[i / 64] >> (i % 64) & 1, u64::from(c >> 7), "{len}: byte {i}");
+                assert_eq!(
+                    runs[i / 64] >> (i % 64) & 1,
+                    u64::from(IN_RUN[c as usize]),
+                    "{len}: byte {i}"
+                );
+                assert_eq!(
+                    high[i / 64] >> (i % 64) & 1,
+                    u64::from(c >> 7),
+                    "{len}: byte {i}"
+                );
             }
             assert_eq!(ascii, text[..len].is_ascii());
         }
@@ -398,10 +410,21 @@ mod tests {
         let bit = |i: usize| bits[i / 64] >> (i % 64) & 1 == 1;
         for start in 0..200 {
             for end in start + 1..=200 {
-                assert_eq!(any_bit(&bits, start, end), (start..end).any(bit), "{start}..{end}");
+                assert_eq!(
+                    any_bit(&bits, start, end),
+                    (start..end).any(bit),
+                    "{start}..{end}"
+                );
             }
-            let (set, clear) = ((start..256).find(|&i| bit(i)), (start..256).find(|&i| !bit(i)));
-            assert_eq!((next_bit(&bits, start, true), next_bit(&bits, start, false)), (set, clear), "{start}");
+            let (set, clear) = (
+                (start..256).find(|&i| bit(i)),
+                (start..256).find(|&i| !bit(i)),
+            );
+            assert_eq!(
+                (next_bit(&bits, start, true), next_bit(&bits, start, false)),
+                (set, clear),
+                "{start}"
+            );
         }
     }
 
@@ -509,8 +532,26 @@ mod tests {
     /// Pieces whose mixes cross the 64-byte words of the bitmaps in every way: ASCII words and
     /// separators, accents, a mark after ASCII, a sharp s, ideographs, a fraction, odd spaces.
     const PIECES: &[&str] = &[
-        "a", "Word", "x9", "12", " ", ", ", "-", "\n", "é", "É", "e\u{0301}", "ß", "马", "⅝", "\u{00A0}",
-        "’", "«", "ﬁ", "ŒUVRE", "İ",
+        "a",
+        "Word",
+        "x9",
+        "12",
+        " ",
+        ", ",
+        "-",
+        "\n",
+        "é",
+        "É",
+        "e\u{0301}",
+        "ß",
+        "马",
+        "⅝",
+        "\u{00A0}",
+        "’",
+        "«",
+        "ﬁ",
+        "ŒUVRE",
+        "İ",
     ];
 
     proptest::proptest! {
@@ -532,9 +573,17 @@ mod tests {
     fn a_word_may_end_on_the_last_bit_of_a_bitmap_word() {
         for n in [63, 64, 65, 127, 128, 129] {
             let text = "b".repeat(n);
-            assert_eq!(listed(&TokenList::of(&text)), folded_one_by_one(&text), "{n}");
+            assert_eq!(
+                listed(&TokenList::of(&text)),
+                folded_one_by_one(&text),
+                "{n}"
+            );
             let text = format!("{} é", "c".repeat(n));
-            assert_eq!(listed(&TokenList::of(&text)), folded_one_by_one(&text), "{n}");
+            assert_eq!(
+                listed(&TokenList::of(&text)),
+                folded_one_by_one(&text),
+                "{n}"
+            );
         }
     }
 }

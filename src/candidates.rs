@@ -1443,20 +1443,25 @@ const BUCKETS: usize = 1 << (32 - BUCKET_SHIFT);
 
 /// The anchor index is built in at least this many slices of anchor values.
 const MIN_SLICES: usize = 4;
+/// And in about this many at most, whatever the limit: each slice is a pass over every set, and
+/// a limit that would need more is one the run cannot keep anyway (what it holds per document
+/// besides the slice, about 0.4 kB, is then most of the limit: ten million articles at the
+/// default `1G` build in 16 slices of 200 MB, where `4G` builds in 13 of 256 MB).
+const MAX_SLICES: usize = 16;
 
 /// The bytes of (anchor, document) entries one slice may hold: a sixteenth of `--memory-limit`
 /// (at least 32 MiB), none without a limit. Each slice costs one more pass over the sets, so
 /// a limit that leaves room builds in fewer. Ten million articles hold about 3.2 GB of
 /// entries: at `4G`, 13 slices of at most 256 MiB instead of four of 800 MB. The last slice's
 /// entries are held beside the index nearly whole, at the top of the build (BENCHMARKS.md,
-/// sections 33 and 34).
+/// sections 33, 34 and 47).
 fn slice_budget(memory_limit: Option<u64>) -> Option<usize> {
     memory_limit.map(|limit| (limit / 16).max(32 << 20) as usize)
 }
 
 /// The slices of anchor values (ranges of buckets, in order) given each group's anchors per
 /// bucket: [`MIN_SLICES`] of about the same number of entries, or more, each within `budget`
-/// bytes where a single bucket does not exceed it alone.
+/// bytes where a single bucket does not exceed it alone and [`MAX_SLICES`] are enough.
 fn slices_of(counts: &[[usize; BUCKETS]], budget: Option<usize>) -> Vec<std::ops::Range<usize>> {
     let per_bucket: Vec<usize> = (0..BUCKETS)
         .map(|b| counts.iter().map(|c| c[b]).sum())
@@ -1464,7 +1469,8 @@ fn slices_of(counts: &[[usize; BUCKETS]], budget: Option<usize>) -> Vec<std::ops
     let total: usize = per_bucket.iter().sum();
     let entry = std::mem::size_of::<(u32, DocId)>();
     let even = total.div_ceil(MIN_SLICES).max(1);
-    let most = budget.map_or(even, |bytes| even.min((bytes / entry).max(1)));
+    let fewest = total.div_ceil(MAX_SLICES).max(1);
+    let most = budget.map_or(even, |bytes| even.min((bytes / entry).max(fewest)));
     let (mut slices, mut start, mut held) = (Vec::new(), 0, 0);
     for (b, &n) in per_bucket.iter().enumerate() {
         if held > 0 && held + n > most {
@@ -2712,8 +2718,9 @@ mod tests {
         }
     }
 
-    /// Slices cover every bucket in order, hold at most the budget unless one bucket is more, and
-    /// are at least four without a budget.
+    /// Slices cover every bucket in order, hold at most the budget unless one bucket is more or
+    /// the budget would need more than [`MAX_SLICES`] slices, and are at least four without a
+    /// budget.
     #[test]
     fn anchor_slices_keep_within_their_budget() {
         let mut counts = vec![[0; BUCKETS]; 3];
@@ -2724,9 +2731,11 @@ mod tests {
         }
         let entry = std::mem::size_of::<(u32, DocId)>();
         let per_bucket = |b: usize| counts.iter().map(|c| c[b]).sum::<usize>();
+        let total: usize = (0..BUCKETS).map(per_bucket).sum();
         for budget in [
             None,
             Some(1 << 20),
+            Some(1000 * entry),
             Some(200 * entry),
             Some(40 * entry),
             Some(1),
@@ -2739,16 +2748,30 @@ mod tests {
                 "{budget:?}"
             );
             assert!(slices.len() >= MIN_SLICES, "{budget:?}: {}", slices.len());
+            // Slices are cut before the bucket that would pass the most a slice holds: at most
+            // twice as many as that most allows.
+            assert!(
+                slices.len() <= 2 * MAX_SLICES,
+                "{budget:?}: {}",
+                slices.len()
+            );
             for slice in &slices {
                 let held: usize = slice.clone().map(per_bucket).sum();
-                let fits = budget.is_none_or(|bytes| held * entry <= bytes);
+                let most = budget.map(|bytes| (bytes / entry).max(total.div_ceil(MAX_SLICES)));
+                let fits = most.is_none_or(|most| held <= most);
                 assert!(
                     fits || slice.len() == 1,
                     "{budget:?}: {slice:?} holds {held}"
                 );
             }
         }
-        assert_eq!(slices_of(&counts, Some(1)).len(), BUCKETS);
+        // A budget of 1 byte: about as many slices as the cap allows (fewer here, where one
+        // bucket holds more than a sixteenth of the entries alone), not one a bucket.
+        let slices = slices_of(&counts, Some(1)).len();
+        assert!(
+            (MAX_SLICES / 2..=2 * MAX_SLICES).contains(&slices),
+            "{slices}"
+        );
     }
 
     /// The slot arrays find every anchor inserted, and no other, in every slice: clustered

@@ -98,6 +98,13 @@ pub struct Spill {
 /// section 18).
 pub const PER_DOCUMENT: u64 = 1024;
 
+/// What a run holds per document held by its anchors only (an index's old document in an `add`)
+/// besides its anchors: its record, head and offsets, about 130 bytes. An `add` of 10k articles
+/// into 990k peaks at 440-460 MB, 0.34 kB a document all told (BENCHMARKS.md section 47). Counted
+/// at [`PER_DOCUMENT`], the old documents alone passed the default `1G` limit, and an `add` of 30k
+/// into 990k sent its new documents' sets to disk.
+pub const PER_ANCHORS_ONLY: u64 = 256;
+
 /// What a run holds whatever the corpus: the program, lexicons, thread stacks, reading batches.
 pub const BASE: u64 = 128 << 20;
 
@@ -123,6 +130,8 @@ pub struct Fingerprints {
 #[derive(Debug, Default)]
 struct Sampled {
     counts: Vec<u32>,
+    /// Documents pushed by their anchors only.
+    anchors_only: usize,
     whole: std::sync::RwLock<KeyMap<u32, Box<[u32]>>>,
 }
 
@@ -176,13 +185,20 @@ impl Fingerprints {
             return Ok(());
         };
         let held = self.memory_bytes();
-        let others = BASE + PER_DOCUMENT * self.len() as u64;
+        let others = self.others_bytes();
         if held >= SPILL_CHUNK.min(limit / 16) && held + others > limit {
             let dir = self.spill.dir.clone();
             self.shingles.spill(dir.as_ref())?;
             self.bands.spill(dir.as_ref())?;
         }
         Ok(())
+    }
+
+    /// What the run holds besides the stores' sets, as the spill decision estimates it.
+    fn others_bytes(&self) -> u64 {
+        let by_anchors = self.sampled.as_ref().map_or(0, |s| s.anchors_only) as u64;
+        let whole = self.len() as u64 - by_anchors;
+        BASE + PER_DOCUMENT * whole + PER_ANCHORS_ONLY * by_anchors
     }
 
     /// Adds the next document by its anchors only: `f`'s shingle set holds the anchors of a set
@@ -197,6 +213,7 @@ impl Fingerprints {
             ..Sampled::default()
         });
         sampled.counts.push(count);
+        sampled.anchors_only += 1;
         self.push(f)
     }
 
@@ -550,6 +567,38 @@ mod tests {
         assert!(counts
             .iter()
             .all(|&(d, n)| n == all[d.index()].shingles.len()));
+    }
+
+    /// An index's old documents, held by their anchors, are counted at what they cost: thirty
+    /// thousand of them stay within a limit that the same documents held whole would pass.
+    #[test]
+    fn documents_held_by_their_anchors_count_for_less() {
+        let limit = BASE + (24 << 20);
+        let documents = 30_000u32;
+        let pushed = |anchors_only: bool| {
+            let mut store = Fingerprints::new(Spill {
+                limit: Some(limit),
+                dir: None,
+            });
+            for d in 0..documents {
+                // 100 anchors, 11.4 MiB in all: past the smallest chunk spilled (9.5 MiB here).
+                let anchors: Vec<u32> = (0..100).map(|i| i * 1_000 + d % 1_000).collect();
+                let f = Fingerprint {
+                    words: 1_000,
+                    exact: u128::from(d),
+                    shingles: ShingleSet::of_sorted(anchors),
+                    simhash: SimHash64(0),
+                    bands: Vec::new(),
+                };
+                match anchors_only {
+                    true => store.push_anchors_only(f, 1_000).unwrap(),
+                    false => store.push(f).unwrap(),
+                }
+            }
+            store.spilled_bytes()
+        };
+        assert_eq!(pushed(true), 0);
+        assert!(pushed(false) > 0);
     }
 
     #[test]

@@ -81,8 +81,9 @@ impl<'a> From<&'a Fingerprint> for FingerprintRef<'a> {
 /// Where the stores may spill, and when.
 ///
 /// Sets stay in memory while they and what the run holds besides them (estimated as [`BASE`] and
-/// [`PER_DOCUMENT`] per document read so far) fit the limit; past it, they go to disk by chunks of
-/// at least a sixteenth of the limit (16 MiB at most), and later documents' sets follow.
+/// [`PER_DOCUMENT`] per document read so far, [`PER_ANCHORS_ONLY`] for one held by its anchors
+/// only) fit the limit; past it, they go to disk by chunks of at least a sixteenth of the limit
+/// (16 MiB at most), and later documents' sets follow.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Spill {
     /// The memory the run aims to stay under, in bytes; `None`: sets are never spilled.

@@ -20,18 +20,67 @@ pub fn shingle_hashes_into(word_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
         return;
     }
     let k = k.min(word_hashes.len());
-    let mut buf = [0u8; 8 * 16];
-    out.extend(word_hashes.windows(k).map(|w| {
-        if k <= 16 {
-            for (i, h) in w.iter().enumerate() {
-                buf[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
-            }
-            xxh3_64_with_seed(&buf[..k * 8], k as u64)
-        } else {
-            let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
-            xxh3_64_with_seed(&bytes, k as u64)
-        }
+    let windows = word_hashes.windows(k);
+    if (3..=16).contains(&k) {
+        out.extend(windows.map(|w| xxh3_of_words(w, k as u64)));
+        return;
+    }
+    out.extend(windows.map(|w| {
+        let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
+        xxh3_64_with_seed(&bytes, k as u64)
     }));
+}
+
+/// The first 128 bytes of xxh3's default secret, as little-endian words.
+const SECRET: [u64; 16] = [
+    0xbe4b_a423_396c_feb8,
+    0x1cad_21f7_2c81_017c,
+    0xdb97_9083_e96d_d4de,
+    0x1f67_b3b7_a4a4_4072,
+    0x78e5_c0cc_4ee6_79cb,
+    0x2172_ffcc_7dd0_5a82,
+    0x8e24_43f7_7446_08b8,
+    0x4c26_3a81_e690_35e0,
+    0xcb00_c391_bb52_283c,
+    0xa32e_531b_8b65_d088,
+    0x4ef9_0da2_9748_6471,
+    0xd8ac_dea9_46ef_1938,
+    0x3f34_9ce3_3f76_faa8,
+    0x1d4f_0bc7_c7bb_dcf9,
+    0x3159_b4cd_4be0_518a,
+    0x6473_78d9_c97e_9fc8,
+];
+
+/// `xxh3_64_with_seed` of the little-endian bytes of 3 to 16 words (24 to 128 bytes), computed
+/// on the words where they are: in that range xxh3 mixes 16-byte pieces read at multiples of 8
+/// from either end, so each piece is two neighbouring words, and nothing is copied or dispatched
+/// on the length a word at a time (BENCHMARKS.md section 47). Tested equal to the crate's.
+#[inline(always)]
+fn xxh3_of_words(w: &[u64], seed: u64) -> u64 {
+    const PRIME64_1: u64 = 0x9E37_79B1_85EB_CA87;
+    let k = w.len();
+    debug_assert!((3..=16).contains(&k));
+    let mix = |at: usize, secret: usize| {
+        let lo = w[at] ^ SECRET[secret].wrapping_add(seed);
+        let hi = w[at + 1] ^ SECRET[secret + 1].wrapping_sub(seed);
+        let product = u128::from(lo) * u128::from(hi);
+        product as u64 ^ (product >> 64) as u64
+    };
+    let mut acc = (8 * k as u64).wrapping_mul(PRIME64_1);
+    if k > 4 {
+        if k > 8 {
+            if k > 12 {
+                acc = acc.wrapping_add(mix(6, 12)).wrapping_add(mix(k - 8, 14));
+            }
+            acc = acc.wrapping_add(mix(4, 8)).wrapping_add(mix(k - 6, 10));
+        }
+        acc = acc.wrapping_add(mix(2, 4)).wrapping_add(mix(k - 4, 6));
+    }
+    acc = acc.wrapping_add(mix(0, 0)).wrapping_add(mix(k - 2, 2));
+    // xxh3's avalanche.
+    acc ^= acc >> 37;
+    acc = acc.wrapping_mul(0x1656_6791_9E37_79F9);
+    acc ^ (acc >> 32)
 }
 
 /// Working memory of [`ShingleSet::from_hashes_with`], reused from one document to the next.
@@ -388,6 +437,32 @@ mod tests {
             let (s, l) = (ShingleSet(small), ShingleSet(large));
             assert_eq!(s.intersection_len(&l), walked);
             assert_eq!(l.intersection_len(&s), walked);
+        }
+    }
+
+    /// Shingles of 1 to 20 words hash as xxh3 hashes their words' bytes, the words hashed in place
+    /// (3 to 16) included.
+    #[test]
+    fn shingles_hash_as_xxh3_hashes_their_bytes() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let words: Vec<u64> = (0..40)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            })
+            .chain([0, u64::MAX, 1])
+            .collect();
+        for k in 1..=20 {
+            let expected: Vec<u64> = words
+                .windows(k)
+                .map(|w| {
+                    let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
+                    xxh3_64_with_seed(&bytes, k as u64)
+                })
+                .collect();
+            assert_eq!(shingle_hashes(&words, k), expected, "{k}");
         }
     }
 

@@ -69,7 +69,8 @@ internal_modules!(
 );
 
 // rustfmt does not expand macros: these declarations, never compiled (`cfg(any())` is false),
-// show it the modules `internal_modules!` declares, so that `cargo fmt` formats them too.
+// show it the modules `internal_modules!` declares, so that `cargo fmt` formats them too. A module
+// added there is added here as well.
 #[cfg(any())]
 mod candidates;
 #[cfg(any())]

@@ -25,9 +25,19 @@ pub fn shingle_hashes_into(word_hashes: &[u64], k: usize, out: &mut Vec<u64>) {
         out.extend(windows.map(|w| xxh3_of_words(w, k as u64)));
         return;
     }
-    out.extend(windows.map(|w| {
-        let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
-        xxh3_64_with_seed(&bytes, k as u64)
+    // One or two words fit a buffer on the stack; more than sixteen are copied to the heap.
+    let mut buf = [0u8; 16];
+    out.extend(windows.map(|w| match k {
+        1 | 2 => {
+            for (i, h) in w.iter().enumerate() {
+                buf[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
+            }
+            xxh3_64_with_seed(&buf[..k * 8], k as u64)
+        }
+        _ => {
+            let bytes: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
+            xxh3_64_with_seed(&bytes, k as u64)
+        }
     }));
 }
 

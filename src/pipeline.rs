@@ -515,15 +515,11 @@ impl ReadRun<'_, '_> {
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<ReadReport, InputError> {
         let keep_text = self.keep_text;
-        // The next batches are read while this one is fingerprinted.
-        let mut flush = |mut batch: Vec<Document>| {
-            let t = Instant::now();
-            let features: Vec<Features> = batch
-                .par_iter()
-                .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
-                .collect();
-            collected.fingerprint_time += t.elapsed();
-            for (d, f) in batch.drain(..).zip(features) {
+        // A batch's documents, fingerprinted, are kept in order by this thread while the pool
+        // fingerprints the next one (keeping a million took 3-4 s on one thread, the other core
+        // mostly idle: BENCHMARKS.md section 48). The next batches are read meanwhile.
+        let mut keep = |(batch, features): (Vec<Document>, Vec<Features>)| {
+            for (d, f) in batch.into_iter().zip(features) {
                 let text = keep_text.then(|| d.text.into_boxed_str());
                 let info = DocInfo::new(d.id, d.origin, f.fingerprint.words, d.record, text);
                 store.keep(&info, &f);
@@ -531,7 +527,26 @@ impl ReadRun<'_, '_> {
             }
             on_progress(Progress::Read(collected.docs.len()));
         };
-        match self.fresh {
+        let mut fingerprint_time = Duration::ZERO;
+        let mut fingerprinted: Option<(Vec<Document>, Vec<Features>)> = None;
+        let mut flush = |batch: Vec<Document>| {
+            let t = Instant::now();
+            let mut features: Vec<Features> = Vec::new();
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| {
+                    features = batch
+                        .par_iter()
+                        .map(|d| featurizer.features(&d.text, d.lang.as_deref()))
+                        .collect();
+                });
+                if let Some(before) = fingerprinted.take() {
+                    keep(before);
+                }
+            });
+            fingerprint_time += t.elapsed();
+            fingerprinted = Some((batch, features));
+        };
+        let report = match self.fresh {
             Some(fresh) => fresh.read(BATCH_DOCS, &mut flush),
             None => read_inputs_ahead(
                 self.inputs,
@@ -540,7 +555,12 @@ impl ReadRun<'_, '_> {
                 &mut flush,
                 on_warning,
             ),
+        };
+        if let Some(last) = fingerprinted.take() {
+            keep(last);
         }
+        collected.fingerprint_time += fingerprint_time;
+        report
     }
 }
 

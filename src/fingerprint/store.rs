@@ -425,12 +425,16 @@ impl Sets {
     }
 
     /// Moves every value held in memory to the end of the temporary file (created unnamed, so
-    /// that nothing is left behind whatever ends the run). The buffer is given back: the first
-    /// spill can be much larger than the chunks that follow it.
+    /// that nothing is left behind whatever ends the run). The first spill's buffer is given back:
+    /// it can be much larger than the chunks that follow it. The chunks' buffer is kept: grown
+    /// once, its pages stay mapped. Given back at every chunk, it was mapped, faulted in and
+    /// zeroed by the kernel again every 16 MiB, for every value a run spills (BENCHMARKS.md
+    /// section 48).
     pub(crate) fn spill(&mut self, dir: Option<&PathBuf>) -> io::Result<()> {
         if self.memory.is_empty() {
             return Ok(());
         }
+        let first = self.on_disk == 0;
         if self.file.is_none() {
             let file = match dir {
                 Some(dir) => tempfile::tempfile_in(dir)?,
@@ -442,7 +446,10 @@ impl Sets {
             file.write_all(bytemuck::cast_slice(&self.memory))?;
         }
         self.on_disk += self.memory.len() as u64;
-        self.memory = Vec::new();
+        match first {
+            true => self.memory = Vec::new(),
+            false => self.memory.clear(),
+        }
         Ok(())
     }
 

@@ -165,18 +165,15 @@ impl<'a> Looked<'a> {
         });
     }
 
-    /// (anchor, document) for every document of the tables with one of `anchors` (sorted,
-    /// unique), sorted (the stored ones looked up, the new ones scanned), and each of those
-    /// documents' number of anchors (indexed by document).
-    fn anchor_entries(
+    /// (anchor, document) for every new document of the tables with one of `anchors` (sorted,
+    /// unique), sorted, and those documents' number of anchors (indexed by document).
+    fn new_entries(
         &self,
         fingerprints: &Fingerprints,
         anchors: &[u32],
         modulus: u32,
     ) -> (Vec<(u32, DocId)>, Vec<u32>) {
-        let in_docs = |d: DocId| self.in_docs[d.index()];
-        let (stored, mut counts) = self.stored.anchors(anchors, &in_docs);
-        counts.resize(fingerprints.len(), 0);
+        let mut counts = vec![0; fingerprints.len()];
         let place = numbered(anchors);
         let mut entries = Vec::new();
         fingerprints.scan_shingles(&self.new_docs, |d, s| {
@@ -190,9 +187,28 @@ impl<'a> Looked<'a> {
                 counts[d.index()] = s.anchors(modulus).count() as u32;
             }
         });
-        // The stored entries come sorted and far outnumber the new ones: only these are sorted.
         entries.par_sort_unstable();
-        (merged(stored, entries), counts)
+        (entries, counts)
+    }
+
+    /// (anchor, document) for every document of the tables with one of `anchors` (sorted,
+    /// unique), sorted: the stored ones looked up, merged with the `new` entries of those anchors
+    /// (sorted); the stored documents' number of anchors is set in `counts` (indexed by document).
+    fn slice_entries(
+        &self,
+        anchors: &[u32],
+        new: &[(u32, DocId)],
+        counts: &mut [u32],
+    ) -> Vec<(u32, DocId)> {
+        let in_docs = |d: DocId| self.in_docs[d.index()];
+        let (stored, stored_counts) = self.stored.anchors(anchors, &in_docs);
+        for (count, stored) in counts.iter_mut().zip(stored_counts) {
+            if stored > 0 {
+                *count = stored;
+            }
+        }
+        // The stored entries come sorted and far outnumber the new ones.
+        merged(stored, new.to_vec())
     }
 
     /// The anchors of `docs` (sorted): the stored ones' from [`StoredKeys::anchors_of`].
@@ -1037,16 +1053,36 @@ impl AnchorIndex {
     /// [`AnchorIndex::build_held`] from the stored documents' postings of the `held` anchors
     /// (sorted, unique) and the new documents' anchors. The anchor counts are those of the
     /// documents in the index's lists: the only ones a container's walk can meet.
+    ///
+    /// Built in [`LOOKED_UP_SLICES`] slices of the anchor values, as [`AnchorIndex::build_in_slices`]
+    /// builds the whole index (the same lists): only one slice's stored entries are held at a
+    /// time. In one piece, an `add` of 10k articles with shared passages into 990k held 50
+    /// million entries, 400 MB, at its peak (BENCHMARKS.md section 48).
     fn build_looked_up(
         fingerprints: &Fingerprints,
         (modulus, held): (u32, &[u32]),
         looked: &Looked<'_>,
     ) -> (AnchorIndex, Vec<u32>) {
-        let (entries, anchor_counts) = looked.anchor_entries(fingerprints, held, modulus);
-        (
-            AnchorIndex::of_entries(entries, fingerprints),
-            anchor_counts,
-        )
+        let (new, mut anchor_counts) = looked.new_entries(fingerprints, held, modulus);
+        let mut index = AnchorIndex::empty();
+        let mut by_content = ListsByContent::default();
+        for k in 0..LOOKED_UP_SLICES {
+            let buckets = k * BUCKETS / LOOKED_UP_SLICES..(k + 1) * BUCKETS / LOOKED_UP_SLICES;
+            let bucket = |a: u32| (a >> BUCKET_SHIFT) as usize;
+            let held = &held[held.partition_point(|&a| bucket(a) < buckets.start)
+                ..held.partition_point(|&a| bucket(a) < buckets.end)];
+            let new = &new[new.partition_point(|e| bucket(e.0) < buckets.start)
+                ..new.partition_point(|e| bucket(e.0) < buckets.end)];
+            let mut entries = looked.slice_entries(held, new, &mut anchor_counts);
+            let shared = entries
+                .chunk_by(|x, y| x.0 == y.0)
+                .filter(|run| run.len() >= 2);
+            index.slots.start_slice(buckets, shared.count());
+            index.add_lists(&mut entries, fingerprints, &mut by_content);
+        }
+        index.postings.shrink_to_fit();
+        index.sizes.shrink_to_fit();
+        (index, anchor_counts)
     }
 
     /// [`AnchorIndex::count_lengths`] from the stored documents' postings and the new documents,
@@ -1485,6 +1521,8 @@ fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
 
 /// Anchors are counted by their top byte (a bucket) when the anchor index's slices are chosen.
 const BUCKET_SHIFT: u32 = 24;
+/// Slices an `add`'s index of looked-up anchors is built in ([`AnchorIndex::build_looked_up`]).
+const LOOKED_UP_SLICES: usize = 8;
 const BUCKETS: usize = 1 << (32 - BUCKET_SHIFT);
 
 /// The anchor index is built in at least this many slices of anchor values.

@@ -92,7 +92,9 @@ pub struct StageTimes {
     /// Reading and decoding inputs (not counting fingerprinting done while reading), and reading
     /// again the texts of the old documents an index holds by their anchors whose pairs are scored.
     pub read: Duration,
-    /// Normalization, shingling, SimHash and MinHash; language and pivot for translations.
+    /// Normalization, shingling, SimHash and MinHash; language and pivot for translations. Each
+    /// batch is kept in the run's stores (and written to an index) while the next one is
+    /// fingerprinted: that is counted here too.
     pub fingerprint: Duration,
     pub candidates: Duration,
     /// Exact scoring and relation decisions.

@@ -87,14 +87,16 @@ pub trait StoredKeys: Sync {
         vec![u64::MAX]
     }
     /// (key, document) for every stored document of part `part` of [`StoredKeys::key_parts`]
-    /// that `keep` keeps with one of the translation `keys` (sorted, unique), sorted.
+    /// that `keep` keeps with one of the translation `keys` (sorted, unique), sorted, in `found`
+    /// (emptied first: a caller that looks up chunk after chunk keeps its memory).
     fn key_postings(
         &self,
         _part: usize,
         _keys: &[u32],
         _keep: &(dyn Fn(DocId) -> bool + Sync),
-    ) -> Vec<(u32, DocId)> {
-        Vec::new()
+        found: &mut Vec<(u32, DocId)>,
+    ) {
+        found.clear();
     }
 }
 

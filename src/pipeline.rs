@@ -976,8 +976,9 @@ impl StoredKeys for RereadKeys<'_> {
         part: usize,
         keys: &[u32],
         keep: &(dyn Fn(DocId) -> bool + Sync),
-    ) -> Vec<(u32, DocId)> {
-        self.stored.key_postings(part, keys, keep)
+        found: &mut Vec<(u32, DocId)>,
+    ) {
+        self.stored.key_postings(part, keys, keep, found)
     }
 }
 

@@ -627,6 +627,8 @@ impl<'a> StoredSide<'a> {
         // Each chunk with its keys sorted, made once for every part: whole, and by chunks.
         let whole = vec![with_sorted_keys(&ranked[..])];
         let mut by_chunks = Vec::new();
+        // The postings of the chunk ranked, and of the next one, read meanwhile.
+        let (mut found, mut ahead) = (Vec::<(u32, DocId)>::new(), Vec::new());
         for (part, held) in self.keys.key_parts().into_iter().enumerate() {
             let chunks = match held <= RANKED_POSTINGS_AT_ONCE {
                 true => &whole,
@@ -638,16 +640,20 @@ impl<'a> StoredSide<'a> {
                 }
             };
             // The postings of the next chunk are read while those of one are ranked: ranking
-            // goes key by key in rank order, on one thread.
-            let look_up = |at: usize| {
-                chunks
-                    .get(at)
-                    .map(|(_, keys)| self.keys.key_postings(part, keys, &keep))
+            // goes key by key in rank order, on one thread. The two chunks' vectors are used
+            // again and again: up to 16 MiB each, they were mapped and zeroed anew for every
+            // chunk (BENCHMARKS.md section 48).
+            let look_up = |at: usize, found: &mut Vec<(u32, DocId)>| match chunks.get(at) {
+                Some((_, keys)) => self.keys.key_postings(part, keys, &keep, found),
+                None => found.clear(),
             };
-            let mut found = look_up(0);
+            look_up(0, &mut found);
             for (at, (chunk, _)) in chunks.iter().enumerate() {
-                let this = found.take().unwrap_or_default();
-                found = rayon::join(|| look_up(at + 1), || ranking.add(self, chunk, &this)).0;
+                rayon::join(
+                    || look_up(at + 1, &mut ahead),
+                    || ranking.add(self, chunk, &found),
+                );
+                std::mem::swap(&mut found, &mut ahead);
             }
         }
         let Ranking { postings, next, .. } = ranking;
@@ -1498,11 +1504,13 @@ mod tests {
             part: usize,
             keys: &[u32],
             keep: &(dyn Fn(DocId) -> bool + Sync),
-        ) -> Vec<(u32, DocId)> {
-            let found = self.postings.iter().filter(|(k, d)| {
+            found: &mut Vec<(u32, DocId)>,
+        ) {
+            let kept = self.postings.iter().filter(|(k, d)| {
                 keys.binary_search(k).is_ok() && keep(*d) && self.part_of(*d) == part
             });
-            found.copied().collect()
+            found.clear();
+            found.extend(kept);
         }
     }
 

@@ -385,11 +385,18 @@ impl StoredPostings {
 
 /// The vectors of `blocks` in one, each given back once it is copied.
 fn concat<T: Copy>(blocks: Vec<Vec<T>>) -> Vec<T> {
-    let mut out = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+    let mut out = Vec::new();
+    concat_into(blocks, &mut out);
+    out
+}
+
+/// [`concat`] into `out` (emptied first), whose memory is used again.
+fn concat_into<T: Copy>(blocks: Vec<Vec<T>>, out: &mut Vec<T>) {
+    out.clear();
+    out.reserve(blocks.iter().map(Vec::len).sum());
     for block in blocks {
         out.extend_from_slice(&block);
     }
-    out
 }
 
 /// Keys of 32 bits as the postings hold them.
@@ -460,19 +467,18 @@ impl StoredKeys for StoredPostings {
         part: usize,
         keys: &[u32],
         keep: &(dyn Fn(DocId) -> bool + Sync),
-    ) -> Vec<(u32, DocId)> {
+        found: &mut Vec<(u32, DocId)>,
+    ) {
+        found.clear();
         let Some((file, first)) = self.batches.get(part) else {
-            return Vec::new();
+            return;
         };
         let kept =
             |(k, d, _): Posting| keep(DocId(first + d)).then_some((k as u32, DocId(first + d)));
         match file.lookup_map(Table::Keys, &wide(keys), kept) {
             // Blocks in key order, each sorted by key then document: the whole is sorted.
-            Ok(blocks) => concat(blocks),
-            Err(e) => {
-                self.fail(e);
-                Vec::new()
-            }
+            Ok(blocks) => concat_into(blocks, found),
+            Err(e) => self.fail(e),
         }
     }
 

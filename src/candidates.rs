@@ -940,15 +940,7 @@ impl AnchorIndex {
                 (&groups, &counts),
                 (modulus, slice.clone(), every),
             );
-            let shared = entries
-                .chunk_by(|x, y| x.0 == y.0)
-                .filter(|run| run.len() >= 2);
-            let (runs, total) = shared.fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
-            // Exact: `reserve` would double the postings, the largest part of the index.
-            index.slots.start_slice(slice.clone(), runs);
-            index.postings.reserve_exact(total);
-            index.sizes.reserve_exact(total);
-            index.add_lists(&mut entries, fingerprints, &mut by_content);
+            index.add_slice(slice, &mut entries, fingerprints, &mut by_content);
         }
         index.postings.shrink_to_fit();
         index.sizes.shrink_to_fit();
@@ -1010,16 +1002,33 @@ impl AnchorIndex {
         )
     }
 
+    /// Adds the slice of the anchor values whose top bytes are `buckets`, from its sorted
+    /// (anchor, document) `entries`: a slot array sized to its lists, and a list for each anchor
+    /// of two documents or more ([`AnchorIndex::add_lists`]).
+    fn add_slice(
+        &mut self,
+        buckets: std::ops::Range<usize>,
+        entries: &mut [(u32, DocId)],
+        fingerprints: &Fingerprints,
+        by_content: &mut ListsByContent,
+    ) {
+        let shared = entries
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() >= 2);
+        let (runs, total) = shared.fold((0, 0), |(r, t), run| (r + 1, t + run.len()));
+        // Exact: `reserve` would double the postings, the largest part of the index.
+        self.slots.start_slice(buckets, runs);
+        self.postings.reserve_exact(total);
+        self.sizes.reserve_exact(total);
+        self.add_lists(entries, fingerprints, by_content);
+    }
+
     /// The index of sorted (anchor, document) entries: a list for each anchor of two documents
     /// or more.
     fn of_entries(mut entries: Vec<(u32, DocId)>, fingerprints: &Fingerprints) -> AnchorIndex {
         let mut index = AnchorIndex::empty();
         let mut by_content = ListsByContent::default();
-        let shared = entries
-            .chunk_by(|x, y| x.0 == y.0)
-            .filter(|run| run.len() >= 2);
-        index.slots.start_slice(0..BUCKETS, shared.count());
-        index.add_lists(&mut entries, fingerprints, &mut by_content);
+        index.add_slice(0..BUCKETS, &mut entries, fingerprints, &mut by_content);
         index.postings.shrink_to_fit();
         index.sizes.shrink_to_fit();
         index
@@ -1076,11 +1085,7 @@ impl AnchorIndex {
             let new = &new[new.partition_point(|e| bucket(e.0) < buckets.start)
                 ..new.partition_point(|e| bucket(e.0) < buckets.end)];
             let mut entries = looked.slice_entries(held, new, &mut anchor_counts);
-            let shared = entries
-                .chunk_by(|x, y| x.0 == y.0)
-                .filter(|run| run.len() >= 2);
-            index.slots.start_slice(buckets, shared.count());
-            index.add_lists(&mut entries, fingerprints, &mut by_content);
+            index.add_slice(buckets, &mut entries, fingerprints, &mut by_content);
         }
         index.postings.shrink_to_fit();
         index.sizes.shrink_to_fit();
@@ -1277,18 +1282,21 @@ impl Slots {
     }
 
     fn get(&self, anchor: u32) -> Option<u32> {
-        let array = self.array_of[(anchor >> BUCKET_SHIFT) as usize];
-        self.arrays.get(usize::from(array))?.get(anchor)
+        self.array_for(anchor)?.get(anchor)
     }
 
     /// Asks for the cache line where a lookup of `anchor` starts ([`prefetch`]).
     fn prefetch(&self, anchor: u32) {
-        let array = self.array_of[(anchor >> BUCKET_SHIFT) as usize];
-        if let Some(array) = self.arrays.get(usize::from(array)) {
-            if let Some(entry) = array.entries.get(array.home(anchor)) {
-                prefetch(entry);
-            }
+        let array = self.array_for(anchor);
+        if let Some(entry) = array.and_then(|a| a.entries.get(a.home(anchor))) {
+            prefetch(entry);
         }
+    }
+
+    /// The array that holds `anchor` if its slice was built.
+    fn array_for(&self, anchor: u32) -> Option<&SlotArray> {
+        let array = self.array_of[(anchor >> BUCKET_SHIFT) as usize];
+        self.arrays.get(usize::from(array))
     }
 
     /// Gives back what the arrays reserved past their length.
@@ -2685,15 +2693,19 @@ mod tests {
         entries
     }
 
+    /// The fingerprints of the shared-passage corpus, the anchor modulus, and every document.
+    fn shared_passage_tables() -> (Fingerprints, u32, Vec<DocId>) {
+        let texts = shared_passages(true);
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        (fps(&texts), Config::default().anchor_modulus, docs)
+    }
+
     /// Entries written into their buckets and sorted bucket by bucket are the slice's entries
     /// sorted whole, documents in order (radix sorts) or not (comparison sorts), every anchor
     /// kept or some.
     #[test]
     fn entries_sorted_by_bucket_are_the_sorted_entries() {
-        let texts = shared_passages(true);
-        let f = fps(&texts);
-        let modulus = Config::default().anchor_modulus;
-        let in_order: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let (f, modulus, in_order) = shared_passage_tables();
         let reversed: Vec<DocId> = in_order.iter().rev().copied().collect();
         // Every anchor, or those of one value in three (as an `add` keeps its new documents').
         let every = |_: u32| true;
@@ -2785,10 +2797,7 @@ mod tests {
     /// The anchor index holds the same lists whatever the number of slices it is built in.
     #[test]
     fn an_anchor_index_built_in_many_slices_holds_the_same_lists() {
-        let texts = shared_passages(true);
-        let f = fps(&texts);
-        let modulus = Config::default().anchor_modulus;
-        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let (f, modulus, docs) = shared_passage_tables();
         let whole = AnchorIndex::build_in_slices(&f, &docs, (modulus, None));
         // One entry a slice: each bucket of anchor values is a slice of its own.
         let sliced = AnchorIndex::build_in_slices(&f, &docs, (modulus, Some(1)));
@@ -2807,10 +2816,7 @@ mod tests {
     /// held, and values that are not anchors (missing at the start, the end and between them).
     #[test]
     fn anchors_looked_up_together_give_their_own_lists() {
-        let texts = shared_passages(true);
-        let f = fps(&texts);
-        let modulus = Config::default().anchor_modulus;
-        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let (f, modulus, docs) = shared_passage_tables();
         let index = AnchorIndex::build_in_slices(&f, &docs, (modulus, Some(1)));
         let mut asked: Vec<u32> = index.slots.keys().collect();
         let absent: Vec<u32> = asked.iter().map(|a| a.wrapping_add(1)).collect();

@@ -559,7 +559,9 @@ impl ReadRun<'_, '_> {
             ),
         };
         if let Some(last) = fingerprinted.take() {
+            let t = Instant::now();
             keep(last);
+            fingerprint_time += t.elapsed();
         }
         collected.fingerprint_time += fingerprint_time;
         report

@@ -49,6 +49,7 @@ use crate::corpus::{hash_id, Document, IdSet};
 pub mod features;
 pub mod postings;
 mod postings_block;
+mod postings_parts;
 mod postings_thread;
 mod stored;
 

@@ -37,13 +37,14 @@
 //! section 36).
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::postings_block::{pack_runs, Decoder, Layout, PADDING};
+use super::postings_parts::{spill_table, Part, PartFiles};
 use super::{beside, io_error, partial_path, IndexError};
 
 /// The version of the layout; another version is not read (the tables are then built by scanning,
@@ -89,7 +90,7 @@ impl Table {
     }
 
     /// The part of a key: increasing with the key, so that parts in order are keys in order.
-    fn part(self, key: u64) -> usize {
+    pub(super) fn part(self, key: u64) -> usize {
         match self {
             Table::Anchors | Table::Keys => (key >> 26).min(PARTS as u64 - 1) as usize,
             Table::Bands => (key >> 32).min(PARTS as u64 - 1) as usize,
@@ -113,8 +114,8 @@ pub struct PostingsWriter {
     /// Per table, the postings held, as pushed (put in parts when they are spilled or written:
     /// one vector a table is pushed to faster than 192 are).
     held: Vec<Vec<Posting>>,
-    /// Per table and part, its temporary file, once some were sent there.
-    spilled: Vec<Option<File>>,
+    /// Per table and part, its temporary files, once some were sent there.
+    spilled: Vec<PartFiles>,
     /// Per table, each document's value (0 for a document without one).
     values: Vec<Vec<u32>>,
     held_count: usize,
@@ -141,7 +142,7 @@ impl PostingsWriter {
             path,
             dir,
             held: vec![Vec::new(); Table::ALL.len()],
-            spilled: (0..parts).map(|_| None).collect(),
+            spilled: (0..parts).map(|_| PartFiles::default()).collect(),
             values: vec![Vec::new(); Table::ALL.len()],
             held_count: 0,
             spill_at,
@@ -212,8 +213,9 @@ impl PostingsWriter {
         for table in Table::ALL {
             let held = &mut self.held[table.code() as usize];
             let files = &mut self.spilled[table.code() as usize * PARTS..][..PARTS];
+            let values = &self.values[table.code() as usize];
             if self.error.is_none() {
-                if let Err(e) = spill_table(table, held, files, &self.dir) {
+                if let Err(e) = spill_table(table, held, files, values, &self.dir) {
                     self.error = Some(e);
                 }
             }
@@ -247,6 +249,7 @@ impl PostingsWriter {
             .collect();
         let spilled = std::mem::take(&mut self.spilled);
         let mut slots = parts.into_iter().zip(spilled).enumerate();
+        let values = &self.values;
         // A few parts at a time, each read back, sorted and packed on a thread of its own, then
         // written in order: the file is the same whatever the threads.
         loop {
@@ -256,7 +259,14 @@ impl PostingsWriter {
             }
             let packed: Vec<io::Result<Vec<PackedBlock>>> = group
                 .into_par_iter()
-                .map(|(slot, (part, file))| packed_part(slot, part, file, pack))
+                .map(|(slot, (held, files))| {
+                    let part = Part {
+                        table: Table::ALL[slot / PARTS],
+                        part: slot % PARTS,
+                        values: &values[slot / PARTS],
+                    };
+                    packed_part(part, held, files, pack)
+                })
                 .collect();
             for blocks in packed {
                 for block in blocks.map_err(io_error(&partial))? {
@@ -287,22 +297,15 @@ struct PackedBlock {
     bytes: Vec<u8>,
 }
 
-/// The blocks of one part (`slot`: table and part) of a writer: its postings spilled to `file`,
-/// then those held, sorted.
+/// The blocks of one part of a writer: its postings sent to `files`, then those `held`, sorted.
 fn packed_part(
-    slot: usize,
-    mut held: Vec<Posting>,
-    file: Option<File>,
+    part: Part<'_>,
+    held: Vec<Posting>,
+    files: PartFiles,
     pack: Packer,
 ) -> io::Result<Vec<PackedBlock>> {
-    let mut all = match file {
-        Some(f) => read_back(f)?,
-        None => Vec::new(),
-    };
-    all.append(&mut held);
-    sort_postings(&mut all);
-    all.dedup();
-    let table = (slot / PARTS) as u8;
+    let sorted = part.sorted(files, held)?;
+    let table = part.table.code();
     let block = |postings: &[Posting]| -> io::Result<PackedBlock> {
         let bytes = pack(postings)?;
         let row = Row {
@@ -316,91 +319,19 @@ fn packed_part(
         };
         Ok(PackedBlock { row, bytes })
     };
-    all.chunks(BLOCK_ENTRIES).map(block).collect()
-}
-
-/// Sorts a part's postings by key, then document and value. They come pushed in document order,
-/// so a stable sort by key alone (a radix sort over the key bits that differ, 11 at a time) gives
-/// that order; when it does not (not pushed in order), a full sort follows.
-fn sort_postings(postings: &mut Vec<Posting>) {
-    const DIGIT_BITS: u32 = 11;
-    let Some(&(first, _, _)) = postings.first() else {
-        return;
-    };
-    let differ = postings.iter().fold(0u64, |d, p| d | (p.0 ^ first));
-    let bits = 64 - differ.leading_zeros();
-    let passes = bits.div_ceil(DIGIT_BITS);
-    let mut scratch: Vec<Posting> = vec![(0, 0, 0); postings.len()];
-    for pass in 0..passes {
-        let shift = pass * DIGIT_BITS;
-        let digit = |p: &Posting| ((p.0 >> shift) & ((1 << DIGIT_BITS) - 1)) as usize;
-        let mut starts = vec![0usize; 1 << DIGIT_BITS];
-        postings.iter().for_each(|p| starts[digit(p)] += 1);
-        let mut at = 0;
-        for s in starts.iter_mut() {
-            (*s, at) = (at, at + *s);
+    let mut blocks = Vec::new();
+    let mut chunk = Vec::with_capacity(BLOCK_ENTRIES);
+    for p in sorted.postings(part) {
+        chunk.push(p);
+        if chunk.len() == BLOCK_ENTRIES {
+            blocks.push(block(&chunk)?);
+            chunk.clear();
         }
-        for &p in postings.iter() {
-            let d = digit(&p);
-            scratch[starts[d]] = p;
-            starts[d] += 1;
-        }
-        std::mem::swap(postings, &mut scratch);
     }
-    if !postings.is_sorted() {
-        postings.par_sort_unstable();
+    if !chunk.is_empty() {
+        blocks.push(block(&chunk)?);
     }
-}
-
-/// Appends the postings of `table` in `held` to their parts' temporary files (`files`, created in
-/// `dir` when first needed), 16 bytes each, in the order held.
-fn spill_table(
-    table: Table,
-    held: &[Posting],
-    files: &mut [Option<File>],
-    dir: &Path,
-) -> io::Result<()> {
-    let mut outs: Vec<Option<BufWriter<&mut File>>> = Vec::with_capacity(PARTS);
-    let mut sizes = [0usize; PARTS];
-    held.iter().for_each(|p| sizes[table.part(p.0)] += 1);
-    for (file, &n) in files.iter_mut().zip(&sizes) {
-        if n > 0 && file.is_none() {
-            *file = Some(tempfile::tempfile_in(dir)?);
-        }
-        outs.push(
-            file.as_mut()
-                .filter(|_| n > 0)
-                .map(|f| BufWriter::with_capacity(1 << 16, f)),
-        );
-    }
-    for &(key, doc, value) in held {
-        let Some(out) = outs[table.part(key)].as_mut() else {
-            continue;
-        };
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&key.to_le_bytes());
-        bytes[8..12].copy_from_slice(&doc.to_le_bytes());
-        bytes[12..].copy_from_slice(&value.to_le_bytes());
-        out.write_all(&bytes)?;
-    }
-    outs.into_iter()
-        .flatten()
-        .try_for_each(|mut out| out.flush())
-}
-
-/// Everything appended to a temporary file.
-fn read_back(mut file: File) -> io::Result<Vec<Posting>> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut bytes = Vec::new();
-    BufReader::new(file).read_to_end(&mut bytes)?;
-    let le = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
-    let postings = bytes.chunks_exact(16).map(|p| {
-        let key = le(&p[..8]);
-        let doc = u32::from_le_bytes(p[8..12].try_into().unwrap_or_default());
-        let value = u32::from_le_bytes(p[12..16].try_into().unwrap_or_default());
-        (key, doc, value)
-    });
-    Ok(postings.collect())
+    Ok(blocks)
 }
 
 /// The file being written: its blocks, then their table.
@@ -929,36 +860,6 @@ mod tests {
         out.sort_unstable();
         out.dedup();
         out
-    }
-
-    #[test]
-    fn postings_are_sorted_as_a_full_sort_sorts_them() {
-        let mut x = 99u64;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            x
-        };
-        // Pushed in document order (the radix sort alone), then shuffled (the full sort after
-        // it), over keys of 26, 40 and 64 bits.
-        for bits in [26u32, 40, 64] {
-            let mask = u64::MAX >> (64 - bits);
-            let mut postings: Vec<Posting> = (0..20_000u32)
-                .flat_map(|doc| (0..3).map(move |i| (doc, i)))
-                .map(|(doc, i)| ((next() >> 3) % 4000 * (mask / 4000), doc, i))
-                .collect();
-            for shuffled in [false, true] {
-                if shuffled {
-                    postings.reverse();
-                }
-                let mut expected = postings.clone();
-                expected.sort_unstable();
-                let mut sorted = postings.clone();
-                sort_postings(&mut sorted);
-                assert_eq!(sorted, expected, "{bits} bits, shuffled: {shuffled}");
-            }
-        }
     }
 
     #[test]

@@ -308,7 +308,7 @@ mod tests {
                     Table::Anchors | Table::Keys => [63 << 26, 5 << 32],
                 };
                 for (i, h) in bases.into_iter().enumerate() {
-                    let key = h | (u64::from(doc) * 2_654_435_761 + i as u64) % 1000;
+                    let key = h | ((u64::from(doc) * 2_654_435_761 + i as u64) % 1000);
                     held.push((key, doc, value(doc)));
                     held.push((key ^ 1, doc, 0));
                 }

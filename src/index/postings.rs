@@ -30,11 +30,11 @@
 //! them), not reading bytes.
 //!
 //! The writer holds the postings of a batch per table as they come, and once [`SPILL_POSTINGS`]
-//! are held puts them in 64 parts by key (the top bits) and sends each part to an unnamed
-//! temporary file: a batch of a million documents (ninety million postings) is then sorted one
-//! part at a time, a few parts at once on the thread pool, each by a radix sort over its keys
-//! (the postings come in document order, so a stable sort by key is the whole order: BENCHMARKS.md
-//! section 36).
+//! are held puts them in 64 parts by key (the top bits) and sends each part to unnamed
+//! temporary files, most postings in 8 bytes ([`super::postings_parts`]): a batch of a million
+//! documents (170 million postings) is then sorted one part at a time, a few parts at once on the
+//! thread pool, each by a radix sort over its keys (the postings come in document order, so a
+//! stable sort by key is the whole order: BENCHMARKS.md section 36).
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};

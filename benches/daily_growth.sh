@@ -8,7 +8,7 @@
 #
 # BENCHMARKS.md sections 26, 27, 28, 30, 31, 36, 37, 38, 39 and 49 ran it on `twinwire gen ../shared/data/reuters21578
 # ../shared/data/wmt-dev -n 1000000 --seed 1` (100 batches of 10,000); the drawing
-# of section 39 is `python3 benches/plot_daily.py benches/daily-growth.tsv benches/daily-growth.svg
+# of section 49 is `python3 benches/plot_daily.py benches/daily-growth.tsv benches/daily-growth.svg
 # benches/daily-growth-39.tsv`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

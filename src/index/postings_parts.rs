@@ -7,10 +7,11 @@
 //! bits) and one bit saying whether the value is the document's or 0. A value is its document's
 //! (the writer keeps one per document and refuses a second), so the bit is enough. The rest are
 //! kept whole, in 16 bytes, in a second file: keys whose high bits the part does not tell (band
-//! keys of bands 63 and up share the last part; anchors and translation keys past 32 bits) and
-//! documents from 2^31 on. None of those come from twinwire's own settings below 63 bands.
+//! keys of bands 64 and up, which share the last part with band 63; anchors and translation keys
+//! past 32 bits) and documents from 2^31 on. Settings of 64 bands or fewer (42 by default) make
+//! none of those keys.
 //!
-//! Sixteen bytes a posting made the temporary files of a million documents' `index create` 2.75
+//! Sixteen bytes a posting made the temporary files of a million documents' `index create` 2.76
 //! GB, each byte copied by the kernel into its page cache and back; eight halve that, and what a
 //! part's sort moves (BENCHMARKS.md section 49).
 //!

@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::postings_block::{pack_runs, Decoder, Layout, PADDING};
-use super::postings_parts::{spill_table, Part, PartFiles};
+use super::postings_parts::{spill_table, Part, PartBuffers, PartFiles};
 use super::{beside, io_error, partial_path, IndexError};
 
 /// The version of the layout; another version is not read (the tables are then built by scanning,
@@ -250,8 +250,11 @@ impl PostingsWriter {
         let spilled = std::mem::take(&mut self.spilled);
         let mut slots = parts.into_iter().zip(spilled).enumerate();
         let values = &self.values;
-        // A few parts at a time, each read back, sorted and packed on a thread of its own, then
-        // written in order: the file is the same whatever the threads.
+        let mut buffers: Vec<PartBuffers> =
+            (0..PARTS_AT_ONCE).map(|_| PartBuffers::default()).collect();
+        // A few parts at a time, each read back, sorted and packed on a thread of its own (with
+        // buffers used again from group to group), then written in order: the file is the same
+        // whatever the threads.
         loop {
             let group: Vec<_> = slots.by_ref().take(PARTS_AT_ONCE).collect();
             if group.is_empty() {
@@ -259,13 +262,14 @@ impl PostingsWriter {
             }
             let packed: Vec<io::Result<Vec<PackedBlock>>> = group
                 .into_par_iter()
-                .map(|(slot, (held, files))| {
+                .zip(buffers.par_iter_mut())
+                .map(|((slot, (held, files)), buffers)| {
                     let part = Part {
                         table: Table::ALL[slot / PARTS],
                         part: slot % PARTS,
                         values: &values[slot / PARTS],
                     };
-                    packed_part(part, held, files, pack)
+                    packed_part(part, (held, files), buffers, pack)
                 })
                 .collect();
             for blocks in packed {
@@ -297,14 +301,15 @@ struct PackedBlock {
     bytes: Vec<u8>,
 }
 
-/// The blocks of one part of a writer: its postings sent to `files`, then those `held`, sorted.
+/// The blocks of one part of a writer: its postings sent to `files`, then those `held`, sorted
+/// in `buffers`.
 fn packed_part(
     part: Part<'_>,
-    held: Vec<Posting>,
-    files: PartFiles,
+    (held, files): (Vec<Posting>, PartFiles),
+    buffers: &mut PartBuffers,
     pack: Packer,
 ) -> io::Result<Vec<PackedBlock>> {
-    let sorted = part.sorted(files, held)?;
+    let sorted = part.sorted(files, held, buffers)?;
     let table = part.table.code();
     let block = |postings: &[Posting]| -> io::Result<PackedBlock> {
         let bytes = pack(postings)?;

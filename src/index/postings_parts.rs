@@ -79,9 +79,16 @@ impl Part<'_> {
         (self.high() | n >> 32, doc, value)
     }
 
-    /// The part's postings, from its files then `held` (which came after them), sorted.
-    pub(super) fn sorted(&self, files: PartFiles, held: Vec<Posting>) -> io::Result<SortedPart> {
-        let mut narrow: Vec<u64> = read_numbers(files.narrow)?;
+    /// The part's postings, from its files then `held` (which came after them), sorted; the
+    /// narrow ones in `buffers`.
+    pub(super) fn sorted<'b>(
+        &self,
+        files: PartFiles,
+        held: Vec<Posting>,
+        buffers: &'b mut PartBuffers,
+    ) -> io::Result<SortedPart<'b>> {
+        let PartBuffers { narrow, scratch } = buffers;
+        read_numbers(files.narrow, narrow)?;
         let mut wide = read_whole(files.wide)?;
         for p in held {
             match self.narrow(p) {
@@ -89,7 +96,7 @@ impl Part<'_> {
                 None => wide.push(p),
             }
         }
-        sort_narrow(&mut narrow);
+        sort_narrow(narrow, scratch);
         narrow.dedup();
         sort_postings(&mut wide);
         wide.dedup();
@@ -97,13 +104,23 @@ impl Part<'_> {
     }
 }
 
-/// A part's postings read back and sorted: the narrow ones, and those kept whole.
-pub(super) struct SortedPart {
+/// The vectors a part's narrow numbers are read back and sorted in, used again from one part to
+/// the next. Made anew for each part, they were mapped and zeroed by the kernel for every one of
+/// a batch's 192 parts: 2% of the samples of a million documents' `index create`
+/// (BENCHMARKS.md section 49).
+#[derive(Debug, Default)]
+pub(super) struct PartBuffers {
     narrow: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+/// A part's postings read back and sorted: the narrow ones, and those kept whole.
+pub(super) struct SortedPart<'b> {
+    narrow: &'b [u64],
     wide: Vec<Posting>,
 }
 
-impl SortedPart {
+impl SortedPart<'_> {
     /// Every posting of the part in order, once.
     pub(super) fn postings<'a>(&'a self, part: Part<'a>) -> impl Iterator<Item = Posting> + 'a {
         let mut narrow = self.narrow.iter().map(move |&n| part.widen(n)).peekable();
@@ -182,17 +199,18 @@ fn whole((key, doc, value): Posting) -> [u8; 16] {
     bytes
 }
 
-/// Everything a file of narrow numbers holds.
-fn read_numbers(file: Option<File>) -> io::Result<Vec<u64>> {
+/// Everything a file of narrow numbers holds, into `numbers` (emptied first).
+fn read_numbers(file: Option<File>, numbers: &mut Vec<u64>) -> io::Result<()> {
+    numbers.clear();
     let Some(mut file) = file else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let length = file.seek(SeekFrom::End(0))?;
     file.seek(SeekFrom::Start(0))?;
-    let mut numbers = vec![0u64; (length / 8) as usize];
-    file.read_exact(bytemuck::cast_slice_mut(&mut numbers))?;
+    numbers.resize((length / 8) as usize, 0);
+    file.read_exact(bytemuck::cast_slice_mut(numbers))?;
     numbers.iter_mut().for_each(|n| *n = u64::from_le(*n));
-    Ok(numbers)
+    Ok(())
 }
 
 /// Everything a file of whole postings holds.
@@ -213,8 +231,8 @@ fn read_whole(file: Option<File>) -> io::Result<Vec<Posting>> {
 
 /// Sorts narrow numbers. They come in document order, so a stable sort by their key bits gives
 /// the order of their postings; when it does not (not pushed in order), a full sort follows.
-fn sort_narrow(numbers: &mut Vec<u64>) {
-    radix_sort_by(numbers, |&n| n >> 32);
+fn sort_narrow(numbers: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    radix_sort_by(numbers, scratch, |&n| n >> 32);
     if !numbers.is_sorted() {
         numbers.par_sort_unstable();
     }
@@ -224,14 +242,19 @@ fn sort_narrow(numbers: &mut Vec<u64>) {
 /// stable sort by key alone gives that order; when it does not (not pushed in order), a full
 /// sort follows.
 pub(super) fn sort_postings(postings: &mut Vec<Posting>) {
-    radix_sort_by(postings, |p| p.0);
+    radix_sort_by(postings, &mut Vec::new(), |p| p.0);
     if !postings.is_sorted() {
         postings.par_sort_unstable();
     }
 }
 
-/// A stable sort by `key`: a radix sort over the key bits that differ, 11 at a time.
-fn radix_sort_by<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T) -> u64) {
+/// A stable sort by `key`: a radix sort over the key bits that differ, 11 at a time, moving the
+/// items between `items` and `scratch` (whose values are not read).
+fn radix_sort_by<T: Copy + Default>(
+    items: &mut Vec<T>,
+    scratch: &mut Vec<T>,
+    key: impl Fn(&T) -> u64,
+) {
     const DIGIT_BITS: u32 = 11;
     let Some(first) = items.first().map(&key) else {
         return;
@@ -239,7 +262,8 @@ fn radix_sort_by<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T) -> u64)
     let differ = items.iter().fold(0u64, |d, p| d | (key(p) ^ first));
     let bits = 64 - differ.leading_zeros();
     let passes = bits.div_ceil(DIGIT_BITS);
-    let mut scratch: Vec<T> = vec![T::default(); items.len()];
+    scratch.clear();
+    scratch.resize(items.len(), T::default());
     for pass in 0..passes {
         let shift = pass * DIGIT_BITS;
         let digit = |p: &T| ((key(p) >> shift) & ((1 << DIGIT_BITS) - 1)) as usize;
@@ -254,7 +278,7 @@ fn radix_sort_by<T: Copy + Default>(items: &mut Vec<T>, key: impl Fn(&T) -> u64)
             scratch[starts[d]] = p;
             starts[d] += 1;
         }
-        std::mem::swap(items, &mut scratch);
+        std::mem::swap(items, scratch);
     }
 }
 
@@ -329,7 +353,12 @@ mod tests {
             spill_table(table, a, &mut files, &values, dir.path()).unwrap();
             spill_table(table, b, &mut files, &values, dir.path()).unwrap();
             let files = files.pop().unwrap();
-            let sorted = part.sorted(files, c.to_vec()).unwrap();
+            // Buffers left with another part's numbers, as the writer passes them on.
+            let mut buffers = PartBuffers {
+                narrow: vec![7; 5000],
+                scratch: vec![9; 3],
+            };
+            let sorted = part.sorted(files, c.to_vec(), &mut buffers).unwrap();
             let mut expected = held.clone();
             expected.sort_unstable();
             expected.dedup();

@@ -106,8 +106,8 @@ impl Part<'_> {
 
 /// The vectors a part's narrow numbers are read back and sorted in, used again from one part to
 /// the next. Made anew for each part, they were mapped and zeroed by the kernel for every one of
-/// a batch's 192 parts: 2% of the samples of a million documents' `index create`
-/// (BENCHMARKS.md section 49).
+/// a batch's 192 parts: 1.2% of the samples of a million documents' `index create` were that
+/// zeroing (BENCHMARKS.md section 49).
 #[derive(Debug, Default)]
 pub(super) struct PartBuffers {
     narrow: Vec<u64>,

@@ -2,8 +2,9 @@
 time and peak RSS of each `index add` against the documents already indexed (linear axes), with
 the least-squares line of each (dashed) for reference. The first row, the `create`, is left out.
 A second TSV (an earlier run, `plot_daily.py TSV OUT BEFORE_TSV`) is drawn faint beside it.
+`--title TEXT` replaces the title (`index_size.sh`'s adds are all of the same batch).
 
-    python3 benches/plot_daily.py daily.tsv daily-growth.svg [before.tsv]"""
+    python3 benches/plot_daily.py daily.tsv daily-growth.svg [before.tsv] [--title TEXT]"""
 
 import sys
 
@@ -26,15 +27,21 @@ def adds(tsv):
 
 
 def main():
-    tsv, out = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    title = None
+    if "--title" in args:
+        k = args.index("--title")
+        title = args[k + 1]
+        del args[k : k + 2]
+    tsv, out = args[0], args[1]
     rows = adds(tsv)
     xs = [r[0] for r in rows]
     series = [
         ("add wall (s)", xs, [r[1] for r in rows], "#1f77b4", 1.0),
         ("peak RSS (GB)", xs, [r[2] for r in rows], "#d62728", 1.0),
     ]
-    if len(sys.argv) > 3:
-        before = adds(sys.argv[3])
+    if len(args) > 2:
+        before = adds(args[2])
         bx = [r[0] for r in before]
         series += [
             ("before: add wall (s)", bx, [r[1] for r in before], "#1f77b4", 0.35),
@@ -50,7 +57,8 @@ def main():
     def py(y):
         return h - pad - y / hi_y * (h - 2 * pad)
 
-    title = f"twinwire index add of {xs[1] - xs[0]:,} documents against documents indexed before it"
+    if title is None:
+        title = f"twinwire index add of {xs[1] - xs[0]:,} documents against documents indexed before it"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
         f'<rect width="{w}" height="{h}" fill="white"/>',

@@ -47,7 +47,9 @@ pub struct Related<'a> {
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
     /// When set (from the configuration's `pairs_from`), copy candidates are scored only where
     /// one of the two exact groups holds a document at or after this one (an index `add`, which
-    /// writes only the pairs of its new documents): the other pairs are left out, unscored.
+    /// writes only the pairs of its new documents): the other pairs are left out, unscored, and
+    /// only the pairs with a document at or after it are streamed (an older document's exact
+    /// copies are not related to each other again).
     pub new_from: Option<DocId>,
 }
 
@@ -389,24 +391,33 @@ impl Related<'_> {
         }
         let r = self.groups.representative[d.index()];
         let own = strongest.map(|s| s.threshold(self.groups, d));
+        // The partners d's lines may have: those after it, and with `new_from`, new ones only
+        // when d is not.
+        let first = DocId(match self.new_from {
+            Some(new) if d < new => new.0,
+            _ => d.0 + 1,
+        });
         let mut lines = Vec::new();
-        if let Some(mate) = self.mate_relation(r) {
-            let run = Run {
-                d,
-                copies: self.groups.copies(r),
-                rel: &mate,
-                d_is_a: true,
-            };
-            self.extend_run(&run, strongest.zip(own), &mut lines);
+        let mates = self.groups.copies(r);
+        if mates.last().is_some_and(|&m| m >= first) {
+            if let Some(mate) = self.mate_relation(r) {
+                let run = Run {
+                    first,
+                    copies: mates,
+                    rel: &mate,
+                    d_is_a: true,
+                };
+                self.extend_run(d, &run, strongest.zip(own), &mut lines);
+            }
         }
         for rel in rels {
             let run = Run {
-                d,
+                first,
                 copies: self.groups.copies(other(rel, r)),
                 rel,
                 d_is_a: rel.a == r,
             };
-            self.extend_run(&run, strongest.zip(own), &mut lines);
+            self.extend_run(d, &run, strongest.zip(own), &mut lines);
         }
         lines.sort_by_key(|l| (l.a.max(l.b), l.kind));
         lines
@@ -418,12 +429,12 @@ impl Related<'_> {
     /// none after does either.
     fn extend_run(
         &self,
+        d: DocId,
         run: &Run<'_>,
         strongest: Option<(&Strongest, Option<Strength>)>,
         lines: &mut Vec<Relation>,
     ) {
-        let d = run.d;
-        let from = run.copies.partition_point(|&o| o <= d);
+        let from = run.copies.partition_point(|&o| o < run.first);
         for &o in &run.copies[from..] {
             if let Some((s, own)) = strongest {
                 let by_d = own.is_none_or(|t| strength(run.rel.score, run.rel.kind, o) <= t);
@@ -483,9 +494,9 @@ struct Sink<'s, T, E> {
     take: &'s mut dyn FnMut(T) -> Result<(), E>,
 }
 
-/// One partner's copies after d, related to d's group by `rel`.
+/// One partner's copies from `first` on (after d), related to d's group by `rel`.
 struct Run<'a> {
-    d: DocId,
+    first: DocId,
     copies: &'a [DocId],
     rel: &'a Relation,
     /// Whether d stands for `rel.a` (else for `rel.b`).

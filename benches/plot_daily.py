@@ -58,7 +58,9 @@ def main():
         return h - pad - y / hi_y * (h - 2 * pad)
 
     if title is None:
-        title = f"twinwire index add of {xs[1] - xs[0]:,} documents against documents indexed before it"
+        title = (
+            f"twinwire index add of {xs[1] - xs[0]:,} documents against documents indexed before it"
+        )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
         f'<rect width="{w}" height="{h}" fill="white"/>',

@@ -62,12 +62,14 @@ def main():
             f"twinwire index add of {xs[1] - xs[0]:,} documents against documents indexed before it"
         )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        'font-family="sans-serif" font-size="12">',
         f'<rect width="{w}" height="{h}" fill="white"/>',
         f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>',
         f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="black"/>',
         f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="black"/>',
-        f'<text x="{w / 2}" y="{h - 15}" text-anchor="middle">documents in the index before the add</text>',
+        f'<text x="{w / 2}" y="{h - 15}" text-anchor="middle">'
+        "documents in the index before the add</text>",
     ]
     step = 10 ** (len(str(hi_x)) - 1)
     for x in range(0, hi_x + 1, step):

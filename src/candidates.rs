@@ -1938,23 +1938,26 @@ impl Search<'_> {
             let mut hits = hits.borrow_mut();
             hits.prepare(fingerprints.len());
             for &(_, p, times) in &probe.probed {
-                // Largest first: d's possible containers are the head.
+                // Largest first: d's possible containers are the head (d among them: not kept).
                 let end = p.first_below(probe.size, fingerprints);
-                for &o in &p.docs[..end] {
-                    if o != d {
-                        hits.add_weighted(o.0, times);
-                    }
-                }
+                hits.add_distinct(&p.docs[..end], |o| o.0, times);
             }
-            let mut out = Vec::new();
+            let (mut out, mut unsure) = (Vec::new(), Vec::new());
             for (o, count) in hits.drain() {
-                let o = DocId(o);
-                if (count as usize) < probe.needed_in_probed {
+                if o == d.0 || (count as usize) < probe.needed_in_probed {
                     continue;
                 }
-                let kept =
-                    count as usize >= probe.verified || probe.skipped_reach(o, count, fingerprints);
-                if kept {
+                match count as usize >= probe.verified {
+                    true => out.push((d.min(DocId(o)), d.max(DocId(o)))),
+                    false => unsure.push((DocId(o), count)),
+                }
+            }
+            // Their sizes are read first, in a loop of their own: the reads miss together.
+            let sizes: Vec<u32> = (unsure.iter())
+                .map(|&(o, _)| fingerprints.shingle_count(o.index()) as u32)
+                .collect();
+            for (&(o, count), &size) in unsure.iter().zip(&sizes) {
+                if probe.skipped_reach((o, size), count, fingerprints) {
                     out.push((d.min(o), d.max(o)));
                 }
             }
@@ -2016,14 +2019,18 @@ impl<'a> Probe<'a> {
         holding.map(|&(_, _, times)| times).sum()
     }
 
-    /// Whether the document x, holding `hits` of the probed anchors, holds enough of the skipped
+    /// Whether the document x (of `size` shingles), holding `hits` of the probed anchors, holds enough of the skipped
     /// ones to reach the verified bar. The lists are looked into one by one (a binary search
     /// each), and the answer is given as soon as it is known: when the bar is reached, or when
     /// the lists left could not reach it even if x were in all of them. Most documents that reach
     /// the hit bar share a passage or two with the searcher, and are missing from the first lists
     /// looked into (BENCHMARKS.md, section 42).
-    fn skipped_reach(&self, x: DocId, hits: u32, fingerprints: &Fingerprints) -> bool {
-        let size = fingerprints.shingle_count(x.index()) as u32;
+    fn skipped_reach(
+        &self,
+        (x, size): (DocId, u32),
+        hits: u32,
+        fingerprints: &Fingerprints,
+    ) -> bool {
         let lists = self.skipped.iter().map(|&(_, p, times)| (p, times));
         reaches_bar(
             lists,
@@ -2041,7 +2048,7 @@ impl<'a> Probe<'a> {
             return false;
         }
         let hits = Probe::held_in(&self.probed, (x, size), fingerprints);
-        hits as usize >= self.needed_in_probed && self.skipped_reach(x, hits, fingerprints)
+        hits as usize >= self.needed_in_probed && self.skipped_reach((x, size), hits, fingerprints)
     }
 }
 
@@ -2125,15 +2132,12 @@ impl Search<'_> {
                 }
                 // Largest first: the documents x may contain are the tail.
                 let from = p.first_at_most(size, self.fingerprints);
-                for &d in &p.docs[from..] {
-                    if d != x && is_searcher[d.index()] {
-                        hits.add_weighted(d.0, times);
-                    }
-                }
+                hits.add_distinct(&p.docs[from..], |d| d.0, times);
             }
             let containment = self.config.containment;
             let bar = |d: u32| anchors_needed(anchor_counts[d as usize] as usize, containment);
             hits.drain()
+                .filter(|&(d, _)| d != x.0 && is_searcher[d as usize])
                 .filter(|&(d, shared)| {
                     self.shares_enough(DocId(d), (shared, &long, in_long_lists), bar(d))
                 })

@@ -981,11 +981,10 @@ fn add_hits(index: &Index<'_>, x: usize, keys: &[u32], hits: &mut HitCounts) {
             run.partition_point(|&e| SearcherPostings::lang(e) < own),
             run.partition_point(|&e| SearcherPostings::lang(e) <= own),
         );
-        for &e in run[..lo].iter().chain(&run[hi..]) {
-            hits.add_weighted(SearcherPostings::doc(e), w);
-        }
+        hits.add_distinct(&run[..lo], SearcherPostings::doc, w);
+        hits.add_distinct(&run[hi..], SearcherPostings::doc, w);
         if own != languages.majority {
-            majority.of(k).iter().for_each(|&o| hits.add_weighted(o, w));
+            hits.add_distinct(majority.of(k), |o| o, w);
         }
     }
 }

@@ -1031,9 +1031,14 @@ fn reread_wanted<T: Send>(
         .iter()
         .map(|d| place(&docs[d.index()].origin))
         .collect();
+    // Most documents are at no wanted place: their lines say so without their file's name.
+    let lines: hashbrown::HashSet<Option<u64>> = places.iter().map(|&(_, line)| line).collect();
     let mut seen: HashMap<Place, usize> = HashMap::new();
     let mut wanted_at: HashMap<(Place, usize), usize> = HashMap::new();
     for (i, doc) in docs.iter().enumerate() {
+        if !lines.contains(&doc.origin.line.map(NonZeroU64::get)) {
+            continue;
+        }
         let p = place(&doc.origin);
         if let Some(&(ref file, line)) = places.get(&p) {
             let rank = seen.entry(p).or_default();

@@ -2019,12 +2019,12 @@ impl<'a> Probe<'a> {
         holding.map(|&(_, _, times)| times).sum()
     }
 
-    /// Whether the document x (of `size` shingles), holding `hits` of the probed anchors, holds enough of the skipped
-    /// ones to reach the verified bar. The lists are looked into one by one (a binary search
-    /// each), and the answer is given as soon as it is known: when the bar is reached, or when
-    /// the lists left could not reach it even if x were in all of them. Most documents that reach
-    /// the hit bar share a passage or two with the searcher, and are missing from the first lists
-    /// looked into (BENCHMARKS.md, section 42).
+    /// Whether the document x (of `size` shingles), holding `hits` of the probed anchors, holds
+    /// enough of the skipped ones to reach the verified bar. The lists are looked into one by one
+    /// (a binary search each), and the answer is given as soon as it is known: when the bar is
+    /// reached, or when the lists left could not reach it even if x were in all of them. Most
+    /// documents that reach the hit bar share a passage or two with the searcher, and are missing
+    /// from the first lists looked into (BENCHMARKS.md, section 42).
     fn skipped_reach(
         &self,
         (x, size): (DocId, u32),

@@ -314,6 +314,35 @@ fn exact_hash(word_hashes: &[u64]) -> u128 {
 mod tests {
     use super::*;
 
+    /// Lists counted in blocks give each document its summed weight once, in the order first hit,
+    /// and leave every count at zero for the next search: a block's reads come before its writes,
+    /// so a slip there would count a document twice or lose a weight.
+    #[test]
+    fn hits_of_whole_lists_are_summed_once_per_document() {
+        let mut hits = HitCounts::default();
+        hits.prepare(100);
+        let lists: [(Vec<u32>, u32); 3] = [
+            ((0..40).map(|i| i * 2).collect(), 1),
+            ((0..26).map(|i| 79 - i * 3).collect(), 5),
+            (vec![7, 3, 99], 2),
+        ];
+        for round in 0..2 {
+            let mut want: Vec<(u32, u32)> = Vec::new();
+            for (docs, w) in &lists {
+                hits.add_distinct(docs, |o| o, *w);
+                for &o in docs {
+                    match want.iter_mut().find(|(d, _)| *d == o) {
+                        Some((_, c)) => *c += w,
+                        None => want.push((o, *w)),
+                    }
+                }
+            }
+            let got: Vec<(u32, u32)> = hits.drain().collect();
+            assert_eq!(got, want, "round {round}");
+        }
+        assert!(hits.counts.iter().all(|&c| c == 0));
+    }
+
     #[test]
     fn a_bit_filter_passes_what_it_holds_and_few_others() {
         let mut filter = BitFilter::new(16);

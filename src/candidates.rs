@@ -8,11 +8,12 @@
 //! 2. **MinHash LSH bands** for near-duplicates. SimHash tables (Manku et al. 2007) find pairs within
 //!    a few bits, but two stories at Jaccard 0.5 over 3-shingles differ by about 17 of 64 SimHash bits,
 //!    far beyond what permuted tables can search; MinHash bands (42 x 3) find a J = 0.5 pair with
-//!    probability 0.996 (BENCHMARKS.md compares the two on Reuters). A bucket of 64 documents or
-//!    more is *crowded*: a site's template, shared by thousands of its pages, fills such buckets
-//!    with pairs near J = 0.05, so a pair whose only shared bucket is one crowded band is scored
-//!    only when its SimHashes are close ([`LARGE_BUCKET`]). Candidates then grow with the related
-//!    pairs, not with the square of the pages a template is on.
+//!    probability 0.996 (BENCHMARKS.md compares the two on Reuters). A pair that shares one band
+//!    and no other is scored only when its SimHashes are close ([`ONE_BAND_HAMMING`]): a
+//!    near-duplicate shares five bands on average, while a site's template (shared by thousands
+//!    of its pages) or a few passages two articles share make pairs near J = 0.05 to 0.3 that
+//!    share one. Candidates then grow with the related pairs, not with the square of the pages
+//!    a template is on or of how often a passage recurs.
 //! 3. **An anchor index** for containment. A three-paragraph excerpt of a long article has a low
 //!    resemblance to it, so whole-document sketches miss it. Anchors are a content-defined sample of
 //!    shingles (one in `anchor_modulus`, chosen by value, so a passage has the same anchors wherever it
@@ -629,26 +630,29 @@ fn content_hash(list: impl IntoIterator<Item = u32>) -> u64 {
 }
 
 /// Buckets at least this large are *crowded*: they keep their members by size, so that the
-/// possible containers of a document are found without walking the whole bucket, and a pair that
-/// shares nothing else than one crowded bucket is scored only when it is likely to be a
-/// near-duplicate ([`keep_crowded`]).
+/// possible containers of a document are found without walking the whole bucket.
 ///
 /// Such buckets are made by passages many unrelated pages share: a site's header and footer
 /// (twenty to thirty shingles of a page of two hundred) fill the three bins of a band in thousands
-/// of its pages. Every two of them then share that band at a resemblance near 0.05, and a bucket
-/// of m pages proposes m²/2 pairs that no rule keeps: 3.0 M of the 3.5 M candidates scored on the
-/// project's corpus of a million, and their number grows with the square of the pages per site
-/// (BENCHMARKS.md, section 32). A near-duplicate pair (J >= 0.5) shares five bands on average,
-/// and a pair sharing exactly one is at J = 0.5 2.2% of the time, at J = 0.6 0.04%; those few
-/// are still scored when their SimHashes are close. A dense family of near-identical pages
-/// shares nearly every band: its crowded buckets keep all its pairs.
+/// of its pages. Every two of them then share that band at a resemblance near 0.05: a bucket of m
+/// pages would propose m²/2 pairs that no rule keeps (3.0 M of the 3.5 M candidates scored on the
+/// project's corpus of a million, BENCHMARKS.md section 32) but for [`ONE_BAND_HAMMING`].
 pub const LARGE_BUCKET: usize = 64;
 
-/// The SimHash distance (bits of 64) within which a pair sharing only one crowded bucket is still
-/// scored. Near-duplicates at J in [0.5, 0.6) of the project's corpus of a million: 99% within 24
-/// bits; pairs of a site's pages sharing a crowded bucket and nothing else: 0.9% within 20 bits,
-/// 8.9% within 24.
-pub const CROWDED_HAMMING: u32 = 20;
+/// The SimHash distance (bits of 64) within which a pair sharing one band and no other is still
+/// scored ([`keep_band_partners`]).
+///
+/// A near-duplicate pair (J >= 0.5) shares five bands of 42 on average, and a pair sharing exactly
+/// one is at J = 0.5 2.2% of the time, at J = 0.6 0.04%. Near-duplicates at J in [0.5, 0.6) of the
+/// project's corpus of a million: 99% within 24 bits. Pairs sharing one band and nothing else are
+/// mostly not near-duplicates:
+/// - a site's pages sharing a crowded bucket: 0.9% within 20 bits, 8.9% within 24;
+/// - articles sharing a few passages (J near 0.2 to 0.3, where one band of 42 is shared a third of
+///   the time): on the shared-passage corpus of 100k, 60% of the scored candidates were such
+///   pairs, and no pair was lost without them (BENCHMARKS.md section 52).
+///
+/// A dense family of near-identical pages shares nearly every band: all its pairs are kept.
+pub const ONE_BAND_HAMMING: u32 = 20;
 
 /// The candidate tables, queried one document at a time: which documents are worth scoring
 /// against document d. Memory grows with the documents and the distinct buckets they share, never
@@ -792,22 +796,18 @@ impl CandidateIndex {
         if let Some(all) = &self.everyone {
             out.extend(all.iter().filter(|o| big_enough(o)).map(|&o| DocId(o)));
         }
-        let mut crowded = Vec::new();
+        let mut in_buckets = Vec::new();
         for &b in self.doc_buckets.get(d.index()) {
+            let bands = self.buckets.bands[b as usize];
             match self.by_size.get(&b) {
                 Some(by_size) => {
-                    let bands = self.buckets.bands[b as usize];
                     let members = by_size.iter().take_while(|o| big_enough(o));
-                    crowded.extend(members.map(|&o| (o, bands)));
+                    in_buckets.extend(members.map(|&o| (o, bands)));
                 }
-                None => out.extend(
-                    self.buckets
-                        .members
-                        .get(b as usize)
-                        .iter()
-                        .filter(|o| big_enough(o))
-                        .map(|&o| DocId(o)),
-                ),
+                None => {
+                    let members = self.buckets.members.get(b as usize).iter();
+                    in_buckets.extend(members.filter(|o| big_enough(o)).map(|&o| (o, bands)));
+                }
             }
         }
         out.extend(
@@ -819,7 +819,7 @@ impl CandidateIndex {
         );
         out.sort_unstable();
         out.dedup();
-        keep_crowded(d, fingerprints, crowded, out);
+        keep_band_partners(d, fingerprints, in_buckets, out);
         out.retain(|&o| o != d);
     }
 
@@ -834,43 +834,38 @@ impl CandidateIndex {
         if let Some(all) = &self.everyone {
             out.extend(part(all).iter().map(|&o| DocId(o)));
         }
-        let mut crowded = Vec::new();
+        let mut in_buckets = Vec::new();
         for &b in self.doc_buckets.get(d.index()) {
-            let members = self.buckets.members.get(b as usize);
-            let after = part(members).iter();
-            if members.len() >= LARGE_BUCKET {
-                let bands = self.buckets.bands[b as usize];
-                crowded.extend(after.map(|&o| (o, bands)));
-            } else {
-                out.extend(after.map(|&o| DocId(o)));
-            }
+            let members = part(self.buckets.members.get(b as usize)).iter();
+            let bands = self.buckets.bands[b as usize];
+            in_buckets.extend(members.map(|&o| (o, bands)));
         }
         out.extend(part(self.anchors.get(d.index())).iter().map(|&o| DocId(o)));
         out.sort_unstable();
         out.dedup();
-        keep_crowded(d, fingerprints, crowded, out);
+        keep_band_partners(d, fingerprints, in_buckets, out);
     }
 }
 
-/// Adds to d's partners `out` (sorted, unique; kept so) the members of its crowded buckets that
-/// are worth scoring: those sharing a second band with d (`crowded` holds each member once per
-/// bucket, with the bands that bucket stands for) or a SimHash within [`CROWDED_HAMMING`] bits.
-fn keep_crowded(
+/// Adds to d's partners `out` (sorted, unique; kept so) the members of its buckets that are worth
+/// scoring: those sharing a second band with d (`in_buckets` holds each member once per bucket,
+/// with the bands that bucket stands for) or a SimHash within [`ONE_BAND_HAMMING`] bits.
+fn keep_band_partners(
     d: DocId,
     fingerprints: &Fingerprints,
-    mut crowded: Vec<(u32, u8)>,
+    mut in_buckets: Vec<(u32, u8)>,
     out: &mut Vec<DocId>,
 ) {
-    if crowded.is_empty() {
+    if in_buckets.is_empty() {
         return;
     }
-    crowded.sort_unstable_by_key(|&(o, _)| o);
+    in_buckets.sort_unstable_by_key(|&(o, _)| o);
     let simhash = fingerprints[d.index()].simhash;
     let before = out.len();
-    for run in crowded.chunk_by(|x, y| x.0 == y.0) {
+    for run in in_buckets.chunk_by(|x, y| x.0 == y.0) {
         let o = run[0].0;
         let bands: u32 = run.iter().map(|&(_, b)| u32::from(b)).sum();
-        if bands >= 2 || simhash.hamming(fingerprints[o as usize].simhash) <= CROWDED_HAMMING {
+        if bands >= 2 || simhash.hamming(fingerprints[o as usize].simhash) <= ONE_BAND_HAMMING {
             out.push(DocId(o));
         }
     }
@@ -2358,18 +2353,18 @@ mod tests {
         assert_eq!(found, truth);
     }
 
-    /// A member of a crowded bucket is kept when it shares a second band (another crowded bucket,
-    /// or one bucket standing for two bands) or a close SimHash.
+    /// A member of a bucket is kept when it shares a second band (another bucket, or one bucket
+    /// standing for two bands) or a close SimHash.
     #[test]
-    fn a_crowded_buckets_member_is_kept_by_a_second_band_or_a_close_simhash() {
+    fn a_buckets_member_is_kept_by_a_second_band_or_a_close_simhash() {
         let texts = [words(0..300), words(0..295) + "x1 x2", words(5000..5300)];
         let f = fps(&texts);
         let (d, near, far) = (DocId(0), DocId(1), DocId(2));
-        assert!(f[0].simhash.hamming(f[1].simhash) <= CROWDED_HAMMING);
-        assert!(f[0].simhash.hamming(f[2].simhash) > CROWDED_HAMMING);
-        let kept = |crowded: Vec<(u32, u8)>| {
+        assert!(f[0].simhash.hamming(f[1].simhash) <= ONE_BAND_HAMMING);
+        assert!(f[0].simhash.hamming(f[2].simhash) > ONE_BAND_HAMMING);
+        let kept = |in_buckets: Vec<(u32, u8)>| {
             let mut out = Vec::new();
-            keep_crowded(d, &f, crowded, &mut out);
+            keep_band_partners(d, &f, in_buckets, &mut out);
             out
         };
         assert_eq!(kept(vec![(1, 1), (2, 1)]), vec![near]);
@@ -2377,8 +2372,50 @@ mod tests {
         assert_eq!(kept(vec![(2, 2)]), vec![far]);
         // What is already a partner stays one, once.
         let mut out = vec![far];
-        keep_crowded(d, &f, vec![(2, 1), (1, 1)], &mut out);
+        keep_band_partners(d, &f, vec![(2, 1), (1, 1)], &mut out);
         assert_eq!(out, vec![near, far]);
+    }
+
+    /// Pairs of articles sharing 120 of their 300 words (J near 0.25), each pair alone in its
+    /// buckets: a pair sharing one band is a candidate only when its SimHashes are close, as in a
+    /// crowded bucket; one sharing two bands always is.
+    #[test]
+    fn a_pair_sharing_one_band_of_a_small_bucket_needs_a_close_simhash() {
+        let texts: Vec<String> = (0..200)
+            .flat_map(|k| {
+                let own = words(k * 1000..k * 1000 + 300);
+                let shared = words(k * 1000..k * 1000 + 120);
+                [own, shared + &words(k * 1000 + 500..k * 1000 + 680)]
+            })
+            .collect();
+        let f = fps(&texts);
+        let config = Config::default().with_relations([RelationKind::NearDuplicate]);
+        let docs: Vec<DocId> = (0..texts.len() as u32).map(DocId).collect();
+        let candidates = candidate_pairs(&f, &docs, &config);
+        let (mut one_far, mut two) = (0, 0);
+        for k in 0..200 {
+            let (a, b) = (DocId(2 * k), DocId(2 * k + 1));
+            let (fa, fb) = (f.to_owned(a.index()), f.to_owned(b.index()));
+            let shared = fa
+                .bands
+                .iter()
+                .zip(&fb.bands)
+                .filter(|(x, y)| x == y)
+                .count();
+            let close = f[a.index()].simhash.hamming(f[b.index()].simhash) <= ONE_BAND_HAMMING;
+            one_far += usize::from(shared == 1 && !close);
+            two += usize::from(shared >= 2);
+            let expected = shared >= 2 || (shared == 1 && close);
+            assert_eq!(
+                candidates.contains(&(a, b)),
+                expected,
+                "pair {k}: {shared} bands"
+            );
+        }
+        assert!(
+            one_far >= 10 && two >= 10,
+            "{one_far} pairs by one band, {two} by two"
+        );
     }
 
     /// 150 documents drawn from a pool of 120 sentences of 25 words, so that passages recur across

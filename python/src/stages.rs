@@ -348,15 +348,10 @@ impl PyStages {
         self.stages.wants_translations()
     }
 
-    /// Band buckets of at least this many documents are crowded (see ``crowded_hamming``).
-    fn crowded_bucket(&self) -> usize {
-        self.stages.crowded_bucket()
-    }
-
-    /// Two documents sharing one crowded bucket, and no smaller bucket or other crowded band,
-    /// are candidates only when their SimHashes differ by at most this many bits.
-    fn crowded_hamming(&self) -> u32 {
-        self.stages.crowded_hamming()
+    /// Two documents sharing one MinHash band and no other are candidates only when their
+    /// SimHashes differ by at most this many bits.
+    fn one_band_hamming(&self) -> u32 {
+        self.stages.one_band_hamming()
     }
 
     /// The most documents an anchor may be held by and still be looked up.

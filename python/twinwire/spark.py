@@ -437,16 +437,12 @@ def _fields(schema: str) -> "list[tuple[str, str]]":
 
 def _band_candidates(reps: Any, stages: Any) -> Any:
     """Representatives sharing a MinHash band key in the same band, by the rule of the command
-    line's tables: a pair whose only shared buckets are crowded (of ``crowded_bucket()``
-    documents or more) and that shares one such band only is a candidate when its SimHashes are
-    within ``crowded_hamming()`` bits. (first, second) rows."""
+    line's tables: a pair that shares one band only is a candidate when its SimHashes are within
+    ``one_band_hamming()`` bits. (first, second) rows."""
     from pyspark.sql import functions as F
 
     keyed = reps.select("row", "simhash", F.posexplode("bands").alias("band", "key"))
-    sizes = keyed.groupBy("band", "key").agg(F.count("*").alias("size"))
-    sized = keyed.join(sizes, ["band", "key"])
-    x, y = sized.alias("x"), sized.hint("merge").alias("y")
-    small = F.when(F.col("x.size") < stages.crowded_bucket(), 1).otherwise(0)
+    x, y = keyed.alias("x"), keyed.hint("merge").alias("y")
     shared = (
         x.join(y, (F.col("x.band") == F.col("y.band")) & (F.col("x.key") == F.col("y.key")))
         .where(F.col("x.row") < F.col("y.row"))
@@ -455,10 +451,9 @@ def _band_candidates(reps: Any, stages: Any) -> Any:
             F.col("y.row").alias("second"),
             F.bit_count(F.col("x.simhash").bitwiseXOR(F.col("y.simhash"))).alias("hamming"),
         )
-        .agg(F.max(small).alias("small"), F.count("*").alias("bands"))
+        .agg(F.count("*").alias("bands"))
     )
-    kept = (F.col("small") == 1) | (F.col("bands") >= 2)
-    kept = kept | (F.col("hamming") <= stages.crowded_hamming())
+    kept = (F.col("bands") >= 2) | (F.col("hamming") <= stages.one_band_hamming())
     return shared.where(kept).select("first", "second")
 
 

@@ -44,7 +44,7 @@ pub struct StageDoc {
     /// One MinHash key per band (empty for an empty document).
     pub bands: Vec<u32>,
     /// SimHash over the shingles: decides, with the bands shared, whether two documents sharing
-    /// a crowded bucket are candidates ([`Stages::crowded_bucket`]).
+    /// a band are candidates ([`Stages::one_band_hamming`]).
     pub simhash: u64,
     /// The containment anchors, in increasing order.
     pub anchors: Vec<u32>,
@@ -153,17 +153,11 @@ impl Stages {
         Some(ProbePlan::of(&lens, self.config()))
     }
 
-    /// Band buckets of at least this many documents are crowded: two documents sharing one of
-    /// them, no smaller bucket and no other crowded band are candidates only when their SimHashes
-    /// differ by at most [`Stages::crowded_hamming`] bits (the rule of
+    /// Two documents sharing one MinHash band and no other are candidates only when their
+    /// SimHashes differ by at most this many bits (the rule of
     /// [`crate::candidates::CandidateIndex`]).
-    pub fn crowded_bucket(&self) -> usize {
-        crate::candidates::LARGE_BUCKET
-    }
-
-    /// See [`Stages::crowded_bucket`].
-    pub fn crowded_hamming(&self) -> u32 {
-        crate::candidates::CROWDED_HAMMING
+    pub fn one_band_hamming(&self) -> u32 {
+        crate::candidates::ONE_BAND_HAMMING
     }
 
     /// The most documents an anchor may be held by and still be looked up (an anchor held by

@@ -491,6 +491,11 @@ fn read_and_fingerprint(
         report.absorb(part);
         at = end;
     }
+    if collected.spill_error.is_none() {
+        let settled = collected.fingerprints.settle();
+        let settled = settled.and_then(|()| collected.keyed.settle());
+        collected.spill_error = settled.err();
+    }
     match collected.spill_error.take() {
         Some(e) => Err(InputError::Spill(e)),
         None => Ok((collected.shrunk(), report)),

@@ -154,8 +154,8 @@ impl Stages {
     }
 
     /// Two documents sharing one MinHash band and no other are candidates only when their
-    /// SimHashes differ by at most this many bits (the rule of
-    /// [`crate::candidates::CandidateIndex`]).
+    /// SimHashes differ by at most this many bits (the rule of the command line's candidate
+    /// tables).
     pub fn one_band_hamming(&self) -> u32 {
         crate::candidates::ONE_BAND_HAMMING
     }

@@ -210,6 +210,12 @@ impl KeyedDocs {
     pub fn spill(&mut self, dir: Option<&PathBuf>) -> std::io::Result<()> {
         self.keys.spill(dir)
     }
+
+    /// Waits until every key sent to the temporary file is written (see
+    /// [`crate::fingerprint::Fingerprints::settle`]).
+    pub fn settle(&mut self) -> std::io::Result<()> {
+        self.keys.settle()
+    }
 }
 
 /// Aligns a candidate pair and decides: the evidence when it is a translation.

@@ -12,6 +12,7 @@
 mod minhash;
 mod shingle;
 mod simhash;
+mod spill;
 mod store;
 
 pub use minhash::{band_keys, MinHashParams};

@@ -4,8 +4,9 @@
 //! variable parts that make most of the memory: the shingle set (about 800 bytes for a news
 //! article) and the MinHash band keys (168 bytes). Those two are stored end to end, one store for
 //! each, so that a million documents are two arrays rather than two million allocations. When a
-//! memory budget is set and the stores outgrow it, what they hold goes to one temporary file and
-//! later documents follow it there: sets are then read back with positioned reads (`pread`),
+//! memory budget is set and the stores outgrow it, what they hold goes to one temporary file
+//! (written on a thread of its own, [`super::spill`]) and later documents follow it there: sets
+//! are then read back with positioned reads (`pread`),
 //! which leave the file's pages to the kernel's page cache (shared, reclaimable, not the
 //! process's resident memory) where memory maps would count every page touched.
 //!
@@ -23,11 +24,11 @@
 //! [`Fingerprints::scan_shingles`] and [`Fingerprints::scan_bands`], which read runs of
 //! neighbouring documents in one call.
 
-use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::ops::Index;
 use std::path::PathBuf;
 
+use super::spill::SpillFile;
 use super::KeyMap;
 use super::{Fingerprint, ShingleSet, Shingles, SimHash64};
 use crate::DocId;
@@ -277,6 +278,14 @@ impl Fingerprints {
         self.shingles.disk_bytes() + self.bands.disk_bytes()
     }
 
+    /// Waits until every set sent to the temporary file is written: the first error writing
+    /// them, if any. Reading a set back waits for it too; a run calls this once every document
+    /// is in, to report a failing disk as such.
+    pub fn settle(&mut self) -> io::Result<()> {
+        self.shingles.settle()?;
+        self.bands.settle()
+    }
+
     /// Frees what the store reserved past what it holds, once every document is in.
     pub fn shrink_to_fit(&mut self) {
         self.heads.shrink_to_fit();
@@ -390,7 +399,7 @@ pub(crate) struct Sets {
     ends: Vec<u64>,
     memory: Vec<u32>,
     on_disk: u64,
-    file: Option<File>,
+    file: Option<SpillFile>,
 }
 
 impl Sets {
@@ -424,33 +433,26 @@ impl Sets {
         self.on_disk * 4
     }
 
-    /// Moves every value held in memory to the end of the temporary file (created unnamed, so
-    /// that nothing is left behind whatever ends the run). The first spill's buffer is given back:
-    /// it can be much larger than the chunks that follow it. The chunks' buffer is kept: grown
-    /// once, its pages stay mapped. Given back at every chunk, it was mapped, faulted in and
-    /// zeroed by the kernel again every 16 MiB, for every value a run spills (BENCHMARKS.md
-    /// section 48).
+    /// Moves every value held in memory to the end of the temporary file, written on a thread
+    /// of its own ([`SpillFile`]); values on disk are read back once written.
     pub(crate) fn spill(&mut self, dir: Option<&PathBuf>) -> io::Result<()> {
         if self.memory.is_empty() {
             return Ok(());
         }
-        let first = self.on_disk == 0;
-        if self.file.is_none() {
-            let file = match dir {
-                Some(dir) => tempfile::tempfile_in(dir)?,
-                None => tempfile::tempfile()?,
-            };
-            self.file = Some(file);
-        }
-        if let Some(file) = self.file.as_mut() {
-            file.write_all(bytemuck::cast_slice(&self.memory))?;
-        }
-        self.on_disk += self.memory.len() as u64;
-        match first {
-            true => self.memory = Vec::new(),
-            false => self.memory.clear(),
-        }
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(SpillFile::create(dir)?),
+        };
+        let chunk = std::mem::take(&mut self.memory);
+        self.on_disk += chunk.len() as u64;
+        self.memory = file.append(chunk)?;
         Ok(())
+    }
+
+    /// Waits until every value sent to the temporary file is written: the first error writing
+    /// them, if any.
+    pub(crate) fn settle(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), SpillFile::settle)
     }
 
     /// Set d: a slice of memory, or read into `buf` from the file.
@@ -469,7 +471,7 @@ impl Sets {
         buf.clear();
         buf.resize((end - start) as usize, 0);
         if let Some(file) = &self.file {
-            if let Err(e) = read_at(file, bytemuck::cast_slice_mut(buf), start * 4) {
+            if let Err(e) = file.read_at(bytemuck::cast_slice_mut(buf), start * 4) {
                 // The file is twinwire's own, written and synced to the kernel moments ago: only a
                 // failing disk gets here.
                 panic!("twinwire: cannot read back its temporary file of fingerprints: {e}");
@@ -507,25 +509,6 @@ impl Sets {
             at = last + 1;
         }
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
-            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -649,7 +649,8 @@ pub const LARGE_BUCKET: usize = 64;
 /// - a site's pages sharing a crowded bucket: 0.9% within 20 bits, 8.9% within 24;
 /// - articles sharing a few passages (J near 0.2 to 0.3, where one band of 42 is shared a third of
 ///   the time): on the shared-passage corpus of 100k, 60% of the scored candidates were such
-///   pairs, and no pair was lost without them (BENCHMARKS.md section 52).
+///   pairs, and no pair was lost without them. The project's ten million lost 9 pairs of 6.9 M,
+///   short excerpts that the anchor search's bar passed over (BENCHMARKS.md section 52).
 ///
 /// A dense family of near-identical pages shares nearly every band: all its pairs are kept.
 pub const ONE_BAND_HAMMING: u32 = 20;

@@ -2397,12 +2397,7 @@ mod tests {
         for k in 0..200 {
             let (a, b) = (DocId(2 * k), DocId(2 * k + 1));
             let (fa, fb) = (f.to_owned(a.index()), f.to_owned(b.index()));
-            let shared = fa
-                .bands
-                .iter()
-                .zip(&fb.bands)
-                .filter(|(x, y)| x == y)
-                .count();
+            let shared = fa.bands_shared_with(&fb);
             let close = f[a.index()].simhash.hamming(f[b.index()].simhash) <= ONE_BAND_HAMMING;
             one_far += usize::from(shared == 1 && !close);
             two += usize::from(shared >= 2);

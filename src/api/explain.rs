@@ -236,12 +236,7 @@ impl Measures {
         );
         let (fi, fj) = (&fi, &fj);
         let s = score(fi, fj);
-        let bands_shared = fi
-            .bands
-            .iter()
-            .zip(&fj.bands)
-            .filter(|(x, y)| x == y)
-            .count();
+        let bands_shared = fi.bands_shared_with(fj);
         let anchors_i: Vec<u32> = fi.shingles.anchors(config.anchor_modulus).collect();
         let anchors_shared = fj
             .shingles

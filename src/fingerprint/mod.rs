@@ -48,6 +48,13 @@ impl Fingerprint {
         })
     }
 
+    /// How many MinHash bands have the same key in both: what decides whether the candidate
+    /// tables propose the pair.
+    pub fn bands_shared_with(&self, other: &Fingerprint) -> usize {
+        let same = self.bands.iter().zip(&other.bands);
+        same.filter(|(x, y)| x == y).count()
+    }
+
     /// The exact hash and shingle set of one document's text, as [`Fingerprint::of_text`] makes
     /// them, without its SimHash and band keys (most of its work): what reading an indexed
     /// document's whole set again needs.
